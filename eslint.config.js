@@ -1,0 +1,33 @@
+// Lint configuration: typescript-eslint strict, type-aware, plus our own invariants.
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+export default tseslint.config(
+  { ignores: ['node_modules/', 'web/dist/', 'data/', 'bin/', 'eslint.config.js'] },
+  js.configs.recommended,
+  ...tseslint.configs.strictTypeChecked,
+  {
+    languageOptions: {
+      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+    },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/switch-exhaustiveness-check': 'error',
+      '@typescript-eslint/consistent-type-imports': 'error',
+      '@typescript-eslint/restrict-template-expressions': ['error', { allowNumber: true }],
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
+      'no-console': ['error', { allow: ['error'] }],
+    },
+  },
+  {
+    // Browsers must never keep clinical data.
+    files: ['src/web/**/*.{ts,tsx}'],
+    rules: {
+      'no-restricted-globals': ['error', 'localStorage', 'sessionStorage', 'indexedDB'],
+    },
+  },
+  {
+    files: ['test/**/*.ts', 'bench/**/*.ts', 'sim/**/*.ts', 'src/cli/**/*.ts'],
+    rules: { 'no-console': 'off' },
+  },
+);

@@ -1,0 +1,131 @@
+/** @module The shape of My Care Record's configuration file, as a TypeBox schema. Every key is documented in docs/configuration.md. */
+import { Type, type Static } from '@sinclair/typebox';
+
+const OdsCode = Type.String({ pattern: '^[A-Z0-9]{3,10}$', description: 'ODS organisation code' });
+
+export const SourceKind = Type.Union([Type.Literal('gp-connect'), Type.Literal('fhir-r4')]);
+
+export const SourceAuth = Type.Union([
+  Type.Object({ type: Type.Literal('none') }, { additionalProperties: false }),
+  Type.Object(
+    { type: Type.Literal('bearer'), token: Type.String({ minLength: 1 }) },
+    { additionalProperties: false },
+  ),
+]);
+
+export const SourceTls = Type.Object(
+  {
+    certFile: Type.Optional(Type.String()),
+    keyFile: Type.Optional(Type.String()),
+    caFile: Type.Optional(Type.String()),
+  },
+  { additionalProperties: false },
+);
+
+export const SourceConfigSchema = Type.Object(
+  {
+    id: Type.String({ pattern: '^[a-z0-9][a-z0-9-]*$' }),
+    name: Type.String({ minLength: 1 }),
+    organisation: OdsCode,
+    kind: SourceKind,
+    url: Type.String({ pattern: '^https?://' }),
+    timeoutMs: Type.Integer({ minimum: 100, maximum: 60000, default: 3000 }),
+    maxResponseBytes: Type.Integer({ minimum: 1024, default: 10 * 1024 * 1024 }),
+    /** GP Connect: the provider's ASID (Ssp-To). */
+    asid: Type.Optional(Type.String({ pattern: '^[0-9]{1,12}$' })),
+    /** FHIR R4: what the source holds, used for grouping (e.g. a social care system). */
+    setting: Type.Union(
+      [
+        Type.Literal('gp'),
+        Type.Literal('hospital'),
+        Type.Literal('community'),
+        Type.Literal('mental-health'),
+        Type.Literal('social-care'),
+      ],
+      { default: 'hospital' },
+    ),
+    /** FHIR R4: the resource types searched by patient. */
+    resourceTypes: Type.Optional(Type.Array(Type.String({ pattern: '^[A-Z][A-Za-z]+$' }))),
+    pageSize: Type.Integer({ minimum: 1, maximum: 1000, default: 100 }),
+    maxPages: Type.Integer({ minimum: 1, maximum: 1000, default: 20 }),
+    auth: Type.Optional(SourceAuth),
+    tls: Type.Optional(SourceTls),
+  },
+  { additionalProperties: false },
+);
+
+export const ConfigSchema = Type.Object(
+  {
+    server: Type.Object(
+      {
+        host: Type.String({ default: '127.0.0.1' }),
+        port: Type.Integer({ minimum: 0, maximum: 65535, default: 8080 }),
+        /** The public base URL (used as the GP Connect JWT issuer and in links). */
+        publicUrl: Type.Optional(Type.String({ pattern: '^https?://' })),
+        trustProxy: Type.Boolean({ default: false }),
+      },
+      { additionalProperties: false, default: {} },
+    ),
+    dataDir: Type.String({ default: './data' }),
+    database: Type.Object(
+      {
+        /** Empty: SQLite in the data directory. `postgres://…`: PostgreSQL. */
+        url: Type.String({ default: '' }),
+      },
+      { additionalProperties: false, default: {} },
+    ),
+    consumer: Type.Object(
+      {
+        /** Our ASID, sent as Ssp-From to GP Connect providers. */
+        asid: Type.String({ pattern: '^[0-9]{1,12}$', default: '200000000359' }),
+        organisationName: Type.String({ default: 'My Care Record' }),
+      },
+      { additionalProperties: false, default: {} },
+    ),
+    demographics: Type.Object(
+      {
+        url: Type.String({ pattern: '^https?://' }),
+        timeoutMs: Type.Integer({ minimum: 100, maximum: 60000, default: 3000 }),
+      },
+      { additionalProperties: false },
+    ),
+    sources: Type.Array(SourceConfigSchema, { default: [] }),
+    sessions: Type.Object(
+      {
+        idleTimeoutMinutes: Type.Integer({ minimum: 1, maximum: 240, default: 15 }),
+        absoluteTimeoutHours: Type.Integer({ minimum: 1, maximum: 24, default: 12 }),
+        maxFailedLogins: Type.Integer({ minimum: 1, maximum: 100, default: 5 }),
+        lockoutMinutes: Type.Integer({ minimum: 1, maximum: 1440, default: 15 }),
+      },
+      { additionalProperties: false, default: {} },
+    ),
+    permissions: Type.Object(
+      {
+        defaultHours: Type.Integer({ minimum: 1, maximum: 720, default: 24 }),
+        maxHours: Type.Integer({ minimum: 1, maximum: 720, default: 72 }),
+        emergencyHours: Type.Integer({ minimum: 1, maximum: 72, default: 4 }),
+      },
+      { additionalProperties: false, default: {} },
+    ),
+    logging: Type.Object(
+      {
+        level: Type.Union(
+          [
+            Type.Literal('fatal'),
+            Type.Literal('error'),
+            Type.Literal('warn'),
+            Type.Literal('info'),
+            Type.Literal('debug'),
+            Type.Literal('silent'),
+          ],
+          { default: 'info' },
+        ),
+      },
+      { additionalProperties: false, default: {} },
+    ),
+  },
+  { additionalProperties: false },
+);
+
+export type Config = Static<typeof ConfigSchema>;
+export type SourceConfig = Static<typeof SourceConfigSchema>;

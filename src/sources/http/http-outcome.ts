@@ -1,0 +1,53 @@
+/**
+ * @module The contract of the guarded HTTP call every connector makes to a source:
+ * a deadline covering connect, headers and body; a size cap counted while streaming;
+ * a content-type check; JSON parsing. It returns a value and never throws.
+ * Implemented by `fetch-source.ts`.
+ */
+import type { SourceTls } from './tls-options.ts';
+
+export interface SourceHttpRequest {
+  readonly method: 'GET' | 'POST';
+  readonly url: string;
+  readonly headers: Readonly<Record<string, string>>;
+  /** A JSON string for POST. */
+  readonly body?: string | undefined;
+  /** Covers connect, headers and the whole body. */
+  readonly timeoutMs: number;
+  /** Counted while streaming; beyond it the call is aborted with `too-large`. */
+  readonly maxResponseBytes: number;
+  /** Content types accepted (compared on the media type, ignoring parameters). */
+  readonly acceptContentTypes: readonly string[];
+  /** The caller's own abort (e.g. the view was abandoned). */
+  readonly signal?: AbortSignal | undefined;
+  readonly tls?: SourceTls | undefined;
+}
+
+/** The body arrived, was of an accepted type and parsed as JSON. Any HTTP status. */
+export interface SourceHttpResponse {
+  readonly kind: 'response';
+  readonly status: number;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly json: unknown;
+  readonly bytes: number;
+  readonly elapsedMs: number;
+}
+
+export type SourceHttpFailureKind =
+  | 'timed-out'
+  | 'too-large'
+  | 'malformed'
+  | 'wrong-content-type'
+  | 'refused'
+  | 'aborted'
+  | 'network-error';
+
+/** The call failed before a usable JSON body was had. `message` is plain words, no content. */
+export interface SourceHttpFailure {
+  readonly kind: SourceHttpFailureKind;
+  readonly status?: number | undefined;
+  readonly message: string;
+  readonly elapsedMs: number;
+}
+
+export type SourceHttpOutcome = SourceHttpResponse | SourceHttpFailure;

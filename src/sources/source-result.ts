@@ -1,0 +1,85 @@
+/** @module What a connector returns for one call to one source: a value, never a thrown error. */
+import type { SourceConfig } from '../config/config-schema.ts';
+
+/**
+ * Every way one source call can end. Each has a plain-words message for the clinician
+ * (see `describeStatus`) and is recorded in the audit trail.
+ */
+export type SourceStatus =
+  | 'answered'
+  | 'patient-not-found'
+  | 'dissent'
+  | 'access-denied'
+  | 'demographics-mismatch'
+  | 'timed-out'
+  | 'too-large'
+  | 'malformed'
+  | 'wrong-content-type'
+  | 'unavailable'
+  | 'busy'
+  | 'refused'
+  | 'error';
+
+/** A warning a source gave alongside data (GP Connect List warnings, disabled areas, …). */
+export interface SourceWarning {
+  /** e.g. `confidential-items`, `data-in-transit`, `data-awaiting-filing`, `area-disabled`, `unrecognised-parameter`, `items-dropped`. */
+  readonly code: string;
+  /** The clinical area it concerns, when known (a section name or a GP Connect parameter name). */
+  readonly area?: string;
+  /** Plain words for the clinician. Never clinical content. */
+  readonly message: string;
+}
+
+/** What a source answered, in the format its protocol speaks. */
+export type SourcePayload =
+  | { readonly format: 'gp-connect-stu3'; readonly bundle: unknown }
+  | { readonly format: 'fhir-r4'; readonly resources: readonly fhir4.FhirResource[] };
+
+export interface SourceResult {
+  readonly sourceId: string;
+  readonly status: SourceStatus;
+  readonly elapsedMs: number;
+  /** Plain words, safe to show and to audit: no clinical content. */
+  readonly message?: string;
+  readonly httpStatus?: number;
+  /** A protocol error code, e.g. the Spine code `NO_PATIENT_CONSENT`. */
+  readonly errorCode?: string;
+  readonly warnings: readonly SourceWarning[];
+  /** Present only when status is `answered`. */
+  readonly payload?: SourcePayload;
+}
+
+/** The signed-in professional on whose behalf a source is asked. */
+export interface RequestingUser {
+  readonly id: string;
+  readonly username: string;
+  readonly displayName: string;
+  readonly role: string;
+  /** ODS code of the user's own organisation. */
+  readonly organisation: string;
+  readonly sdsUserId?: string | undefined;
+  readonly sdsRoleProfileId?: string | undefined;
+}
+
+/** The patient as traced on the demographics service, used to check what sources return. */
+export interface TracedPatient {
+  readonly nhsNumber: string;
+  readonly family?: string | undefined;
+  readonly given?: readonly string[] | undefined;
+  readonly birthDate?: string | undefined;
+  readonly gender?: string | undefined;
+}
+
+export interface SourceRequest {
+  readonly patient: TracedPatient;
+  readonly user: RequestingUser;
+  readonly requestId: string;
+  /** Aborts the call when the view is abandoned; the connector adds its own deadline. */
+  readonly signal?: AbortSignal | undefined;
+}
+
+/** One protocol's client for one configured source. `fetchRecord` never throws. */
+export interface Connector {
+  readonly source: SourceConfig;
+  fetchRecord(request: SourceRequest): Promise<SourceResult>;
+}

@@ -1,0 +1,109 @@
+/**
+ * @module The database tables, as Kysely types. Nothing clinical is ever stored:
+ * accounts, sessions, permissions, dissents, emergency reviews and audit entries only.
+ * Times are ISO-8601 UTC strings (`Date#toISOString()`), which sort correctly as text
+ * on both SQLite and PostgreSQL.
+ */
+import type { Insertable, Selectable, Updateable } from 'kysely';
+
+export interface UsersTable {
+  id: string;
+  username: string;
+  display_name: string;
+  role: string;
+  organisation: string;
+  /** scrypt$N$r$p$salt$hash, or null for accounts that sign in only through OIDC. */
+  password_hash: string | null;
+  sds_user_id: string | null;
+  sds_role_profile_id: string | null;
+  /** 1 for the demo accounts that `npm start` creates (refused under NODE_ENV=production). */
+  is_demo: number;
+  disabled: number;
+  created_at: string;
+}
+
+export interface SessionsTable {
+  /** SHA-256 of the session token; the token itself is only in the cookie. */
+  id: string;
+  user_id: string;
+  csrf_token: string;
+  created_at: string;
+  last_seen_at: string;
+  /** Absolute expiry. */
+  expires_at: string;
+}
+
+export interface LoginFailuresTable {
+  username: string;
+  failures: number;
+  first_failure_at: string;
+  locked_until: string | null;
+}
+
+export interface PermissionsTable {
+  id: string;
+  nhs_number: string;
+  /** `consent` or `emergency`. */
+  basis: string;
+  /** `verbal` or `written` (consent); `not-applicable` for emergency. */
+  method: string;
+  /** `patient` or a description of the person with authority. */
+  given_by: string;
+  reason_code: string | null;
+  /** Free text reason, required for emergency. Not clinical content from a source. */
+  reason: string | null;
+  /** `user` or `organisation`. */
+  scope: string;
+  user_id: string;
+  organisation: string;
+  created_at: string;
+  expires_at: string;
+  withdrawn_at: string | null;
+  withdrawn_by: string | null;
+}
+
+export interface DissentsTable {
+  id: string;
+  nhs_number: string;
+  recorded_by: string;
+  created_at: string;
+  revoked_at: string | null;
+  revoked_by: string | null;
+}
+
+export interface EmergencyReviewsTable {
+  permission_id: string;
+  outcome: string | null;
+  note: string | null;
+  reviewed_by: string | null;
+  reviewed_at: string | null;
+}
+
+export interface AuditEntriesTable {
+  /** Gapless sequence number, starting at 1. */
+  seq: number;
+  recorded_at: string;
+  /** Canonical JSON (RFC 8785) of the entry. Ids, counts and statuses only. */
+  entry: string;
+  /** Hex SHA-256 of the previous entry's hash and this entry's canonical JSON. */
+  hash: string;
+  prev_hash: string;
+}
+
+export interface DatabaseSchema {
+  users: UsersTable;
+  sessions: SessionsTable;
+  login_failures: LoginFailuresTable;
+  permissions: PermissionsTable;
+  dissents: DissentsTable;
+  emergency_reviews: EmergencyReviewsTable;
+  audit_entries: AuditEntriesTable;
+}
+
+export type UserRow = Selectable<UsersTable>;
+export type NewUserRow = Insertable<UsersTable>;
+export type SessionRow = Selectable<SessionsTable>;
+export type PermissionRow = Selectable<PermissionsTable>;
+export type NewPermissionRow = Insertable<PermissionsTable>;
+export type PermissionUpdate = Updateable<PermissionsTable>;
+export type AuditEntryRow = Selectable<AuditEntriesTable>;
