@@ -4,7 +4,28 @@
  * a content-type check; JSON parsing. It returns a value and never throws.
  * Implemented by `fetch-source.ts`.
  */
-import type { SourceTls } from './tls-options.ts';
+
+/**
+ * Mutual TLS material already read from the configured files (see `readSourceTls` in
+ * `fetch-source.ts`): connectors read the files once, when they are built, not on every call.
+ */
+export interface SourceTlsMaterial {
+  readonly cert?: string | undefined;
+  readonly key?: string | undefined;
+  readonly ca?: string | undefined;
+}
+
+/**
+ * A byte allowance shared by several calls (e.g. every page of every search of one source),
+ * counted while streaming so that concurrent calls together never exceed it.
+ */
+export interface ByteBudget {
+  readonly limit: number;
+  /** Bytes taken so far. */
+  readonly used: number;
+  /** Takes `bytes` from the allowance; false when that would exceed the limit. */
+  take(bytes: number): boolean;
+}
 
 export interface SourceHttpRequest {
   readonly method: 'GET' | 'POST';
@@ -20,7 +41,14 @@ export interface SourceHttpRequest {
   readonly acceptContentTypes: readonly string[];
   /** The caller's own abort (e.g. the view was abandoned). */
   readonly signal?: AbortSignal | undefined;
-  readonly tls?: SourceTls | undefined;
+  readonly tls?: SourceTlsMaterial | undefined;
+  /** Also counted while streaming: beyond it the call is aborted with `too-large`. */
+  readonly byteBudget?: ByteBudget | undefined;
+  /**
+   * Open a new connection instead of reusing a pooled keep-alive one: for the retry after a
+   * dropped connection, which a stale pooled socket would otherwise fail again.
+   */
+  readonly freshConnection?: boolean | undefined;
 }
 
 /** The body arrived, was of an accepted type and parsed as JSON. Any HTTP status. */

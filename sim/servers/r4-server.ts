@@ -1,0 +1,251 @@
+/**
+ * @module A FHIR R4 REST source (hospital EPR, community and mental health service, or social
+ * care), UK Core shaped: patient lookup by NHS number, search by patient with `_count` paging
+ * through stateless `_offset` cursors, read by id, and a CapabilityStatement.
+ */
+import { NHS_NUMBER_SYSTEM } from '../../src/identity/nhs-number.ts';
+import type { SimPopulation, SimR4Setting } from '../population/population.ts';
+import type { Fault, PreparedResponse } from './faults.ts';
+import { issueCodeForStatus, r4Outcome } from './operation-outcome.ts';
+import {
+  createRequestStats,
+  fhirResponse,
+  startSimServer,
+  type RunningSimServer,
+  type SimRequest,
+} from './sim-server.ts';
+
+/** The resource types each setting can be searched for by patient. */
+export const R4_RESOURCE_TYPES: Readonly<Record<SimR4Setting, readonly string[]>> = {
+  hospital: [
+    'AllergyIntolerance',
+    'Condition',
+    'MedicationStatement',
+    'MedicationRequest',
+    'Encounter',
+    'Observation',
+    'DiagnosticReport',
+    'Procedure',
+    'Immunization',
+    'DocumentReference',
+    'CarePlan',
+    'ServiceRequest',
+  ],
+  community: [
+    'AllergyIntolerance',
+    'Condition',
+    'MedicationStatement',
+    'MedicationRequest',
+    'Encounter',
+    'Observation',
+    'DiagnosticReport',
+    'Procedure',
+    'Immunization',
+    'DocumentReference',
+    'CarePlan',
+    'ServiceRequest',
+  ],
+  'social-care': ['EpisodeOfCare', 'CarePlan', 'Flag', 'CareTeam'],
+};
+
+export interface R4ServerOptions {
+  readonly population: SimPopulation;
+  readonly setting: SimR4Setting;
+  readonly host?: string | undefined;
+  readonly port?: number | undefined;
+  readonly fault?: Fault | undefined;
+  /** Page size when `_count` is absent (50 by default). */
+  readonly defaultPageSize?: number | undefined;
+}
+
+const MAX_PAGE_SIZE = 1000;
+/** How many patient ids the server remembers from lookups, to resolve `?patient=` and reads. */
+const REMEMBERED_PATIENTS = 10_000;
+/** How many recently found patients a read by id looks through. */
+const RECENT_FOR_READS = 200;
+
+/** Starts a FHIR R4 source. */
+export function startR4Server(options: R4ServerOptions): Promise<RunningSimServer> {
+  const { population, setting } = options;
+  const types = new Set(R4_RESOURCE_TYPES[setting]);
+  const defaultPageSize = options.defaultPageSize ?? 50;
+  // Local patient id → NHS number, learnt from identifier searches: the population is keyed by NHS number.
+  const known = new Map<string, string>();
+
+  const fail = (status: number, diagnostics: string): PreparedResponse =>
+    fhirResponse(status, r4Outcome(issueCodeForStatus(status), diagnostics));
+
+  function remember(patientId: string, nhsNumber: string): void {
+    known.delete(patientId);
+    known.set(patientId, nhsNumber);
+    if (known.size > REMEMBERED_PATIENTS) {
+      const oldest = known.keys().next().value;
+      if (oldest !== undefined) known.delete(oldest);
+    }
+  }
+
+  /** The patient's record, from a local Patient id. */
+  function recordOf(patientId: string): readonly fhir4.FhirResource[] | undefined {
+    const candidates = [known.get(patientId), ...(patientId.match(/\d{10}/g) ?? [])];
+    for (const nhsNumber of candidates) {
+      if (nhsNumber === undefined || !population.has(nhsNumber)) continue;
+      const resources = population.r4Record(setting, nhsNumber);
+      const patient = resources?.find((r) => r.resourceType === 'Patient');
+      if (resources && patient?.id === patientId) {
+        remember(patientId, nhsNumber);
+        return resources;
+      }
+    }
+    return undefined;
+  }
+
+  function handle(request: SimRequest): PreparedResponse {
+    if (request.path === '/metadata')
+      return fhirResponse(200, capabilityStatement(setting, request.baseUrl));
+    const match = /^\/([A-Z][A-Za-z]+)(?:\/([A-Za-z0-9\-.]{1,64}))?$/.exec(request.path);
+    const type = match?.[1];
+    if (match === null || type === undefined) return fail(404, `Unknown path ${request.path}`);
+    if (type !== 'Patient' && !types.has(type))
+      return fail(404, `Resource type ${type} is not supported here`);
+    const id = match[2];
+    if (id !== undefined) return read(type, id);
+    if (type === 'Patient') return searchPatients(request);
+    return searchByPatient(request, type);
+  }
+
+  function read(type: string, id: string): PreparedResponse {
+    if (type === 'Patient') {
+      const patient = recordOf(id)?.find((r) => r.resourceType === 'Patient');
+      return patient ? fhirResponse(200, patient) : fail(404, `Patient/${id} is not known`);
+    }
+    // Ids that carry the NHS number resolve directly; otherwise look through recently found patients.
+    const fromId = (id.match(/\d{10}/g) ?? []).filter((n) => population.has(n));
+    const recent = [...known.keys()].slice(-RECENT_FOR_READS);
+    for (const nhsNumber of fromId) {
+      const found = population
+        .r4Record(setting, nhsNumber)
+        ?.find((r) => r.resourceType === type && r.id === id);
+      if (found) return fhirResponse(200, found);
+    }
+    for (const patientId of recent.reverse()) {
+      const found = recordOf(patientId)?.find((r) => r.resourceType === type && r.id === id);
+      if (found) return fhirResponse(200, found);
+    }
+    return fail(404, `${type}/${id} is not known`);
+  }
+
+  function searchPatients(request: SimRequest): PreparedResponse {
+    const identifier = request.query.get('identifier');
+    if (identifier === null)
+      return fail(400, 'Search Patient by identifier=https://fhir.nhs.uk/Id/nhs-number|{nhs}');
+    const bar = identifier.indexOf('|');
+    const system = bar < 0 ? undefined : identifier.slice(0, bar);
+    const value = identifier.slice(bar + 1);
+    const resources =
+      (system === undefined || system === NHS_NUMBER_SYSTEM) && population.has(value)
+        ? population.r4Record(setting, value)
+        : undefined;
+    const patient = resources?.find((r): r is fhir4.Patient => r.resourceType === 'Patient');
+    if (patient?.id !== undefined) remember(patient.id, value);
+    const selfUrl = `${request.baseUrl}/Patient?${request.query.toString()}`;
+    return fhirResponse(
+      200,
+      searchset(request.baseUrl, patient ? [patient] : [], patient ? 1 : 0, [
+        { relation: 'self', url: selfUrl },
+      ]),
+    );
+  }
+
+  function searchByPatient(request: SimRequest, type: string): PreparedResponse {
+    const reference = request.query.get('patient') ?? request.query.get('subject');
+    if (reference === null) return fail(400, `Search ${type} by patient={id}`);
+    const patientId = reference.replace(/^(?:.*\/)?Patient\//, '');
+    const countText = request.query.get('_count');
+    const offsetText = request.query.get('_offset');
+    const count = countText === null ? defaultPageSize : Number(countText);
+    const offset = offsetText === null ? 0 : Number(offsetText);
+    if (!Number.isInteger(count) || count < 1 || count > MAX_PAGE_SIZE) {
+      return fail(400, `_count must be between 1 and ${MAX_PAGE_SIZE}`);
+    }
+    if (!Number.isInteger(offset) || offset < 0)
+      return fail(400, '_offset must be a whole number ≥ 0');
+    const all = (recordOf(patientId) ?? []).filter((r) => r.resourceType === type);
+    const page = all.slice(offset, offset + count);
+    const pageUrl = (at: number): string =>
+      `${request.baseUrl}/${type}?patient=${encodeURIComponent(patientId)}&_count=${count}&_offset=${at}`;
+    const links: fhir4.BundleLink[] = [{ relation: 'self', url: pageUrl(offset) }];
+    if (offset + count < all.length) links.push({ relation: 'next', url: pageUrl(offset + count) });
+    if (offset > 0) links.push({ relation: 'previous', url: pageUrl(Math.max(0, offset - count)) });
+    return fhirResponse(200, searchset(request.baseUrl, page, all.length, links));
+  }
+
+  return startSimServer(
+    {
+      stats: createRequestStats(),
+      handle,
+      errorBody: (status, message) =>
+        JSON.stringify(r4Outcome(issueCodeForStatus(status), message)),
+    },
+    options,
+  );
+}
+
+function searchset(
+  baseUrl: string,
+  resources: readonly fhir4.FhirResource[],
+  total: number,
+  link: fhir4.BundleLink[],
+): fhir4.Bundle {
+  return {
+    resourceType: 'Bundle',
+    type: 'searchset',
+    total,
+    link,
+    entry: resources.map((resource) => ({
+      fullUrl: `${baseUrl}/${resource.resourceType}/${resource.id ?? ''}`,
+      resource,
+      search: { mode: 'match' },
+    })),
+  };
+}
+
+const SETTING_NAMES: Record<SimR4Setting, string> = {
+  hospital: 'Simulated hospital EPR',
+  community: 'Simulated community and mental health service',
+  'social-care': 'Simulated social care system',
+};
+
+function capabilityStatement(setting: SimR4Setting, baseUrl: string): fhir4.CapabilityStatement {
+  const byPatient: fhir4.CapabilityStatementRestResourceSearchParam[] = [
+    { name: 'patient', type: 'reference' },
+    { name: 'subject', type: 'reference' },
+    { name: '_count', type: 'number' },
+  ];
+  return {
+    resourceType: 'CapabilityStatement',
+    status: 'active',
+    date: '2024-01-01',
+    kind: 'instance',
+    fhirVersion: '4.0.1',
+    format: ['application/fhir+json'],
+    implementation: { description: SETTING_NAMES[setting], url: baseUrl },
+    rest: [
+      {
+        mode: 'server',
+        resource: [
+          {
+            type: 'Patient',
+            profile: 'https://fhir.hl7.org.uk/StructureDefinition/UKCore-Patient',
+            interaction: [{ code: 'read' }, { code: 'search-type' }],
+            searchParam: [{ name: 'identifier', type: 'token' }],
+          },
+          ...R4_RESOURCE_TYPES[setting].map((type) => ({
+            type,
+            interaction: [{ code: 'read' as const }, { code: 'search-type' as const }],
+            searchParam: byPatient,
+          })),
+        ],
+      },
+    ],
+  };
+}

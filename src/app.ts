@@ -1,0 +1,154 @@
+/**
+ * @module The composition root: builds every service from the configuration, in one readable block.
+ * No module-level singletons: tests build as many apps as they like.
+ */
+import { fileURLToPath } from 'node:url';
+import type { FastifyInstance } from 'fastify';
+import { sql } from 'kysely';
+import type { DestinationStream, Logger } from 'pino';
+import { ROLE_MAY_VIEW_RECORDS } from './access/roles.ts';
+import { createSessions } from './access/sessions.ts';
+import { createUserAccounts } from './access/user-accounts.ts';
+import { createAuditLog } from './audit/audit-log.ts';
+import type { Config, SourceConfig } from './config/config-schema.ts';
+import { createPermissions } from './consent/permissions.ts';
+import { createDemographicsClient } from './identity/demographics-client.ts';
+import { createPatientFinder } from './identity/patient-finder.ts';
+import { createRecordViews } from './record/record-view.ts';
+import { createServer } from './server/create-server.ts';
+import { sessionCookieName } from './server/authenticate.ts';
+import { createLogger } from './server/logger.ts';
+import { createFhirR4Connector } from './sources/fhir-r4/fhir-r4-connector.ts';
+import { createGpConnectConnector } from './sources/gp-connect/gp-connect-connector.ts';
+import { fetchSource } from './sources/http/fetch-source.ts';
+import type { SourceHttpOutcome, SourceHttpRequest } from './sources/http/http-outcome.ts';
+import type { Connector } from './sources/source-result.ts';
+import { openStore } from './store/open-store.ts';
+import type { Store } from './store/store.ts';
+
+/** The built web UI, as `npm run build:web` writes it. */
+export const DEFAULT_WEB_ROOT = fileURLToPath(new URL('../dist/web', import.meta.url));
+
+export interface AppDeps {
+  readonly now?: () => Date;
+  /** Where logs go (tests capture them); standard output by default. */
+  readonly logDestination?: DestinationStream | undefined;
+  /** NODE_ENV=production: demo accounts are refused. */
+  readonly production?: boolean | undefined;
+  /** A store opened by the caller (tests); otherwise opened from the configuration. */
+  readonly store?: Store | undefined;
+  readonly fetchSource?: ((request: SourceHttpRequest) => Promise<SourceHttpOutcome>) | undefined;
+  readonly webRoot?: string | undefined;
+}
+
+export interface App {
+  readonly config: Config;
+  readonly server: FastifyInstance;
+  readonly store: Store;
+  readonly logger: Logger;
+  readonly services: import('./server/server-services.ts').ServerServices;
+  close(): Promise<void>;
+}
+
+export async function buildApp(config: Config, deps: AppDeps = {}): Promise<App> {
+  const now = deps.now ?? (() => new Date());
+  const production = deps.production ?? process.env['NODE_ENV'] === 'production';
+  const transport = deps.fetchSource ?? fetchSource;
+  const logger = createLogger({ level: config.logging.level, destination: deps.logDestination });
+  const store =
+    deps.store ?? (await openStore({ url: config.database.url, dataDir: config.dataDir }));
+  const db = store.db;
+  const publicUrl = config.server.publicUrl ?? `http://${config.server.host}:${config.server.port}`;
+
+  const accounts = createUserAccounts({
+    db,
+    now,
+    production,
+    maxFailedLogins: config.sessions.maxFailedLogins,
+    lockoutMinutes: config.sessions.lockoutMinutes,
+  });
+  const sessions = createSessions({
+    db,
+    now,
+    idleTimeoutMinutes: config.sessions.idleTimeoutMinutes,
+    absoluteTimeoutHours: config.sessions.absoluteTimeoutHours,
+  });
+  const permissions = createPermissions({ db, settings: config.permissions, now });
+  const audit = createAuditLog({ store, now });
+  const demographics = createDemographicsClient({
+    url: config.demographics.url,
+    timeoutMs: config.demographics.timeoutMs,
+    fetchSource: transport,
+  });
+  const patients = createPatientFinder({ demographics, now });
+  const connectors = config.sources.map((source) =>
+    createConnector(source, config, publicUrl, transport, now),
+  );
+  const mayViewRecords = (user: { role: keyof typeof ROLE_MAY_VIEW_RECORDS }) =>
+    ROLE_MAY_VIEW_RECORDS[user.role];
+  const recordViews = createRecordViews({
+    mayViewRecords,
+    consent: permissions,
+    audit,
+    trace: (nhsNumber) => patients.trace(nhsNumber),
+    connectors,
+    now,
+  });
+
+  const services = {
+    config,
+    accounts,
+    sessions,
+    permissions,
+    audit,
+    patients,
+    recordViews,
+    mayViewRecords,
+    now,
+    cookie: {
+      name: sessionCookieName(publicUrl.startsWith('https://')),
+      secure: publicUrl.startsWith('https://'),
+    },
+    webRoot: deps.webRoot ?? DEFAULT_WEB_ROOT,
+    checkDatabase: async () => {
+      await sql`select 1`.execute(db);
+    },
+  };
+  const server = await createServer(services, logger);
+
+  return {
+    config,
+    server,
+    store,
+    logger,
+    services,
+    async close() {
+      await server.close();
+      if (deps.store === undefined) await store.close();
+    },
+  };
+}
+
+function createConnector(
+  source: SourceConfig,
+  config: Config,
+  publicUrl: string,
+  transport: (request: SourceHttpRequest) => Promise<SourceHttpOutcome>,
+  now: () => Date,
+): Connector {
+  switch (source.kind) {
+    case 'gp-connect':
+      return createGpConnectConnector({
+        source,
+        consumer: {
+          asid: config.consumer.asid,
+          url: publicUrl,
+          organisationName: config.consumer.organisationName,
+        },
+        fetchSource: transport,
+        now,
+      });
+    case 'fhir-r4':
+      return createFhirR4Connector({ source, fetchSource: transport, now });
+  }
+}

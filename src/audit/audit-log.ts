@@ -1,0 +1,229 @@
+/**
+ * @module The append-only, hash-chained audit log: appends under the store's audit lock,
+ * and reads entries back for search. Nothing but validated audit events is ever written.
+ */
+import { sql, type RawBuilder, type SelectQueryBuilder } from 'kysely';
+import type { AuditEntriesTable, DatabaseSchema } from '../store/schema.ts';
+import type { Store } from '../store/store.ts';
+import {
+  checkAuditEvent,
+  type AuditAction,
+  type AuditEntry,
+  type AuditEvent,
+} from './audit-event.ts';
+import { canonicalJson } from './canonical-json.ts';
+import { AUDIT_ENTRY_FORMAT, GENESIS_PREV_HASH, chainHash } from './chain-hash.ts';
+
+/** Why an append or read failed. */
+export type AuditUnavailableReason = 'invalid-event' | 'store-failed' | 'corrupt-entry';
+
+/**
+ * The audit trail could not be written (or read). Whoever asked must fail closed: no audit
+ * entry, no data (the server answers 503).
+ */
+export class AuditUnavailable extends Error {
+  readonly code = 'audit-unavailable';
+  readonly reason: AuditUnavailableReason;
+
+  constructor(reason: AuditUnavailableReason, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'AuditUnavailable';
+    this.reason = reason;
+  }
+}
+
+/** Where an appended entry landed in the chain. */
+export interface AppendedEntry {
+  readonly seq: number;
+  readonly hash: string;
+}
+
+/** One stored entry, parsed. */
+export interface AuditRecord {
+  readonly seq: number;
+  readonly recordedAt: string;
+  readonly hash: string;
+  readonly prevHash: string;
+  readonly entry: AuditEntry;
+}
+
+/** Search filters for {@link AuditLog.list}; all optional except `limit`. */
+export interface AuditListQuery {
+  /** Entries whose event concerns this patient (`event.nhsNumber`). */
+  readonly nhsNumber?: string;
+  /** Entries whose actor is this user. */
+  readonly userId?: string;
+  readonly action?: AuditAction;
+  /** Recorded at or after this ISO-8601 instant. */
+  readonly from?: string;
+  /** Recorded strictly before this ISO-8601 instant. */
+  readonly to?: string;
+  /** At most this many entries (capped at 1000). */
+  readonly limit: number;
+  /** Only entries after this sequence number (paging cursor for oldest-first). */
+  readonly afterSeq?: number;
+  /** Only entries before this sequence number (paging cursor for newest-first). */
+  readonly beforeSeq?: number;
+  /** Newest first instead of oldest first. */
+  readonly newestFirst?: boolean;
+}
+
+/** The audit trail. Every method throws {@link AuditUnavailable} when it cannot do its job. */
+export interface AuditLog {
+  /** Validates the event, appends it as the next link of the chain, and commits. */
+  append(event: AuditEvent): Promise<AppendedEntry>;
+  /** Entries matching the query, in sequence order. */
+  list(query: AuditListQuery): Promise<AuditRecord[]>;
+  /** How many entries the trail holds. */
+  count(): Promise<number>;
+  /** The last entry's place in the chain, or null for an empty trail (for checkpoints). */
+  head(): Promise<AppendedEntry | null>;
+}
+
+/** What {@link createAuditLog} needs. */
+export interface AuditLogDeps {
+  readonly store: Store;
+  /** The clock for `recordedAt`; defaults to the system clock. */
+  readonly now?: () => Date;
+}
+
+const MAX_LIST = 1000;
+
+type FilterField = 'nhsNumber' | 'userId' | 'action';
+
+// Constant JSON paths into the stored entry (never built from input).
+const SQLITE_PATHS: Record<FilterField, string> = {
+  nhsNumber: "'$.event.nhsNumber'",
+  userId: "'$.event.actor.userId'",
+  action: "'$.event.action'",
+};
+const POSTGRES_PATHS: Record<FilterField, string> = {
+  nhsNumber: "'{event,nhsNumber}'",
+  userId: "'{event,actor,userId}'",
+  action: "'{event,action}'",
+};
+
+/** Creates the audit log over a store. */
+export function createAuditLog(deps: AuditLogDeps): AuditLog {
+  const { store } = deps;
+  const now = deps.now ?? (() => new Date());
+
+  function jsonField(field: FilterField): RawBuilder<string> {
+    return store.dialect === 'postgres'
+      ? sql<string>`(entry::jsonb #>> ${sql.raw(POSTGRES_PATHS[field])})`
+      : sql<string>`json_extract(entry, ${sql.raw(SQLITE_PATHS[field])})`;
+  }
+
+  async function append(event: AuditEvent): Promise<AppendedEntry> {
+    const check = checkAuditEvent(event);
+    if (!check.ok) {
+      throw new AuditUnavailable(
+        'invalid-event',
+        `Refused to audit an invalid event: ${check.errors.join('; ')}`,
+      );
+    }
+    try {
+      return await store.withAuditLock(async (trx) => {
+        const last = await trx
+          .selectFrom('audit_entries')
+          .select(['seq', 'hash'])
+          .orderBy('seq', 'desc')
+          .limit(1)
+          .executeTakeFirst();
+        // PostgreSQL returns bigint columns as strings.
+        const seq = last === undefined ? 1 : last.seq + 1;
+        const prevHash = last === undefined ? GENESIS_PREV_HASH : last.hash;
+        const recordedAt = now().toISOString();
+        const entry: AuditEntry = { v: AUDIT_ENTRY_FORMAT, seq, recordedAt, event: check.event };
+        const entryJson = canonicalJson(entry);
+        const hash = chainHash(prevHash, entryJson);
+        await trx
+          .insertInto('audit_entries')
+          .values({ seq, recorded_at: recordedAt, entry: entryJson, hash, prev_hash: prevHash })
+          .execute();
+        return { seq, hash };
+      });
+    } catch (error) {
+      throw new AuditUnavailable('store-failed', 'The audit trail could not be written', {
+        cause: error,
+      });
+    }
+  }
+
+  async function list(query: AuditListQuery): Promise<AuditRecord[]> {
+    const limit = Math.max(0, Math.min(Math.trunc(query.limit), MAX_LIST));
+    if (limit === 0) return [];
+    let q: SelectQueryBuilder<DatabaseSchema, 'audit_entries', AuditEntriesTable> = store.db
+      .selectFrom('audit_entries')
+      .selectAll();
+    if (query.nhsNumber !== undefined) q = q.where(jsonField('nhsNumber'), '=', query.nhsNumber);
+    if (query.userId !== undefined) q = q.where(jsonField('userId'), '=', query.userId);
+    if (query.action !== undefined) q = q.where(jsonField('action'), '=', query.action);
+    if (query.from !== undefined) q = q.where('recorded_at', '>=', query.from);
+    if (query.to !== undefined) q = q.where('recorded_at', '<', query.to);
+    if (query.afterSeq !== undefined) q = q.where('seq', '>', query.afterSeq);
+    if (query.beforeSeq !== undefined) q = q.where('seq', '<', query.beforeSeq);
+    let rows: AuditEntriesTable[];
+    try {
+      rows = await q
+        .orderBy('seq', query.newestFirst === true ? 'desc' : 'asc')
+        .limit(limit)
+        .execute();
+    } catch (error) {
+      throw new AuditUnavailable('store-failed', 'The audit trail could not be read', {
+        cause: error,
+      });
+    }
+    return rows.map(toRecord);
+  }
+
+  async function count(): Promise<number> {
+    try {
+      const row = await store.db
+        .selectFrom('audit_entries')
+        .select((eb) => eb.fn.countAll<number | string | bigint>().as('n'))
+        .executeTakeFirstOrThrow();
+      return Number(row.n);
+    } catch (error) {
+      throw new AuditUnavailable('store-failed', 'The audit trail could not be read', {
+        cause: error,
+      });
+    }
+  }
+
+  async function head(): Promise<AppendedEntry | null> {
+    try {
+      const last = await store.db
+        .selectFrom('audit_entries')
+        .select(['seq', 'hash'])
+        .orderBy('seq', 'desc')
+        .limit(1)
+        .executeTakeFirst();
+      return last === undefined ? null : { seq: last.seq, hash: last.hash };
+    } catch (error) {
+      throw new AuditUnavailable('store-failed', 'The audit trail could not be read', {
+        cause: error,
+      });
+    }
+  }
+
+  return { append, list, count, head };
+}
+
+function toRecord(row: AuditEntriesTable): AuditRecord {
+  let entry: AuditEntry;
+  try {
+    entry = JSON.parse(row.entry) as AuditEntry;
+  } catch (error) {
+    throw new AuditUnavailable('corrupt-entry', `Audit entry ${String(row.seq)} is not JSON`, {
+      cause: error,
+    });
+  }
+  return {
+    seq: row.seq,
+    recordedAt: row.recorded_at,
+    hash: row.hash,
+    prevHash: row.prev_hash,
+    entry,
+  };
+}

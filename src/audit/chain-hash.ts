@@ -1,0 +1,36 @@
+/**
+ * @module How one audit entry's hash is computed from the previous entry's hash: the rule
+ * that both appending and verification follow, kept in one place.
+ *
+ * The rule (format version 1):
+ *   hash(n) = lowercase hex SHA-256 of the UTF-8 bytes of  prevHash(n) + "\n" + entry(n)
+ * where entry(n) is the stored canonical JSON (RFC 8785) text of the envelope
+ * `{ "v": 1, "seq": n, "recordedAt": "<ISO-8601 UTC>", "event": { … } }` — so the sequence
+ * number and the time of recording are themselves covered by the hash — and
+ * prevHash(1) is 64 zeros (the genesis value), prevHash(n) = hash(n − 1) otherwise.
+ *
+ * The same lowercase hex hashes are intended to become the leaves of a Merkle tree for
+ * signed checkpoints later, so nothing here may change without a new format version.
+ */
+import { createHash } from 'node:crypto';
+
+/** The `prev_hash` of the first entry. */
+export const GENESIS_PREV_HASH = '0'.repeat(64);
+
+/** Format version written into every entry envelope (`v`). */
+export const AUDIT_ENTRY_FORMAT = 1;
+
+/** Lowercase hex SHA-256 of a UTF-8 string. */
+export function sha256Hex(text: string): string {
+  return createHash('sha256').update(text, 'utf8').digest('hex');
+}
+
+/** The hash of an entry, given the previous entry's hash and this entry's stored canonical JSON. */
+export function chainHash(prevHash: string, entryJson: string): string {
+  return sha256Hex(`${prevHash}\n${entryJson}`);
+}
+
+/** True for a 64-character lowercase hex string. */
+export function isHashHex(value: string): boolean {
+  return /^[0-9a-f]{64}$/.test(value);
+}

@@ -1,0 +1,151 @@
+/**
+ * @module Verifies the audit hash chain end to end, streaming rows in sequence order in
+ * batches, and names the first entry that breaks it.
+ */
+import type { Store } from '../store/store.ts';
+import { canonicalJson } from './canonical-json.ts';
+import { AUDIT_ENTRY_FORMAT, GENESIS_PREV_HASH, chainHash } from './chain-hash.ts';
+
+/** What is wrong with the first bad entry. */
+export type ChainProblem = 'hash-mismatch' | 'broken-link' | 'gap' | 'bad-json' | 'seq-mismatch';
+
+/** The verdict on the whole chain. */
+export type ChainVerdict =
+  | {
+      readonly ok: true;
+      /** How many entries were verified. */
+      readonly entries: number;
+      /** The last entry's hash: what the next entry must link to (64 zeros when empty). */
+      readonly lastHash: string;
+    }
+  | {
+      readonly ok: false;
+      /** How many entries verified before the first bad one. */
+      readonly entries: number;
+      readonly firstBadSeq: number;
+      readonly problem: ChainProblem;
+      readonly message: string;
+    };
+
+/** Options for {@link verifyAuditChain}. */
+export interface VerifyOptions {
+  /** Called after each batch with the number of entries verified so far. */
+  readonly onProgress?: (verified: number) => void;
+  /** Called for each verified entry, in order (e.g. to build Merkle leaves for a checkpoint). */
+  readonly onEntry?: (seq: number, hash: string) => void;
+  /** Rows read per query; defaults to 2000. */
+  readonly batchSize?: number;
+}
+
+interface Row {
+  readonly seq: number | string;
+  readonly recorded_at: string;
+  readonly entry: string;
+  readonly hash: string;
+  readonly prev_hash: string;
+}
+
+type Problem = { problem: ChainProblem; message: string } | null;
+
+/**
+ * Walks the audit trail from seq 1 and checks, for each entry in turn: its sequence number
+ * follows the previous one with no gap; its `prev_hash` is the previous entry's hash (64
+ * zeros for the first); its hash is SHA-256 of `prev_hash + "\n" + entry`; its entry is
+ * canonical JSON whose `seq` and `recordedAt` match the row. Stops at the first failure.
+ *
+ * A hash chain alone cannot show entries cut from the end, nor a chain rewritten from some
+ * point onwards with every later hash recomputed: compare `lastHash` with a signed checkpoint
+ * for that. Database errors propagate (the chain could not be read, which is not a verdict).
+ */
+export async function verifyAuditChain(
+  store: Store,
+  options: VerifyOptions = {},
+): Promise<ChainVerdict> {
+  const batchSize = Math.max(1, options.batchSize ?? 2000);
+  let verified = 0;
+  let lastSeq = 0;
+  let lastHash = GENESIS_PREV_HASH;
+  for (;;) {
+    const rows: Row[] = await store.db
+      .selectFrom('audit_entries')
+      .select(['seq', 'recorded_at', 'entry', 'hash', 'prev_hash'])
+      .where('seq', '>', lastSeq)
+      .orderBy('seq', 'asc')
+      .limit(batchSize)
+      .execute();
+    for (const row of rows) {
+      const seq = Number(row.seq);
+      const found = checkRow(row, seq, lastSeq + 1, lastHash);
+      if (found !== null) return { ok: false, entries: verified, firstBadSeq: seq, ...found };
+      verified += 1;
+      lastSeq = seq;
+      lastHash = row.hash;
+      options.onEntry?.(seq, row.hash);
+    }
+    options.onProgress?.(verified);
+    if (rows.length < batchSize) return { ok: true, entries: verified, lastHash };
+  }
+}
+
+function checkRow(row: Row, seq: number, expectedSeq: number, expectedPrevHash: string): Problem {
+  if (seq > expectedSeq) {
+    const missing =
+      seq - 1 === expectedSeq ? `entry ${expectedSeq} is` : `entries ${expectedSeq}–${seq - 1} are`;
+    return {
+      problem: 'gap',
+      message: `Entry ${seq} follows entry ${expectedSeq - 1}: ${missing} missing`,
+    };
+  }
+  if (seq !== expectedSeq) {
+    return {
+      problem: 'seq-mismatch',
+      message: `Entry numbered ${String(row.seq)} where ${expectedSeq} was expected`,
+    };
+  }
+  if (row.prev_hash !== expectedPrevHash) {
+    return {
+      problem: 'broken-link',
+      message: `Entry ${seq} does not link to the entry before it (prev_hash ${row.prev_hash}, expected ${expectedPrevHash})`,
+    };
+  }
+  if (chainHash(row.prev_hash, row.entry) !== row.hash) {
+    return {
+      problem: 'hash-mismatch',
+      message: `Entry ${seq} was altered: its content does not match its hash`,
+    };
+  }
+  return checkEnvelope(row, seq);
+}
+
+function checkEnvelope(row: Row, seq: number): Problem {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(row.entry);
+  } catch {
+    return { problem: 'bad-json', message: `Entry ${seq} is not JSON` };
+  }
+  if (canonicalJson(parsed) !== row.entry) {
+    return { problem: 'bad-json', message: `Entry ${seq} is not in canonical JSON form` };
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    return { problem: 'bad-json', message: `Entry ${seq} is not a JSON object` };
+  }
+  const envelope = parsed as Record<string, unknown>;
+  if (
+    envelope.v !== AUDIT_ENTRY_FORMAT ||
+    typeof envelope.event !== 'object' ||
+    envelope.event === null
+  ) {
+    return {
+      problem: 'bad-json',
+      message: `Entry ${seq} is not a version ${AUDIT_ENTRY_FORMAT} audit entry`,
+    };
+  }
+  if (envelope.seq !== seq || envelope.recordedAt !== row.recorded_at) {
+    return {
+      problem: 'seq-mismatch',
+      message: `Entry ${seq} says it is entry ${JSON.stringify(envelope.seq)} recorded at ${JSON.stringify(envelope.recordedAt)}, but is stored as entry ${seq} recorded at ${row.recorded_at}`,
+    };
+  }
+  return null;
+}

@@ -1,0 +1,98 @@
+/**
+ * @module `mcr demo` (`npm start`): the whole system on one machine — simulated sources, the server
+ * on SQLite in ./data, one demo user per role — and prints where everything is.
+ */
+import { DemoAccountsRefusedError } from '../../access/account-errors.ts';
+import { ensureDemoUsers } from '../../access/demo-users.ts';
+import { loadConfig } from '../../config/load-config.ts';
+import { formatNhsNumber } from '../../identity/nhs-number.ts';
+import { closeOnSignals, listen } from '../../main.ts';
+import { listPersonas } from '../../../sim/population/personas.ts';
+import { startSims } from '../../../sim/start-sims.ts';
+import { parseArgs } from 'node:util';
+import type { Command } from '../run-cli.ts';
+import { demoPassword } from './demo-password.ts';
+import { describeSims } from './describe-sims.ts';
+
+export const demoCommand: Command = {
+  path: ['demo'],
+  summary:
+    'Run everything: simulated sources, the server (SQLite in ./data) and demo users (npm start).',
+  usage: [
+    'Usage: mcr demo [--config FILE] [--seed N] [--size N]',
+    '',
+    'MCR_PORT (default 8080), MCR_DATA_DIR (default ./data), MCR_DEMO_PASSWORD (else generated once',
+    'and kept in the data directory). A --config FILE is laid over the demo configuration.',
+  ].join('\n'),
+  async run(args, io) {
+    const { values } = parseArgs({
+      args: [...args],
+      strict: true,
+      options: {
+        config: { type: 'string' },
+        seed: { type: 'string' },
+        size: { type: 'string' },
+      },
+    });
+    if (io.env['NODE_ENV'] === 'production') {
+      io.stderr(
+        'mcr demo: refused under NODE_ENV=production (demo users and simulated sources are for trying things out).',
+      );
+      return 1;
+    }
+    const sims = await startSims({
+      seed: values.seed === undefined ? undefined : Number(values.seed),
+      size: values.size === undefined ? undefined : Number(values.size),
+    });
+    try {
+      const config = loadConfig({
+        file: values.config,
+        base: {
+          demographics: { url: sims.demographicsUrl },
+          sources: sims.sourcesConfig(),
+          dataDir: './data',
+        },
+        env: io.env,
+      });
+      const { app, url } = await listen(config);
+      const { password, source } = demoPassword(config.dataDir, io.env['MCR_DEMO_PASSWORD']);
+      const demo = await ensureDemoUsers({ accounts: app.services.accounts, password });
+
+      io.stdout('');
+      io.stdout(`My Care Record is running at ${url}`);
+      io.stdout('');
+      io.stdout('Demo sign-ins (one per role):');
+      for (const username of [...demo.created, ...demo.reset]) io.stdout(`  ${username}`);
+      io.stdout(
+        `  password: ${password}  ${source === 'env' ? '(from MCR_DEMO_PASSWORD)' : `(kept in ${config.dataDir}/demo-password)`}`,
+      );
+      if (demo.skipped.length > 0)
+        io.stdout(`  (not demo accounts, left alone: ${demo.skipped.join(', ')})`);
+      io.stdout('');
+      io.stdout('Patients to try (mcr demo personas --json lists them all):');
+      for (const persona of listPersonas().slice(0, 6)) {
+        io.stdout(`  ${formatNhsNumber(persona.nhsNumber)}  ${persona.name} — ${persona.story}`);
+      }
+      io.stdout('');
+      io.stdout('Simulated sources:');
+      for (const line of describeSims(sims)) io.stdout(`  ${line}`);
+      io.stdout('');
+      io.stdout(
+        `Data directory: ${config.dataDir} (SQLite: accounts, permissions, audit — nothing clinical)`,
+      );
+      io.stdout('Stop with Ctrl+C.');
+      closeOnSignals(async () => {
+        await app.close();
+        await sims.close();
+      });
+      return 0;
+    } catch (error) {
+      await sims.close();
+      if (error instanceof DemoAccountsRefusedError) {
+        io.stderr(`mcr demo: ${error.message}`);
+        return 1;
+      }
+      throw error;
+    }
+  },
+};

@@ -1,0 +1,27 @@
+/** @module `mcr serve --config FILE`: runs only the server, against the sources in FILE (real deployments). */
+import { closeOnSignals, listen } from '../../main.ts';
+import { loadConfig } from '../../config/load-config.ts';
+import { UsageError } from '../cli-io.ts';
+import { parseArgs } from 'node:util';
+import type { Command } from '../run-cli.ts';
+
+export const serveCommand: Command = {
+  path: ['serve'],
+  summary: 'Run the server against the sources in a configuration file.',
+  usage:
+    'Usage: mcr serve --config FILE\n\nMCR_PORT, MCR_DATA_DIR and MCR_DATABASE_URL override the file (docs/configuration.md).',
+  async run(args, io) {
+    const { values } = parseArgs({
+      args: [...args],
+      strict: true,
+      options: { config: { type: 'string' } },
+    });
+    const file = values.config ?? io.env['MCR_CONFIG'];
+    if (file === undefined) throw new UsageError('--config FILE is required');
+    const config = loadConfig({ file, env: io.env });
+    const { app, url } = await listen(config);
+    io.stdout(`My Care Record is listening at ${url} with ${config.sources.length} source(s).`);
+    closeOnSignals(() => app.close());
+    return 0;
+  },
+};

@@ -1,0 +1,31 @@
+/** @module `mcr sim` (`npm run sim`): runs only the simulated source systems. */
+import { startSims } from '../../../sim/start-sims.ts';
+import { parseArgs } from 'node:util';
+import type { Command } from '../run-cli.ts';
+import { describeSims } from './describe-sims.ts';
+
+export const simCommand: Command = {
+  path: ['sim'],
+  summary:
+    'Run only the simulated source systems (PDS, GP practices, hospital, community, social care).',
+  usage:
+    'Usage: mcr sim [--seed N] [--size N]\n\nThe population is deterministic from the seed; size up to 100000.',
+  async run(args, io) {
+    const { values } = parseArgs({
+      args: [...args],
+      strict: true,
+      options: { seed: { type: 'string' }, size: { type: 'string' } },
+    });
+    const sims = await startSims({
+      seed: values.seed === undefined ? undefined : Number(values.seed),
+      size: values.size === undefined ? undefined : Number(values.size),
+    });
+    for (const line of describeSims(sims)) io.stdout(line);
+    const stop = (): void => {
+      void sims.close().then(() => process.exit(0));
+    };
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+    return 0;
+  },
+};

@@ -1,0 +1,35 @@
+/** @module The typed reasons the consent check refuses a view or a permission. */
+
+/** No live permission or emergency basis covers this user and patient. */
+export class PermissionRequired extends Error {
+  override readonly name = 'PermissionRequired';
+  constructor() {
+    super('Record the patient’s permission before viewing their record.');
+  }
+}
+
+/** The patient has asked that their record not be shared (local dissent register). */
+export class PatientDissented extends Error {
+  override readonly name = 'PatientDissented';
+  constructor() {
+    super('This patient has said they do not want their record shared through My Care Record.');
+  }
+}
+
+/** A permission request that cannot be recorded as given. `field` names the bad field. */
+export class InvalidPermission extends Error {
+  override readonly name = 'InvalidPermission';
+  readonly field: string;
+  constructor(field: string, message: string) {
+    super(message);
+    this.field = field;
+  }
+}
+
+/** The permission does not exist, or is not this user's to withdraw. */
+export class PermissionNotFound extends Error {
+  override readonly name = 'PermissionNotFound';
+  constructor() {
+    super('No such permission.');
+  }
+}

@@ -1,0 +1,279 @@
+/**
+ * @module Recording, finding and withdrawing permissions, and the local dissent register.
+ * The consent check runs before any source is contacted.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import type { DatabaseSchema, PermissionRow } from '../store/schema.ts';
+import { InvalidPermission, PermissionNotFound } from './consent-errors.ts';
+import {
+  EMERGENCY_REASON_CODES,
+  isLive,
+  type EmergencyReasonCode,
+  type Permission,
+  type PermissionBasis,
+  type PermissionMethod,
+  type PermissionScope,
+} from './permission.ts';
+
+export interface PermissionSettings {
+  readonly defaultHours: number;
+  readonly maxHours: number;
+  readonly emergencyHours: number;
+}
+
+/** Who is recording or using a permission. */
+export interface ConsentActor {
+  readonly id: string;
+  readonly organisation: string;
+}
+
+export interface GrantRequest {
+  readonly nhsNumber: string;
+  readonly basis: PermissionBasis;
+  readonly method?: PermissionMethod | undefined;
+  readonly givenBy?: string | undefined;
+  readonly reasonCode?: string | undefined;
+  readonly reason?: string | undefined;
+  readonly durationHours?: number | undefined;
+  readonly scope?: PermissionScope | undefined;
+  readonly actor: ConsentActor;
+}
+
+export interface Permissions {
+  /** Records a permission. Throws InvalidPermission naming the bad field. */
+  grant(request: GrantRequest): Promise<Permission>;
+  /** The live permission covering this actor and patient now, if any (the latest to expire). */
+  findLive(nhsNumber: string, actor: ConsentActor): Promise<Permission | undefined>;
+  listForPatient(nhsNumber: string): Promise<Permission[]>;
+  get(id: string): Promise<Permission | undefined>;
+  /** Withdraws a permission recorded by the actor's organisation. Throws PermissionNotFound. */
+  withdraw(id: string, actor: ConsentActor): Promise<Permission>;
+  /** Whether the patient is on the local dissent register. */
+  hasDissent(nhsNumber: string): Promise<boolean>;
+  recordDissent(nhsNumber: string, actor: ConsentActor): Promise<void>;
+}
+
+const HOUR_MS = 3_600_000;
+const MAX_REASON_LENGTH = 500;
+
+export function createPermissions(deps: {
+  readonly db: Kysely<DatabaseSchema>;
+  readonly settings: PermissionSettings;
+  readonly now?: () => Date;
+}): Permissions {
+  const { db, settings } = deps;
+  const now = deps.now ?? (() => new Date());
+
+  function covers(permission: Permission, actor: ConsentActor): boolean {
+    return permission.scope === 'user'
+      ? permission.userId === actor.id
+      : permission.organisation === actor.organisation;
+  }
+
+  return {
+    async grant(request) {
+      const permission = validateGrant(request, settings, now());
+      await db
+        .insertInto('permissions')
+        .values({
+          id: permission.id,
+          nhs_number: permission.nhsNumber,
+          basis: permission.basis,
+          method: permission.method,
+          given_by: permission.givenBy,
+          reason_code: permission.reasonCode ?? null,
+          reason: permission.reason ?? null,
+          scope: permission.scope,
+          user_id: permission.userId,
+          organisation: permission.organisation,
+          created_at: permission.createdAt,
+          expires_at: permission.expiresAt,
+          withdrawn_at: null,
+          withdrawn_by: null,
+        })
+        .execute();
+      if (permission.basis === 'emergency') {
+        await db
+          .insertInto('emergency_reviews')
+          .values({
+            permission_id: permission.id,
+            outcome: null,
+            note: null,
+            reviewed_by: null,
+            reviewed_at: null,
+          })
+          .execute();
+      }
+      return permission;
+    },
+
+    async findLive(nhsNumber, actor) {
+      const at = now();
+      const rows = await db
+        .selectFrom('permissions')
+        .selectAll()
+        .where('nhs_number', '=', nhsNumber)
+        .where('withdrawn_at', 'is', null)
+        .where('expires_at', '>', at.toISOString())
+        .orderBy('expires_at', 'desc')
+        .execute();
+      return rows
+        .map(fromRow)
+        .find((permission) => isLive(permission, at) && covers(permission, actor));
+    },
+
+    async listForPatient(nhsNumber) {
+      const rows = await db
+        .selectFrom('permissions')
+        .selectAll()
+        .where('nhs_number', '=', nhsNumber)
+        .orderBy('created_at', 'desc')
+        .execute();
+      return rows.map(fromRow);
+    },
+
+    async get(id) {
+      const row = await db
+        .selectFrom('permissions')
+        .selectAll()
+        .where('id', '=', id)
+        .executeTakeFirst();
+      return row === undefined ? undefined : fromRow(row);
+    },
+
+    async withdraw(id, actor) {
+      const row = await db
+        .selectFrom('permissions')
+        .selectAll()
+        .where('id', '=', id)
+        .executeTakeFirst();
+      if (row === undefined || row.organisation !== actor.organisation)
+        throw new PermissionNotFound();
+      if (row.withdrawn_at !== null) return fromRow(row);
+      const withdrawnAt = now().toISOString();
+      await db
+        .updateTable('permissions')
+        .set({ withdrawn_at: withdrawnAt, withdrawn_by: actor.id })
+        .where('id', '=', id)
+        .where('withdrawn_at', 'is', null)
+        .execute();
+      return fromRow({ ...row, withdrawn_at: withdrawnAt, withdrawn_by: actor.id });
+    },
+
+    async hasDissent(nhsNumber) {
+      const row = await db
+        .selectFrom('dissents')
+        .select('id')
+        .where('nhs_number', '=', nhsNumber)
+        .where('revoked_at', 'is', null)
+        .executeTakeFirst();
+      return row !== undefined;
+    },
+
+    async recordDissent(nhsNumber, actor) {
+      await db
+        .insertInto('dissents')
+        .values({
+          id: randomUUID(),
+          nhs_number: nhsNumber,
+          recorded_by: actor.id,
+          created_at: now().toISOString(),
+          revoked_at: null,
+          revoked_by: null,
+        })
+        .execute();
+    },
+  };
+}
+
+/** Checks a grant request against the rules and builds the permission it records. */
+export function validateGrant(
+  request: GrantRequest,
+  settings: PermissionSettings,
+  at: Date,
+): Permission {
+  const emergency = request.basis === 'emergency';
+  const givenBy = (request.givenBy ?? (emergency ? 'not-applicable' : '')).trim();
+  if (!emergency && givenBy === '') {
+    throw new InvalidPermission(
+      'givenBy',
+      'Say who gave permission: the patient, or the person with authority.',
+    );
+  }
+  if (givenBy.length > 200)
+    throw new InvalidPermission('givenBy', 'Who gave permission must be under 200 characters.');
+
+  const method = request.method ?? (emergency ? 'not-applicable' : undefined);
+  if (method === undefined || (!emergency && method === 'not-applicable')) {
+    throw new InvalidPermission('method', 'Say how permission was given: verbally or in writing.');
+  }
+
+  let reasonCode: EmergencyReasonCode | undefined;
+  const reason = request.reason?.trim() === '' ? undefined : request.reason?.trim();
+  if (reason !== undefined && reason.length > MAX_REASON_LENGTH) {
+    throw new InvalidPermission(
+      'reason',
+      `The reason must be under ${MAX_REASON_LENGTH} characters.`,
+    );
+  }
+  if (emergency) {
+    reasonCode = EMERGENCY_REASON_CODES.find((code) => code === request.reasonCode);
+    if (reasonCode === undefined) {
+      throw new InvalidPermission(
+        'reasonCode',
+        `Emergency access needs a reason code: one of ${EMERGENCY_REASON_CODES.join(', ')}.`,
+      );
+    }
+    if (reason === undefined) {
+      throw new InvalidPermission(
+        'reason',
+        'Emergency access needs a reason: say why the patient cannot give permission.',
+      );
+    }
+  }
+
+  const maxHours = emergency ? settings.emergencyHours : settings.maxHours;
+  const hours =
+    request.durationHours ?? (emergency ? settings.emergencyHours : settings.defaultHours);
+  if (!Number.isFinite(hours) || hours <= 0 || hours > maxHours) {
+    throw new InvalidPermission(
+      'durationHours',
+      `The duration must be between 1 and ${maxHours} hours.`,
+    );
+  }
+
+  return {
+    id: randomUUID(),
+    nhsNumber: request.nhsNumber,
+    basis: request.basis,
+    method,
+    givenBy,
+    reasonCode,
+    reason,
+    scope: request.scope ?? 'user',
+    userId: request.actor.id,
+    organisation: request.actor.organisation,
+    createdAt: at.toISOString(),
+    expiresAt: new Date(at.getTime() + hours * HOUR_MS).toISOString(),
+  };
+}
+
+function fromRow(row: PermissionRow): Permission {
+  return {
+    id: row.id,
+    nhsNumber: row.nhs_number,
+    basis: row.basis as PermissionBasis,
+    method: row.method as PermissionMethod,
+    givenBy: row.given_by,
+    reasonCode: (row.reason_code ?? undefined) as EmergencyReasonCode | undefined,
+    reason: row.reason ?? undefined,
+    scope: row.scope as PermissionScope,
+    userId: row.user_id,
+    organisation: row.organisation,
+    createdAt: row.created_at,
+    expiresAt: row.expires_at,
+    withdrawnAt: row.withdrawn_at ?? undefined,
+    withdrawnBy: row.withdrawn_by ?? undefined,
+  };
+}

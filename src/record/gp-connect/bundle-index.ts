@@ -1,0 +1,64 @@
+/**
+ * @module Resolves references inside a GP Connect Bundle: `Type/id`, `#contained`, absolute URLs and,
+ * leniently, a bare id. `fullUrl` is not populated by providers, so ids are what count.
+ */
+import { isObject, isResource, objs, str, type Stu3Resource } from './json-access.ts';
+
+export interface BundleIndex {
+  /** Every resource at the top level of the Bundle, in Bundle order. */
+  readonly resources: readonly Stu3Resource[];
+  /** The resource a `Reference` (or a reference string) points at; `container` resolves `#id`. */
+  resolve(reference: unknown, container?: Stu3Resource): Stu3Resource | undefined;
+}
+
+/** The key used to recognise one resource: `Type/id`. */
+export function resourceKey(resource: Stu3Resource): string | undefined {
+  const id = str(resource, 'id');
+  return id === undefined ? undefined : `${resource.resourceType}/${id}`;
+}
+
+/** Indexes the Bundle's top-level resources. Entries without a resource are skipped. */
+export function indexBundle(bundle: unknown): BundleIndex {
+  const resources = objs(bundle, 'entry')
+    .map((entry) => entry['resource'])
+    .filter(isResource);
+  const byKey = new Map<string, Stu3Resource>();
+  const byId = new Map<string, Stu3Resource[]>();
+  for (const resource of resources) {
+    const key = resourceKey(resource);
+    const id = str(resource, 'id');
+    if (key === undefined || id === undefined) continue;
+    if (!byKey.has(key)) byKey.set(key, resource);
+    byId.set(id, [...(byId.get(id) ?? []), resource]);
+  }
+
+  function resolve(reference: unknown, container?: Stu3Resource): Stu3Resource | undefined {
+    const text = typeof reference === 'string' ? reference : str(reference, 'reference');
+    if (text === undefined) return undefined;
+    const ref = text.trim();
+    if (ref.startsWith('#')) {
+      const id = ref.slice(1);
+      return objs(container, 'contained')
+        .filter(isResource)
+        .find((contained) => str(contained, 'id') === id);
+    }
+    const path = ref
+      .replace(/\/_history\/[^/]*$/, '')
+      .split('/')
+      .filter((part) => part !== '');
+    const id = path.at(-1);
+    const type = path.at(-2);
+    if (id === undefined) return undefined;
+    if (type !== undefined && /^[A-Z][A-Za-z]+$/.test(type)) return byKey.get(`${type}/${id}`);
+    // A bare id (seen in a published example): accept it only when it names exactly one resource.
+    const candidates = byId.get(id);
+    return candidates?.length === 1 ? candidates[0] : undefined;
+  }
+
+  return { resources, resolve };
+}
+
+/** True when `value` looks like a FHIR Reference with a reference string. */
+export function isReference(value: unknown): boolean {
+  return isObject(value) && typeof value['reference'] === 'string';
+}

@@ -1,0 +1,248 @@
+/**
+ * @module What every STU3 → R4 mapper shares: provenance in `meta`, references carried across (with a
+ * display name where the Bundle gives one, and STU3 resource types renamed), and small concept helpers.
+ */
+import type { Provenance } from '../sections.ts';
+import type { BundleIndex } from './bundle-index.ts';
+import { extensionKey } from './gpc-extensions.ts';
+import {
+  codesOf,
+  copy,
+  isObject,
+  obj,
+  objs,
+  str,
+  strs,
+  type JsonObject,
+  type Stu3Resource,
+} from './json-access.ts';
+
+/** Our own marks on mapped items (ended allergy, uncategorised data, diary entry, reached only through links). */
+export const GPC_TAG_SYSTEM = 'https://mycarerecord.nhs.uk/fhir/CodeSystem/gp-connect-item';
+export const ODS_SYSTEM = 'https://fhir.nhs.uk/Id/ods-organization-code';
+export const DATA_ABSENT_REASON = 'http://hl7.org/fhir/StructureDefinition/data-absent-reason';
+
+/** The canonical URLs GP Connect extensions are given in our R4 output, whatever the supplier wrote. */
+export const GPC_EXTENSION_URL: Readonly<Record<string, string>> = {
+  problemsignificance:
+    'https://fhir.hl7.org.uk/STU3/StructureDefinition/Extension-CareConnect-ProblemSignificance-1',
+  actualproblem:
+    'https://fhir.hl7.org.uk/STU3/StructureDefinition/Extension-CareConnect-ActualProblem-1',
+  relatedclinicalcontent:
+    'https://fhir.hl7.org.uk/STU3/StructureDefinition/Extension-CareConnect-RelatedClinicalContent-1',
+  relatedproblemheader:
+    'https://fhir.hl7.org.uk/STU3/StructureDefinition/Extension-CareConnect-RelatedProblemHeader-1',
+  medicationstatementlastissuedate:
+    'https://fhir.nhs.uk/STU3/StructureDefinition/Extension-CareConnect-GPC-MedicationStatementLastIssueDate-1',
+  prescribingagency:
+    'https://fhir.nhs.uk/STU3/StructureDefinition/Extension-CareConnect-GPC-PrescribingAgency-1',
+  medicationrepeatinformation:
+    'https://fhir.nhs.uk/STU3/StructureDefinition/Extension-CareConnect-GPC-MedicationRepeatInformation-1',
+  prescriptiontype:
+    'https://fhir.nhs.uk/STU3/StructureDefinition/Extension-CareConnect-GPC-PrescriptionType-1',
+  allergyintoleranceend:
+    'https://fhir.nhs.uk/STU3/StructureDefinition/Extension-CareConnect-GPC-AllergyIntoleranceEnd-1',
+  vaccinationprocedure:
+    'https://fhir.hl7.org.uk/STU3/StructureDefinition/Extension-CareConnect-VaccinationProcedure-1',
+  medicationquantitytext:
+    'https://fhir.nhs.uk/STU3/StructureDefinition/Extension-CareConnect-GPC-MedicationQuantityText-1',
+  nhsnumberverificationstatus:
+    'https://fhir.nhs.uk/STU3/StructureDefinition/Extension-CareConnect-GPC-NHSNumberVerificationStatus-1',
+};
+
+/** Our extension on a MedicationStatement: how many issues (prescriptions) the practice sent. */
+export const ISSUE_COUNT_EXTENSION_URL =
+  'https://mycarerecord.nhs.uk/fhir/StructureDefinition/gpc-number-of-issues';
+
+/** What each mapper needs from the Bundle being mapped. */
+export interface MapContext {
+  readonly index: BundleIndex;
+  readonly provenance: Provenance;
+  /** The Bundle's Patient, as an R4 reference (contained items often omit their subject). */
+  readonly patientReference: fhir4.Reference | undefined;
+  /**
+   * Resources carried inside another item (a prescription inside its MedicationStatement): a reference
+   * to one of them points at the item that carries it, so links from consultations and problems still land.
+   */
+  readonly carriedBy?: ReadonlyMap<Stu3Resource, Stu3Resource> | undefined;
+}
+
+const RENAMED_TYPES: Readonly<Record<string, string>> = {
+  ReferralRequest: 'ServiceRequest',
+  ProcedureRequest: 'ServiceRequest',
+};
+
+/** The R4 `meta`: where the item came from (source and practice), plus any security labels (e.g. NOPAT). */
+export function r4Meta(
+  ctx: MapContext,
+  resource: Stu3Resource,
+  tags: readonly string[] = [],
+): fhir4.Meta {
+  const security = copy<fhir4.Coding[]>(obj(resource, 'meta'), 'security');
+  return {
+    source: `urn:mcr:source:${ctx.provenance.sourceId}`,
+    tag: [
+      { system: ODS_SYSTEM, code: ctx.provenance.organisation, display: ctx.provenance.system },
+      ...tags.map((code) => ({ system: GPC_TAG_SYSTEM, code })),
+    ],
+    ...(Array.isArray(security) ? { security } : {}),
+  };
+}
+
+/** A reference carried into R4: the type renamed where R4 renamed it, a display name where one is known. */
+export function r4Reference(
+  ctx: MapContext,
+  reference: unknown,
+  container?: Stu3Resource,
+): fhir4.Reference | undefined {
+  if (!isObject(reference)) return undefined;
+  const text = str(reference, 'reference');
+  const display = str(reference, 'display');
+  const resolved = text === undefined ? undefined : ctx.index.resolve(text, container);
+  const target = (resolved === undefined ? undefined : ctx.carriedBy?.get(resolved)) ?? resolved;
+  const mappedText = target !== undefined && !text?.startsWith('#') ? referenceTo(target) : text;
+  const name = display ?? (target === undefined ? undefined : displayName(target));
+  if (mappedText === undefined && name === undefined) return undefined;
+  return {
+    ...(mappedText === undefined ? {} : { reference: mappedText }),
+    ...(name === undefined ? {} : { display: name }),
+  };
+}
+
+/** References carried into R4 (unreadable ones left out). */
+export function r4References(
+  ctx: MapContext,
+  references: readonly unknown[],
+  container?: Stu3Resource,
+): fhir4.Reference[] {
+  return references
+    .map((reference) => r4Reference(ctx, reference, container))
+    .filter((reference): reference is fhir4.Reference => reference !== undefined);
+}
+
+/** `Type/id` of a resource in R4 terms. */
+export function referenceTo(resource: Stu3Resource): string {
+  return `${RENAMED_TYPES[resource.resourceType] ?? resource.resourceType}/${str(resource, 'id') ?? ''}`;
+}
+
+/** A short human name for people, places, organisations and medicines referenced by items. */
+export function displayName(resource: Stu3Resource): string | undefined {
+  switch (resource.resourceType) {
+    case 'Practitioner':
+    case 'Patient': {
+      const name = objs(resource, 'name')[0];
+      if (name === undefined) return undefined;
+      const text = str(name, 'text');
+      if (text !== undefined) return text;
+      const parts = [...strs(name, 'prefix'), ...strs(name, 'given'), str(name, 'family')].filter(
+        (part) => part !== undefined,
+      );
+      return parts.length === 0 ? undefined : parts.join(' ');
+    }
+    case 'Organization':
+    case 'Location':
+    case 'HealthcareService':
+      return str(resource, 'name');
+    case 'Medication':
+    case 'Condition':
+      return conceptText(obj(resource, 'code'));
+    default:
+      return undefined;
+  }
+}
+
+/** The text of a CodeableConcept, or its first display. */
+export function conceptText(concept: unknown): string | undefined {
+  return (
+    str(concept, 'text') ??
+    objs(concept, 'coding')
+      .map((coding) => str(coding, 'display'))
+      .find((text) => text !== undefined)
+  );
+}
+
+/** A one-coding CodeableConcept. */
+export function concept(system: string, code: string): fhir4.CodeableConcept {
+  return { coding: [{ system, code }] };
+}
+
+/** A copied CodeableConcept (or undefined). */
+export function cc(resource: unknown, key: string): fhir4.CodeableConcept | undefined {
+  return copy<fhir4.CodeableConcept>(resource, key);
+}
+
+/** Copied identifiers (original ones kept so an item can be traced back at the practice). */
+export function identifiers(resource: Stu3Resource): fhir4.Identifier[] | undefined {
+  const list = objs(resource, 'identifier') as fhir4.Identifier[];
+  return list.length === 0 ? undefined : list;
+}
+
+/** Copied notes (STU3 and R4 Annotation agree). */
+export function notes(resource: unknown, key = 'note'): fhir4.Annotation[] | undefined {
+  const list = objs(resource, key) as unknown as fhir4.Annotation[];
+  return list.length === 0 ? undefined : list;
+}
+
+/**
+ * GP Connect extensions carried across under their canonical URL (see `GPC_EXTENSION_URL`), with any
+ * references inside them carried across too. Extensions we do not know are left behind.
+ */
+export function gpcExtensions(
+  ctx: MapContext,
+  element: unknown,
+  container?: Stu3Resource,
+): fhir4.Extension[] {
+  const out: fhir4.Extension[] = [];
+  for (const extension of objs(element, 'extension')) {
+    const url = str(extension, 'url');
+    const canonical = url === undefined ? undefined : GPC_EXTENSION_URL[extensionKey(url)];
+    if (canonical === undefined) continue;
+    out.push({ ...carryExtension(ctx, extension, container), url: canonical });
+  }
+  return out;
+}
+
+function carryExtension(
+  ctx: MapContext,
+  extension: JsonObject,
+  container?: Stu3Resource,
+): fhir4.Extension {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(extension)) {
+    if (key === 'valueReference') out[key] = r4Reference(ctx, value, container) ?? value;
+    else if (key === 'extension')
+      out[key] = objs(extension, 'extension').map((sub) => carryExtension(ctx, sub, container));
+    else out[key] = value;
+  }
+  return out as unknown as fhir4.Extension;
+}
+
+/** The codes of a CodeableConcept field. */
+export function codesOfField(resource: unknown, key: string): string[] {
+  return codesOf(obj(resource, key));
+}
+
+/** Copies `key[x]` choice fields (e.g. `onsetDateTime`, `onsetPeriod`) whose suffix is in `types`. */
+export function choice(
+  resource: unknown,
+  key: string,
+  types: readonly string[],
+): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  if (!isObject(resource)) return out;
+  for (const type of types) {
+    const value = resource[`${key}${type}`];
+    if (value !== undefined && value !== null) out[`${key}${type}`] = value;
+  }
+  return out;
+}
+
+/** A Coding with only a data-absent-reason, for R4 elements that are required but were not sent. */
+export function absent(): { extension: fhir4.Extension[] } {
+  return { extension: [{ url: DATA_ABSENT_REASON, valueCode: 'unknown' }] };
+}
+
+/** Removes undefined fields so mapped resources carry only what the practice sent. */
+export function compact<T extends object>(value: T): T {
+  return Object.fromEntries(Object.entries(value).filter(([, field]) => field !== undefined)) as T;
+}

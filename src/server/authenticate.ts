@@ -1,0 +1,57 @@
+/**
+ * @module The authentication hook for protected routes: a live session from the cookie, and the
+ * CSRF token on every state-changing request. Refusals are audited.
+ */
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { verifyCsrf, type Sessions } from '../access/sessions.ts';
+import type { AuditLog } from '../audit/audit-log.ts';
+import { auditActor } from '../audit/audit-actor.ts';
+import { ApiError } from './operation-outcome.ts';
+import { auditClient } from './request-context.ts';
+
+export const CSRF_HEADER = 'x-csrf-token';
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/** The session cookie's name: `__Host-` prefixed under TLS so no sub-domain can set it. */
+export function sessionCookieName(tls: boolean): string {
+  return tls ? '__Host-mcr_session' : 'mcr_session';
+}
+
+export function createAuthenticationHook(deps: {
+  readonly sessions: Sessions;
+  readonly audit: AuditLog;
+  readonly cookieName: string;
+  readonly now: () => Date;
+}) {
+  return async function authenticate(request: FastifyRequest, _reply: FastifyReply): Promise<void> {
+    const resolved = await deps.sessions.resolve(request.cookies[deps.cookieName]);
+    if (resolved === undefined) throw new ApiError('UNAUTHENTICATED');
+    if ('expired' in resolved) {
+      throw new ApiError(
+        'SESSION_EXPIRED',
+        resolved.expired === 'idle'
+          ? 'Your session ended after a period of inactivity. Sign in again.'
+          : 'Your session reached its time limit. Sign in again.',
+      );
+    }
+    if (!SAFE_METHODS.has(request.method)) {
+      const presented = request.headers[CSRF_HEADER];
+      if (!verifyCsrf(resolved.session, typeof presented === 'string' ? presented : undefined)) {
+        await deps.audit.append({
+          action: 'access-denied',
+          time: deps.now().toISOString(),
+          requestId: request.id,
+          client: auditClient(request),
+          actor: auditActor(resolved.user),
+          outcome: 'denied',
+          attempted: `${request.method.toLowerCase()}-${request.routeOptions.url ?? 'unknown'}`
+            .replace(/[^A-Za-z0-9_.:-]/g, '_')
+            .slice(0, 80),
+          reasonCode: 'csrf-token-invalid',
+        });
+        throw new ApiError('CSRF_FAILED');
+      }
+    }
+    request.auth = resolved;
+  };
+}

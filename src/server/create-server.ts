@@ -1,0 +1,97 @@
+/**
+ * @module Builds the Fastify server: security headers, error handling, the JSON API behind
+ * authentication, and the web UI. Routes are thin; the services hold the rules.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import cookie from '@fastify/cookie';
+import fastifyStatic from '@fastify/static';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { fastify, type FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import { createAuthenticationHook } from './authenticate.ts';
+import { registerErrorHandling } from './error-handler.ts';
+import { operationOutcome } from './operation-outcome.ts';
+import { healthRoutes } from './routes/health-routes.ts';
+import { patientRoutes } from './routes/patient-routes.ts';
+import { permissionRoutes } from './routes/permission-routes.ts';
+import { recordRoutes } from './routes/record-routes.ts';
+import { sessionRoutes, signInRoutes } from './routes/session-routes.ts';
+import { registerSecurityHeaders } from './security-headers.ts';
+import type { ServerServices } from './server-services.ts';
+
+export async function createServer(
+  services: ServerServices,
+  logger: Logger,
+): Promise<FastifyInstance> {
+  const tls = services.config.server.publicUrl?.startsWith('https://') ?? false;
+  const app = fastify({
+    loggerInstance: logger,
+    trustProxy: services.config.server.trustProxy,
+    bodyLimit: 64 * 1024,
+    // Node's defaults let a slow client hold a socket for minutes.
+    requestTimeout: 30_000,
+    connectionTimeout: 10_000,
+    genReqId: () => crypto.randomUUID(),
+    requestIdHeader: false,
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  app.decorateRequest('auth', undefined);
+  registerSecurityHeaders(app, { tls, frameAncestors: [] });
+  registerErrorHandling(app);
+  await app.register(cookie);
+
+  await app.register(healthRoutes, { services });
+  await app.register(signInRoutes, { services });
+  await app.register(async (api) => {
+    api.addHook(
+      'onRequest',
+      createAuthenticationHook({
+        sessions: services.sessions,
+        audit: services.audit,
+        cookieName: services.cookie.name,
+        now: services.now,
+      }),
+    );
+    await api.register(sessionRoutes, { services });
+    await api.register(patientRoutes, { services });
+    await api.register(permissionRoutes, { services });
+    await api.register(recordRoutes, { services });
+  });
+
+  registerWebUi(app, services.webRoot);
+  return app;
+}
+
+/** Serves the built UI; any other GET that wants HTML gets index.html (client-side routes). */
+function registerWebUi(app: FastifyInstance, webRoot: string | undefined): void {
+  const indexFile = webRoot === undefined ? undefined : join(webRoot, 'index.html');
+  const index =
+    indexFile !== undefined && existsSync(indexFile) ? readFileSync(indexFile, 'utf8') : undefined;
+  if (webRoot !== undefined && index !== undefined) {
+    void app.register(fastifyStatic, {
+      root: join(webRoot, 'assets'),
+      prefix: '/assets/',
+      index: false,
+    });
+  }
+  app.setNotFoundHandler(async (request, reply) => {
+    const wantsPage =
+      request.method === 'GET' &&
+      !request.url.startsWith('/api/') &&
+      !request.url.startsWith('/fhir/') &&
+      (request.headers.accept ?? '').includes('text/html');
+    if (wantsPage) {
+      if (index === undefined) {
+        return reply
+          .code(503)
+          .type('text/plain; charset=utf-8')
+          .send(
+            'The web UI has not been built. Run `npm run build:web` (npm start does this for you).',
+          );
+      }
+      return reply.type('text/html; charset=utf-8').send(index);
+    }
+    return reply.code(404).type('application/fhir+json').send(operationOutcome('NOT_FOUND'));
+  });
+}

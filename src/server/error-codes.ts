@@ -1,0 +1,80 @@
+/**
+ * @module The stable error codes of the API, each with its HTTP status and FHIR issue type.
+ * Every code is documented in docs/api.md (a test checks).
+ */
+
+export const ERROR_CODE_SYSTEM = 'urn:x-my-care-record:error-code';
+
+export const ERROR_CODES = {
+  UNAUTHENTICATED: { status: 401, issue: 'login', text: 'Sign in to continue.' },
+  SESSION_EXPIRED: { status: 401, issue: 'login', text: 'Your session has ended. Sign in again.' },
+  BAD_CREDENTIALS: {
+    status: 401,
+    issue: 'security',
+    text: 'The username or password is not right.',
+  },
+  ACCOUNT_LOCKED: {
+    status: 429,
+    issue: 'throttled',
+    text: 'Too many failed sign-ins. The account is locked for a while; try again later.',
+  },
+  CSRF_FAILED: {
+    status: 403,
+    issue: 'security',
+    text: 'The request was refused: its CSRF token is missing or wrong.',
+  },
+  FORBIDDEN: { status: 403, issue: 'forbidden', text: 'Your role does not allow this.' },
+  PERMISSION_REQUIRED: {
+    status: 403,
+    issue: 'forbidden',
+    text: 'Record the patient’s permission before viewing their record.',
+  },
+  DISSENT: {
+    status: 403,
+    issue: 'forbidden',
+    text: 'This patient has said they do not want their record shared through My Care Record.',
+  },
+  INVALID_NHS_NUMBER: { status: 400, issue: 'value', text: 'This is not a valid NHS number.' },
+  INVALID_REQUEST: { status: 400, issue: 'invalid', text: 'The request is not valid.' },
+  INVALID_PERMISSION: {
+    status: 400,
+    issue: 'invalid',
+    text: 'The permission cannot be recorded as given.',
+  },
+  PATIENT_NOT_FOUND: {
+    status: 404,
+    issue: 'not-found',
+    text: 'No patient was found with this NHS number.',
+  },
+  NOT_FOUND: { status: 404, issue: 'not-found', text: 'Not found.' },
+  METHOD_NOT_ALLOWED: {
+    status: 405,
+    issue: 'not-supported',
+    text: 'My Care Record is read-only: this method is not allowed here.',
+  },
+  RATE_LIMITED: {
+    status: 429,
+    issue: 'throttled',
+    text: 'Too many requests. Slow down and try again.',
+  },
+  DEMOGRAPHICS_UNAVAILABLE: {
+    status: 503,
+    issue: 'transient',
+    text: 'The national demographics service could not be reached. Try again shortly.',
+  },
+  AUDIT_UNAVAILABLE: {
+    status: 503,
+    issue: 'transient',
+    text: 'The audit trail cannot be written, so no record can be shown. Try again shortly.',
+  },
+  INTERNAL_ERROR: {
+    status: 500,
+    issue: 'exception',
+    text: 'Something went wrong. Nothing was shown or changed.',
+  },
+} as const satisfies Record<
+  string,
+  { status: number; issue: fhir4.OperationOutcomeIssue['code']; text: string }
+>;
+
+export type ErrorCode = keyof typeof ERROR_CODES;

@@ -1,0 +1,135 @@
+/** @module Sign-in, the current session, and sign-out: `POST|GET|DELETE /api/session`. */
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from '@sinclair/typebox';
+import { roleDisplayName } from '../../access/roles.ts';
+import type { User } from '../../access/user.ts';
+import { auditableUsername } from '../../audit/audit-event.ts';
+import { auditActor } from '../../audit/audit-actor.ts';
+import { ApiError } from '../operation-outcome.ts';
+import { auditClient, requireAuth } from '../request-context.ts';
+import type { ServerServices } from '../server-services.ts';
+import { OutcomeSchema } from './schemas.ts';
+
+export const UserSchema = Type.Object({
+  id: Type.String(),
+  username: Type.String(),
+  displayName: Type.String(),
+  role: Type.String(),
+  roleName: Type.String(),
+  organisation: Type.String(),
+});
+
+const SessionSchema = Type.Object({ user: UserSchema, csrfToken: Type.String() });
+
+export function userJson(user: User) {
+  return {
+    id: user.id,
+    username: user.username,
+    displayName: user.displayName,
+    role: user.role,
+    roleName: roleDisplayName(user.role),
+    organisation: user.organisation,
+  };
+}
+
+/** Public: signing in. */
+export const signInRoutes: FastifyPluginAsyncTypebox<{ services: ServerServices }> = async (
+  app,
+  { services },
+) => {
+  const { accounts, sessions, audit, now, cookie } = services;
+
+  app.post(
+    '/api/session',
+    {
+      schema: {
+        body: Type.Object({
+          username: Type.String({ minLength: 1, maxLength: 200 }),
+          password: Type.String({ minLength: 1, maxLength: 1024 }),
+        }),
+        response: { 200: SessionSchema, 401: OutcomeSchema, 429: OutcomeSchema },
+      },
+    },
+    async (request, reply) => {
+      // Only JSON: a cross-site HTML form cannot send it, which closes login CSRF.
+      if (!(request.headers['content-type'] ?? '').startsWith('application/json')) {
+        throw new ApiError('INVALID_REQUEST', 'Sign in with a JSON body.');
+      }
+      const { username, password } = request.body;
+      const result = await accounts.authenticate(username, password);
+      if (!result.ok) {
+        await audit.append({
+          action: 'sign-in-failed',
+          time: now().toISOString(),
+          requestId: request.id,
+          client: auditClient(request),
+          actor: null,
+          attemptedUsername: auditableUsername(username),
+          outcome: 'denied',
+          method: 'password',
+          reasonCode: result.reason,
+        });
+        if (result.reason === 'locked') throw new ApiError('ACCOUNT_LOCKED');
+        if (result.reason === 'demo-refused') {
+          throw new ApiError(
+            'BAD_CREDENTIALS',
+            'Demo accounts cannot sign in to a production system.',
+          );
+        }
+        throw new ApiError('BAD_CREDENTIALS');
+      }
+      const user = result.user;
+      const session = await sessions.create(user.id);
+      await audit.append({
+        action: 'sign-in',
+        time: now().toISOString(),
+        requestId: request.id,
+        client: auditClient(request),
+        actor: auditActor(user),
+        outcome: 'success',
+        method: 'password',
+      });
+      void reply.setCookie(cookie.name, session.token, {
+        httpOnly: true,
+        sameSite: 'strict',
+        secure: cookie.secure,
+        path: '/',
+        expires: session.expiresAt,
+      });
+      return { user: userJson(user), csrfToken: session.csrfToken };
+    },
+  );
+};
+
+/** Behind authentication: the current session and signing out. */
+export const sessionRoutes: FastifyPluginAsyncTypebox<{ services: ServerServices }> = async (
+  app,
+  { services },
+) => {
+  const { sessions, audit, now, cookie } = services;
+
+  app.get('/api/session', { schema: { response: { 200: SessionSchema } } }, async (request) => {
+    const { user, session } = requireAuth(request);
+    return { user: userJson(user), csrfToken: session.csrfToken };
+  });
+
+  app.delete('/api/session', async (request, reply) => {
+    const { user } = requireAuth(request);
+    await sessions.destroy(request.cookies[cookie.name]);
+    await audit.append({
+      action: 'sign-out',
+      time: now().toISOString(),
+      requestId: request.id,
+      client: auditClient(request),
+      actor: auditActor(user),
+      outcome: 'success',
+    });
+    void reply.clearCookie(cookie.name, {
+      path: '/',
+      httpOnly: true,
+      sameSite: 'strict',
+      secure: cookie.secure,
+    });
+    return reply.code(204).send();
+  });
+};

@@ -1,0 +1,325 @@
+/** @module The FHIR R4 REST connector: finds the patient by NHS number, then searches each resource type by patient, paging, under one deadline and one byte cap. */
+import { performance } from 'node:perf_hooks';
+import type { SourceConfig } from '../../config/config-schema.ts';
+import { NHS_NUMBER_SYSTEM } from '../../identity/nhs-number.ts';
+import {
+  createByteBudget,
+  readSourceTls,
+  type fetchSource as FetchSource,
+} from '../http/fetch-source.ts';
+import type { ByteBudget, SourceHttpOutcome, SourceTlsMaterial } from '../http/http-outcome.ts';
+import type { Connector, SourceRequest, SourceResult, SourceWarning } from '../source-result.ts';
+import { statusForFailure, statusForHttp, type StatusWithMessage } from './outcome-status.ts';
+import { resourceTypesFor } from './resource-types.ts';
+import { outcomeCode, readSearchPage, isResourceOfType } from './search-bundle.ts';
+
+/** What the connector is built from. */
+export interface FhirR4ConnectorDeps {
+  readonly source: SourceConfig;
+  readonly fetchSource: typeof FetchSource;
+  /** Reserved for time-based search parameters; the connector measures its own elapsed time. */
+  readonly now?: () => Date;
+}
+
+const ACCEPT = ['application/fhir+json', 'application/json'] as const;
+/** A retry is worth starting only if this much of the deadline remains. */
+const MIN_RETRY_MS = 50;
+/** HTTP statuses that, with an OperationOutcome, mean "this server does not offer that search". */
+const UNSUPPORTED_STATUSES = new Set([400, 404, 405, 501]);
+
+/** The outcome of searching one resource type, across its pages. */
+interface TypeSearch {
+  readonly type: string;
+  readonly resources: fhir4.FhirResource[];
+  readonly warnings: SourceWarning[];
+  pagesRead: number;
+  unsupported: boolean;
+  failure?: StatusWithMessage;
+}
+
+/**
+ * Builds the connector for one FHIR R4 source. Reads the source's TLS files now (throwing, with
+ * the file named, when one is unreadable) so that a misconfiguration is found at start-up.
+ *
+ * When the deadline passes, or the byte cap is reached, part-way through, the searches that
+ * finished are returned (status `answered`) with a warning naming each area that is missing or
+ * incomplete: partial data, clearly flagged, is more use to a clinician than none. Only when no
+ * search produced anything does the source's status become the failure itself.
+ */
+export function createFhirR4Connector(deps: FhirR4ConnectorDeps): Connector {
+  const { source } = deps;
+  const base = source.url.replace(/\/+$/, '');
+  const origin = new URL(base).origin;
+  const resourceTypes = resourceTypesFor(source);
+  let tls: SourceTlsMaterial | undefined;
+  try {
+    tls = readSourceTls(source.tls);
+  } catch (error) {
+    throw new Error(`Source ${source.id}: ${(error as Error).message}`, { cause: error });
+  }
+  const headers: Record<string, string> = { accept: ACCEPT.join(', ') };
+  if (source.auth?.type === 'bearer') headers['authorization'] = `Bearer ${source.auth.token}`;
+
+  async function fetchRecord(request: SourceRequest): Promise<SourceResult> {
+    const started = performance.now();
+    const deadlineAt = started + source.timeoutMs;
+    const budget = createByteBudget(source.maxResponseBytes);
+    const elapsedMs = (): number => Math.round(performance.now() - started);
+    const get = (url: string): Promise<SourceHttpOutcome> =>
+      getWithOneRetry(url, { deadlineAt, budget, request });
+
+    const failed = (outcome: StatusWithMessage, errorCode?: string): SourceResult => ({
+      sourceId: source.id,
+      status: outcome.status,
+      elapsedMs: elapsedMs(),
+      message: outcome.message,
+      warnings: [],
+      ...(outcome.httpStatus === undefined ? {} : { httpStatus: outcome.httpStatus }),
+      ...(errorCode === undefined ? {} : { errorCode }),
+    });
+
+    const patientUrl = `${base}/Patient?identifier=${encodeURIComponent(`${NHS_NUMBER_SYSTEM}|${request.patient.nhsNumber}`)}`;
+    const found = await get(patientUrl);
+    if (found.kind !== 'response') return failed(statusForFailure(found, source.timeoutMs));
+    if (found.status < 200 || found.status > 299)
+      return failed(statusForHttp(found.status), outcomeCode(found.json));
+    const page = readSearchPage(found.json);
+    if (page === undefined) {
+      return failed({
+        status: 'malformed',
+        message: "The source's answer to the patient search was not a FHIR search result.",
+      });
+    }
+    const patients = page.resources.filter((r): r is fhir4.Patient =>
+      isResourceOfType(r, 'Patient'),
+    );
+    if (patients.length === 0) {
+      return failed({
+        status: 'patient-not-found',
+        message: 'This source holds no record for this NHS number.',
+      });
+    }
+    if (patients.length > 1) {
+      return failed({
+        status: 'error',
+        message: `This source holds ${patients.length} patient records with this NHS number, so none is shown. The source's records need merging.`,
+      });
+    }
+    const patient = patients[0] as fhir4.Patient;
+    if (typeof patient.id !== 'string' || patient.id === '') {
+      return failed({
+        status: 'malformed',
+        message: "The source's patient record has no id to search by.",
+      });
+    }
+
+    const searches = await Promise.all(
+      resourceTypes.map((type) => searchType(type, patient.id as string, get)),
+    );
+
+    if (request.signal?.aborted) {
+      return failed({
+        status: 'error',
+        message: 'The view was closed before this source finished answering.',
+      });
+    }
+    const warnings: SourceWarning[] = [];
+    const resources: fhir4.FhirResource[] = [patient];
+    const seen = new Set<string>([`Patient/${patient.id}`]);
+    const failures: TypeSearch[] = [];
+    for (const search of searches) {
+      warnings.push(...search.warnings);
+      for (const resource of search.resources) {
+        const key =
+          resource.id === undefined ? undefined : `${resource.resourceType}/${resource.id}`;
+        if (key !== undefined && seen.has(key)) continue;
+        if (key !== undefined) seen.add(key);
+        resources.push(resource);
+      }
+      if (search.failure !== undefined) failures.push(search);
+    }
+    const anyRead = searches.some((s) => s.pagesRead > 0 || s.unsupported);
+    const firstFailure = failures[0]?.failure;
+    if (!anyRead && firstFailure !== undefined) {
+      return {
+        ...failed({
+          ...firstFailure,
+          message: `None of this source's searches succeeded. ${firstFailure.message}`,
+        }),
+        warnings,
+      };
+    }
+    return {
+      sourceId: source.id,
+      status: 'answered',
+      elapsedMs: elapsedMs(),
+      ...(failures.length === 0
+        ? {}
+        : {
+            message: `Part of this source's record is missing: ${failures.length} of ${resourceTypes.length} searches did not complete (${failures.map((f) => f.type).join(', ')}).`,
+          }),
+      warnings,
+      payload: { format: 'fhir-r4', resources },
+    };
+  }
+
+  async function getWithOneRetry(
+    url: string,
+    call: { deadlineAt: number; budget: ByteBudget; request: SourceRequest },
+  ): Promise<SourceHttpOutcome> {
+    const once = (freshConnection: boolean): Promise<SourceHttpOutcome> =>
+      deps.fetchSource({
+        method: 'GET',
+        url,
+        headers: { ...headers, 'x-request-id': call.request.requestId },
+        timeoutMs: Math.max(0, Math.floor(call.deadlineAt - performance.now())),
+        maxResponseBytes: source.maxResponseBytes,
+        acceptContentTypes: ACCEPT,
+        signal: call.request.signal,
+        tls,
+        byteBudget: call.budget,
+        freshConnection,
+      });
+    const first = await once(false);
+    // A dropped connection is often a stale pooled socket: one more try, on a new connection, if time allows.
+    if (first.kind !== 'network-error' || call.deadlineAt - performance.now() < MIN_RETRY_MS)
+      return first;
+    return once(true);
+  }
+
+  async function searchType(
+    type: string,
+    patientId: string,
+    get: (url: string) => Promise<SourceHttpOutcome>,
+  ): Promise<TypeSearch> {
+    const search: TypeSearch = {
+      type,
+      resources: [],
+      warnings: [],
+      pagesRead: 0,
+      unsupported: false,
+    };
+    const visited = new Set<string>();
+    let dropped = 0;
+    let url = `${base}/${type}?patient=${encodeURIComponent(patientId)}&_count=${source.pageSize}`;
+    for (;;) {
+      visited.add(url);
+      const outcome = await get(url);
+      if (outcome.kind !== 'response') {
+        search.failure = statusForFailure(outcome, source.timeoutMs);
+        break;
+      }
+      if (outcome.status < 200 || outcome.status > 299) {
+        if (
+          search.pagesRead === 0 &&
+          UNSUPPORTED_STATUSES.has(outcome.status) &&
+          isResourceOfType(outcome.json, 'OperationOutcome')
+        ) {
+          search.unsupported = true;
+          search.warnings.push({
+            code: 'unsupported-search',
+            area: type,
+            message: `This source does not offer ${type} records, so none are shown from it.`,
+          });
+        } else {
+          search.failure = statusForHttp(outcome.status);
+        }
+        break;
+      }
+      const page = readSearchPage(outcome.json);
+      if (page === undefined) {
+        search.failure = {
+          status: 'malformed',
+          message: "The source's answer was not a FHIR search result.",
+        };
+        break;
+      }
+      search.pagesRead++;
+      search.resources.push(...page.resources);
+      dropped += page.dropped;
+      for (const note of page.outcomes) search.warnings.push(...outcomeWarnings(note, type));
+      const next = page.next === undefined ? undefined : nextPageUrl(page.next);
+      if (next === undefined) {
+        if (page.next !== undefined) {
+          search.warnings.push({
+            code: 'next-link-ignored',
+            area: type,
+            message: `The source pointed to further ${type} results at another address, which was not followed; some may be missing.`,
+          });
+        }
+        break;
+      }
+      if (visited.has(next)) break;
+      if (search.pagesRead >= source.maxPages) {
+        search.warnings.push({
+          code: 'page-cap',
+          area: type,
+          message: `Only the first ${source.maxPages} pages of ${type} results were read; the rest are not shown.`,
+        });
+        break;
+      }
+      url = next;
+    }
+    if (dropped > 0) {
+      search.warnings.push({
+        code: 'items-dropped',
+        area: type,
+        message: `${dropped} ${type} ${dropped === 1 ? 'entry' : 'entries'} from this source had no content and ${dropped === 1 ? 'was' : 'were'} left out.`,
+      });
+    }
+    if (search.failure !== undefined) {
+      search.warnings.push({
+        code: search.failure.status,
+        area: type,
+        message:
+          search.pagesRead === 0
+            ? `${type} records could not be read: ${search.failure.message}`
+            : `Only part of the ${type} records arrived: ${search.failure.message}`,
+      });
+    }
+    return search;
+  }
+
+  /** Resolves a next link against the source and refuses any that leaves the source's origin (it would carry our credentials elsewhere). */
+  function nextPageUrl(link: string): string | undefined {
+    try {
+      const resolved = new URL(link, `${base}/`);
+      return resolved.origin === origin ? resolved.href : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  return {
+    source,
+    fetchRecord: async (request) => {
+      const started = performance.now();
+      try {
+        return await fetchRecord(request);
+      } catch {
+        return {
+          sourceId: source.id,
+          status: 'error',
+          elapsedMs: Math.round(performance.now() - started),
+          message: 'Something went wrong while reading this source.',
+          warnings: [],
+        };
+      }
+    },
+  };
+}
+
+function outcomeWarnings(outcome: fhir4.OperationOutcome, type: string): SourceWarning[] {
+  const issues = Array.isArray(outcome.issue) ? outcome.issue : [];
+  return issues
+    .filter((issue) => issue.severity !== 'information')
+    .map((issue) => {
+      const code =
+        issue.details?.coding?.find((coding) => coding.code !== undefined)?.code ?? issue.code;
+      return {
+        code: 'search-outcome',
+        area: type,
+        message: `The source reported a ${issue.severity === 'warning' ? 'warning' : 'problem'} with its ${type} results (${code}); some may be missing.`,
+      };
+    });
+}

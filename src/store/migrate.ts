@@ -1,0 +1,49 @@
+/** @module Brings a store's database to the latest schema version with Kysely's Migrator. */
+import { Migrator } from 'kysely';
+import type { Kysely, Migration, MigrationProvider } from 'kysely';
+import { initialMigration } from './migrations/0001-initial.ts';
+import type { DatabaseSchema } from './schema.ts';
+import type { StoreDialect } from './store.ts';
+
+/** Every migration, in order of name. Add new ones here; never edit an applied one. */
+function storeMigrations(dialect: StoreDialect): Record<string, Migration> {
+  return {
+    '0001-initial': initialMigration(dialect),
+  };
+}
+
+class StaticMigrationProvider implements MigrationProvider {
+  readonly #migrations: Record<string, Migration>;
+
+  constructor(migrations: Record<string, Migration>) {
+    this.#migrations = migrations;
+  }
+
+  getMigrations(): Promise<Record<string, Migration>> {
+    return Promise.resolve(this.#migrations);
+  }
+}
+
+/**
+ * Applies every migration not yet applied; a no-op on an up-to-date database. Safe when
+ * several processes open the same database at once (each dialect serialises the migrator).
+ * `schema` (PostgreSQL) is where Kysely keeps its own migration bookkeeping tables.
+ */
+export async function migrateToLatest(
+  db: Kysely<DatabaseSchema>,
+  dialect: StoreDialect,
+  schema?: string,
+): Promise<void> {
+  const migrator = new Migrator({
+    db,
+    provider: new StaticMigrationProvider(storeMigrations(dialect)),
+    ...(schema === undefined ? {} : { migrationTableSchema: schema }),
+  });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error !== undefined) {
+    const failed = results?.find((result) => result.status === 'Error')?.migrationName;
+    throw new Error(`Database migration ${failed ?? ''} failed`.replace('  ', ' '), {
+      cause: error,
+    });
+  }
+}

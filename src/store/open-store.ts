@@ -1,0 +1,50 @@
+/** @module Opens the store named by a database URL: SQLite (the default) or PostgreSQL. */
+import { mkdirSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { openPostgresStore } from './postgres-store.ts';
+import { openSqliteStore } from './sqlite-store.ts';
+import type { Store } from './store.ts';
+
+/** Options for {@link openStore}. */
+export interface OpenStoreOptions {
+  /**
+   * `''` or `sqlite:` → `<dataDir>/mcr.sqlite`; `sqlite:<path>` → that file;
+   * `:memory:` (or `sqlite::memory:`) → an in-memory database, for tests;
+   * `postgres://…` or `postgresql://…` → PostgreSQL.
+   */
+  readonly url: string;
+  /** Folder for the SQLite file; created owner-only (0700) if missing. */
+  readonly dataDir: string;
+  /** PostgreSQL schema for the tables (created if missing); `public` when absent. */
+  readonly schema?: string;
+}
+
+/** The SQLite file's name inside the data folder. */
+export const SQLITE_FILE_NAME = 'mcr.sqlite';
+
+/** Opens the database the URL names and migrates it to the latest version. */
+export async function openStore(options: OpenStoreOptions): Promise<Store> {
+  const url = options.url.trim();
+  if (url.startsWith('postgres://') || url.startsWith('postgresql://')) {
+    return openPostgresStore({
+      url,
+      ...(options.schema === undefined ? {} : { schema: options.schema }),
+    });
+  }
+  if (url === ':memory:' || url === 'sqlite::memory:') {
+    return openSqliteStore({ path: ':memory:' });
+  }
+  if (url === '' || url.startsWith('sqlite:')) {
+    const named = url.slice('sqlite:'.length).replace(/^\/\/(?=\/)/, '');
+    const path =
+      named === '' || named === '//'
+        ? join(resolve(options.dataDir), SQLITE_FILE_NAME)
+        : resolve(named);
+    mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+    return openSqliteStore({ path });
+  }
+  const scheme = /^[a-z][a-z0-9+.-]*:/i.exec(url)?.[0] ?? '(none)';
+  throw new Error(
+    `Unsupported database URL scheme ${scheme}: use sqlite: or postgres:// (or leave it empty)`,
+  );
+}

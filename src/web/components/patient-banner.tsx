@@ -1,0 +1,68 @@
+/** @module The patient banner, NHS style: name, born (age), gender, NHS number, address, GP. */
+import { useRef } from 'react';
+import type { PatientSummary } from '../api-types.ts';
+import { formatDate } from '../fhir-display.ts';
+import {
+  formatAddress,
+  formatBorn,
+  formatGender,
+  formatPatientName,
+  formatPatientNhsNumber,
+} from '../patient-display.ts';
+import { useFocusOnMount } from './use-focus-on-mount.ts';
+
+export interface PatientBannerProps {
+  readonly patient: PatientSummary;
+  readonly now: () => Date;
+}
+
+/** Always above the record so the clinician can confirm who they are looking at. */
+export function PatientBanner({ patient, now }: PatientBannerProps) {
+  const heading = useRef<HTMLHeadingElement>(null);
+  useFocusOnMount(heading, patient.nhsNumber);
+  const address = formatAddress(patient.address);
+  const gp = patient.registeredGp;
+  return (
+    <section className="banner" aria-labelledby="patient-name">
+      <div className="banner__top">
+        <h1 id="patient-name" className="banner__name" ref={heading} tabIndex={-1}>
+          {formatPatientName(patient.name)}
+        </h1>
+        {patient.restricted && <span className="tag tag--alert">Restricted record</span>}
+        {patient.deceasedDateTime !== undefined && (
+          <span className="tag tag--dark">Deceased {formatDate(patient.deceasedDateTime)}</span>
+        )}
+      </div>
+      <dl className="banner__facts">
+        <div>
+          <dt>Born</dt>
+          <dd>{formatBorn(patient, now())}</dd>
+        </div>
+        <div>
+          <dt>Gender</dt>
+          <dd>{formatGender(patient.gender)}</dd>
+        </div>
+        <div>
+          <dt>NHS number</dt>
+          <dd className="nhs-number">{formatPatientNhsNumber(patient)}</dd>
+        </div>
+        {!patient.restricted && (
+          <div>
+            <dt>Address</dt>
+            <dd>{address === '' ? 'Not known' : address}</dd>
+          </div>
+        )}
+        <div>
+          <dt>Registered GP</dt>
+          <dd>
+            {gp === undefined
+              ? 'Not known'
+              : gp.name === undefined
+                ? gp.odsCode
+                : `${gp.name} (${gp.odsCode})`}
+          </dd>
+        </div>
+      </dl>
+    </section>
+  );
+}

@@ -1,0 +1,158 @@
+/**
+ * @module Loads one patient's record, asking for permission when the server needs it, and
+ * lets the clinician withdraw that permission. Holds the record only in component state.
+ */
+import { useCallback, useEffect, useRef, useState } from 'react';
+import type { ApiClient } from '../api-client.ts';
+import type { PatientSummary, RecordView } from '../api-types.ts';
+import { ErrorMessage } from './error-message.tsx';
+import { PermissionDialog } from './permission-dialog.tsx';
+import { RecordViewer } from './record-viewer.tsx';
+
+export interface RecordPanelProps {
+  readonly api: ApiClient;
+  readonly patient: PatientSummary;
+  readonly onPatientUpdated: (patient: PatientSummary) => void;
+  readonly onSessionEnded: () => void;
+}
+
+type State =
+  | { readonly kind: 'loading' }
+  | { readonly kind: 'needs-permission'; readonly notice?: string | undefined }
+  | { readonly kind: 'dissent'; readonly message: string }
+  | { readonly kind: 'error'; readonly message: string }
+  | { readonly kind: 'loaded'; readonly record: RecordView };
+
+/** The part of the patient page below the banner. */
+export function RecordPanel({ api, patient, onPatientUpdated, onSessionEnded }: RecordPanelProps) {
+  const [state, setState] = useState<State>({ kind: 'loading' });
+  const [dialogOpen, setDialogOpen] = useState(false);
+  const [withdrawError, setWithdrawError] = useState<string | undefined>();
+  const latest = useRef(0);
+  const reopen = useRef<HTMLButtonElement>(null);
+  const nhsNumber = patient.nhsNumber;
+
+  const load = useCallback(
+    async (openDialog: boolean, notice?: string) => {
+      const request = ++latest.current;
+      setState({ kind: 'loading' });
+      const result = await api.getRecord(nhsNumber);
+      if (request !== latest.current) return;
+      if (result.ok) {
+        setState({ kind: 'loaded', record: result.value });
+        onPatientUpdated(result.value.patient);
+        return;
+      }
+      const { status, code, message } = result.error;
+      if (status === 401) {
+        onSessionEnded();
+      } else if (code === 'PERMISSION_REQUIRED') {
+        setState({ kind: 'needs-permission', notice });
+        setDialogOpen(openDialog);
+      } else if (code === 'DISSENT') {
+        setState({ kind: 'dissent', message });
+      } else {
+        setState({ kind: 'error', message });
+      }
+    },
+    [api, nhsNumber, onPatientUpdated, onSessionEnded],
+  );
+
+  useEffect(() => {
+    void load(true);
+    return () => {
+      latest.current += 1;
+    };
+    // Loads once per patient: the workspace remounts this panel for another patient.
+  }, []);
+
+  async function withdraw(permissionId: string) {
+    setWithdrawError(undefined);
+    const result = await api.withdrawPermission(permissionId);
+    if (!result.ok) {
+      if (result.error.status === 401) onSessionEnded();
+      else setWithdrawError(result.error.message);
+      return;
+    }
+    await load(false, 'Permission withdrawn. The record is no longer shown.');
+  }
+
+  return (
+    <div className="record-panel">
+      {state.kind === 'loading' && (
+        <p role="status" className="loading">
+          Asking each system for this patient&rsquo;s record…
+        </p>
+      )}
+      {state.kind === 'needs-permission' && (
+        <section className="panel panel--action" aria-labelledby="permission-needed">
+          <h2 id="permission-needed">Permission needed</h2>
+          {state.notice !== undefined && (
+            <p role="status" className="inset">
+              {state.notice}
+            </p>
+          )}
+          <p>
+            Before the record is shown, record the patient&rsquo;s permission, or the emergency
+            reason if they cannot give it.
+          </p>
+          <button
+            ref={reopen}
+            type="button"
+            className="button"
+            onClick={() => {
+              setDialogOpen(true);
+            }}
+          >
+            Enter permission details
+          </button>
+        </section>
+      )}
+      {state.kind === 'dissent' && (
+        <section className="panel panel--warning" aria-labelledby="dissent-heading">
+          <h2 id="dissent-heading">This record cannot be shared</h2>
+          <p>{state.message}</p>
+          <p>
+            The patient has said they do not want their record shared. Their choice stands here.
+          </p>
+        </section>
+      )}
+      {state.kind === 'error' && (
+        <section className="panel panel--warning" aria-labelledby="record-error-heading">
+          <h2 id="record-error-heading">The record could not be shown</h2>
+          <ErrorMessage message={state.message} />
+          <button
+            type="button"
+            className="button button--secondary"
+            onClick={() => void load(true)}
+          >
+            Try again
+          </button>
+        </section>
+      )}
+      {state.kind === 'loaded' && (
+        <RecordViewer
+          record={state.record}
+          withdrawError={withdrawError}
+          onWithdraw={() => void withdraw(state.record.permission.id)}
+        />
+      )}
+      {dialogOpen && (
+        <PermissionDialog
+          api={api}
+          patient={patient}
+          onCancel={() => {
+            setDialogOpen(false);
+            // The modal has gone once React commits; put focus back where the clinician was.
+            queueMicrotask(() => reopen.current?.focus());
+          }}
+          onRecorded={() => {
+            setDialogOpen(false);
+            void load(false);
+          }}
+          onSessionEnded={onSessionEnded}
+        />
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,91 @@
+/** @module The sign-in form. */
+import { useRef, useState, type SubmitEvent } from 'react';
+import type { ApiClient } from '../api-client.ts';
+import type { Session } from '../api-types.ts';
+import { ErrorMessage } from './error-message.tsx';
+import { useFocusOnMount } from './use-focus-on-mount.ts';
+
+export interface SignInPageProps {
+  readonly api: ApiClient;
+  readonly notice?: string | undefined;
+  readonly onSignedIn: (session: Session) => void;
+}
+
+/** Username and password; the server's own words on failure. */
+export function SignInPage({ api, notice, onSignedIn }: SignInPageProps) {
+  const heading = useRef<HTMLHeadingElement>(null);
+  const [username, setUsername] = useState('');
+  const [password, setPassword] = useState('');
+  const [error, setError] = useState<string | undefined>();
+  const [busy, setBusy] = useState(false);
+  useFocusOnMount(heading);
+
+  async function submit(event: SubmitEvent<HTMLFormElement>) {
+    event.preventDefault();
+    if (username.trim() === '' || password === '') {
+      setError('Enter your username and password.');
+      return;
+    }
+    setBusy(true);
+    setError(undefined);
+    const result = await api.signIn(username.trim(), password);
+    setBusy(false);
+    if (result.ok) {
+      onSignedIn(result.value);
+    } else {
+      setPassword('');
+      setError(result.error.message);
+    }
+  }
+
+  return (
+    <div className="narrow">
+      <h1 ref={heading} tabIndex={-1}>
+        Sign in
+      </h1>
+      {notice !== undefined && (
+        <p className="inset" role="status">
+          {notice}
+        </p>
+      )}
+      <ErrorMessage id="sign-in-error" message={error} />
+      <form onSubmit={(event) => void submit(event)} noValidate>
+        <div className="field">
+          <label htmlFor="username">Username</label>
+          <input
+            id="username"
+            name="username"
+            autoComplete="username"
+            autoCapitalize="none"
+            spellCheck={false}
+            value={username}
+            onChange={(event) => {
+              setUsername(event.target.value);
+            }}
+          />
+        </div>
+        <div className="field">
+          <label htmlFor="password">Password</label>
+          <input
+            id="password"
+            name="password"
+            type="password"
+            autoComplete="current-password"
+            value={password}
+            onChange={(event) => {
+              setPassword(event.target.value);
+            }}
+          />
+        </div>
+        <button type="submit" className="button" disabled={busy}>
+          Sign in
+        </button>
+        {busy && (
+          <p role="status" className="loading">
+            Signing in…
+          </p>
+        )}
+      </form>
+    </div>
+  );
+}

@@ -1,0 +1,715 @@
+/**
+ * @module What a clinician reads for one FHIR R4 resource: a title, its key facts, flags and
+ * dates. Pure and defensive: an unknown or broken resource falls back to its type and id.
+ */
+import {
+  annotationText,
+  codeableConceptText,
+  conceptListText,
+  formatDate,
+  formatDateTime,
+  formatPeriod,
+  formatQuantity,
+  formatRange,
+  formatRatio,
+  formatReferenceRange,
+  humanise,
+  interpretation,
+  referenceText,
+} from './fhir-display.ts';
+
+export type Tone = 'neutral' | 'good' | 'warning' | 'alert';
+
+/** A short marker shown beside an item (status, abnormal result, not given…). */
+export interface ItemFlag {
+  readonly text: string;
+  readonly tone: Tone;
+}
+
+/** One fact about an item, e.g. `{ label: 'Dosage', value: 'One tablet daily' }`. */
+export interface ItemDetail {
+  readonly label: string;
+  readonly value: string;
+}
+
+/** Everything the record page shows for one resource. */
+export interface ItemSummary {
+  /** What kind of entry this is, in words (`Medication statement`, `Test result`). */
+  readonly kind: string;
+  readonly title: string;
+  /** A result's value, shown beside the title. */
+  readonly value?: string;
+  /** The date the clinician scans for, already formatted; '' when none. */
+  readonly date: string;
+  /** The raw FHIR date used to order items, newest first. */
+  readonly sortDate?: string;
+  readonly details: readonly ItemDetail[];
+  readonly flags: readonly ItemFlag[];
+  /** Resolved, ended, stopped or entered in error: shown apart from current items. */
+  readonly inactive: boolean;
+}
+
+/** Finds another resource by reference (`#id` for contained, `Type/id` elsewhere in the record). */
+export type ResolveReference = (reference: string) => unknown;
+
+type Json = Record<string, unknown>;
+
+function isJson(value: unknown): value is Json {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function text(value: unknown): string | undefined {
+  return typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
+}
+
+function list(value: unknown): unknown[] {
+  return Array.isArray(value) ? value : value === undefined || value === null ? [] : [value];
+}
+
+function first(value: unknown): unknown {
+  return list(value)[0];
+}
+
+function statusCode(concept: unknown): string | undefined {
+  if (!isJson(concept)) return text(concept);
+  for (const coding of list(concept['coding'])) {
+    const code = isJson(coding) ? text(coding['code']) : undefined;
+    if (code !== undefined) return code.toLowerCase();
+  }
+  return text(concept['text'])?.toLowerCase();
+}
+
+class Builder {
+  readonly details: ItemDetail[] = [];
+  readonly flags: ItemFlag[] = [];
+
+  add(label: string, value: string | undefined): void {
+    if (value !== undefined && value !== '') this.details.push({ label, value });
+  }
+
+  flag(textValue: string | undefined, tone: Tone): void {
+    if (textValue !== undefined && textValue !== '') this.flags.push({ text: textValue, tone });
+  }
+}
+
+const INACTIVE_STATUSES = new Set([
+  'resolved',
+  'inactive',
+  'remission',
+  'completed',
+  'stopped',
+  'cancelled',
+  'entered-in-error',
+  'not-taken',
+  'refuted',
+  'revoked',
+  'finished',
+  'ended',
+]);
+
+function statusFlag(b: Builder, status: string | undefined): boolean {
+  if (status === undefined) return false;
+  const tone: Tone =
+    status === 'entered-in-error' || status === 'refuted'
+      ? 'alert'
+      : status === 'active'
+        ? 'good'
+        : 'neutral';
+  b.flag(humanise(status), tone);
+  return INACTIVE_STATUSES.has(status);
+}
+
+function choice(resource: Json, prefix: string, withTime = false): string {
+  const format = withTime ? formatDateTime : formatDate;
+  const dateTime = format(resource[`${prefix}DateTime`]);
+  if (dateTime !== '') return dateTime;
+  const period = formatPeriod(resource[`${prefix}Period`], withTime);
+  if (period !== '') return period;
+  const age = formatQuantity(resource[`${prefix}Age`]);
+  if (age !== '') return `Age ${age}`;
+  return text(resource[`${prefix}String`]) ?? '';
+}
+
+function choiceSortDate(resource: Json, prefix: string): string | undefined {
+  const period = resource[`${prefix}Period`];
+  return (
+    text(resource[`${prefix}DateTime`]) ??
+    (isJson(period) ? (text(period['start']) ?? text(period['end'])) : undefined)
+  );
+}
+
+function medicationName(resource: Json, resolve: ResolveReference | undefined): string | undefined {
+  const fromConcept = codeableConceptText(resource['medicationCodeableConcept']);
+  if (fromConcept !== undefined) return fromConcept;
+  const reference = resource['medicationReference'];
+  const target = isJson(reference) ? text(reference['reference']) : undefined;
+  if (target !== undefined) {
+    const found =
+      target.startsWith('#') && Array.isArray(resource['contained'])
+        ? (resource['contained'] as unknown[]).find(
+            (c) => isJson(c) && `#${String(c['id'])}` === target,
+          )
+        : resolve?.(target);
+    if (isJson(found)) {
+      const name = codeableConceptText(found['code']);
+      if (name !== undefined) return name;
+    }
+  }
+  return referenceText(reference);
+}
+
+function dosageText(dosages: unknown): string {
+  return list(dosages)
+    .map((dosage) => {
+      if (!isJson(dosage)) return undefined;
+      const written = text(dosage['text']) ?? text(dosage['patientInstruction']);
+      if (written !== undefined) return written;
+      const doseAndRate = first(dosage['doseAndRate']);
+      const dose = isJson(doseAndRate)
+        ? formatQuantity(doseAndRate['doseQuantity']) || formatRange(doseAndRate['doseRange'])
+        : '';
+      const timing = isJson(dosage['timing']) ? dosage['timing'] : {};
+      const repeat = isJson(timing['repeat']) ? timing['repeat'] : {};
+      const frequency = typeof repeat['frequency'] === 'number' ? repeat['frequency'] : undefined;
+      const period = typeof repeat['period'] === 'number' ? repeat['period'] : undefined;
+      const unit = text(repeat['periodUnit']);
+      const how =
+        frequency !== undefined && period !== undefined && unit !== undefined
+          ? `${frequency} times every ${period} ${unit}`
+          : (codeableConceptText(timing['code']) ?? '');
+      const route = codeableConceptText(dosage['route']) ?? '';
+      return [dose, how, route].filter((part) => part !== '').join(', ') || undefined;
+    })
+    .filter((part): part is string => part !== undefined)
+    .join('; ');
+}
+
+function summariseMedication(
+  r: Json,
+  b: Builder,
+  resolve: ResolveReference | undefined,
+): Partial<ItemSummary> {
+  const isRequest = r['resourceType'] === 'MedicationRequest';
+  b.add('Dosage', dosageText(isRequest ? r['dosageInstruction'] : r['dosage']));
+  statusFlag(b, text(r['status']));
+  let date: string;
+  if (isRequest) {
+    const intent = text(r['intent']);
+    b.flag(intent === 'plan' ? 'Plan' : intent === 'order' ? 'Issue' : humanise(intent), 'neutral');
+    b.add('Course', codeableConceptText(r['courseOfTherapyType']));
+    const dispense = isJson(r['dispenseRequest']) ? r['dispenseRequest'] : {};
+    b.add('Quantity', formatQuantity(dispense['quantity']));
+    b.add('Valid', formatPeriod(dispense['validityPeriod']));
+    b.add('Prescriber', referenceText(r['requester']));
+    date = formatDate(r['authoredOn']);
+  } else {
+    date = choice(r, 'effective');
+    b.add('Recorded', formatDate(r['dateAsserted']));
+    b.add('Reason', conceptListText(r['reasonCode']));
+  }
+  b.add('Notes', annotationText(r['note']));
+  return {
+    kind: isRequest ? 'Prescription' : 'Medication',
+    title: medicationName(r, resolve),
+    date,
+  };
+}
+
+function summariseAllergy(r: Json, b: Builder): Partial<ItemSummary> {
+  const clinical = statusCode(r['clinicalStatus']);
+  const verification = statusCode(r['verificationStatus']);
+  statusFlag(b, clinical);
+  if (verification === 'entered-in-error' || verification === 'refuted')
+    statusFlag(b, verification);
+  const reactions = list(r['reaction']).filter(isJson);
+  b.add(
+    'Reaction',
+    reactions
+      .map((reaction) => conceptListText(reaction['manifestation']))
+      .filter((t) => t !== '')
+      .join('; '),
+  );
+  const severity = reactions
+    .map((reaction) => text(reaction['severity']))
+    .find((s) => s !== undefined);
+  if (severity === 'severe') b.flag('Severe reaction', 'alert');
+  b.add('Severity', humanise(severity));
+  const criticality = text(r['criticality']);
+  if (criticality === 'high') b.flag('High criticality', 'alert');
+  b.add('Criticality', humanise(criticality));
+  b.add(
+    'Type',
+    [humanise(r['type']), ...list(r['category']).map(humanise)].filter((t) => t !== '').join(', '),
+  );
+  b.add('Onset', choice(r, 'onset'));
+  b.add('Recorded', formatDate(r['recordedDate']));
+  b.add('Notes', annotationText(r['note']));
+  return {
+    kind: 'Allergy or intolerance',
+    title: codeableConceptText(r['code']) ?? conceptListText(reactions[0]?.['substance']),
+    date: formatDate(r['recordedDate']) || choice(r, 'onset'),
+  };
+}
+
+function extensionValue(r: Json, urlEnding: string): string | undefined {
+  for (const extension of list(r['extension'])) {
+    if (isJson(extension) && String(extension['url']).toLowerCase().includes(urlEnding)) {
+      return text(extension['valueCode']) ?? codeableConceptText(extension['valueCodeableConcept']);
+    }
+  }
+  return undefined;
+}
+
+function summariseCondition(r: Json, b: Builder): Partial<ItemSummary> {
+  statusFlag(b, statusCode(r['clinicalStatus']));
+  const verification = statusCode(r['verificationStatus']);
+  if (verification !== undefined && verification !== 'confirmed') statusFlag(b, verification);
+  const significance = extensionValue(r, 'problemsignificance');
+  if (significance?.toLowerCase() === 'major') b.flag('Major', 'warning');
+  b.add('Onset', choice(r, 'onset'));
+  b.add('Ended', choice(r, 'abatement'));
+  b.add('Severity', codeableConceptText(r['severity']));
+  b.add('Body site', conceptListText(r['bodySite']));
+  b.add('Category', conceptListText(r['category']));
+  b.add('Recorded', formatDate(r['recordedDate']));
+  b.add('Notes', annotationText(r['note']));
+  return {
+    kind: 'Problem or diagnosis',
+    title: codeableConceptText(r['code']),
+    date: choice(r, 'onset') || formatDate(r['recordedDate']),
+  };
+}
+
+function observationValue(r: Json): string {
+  return (
+    formatQuantity(r['valueQuantity']) ||
+    (codeableConceptText(r['valueCodeableConcept']) ?? '') ||
+    (text(r['valueString']) ?? '') ||
+    (typeof r['valueBoolean'] === 'boolean' ? (r['valueBoolean'] ? 'Yes' : 'No') : '') ||
+    (typeof r['valueInteger'] === 'number' ? String(r['valueInteger']) : '') ||
+    formatRange(r['valueRange']) ||
+    formatRatio(r['valueRatio']) ||
+    formatDateTime(r['valueDateTime']) ||
+    formatPeriod(r['valuePeriod']) ||
+    (text(r['valueTime']) ?? '')
+  );
+}
+
+function summariseObservation(r: Json, b: Builder): Partial<ItemSummary> {
+  const components = list(r['component'])
+    .filter(isJson)
+    .map((component) => {
+      const name = codeableConceptText(component['code']) ?? 'Component';
+      const value = observationValue(component);
+      return value === '' ? undefined : `${name} ${value}`;
+    })
+    .filter((part): part is string => part !== undefined);
+  const value = observationValue(r) || components.join(', ');
+  const absent = codeableConceptText(r['dataAbsentReason']);
+  b.add('Reference range', formatReferenceRange(r['referenceRange']));
+  const meaning = interpretation(r['interpretation']);
+  if (meaning !== undefined) b.flag(meaning.text, meaning.abnormal ? 'alert' : 'good');
+  const status = text(r['status']);
+  if (status !== undefined && status !== 'final') statusFlag(b, status);
+  b.add('No value because', absent);
+  b.add('Category', conceptListText(r['category']));
+  b.add(
+    'Performed by',
+    list(r['performer'])
+      .map(referenceText)
+      .filter((t) => t !== undefined)
+      .join(', '),
+  );
+  b.add('Issued', formatDateTime(r['issued']));
+  b.add('Notes', annotationText(r['note']));
+  return {
+    kind: 'Observation or result',
+    title: codeableConceptText(r['code']),
+    value: value === '' ? undefined : value,
+    date: choice(r, 'effective', true) || formatDateTime(r['issued']),
+  };
+}
+
+function summariseReport(r: Json, b: Builder): Partial<ItemSummary> {
+  const status = text(r['status']);
+  if (status !== 'final') statusFlag(b, status);
+  b.add('Conclusion', text(r['conclusion']) ?? conceptListText(r['conclusionCode']));
+  const results = list(r['result']).length;
+  if (results > 0) b.add('Results', `${results} result${results === 1 ? '' : 's'}`);
+  b.add(
+    'Performed by',
+    list(r['performer'])
+      .map(referenceText)
+      .filter((t) => t !== undefined)
+      .join(', '),
+  );
+  b.add('Issued', formatDateTime(r['issued']));
+  return {
+    kind: 'Test report',
+    title: codeableConceptText(r['code']),
+    date: choice(r, 'effective') || formatDate(r['issued']),
+  };
+}
+
+const ENCOUNTER_CLASSES: Readonly<Record<string, string>> = {
+  AMB: 'Outpatient or clinic',
+  IMP: 'Inpatient',
+  EMER: 'Emergency',
+  HH: 'Home visit',
+  VR: 'Virtual (telephone or video)',
+  SS: 'Short stay',
+  ACUTE: 'Inpatient (acute)',
+  NONAC: 'Inpatient (non-acute)',
+  PRENC: 'Pre-admission',
+  OBSENC: 'Observation',
+  FLD: 'Field visit',
+};
+
+function summariseEncounter(r: Json, b: Builder): Partial<ItemSummary> {
+  const klass = r['class'];
+  const classCode = isJson(klass) ? text(klass['code']) : undefined;
+  const className =
+    (isJson(klass) ? text(klass['display']) : undefined) ??
+    (classCode === undefined
+      ? undefined
+      : (ENCOUNTER_CLASSES[classCode.toUpperCase()] ?? classCode));
+  if (text(r['status']) !== 'finished') statusFlag(b, text(r['status']));
+  b.add('Class', className);
+  b.add('When', formatPeriod(r['period'], true));
+  b.add('Service', codeableConceptText(r['serviceType']));
+  b.add('Reason', conceptListText(r['reasonCode']));
+  b.add(
+    'Clinician',
+    list(r['participant'])
+      .map((p) => (isJson(p) ? referenceText(p['individual']) : undefined))
+      .filter((t) => t !== undefined)
+      .join(', '),
+  );
+  b.add(
+    'Location',
+    list(r['location'])
+      .map((l) => (isJson(l) ? referenceText(l['location']) : undefined))
+      .filter((t) => t !== undefined)
+      .join(', '),
+  );
+  b.add('Organisation', referenceText(r['serviceProvider']));
+  const period = isJson(r['period']) ? r['period'] : {};
+  return {
+    kind: 'Encounter',
+    title: conceptListText(r['type']) || codeableConceptText(r['serviceType']) || className,
+    date: formatDate(period['start']),
+  };
+}
+
+function summariseImmunization(r: Json, b: Builder): Partial<ItemSummary> {
+  const status = text(r['status']);
+  if (status === 'not-done') {
+    b.flag('Not given', 'warning');
+    b.add('Why not given', codeableConceptText(r['statusReason']));
+  } else if (status !== 'completed') statusFlag(b, status);
+  const protocol = first(r['protocolApplied']);
+  if (isJson(protocol)) {
+    const dose = protocol['doseNumberPositiveInt'] ?? protocol['doseNumberString'];
+    b.add('Dose', typeof dose === 'number' ? String(dose) : text(dose));
+    b.add('Against', conceptListText(protocol['targetDisease']));
+  }
+  b.add('Batch', text(r['lotNumber']));
+  b.add('Site', codeableConceptText(r['site']));
+  b.add('Route', codeableConceptText(r['route']));
+  b.add('Manufacturer', referenceText(r['manufacturer']));
+  b.add('Notes', annotationText(r['note']));
+  const when = formatDate(r['occurrenceDateTime']) || (text(r['occurrenceString']) ?? '');
+  return {
+    kind: 'Immunisation',
+    title: codeableConceptText(r['vaccineCode']),
+    date: when,
+  };
+}
+
+function summariseServiceRequest(r: Json, b: Builder): Partial<ItemSummary> {
+  statusFlag(b, text(r['status']));
+  const priority = text(r['priority']);
+  if (priority !== undefined && priority !== 'routine') b.flag(humanise(priority), 'warning');
+  b.add('Requested by', referenceText(r['requester']));
+  b.add(
+    'Referred to',
+    list(r['performer'])
+      .map(referenceText)
+      .filter((t) => t !== undefined)
+      .join(', '),
+  );
+  b.add('Reason', conceptListText(r['reasonCode']));
+  b.add('Category', conceptListText(r['category']));
+  b.add('When', choice(r, 'occurrence'));
+  b.add('Notes', annotationText(r['note']));
+  return {
+    kind: 'Referral or request',
+    title: codeableConceptText(r['code']) ?? conceptListText(r['category']),
+    date: formatDate(r['authoredOn']),
+  };
+}
+
+function summariseDocument(r: Json, b: Builder): Partial<ItemSummary> {
+  const status = text(r['status']);
+  if (status !== 'current') statusFlag(b, status);
+  const attachment = isJson(first(r['content']))
+    ? (first(r['content']) as Json)['attachment']
+    : undefined;
+  const attached = isJson(attachment) ? attachment : {};
+  b.add('Description', text(r['description']));
+  b.add(
+    'Author',
+    list(r['author'])
+      .map(referenceText)
+      .filter((t) => t !== undefined)
+      .join(', '),
+  );
+  b.add('Held by', referenceText(r['custodian']));
+  b.add('Category', conceptListText(r['category']));
+  b.add(
+    'File',
+    [text(attached['title']), text(attached['contentType'])]
+      .filter((t) => t !== undefined)
+      .join(', '),
+  );
+  const context = isJson(r['context']) ? r['context'] : {};
+  b.add('Covers', formatPeriod(context['period']));
+  return {
+    kind: 'Document',
+    title: codeableConceptText(r['type']) ?? text(r['description']) ?? text(attached['title']),
+    date: formatDate(r['date']) || formatDate(attached['creation']),
+  };
+}
+
+function summariseCarePlan(r: Json, b: Builder): Partial<ItemSummary> {
+  statusFlag(b, text(r['status']));
+  b.add('Description', text(r['description']));
+  b.add('Category', conceptListText(r['category']));
+  b.add('Covers', formatPeriod(r['period']));
+  b.add('Author', referenceText(r['author']));
+  b.add('Notes', annotationText(r['note']));
+  const period = isJson(r['period']) ? r['period'] : {};
+  return {
+    kind: 'Care plan',
+    title: text(r['title']) ?? (conceptListText(r['category']) || text(r['description'])),
+    date: formatDate(r['created']) || formatDate(period['start']),
+  };
+}
+
+function summariseGeneric(r: Json, b: Builder, kind: string): Partial<ItemSummary> {
+  statusFlag(b, text(r['status']) ?? statusCode(r['clinicalStatus']));
+  b.add('Category', conceptListText(r['category']));
+  b.add('Covers', formatPeriod(r['period']));
+  b.add('Performed', choice(r, 'performed'));
+  b.add('Organisation', referenceText(r['managingOrganization']));
+  b.add(
+    'Author',
+    list(r['author'])
+      .map(referenceText)
+      .filter((t) => t !== undefined)
+      .join(', '),
+  );
+  b.add('Description', text(r['description']));
+  b.add('Notes', annotationText(r['note']));
+  const period = isJson(r['period']) ? r['period'] : {};
+  const dateRaw =
+    text(r['date']) ??
+    choiceSortDate(r, 'performed') ??
+    text(period['start']) ??
+    text(r['authored']) ??
+    text(r['recordedDate']) ??
+    text(r['created']);
+  return {
+    kind,
+    title:
+      text(r['title']) ??
+      codeableConceptText(r['code']) ??
+      (conceptListText(r['type']) || undefined) ??
+      codeableConceptText(r['vaccineCode']),
+    date: formatDate(dateRaw),
+  };
+}
+
+/** The kind of entry in words: `MedicationStatement` → `Medication statement`. */
+export function resourceKind(resourceType: unknown): string {
+  return humanise(resourceType) || 'Entry';
+}
+
+function fallbackTitle(resource: unknown): string {
+  if (!isJson(resource)) return 'Unreadable entry';
+  const type = text(resource['resourceType']) ?? 'Entry';
+  const id = text(resource['id']);
+  return id === undefined ? type : `${type} ${id}`;
+}
+
+/**
+ * Summarises one FHIR R4 resource for display. Never throws: anything unexpected gives the
+ * resource type and id as the title.
+ */
+export function summariseResource(resource: unknown, resolve?: ResolveReference): ItemSummary {
+  const b = new Builder();
+  try {
+    if (!isJson(resource)) throw new TypeError('not an object');
+    const type = text(resource['resourceType']);
+    let part: Partial<ItemSummary>;
+    switch (type) {
+      case 'MedicationStatement':
+      case 'MedicationRequest':
+        part = summariseMedication(resource, b, resolve);
+        break;
+      case 'AllergyIntolerance':
+        part = summariseAllergy(resource, b);
+        break;
+      case 'Condition':
+        part = summariseCondition(resource, b);
+        break;
+      case 'Observation':
+        part = summariseObservation(resource, b);
+        break;
+      case 'DiagnosticReport':
+        part = summariseReport(resource, b);
+        break;
+      case 'Encounter':
+        part = summariseEncounter(resource, b);
+        break;
+      case 'Immunization':
+        part = summariseImmunization(resource, b);
+        break;
+      case 'ServiceRequest':
+        part = summariseServiceRequest(resource, b);
+        break;
+      case 'DocumentReference':
+        part = summariseDocument(resource, b);
+        break;
+      case 'CarePlan':
+        part = summariseCarePlan(resource, b);
+        break;
+      case undefined:
+      default:
+        part = summariseGeneric(resource, b, resourceKind(type));
+    }
+    const { sortDate, inactive } = triageResource(resource);
+    return {
+      kind: part.kind ?? resourceKind(type),
+      title: part.title !== undefined && part.title !== '' ? part.title : fallbackTitle(resource),
+      ...(part.value === undefined ? {} : { value: part.value }),
+      date: part.date ?? '',
+      ...(sortDate === undefined ? {} : { sortDate }),
+      details: b.details,
+      flags: b.flags,
+      inactive,
+    };
+  } catch {
+    return {
+      kind: isJson(resource) ? resourceKind(resource['resourceType']) : 'Entry',
+      title: fallbackTitle(resource),
+      date: '',
+      details: [],
+      flags: [],
+      inactive: false,
+    };
+  }
+}
+
+/** What a section needs of every item before any is drawn: where it sorts, and whether it is current. */
+export interface Triage {
+  /** The raw FHIR date the item sorts by. */
+  readonly sortDate?: string;
+  /** `sortDate` as epoch milliseconds, when it parses. */
+  readonly time?: number;
+  /** Resolved, ended, stopped or entered in error: shown apart from current items. */
+  readonly inactive: boolean;
+}
+
+function triageDate(r: Json): string | undefined {
+  const period = isJson(r['period']) ? r['period'] : {};
+  switch (r['resourceType']) {
+    case 'MedicationRequest':
+    case 'ServiceRequest':
+      return text(r['authoredOn']);
+    case 'MedicationStatement':
+      return choiceSortDate(r, 'effective') ?? text(r['dateAsserted']);
+    case 'AllergyIntolerance':
+      return text(r['recordedDate']) ?? choiceSortDate(r, 'onset');
+    case 'Condition':
+      return choiceSortDate(r, 'onset') ?? text(r['recordedDate']);
+    case 'Observation':
+    case 'DiagnosticReport':
+      return choiceSortDate(r, 'effective') ?? text(r['issued']);
+    case 'Encounter':
+      return text(period['start']);
+    case 'Immunization':
+      return text(r['occurrenceDateTime']) ?? text(r['recorded']);
+    case 'DocumentReference': {
+      const content = first(r['content']);
+      const attachment =
+        isJson(content) && isJson(content['attachment']) ? content['attachment'] : {};
+      return text(r['date']) ?? text(attachment['creation']);
+    }
+    case 'CarePlan':
+      return text(r['created']) ?? text(period['start']);
+    default:
+      return (
+        text(r['date']) ??
+        choiceSortDate(r, 'performed') ??
+        text(period['start']) ??
+        text(r['authored']) ??
+        text(r['recordedDate']) ??
+        text(r['created'])
+      );
+  }
+}
+
+const ERROR_STATUSES = new Set(['entered-in-error', 'cancelled']);
+
+function triageInactive(r: Json): boolean {
+  const status = text(r['status']);
+  switch (r['resourceType']) {
+    case 'AllergyIntolerance':
+    case 'Condition': {
+      const verification = statusCode(r['verificationStatus']);
+      if (verification === 'entered-in-error' || verification === 'refuted') return true;
+      const clinical = statusCode(r['clinicalStatus']);
+      return clinical !== undefined && INACTIVE_STATUSES.has(clinical);
+    }
+    case 'Observation':
+    case 'DiagnosticReport':
+    case 'Encounter':
+      return status !== undefined && ERROR_STATUSES.has(status);
+    case 'Immunization':
+      return status === 'entered-in-error' || status === 'not-done';
+    case 'DocumentReference':
+      return status === 'entered-in-error' || status === 'superseded';
+    default: {
+      const code = status ?? statusCode(r['clinicalStatus']);
+      return code !== undefined && INACTIVE_STATUSES.has(code);
+    }
+  }
+}
+
+/**
+ * The cheap part of summarising, for every item in a section, so a section of thousands
+ * can be ordered and split without formatting items that are never drawn. Never throws.
+ */
+export function triageResource(resource: unknown): Triage {
+  if (!isJson(resource)) return { inactive: false };
+  try {
+    const sortDate = triageDate(resource);
+    const time = sortDate === undefined ? Number.NaN : Date.parse(sortDate);
+    return {
+      ...(sortDate === undefined ? {} : { sortDate }),
+      ...(Number.isNaN(time) ? {} : { time }),
+      inactive: triageInactive(resource),
+    };
+  } catch {
+    return { inactive: false };
+  }
+}
+
+/** Orders items newest first; undated or unreadable dates last (stable sort keeps their order). */
+export function compareNewestFirst(a: Pick<Triage, 'time'>, b: Pick<Triage, 'time'>): number {
+  if (a.time === b.time) return 0;
+  if (a.time === undefined) return 1;
+  if (b.time === undefined) return -1;
+  return b.time - a.time;
+}
