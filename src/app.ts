@@ -80,7 +80,11 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<App>
     timeoutMs: config.demographics.timeoutMs,
     fetchSource: transport,
   });
-  const patients = createPatientFinder({ demographics, now });
+  const patients = createPatientFinder({
+    demographics,
+    now,
+    organisationName: (ods) => config.sources.find((source) => source.organisation === ods)?.name,
+  });
   const connectors = config.sources.map((source) =>
     createConnector(source, config, publicUrl, transport, now),
   );

@@ -163,23 +163,16 @@ export async function startGpConnectServer(
       ...disabled.map((area) => gpcWarningIssue(area, 'disabled')),
       ...ask.unrecognised.map((name) => gpcWarningIssue(name, 'unrecognised')),
     ];
+    const warning: fhir3.OperationOutcome = {
+      resourceType: 'OperationOutcome',
+      id: `warnings-${traceId}`,
+      meta: { profile: [GPC_OPERATION_OUTCOME_PROFILE] },
+      issue: warnings,
+    };
     const bundle: fhir3.Bundle =
       warnings.length === 0
         ? outcome.bundle
-        : {
-            ...outcome.bundle,
-            entry: [
-              ...(outcome.bundle.entry ?? []),
-              {
-                resource: {
-                  resourceType: 'OperationOutcome',
-                  id: `warnings-${traceId}`,
-                  meta: { profile: [GPC_OPERATION_OUTCOME_PROFILE] },
-                  issue: warnings,
-                },
-              },
-            ],
-          };
+        : { ...outcome.bundle, entry: [...(outcome.bundle.entry ?? []), { resource: warning }] };
     return { status: 200, headers: gpcHeaders(), body: JSON.stringify(bundle) };
   }
 

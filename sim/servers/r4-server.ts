@@ -240,7 +240,7 @@ function capabilityStatement(setting: SimR4Setting, baseUrl: string): fhir4.Capa
             searchParam: [{ name: 'identifier', type: 'token' }],
           },
           ...R4_RESOURCE_TYPES[setting].map((type) => ({
-            type,
+            type: type as fhir4.CapabilityStatementRestResource['type'],
             interaction: [{ code: 'read' as const }, { code: 'search-type' as const }],
             searchParam: byPatient,
           })),

@@ -123,6 +123,15 @@ export function createAuditLog(deps: AuditLogDeps): AuditLog {
       );
     }
     try {
+      canonicalJson(check.event);
+    } catch (error) {
+      // The schema admits every string it bounds; I-JSON also forbids lone surrogates.
+      const reason = error instanceof Error ? error.message : String(error);
+      throw new AuditUnavailable('invalid-event', `Refused to audit an invalid event: ${reason}`, {
+        cause: error,
+      });
+    }
+    try {
       return await store.withAuditLock(async (trx) => {
         const last = await trx
           .selectFrom('audit_entries')

@@ -117,6 +117,14 @@ function checkRow(row: Row, seq: number, expectedSeq: number, expectedPrevHash: 
   return checkEnvelope(row, seq);
 }
 
+function isCanonical(parsed: unknown, text: string): boolean {
+  try {
+    return canonicalJson(parsed) === text;
+  } catch {
+    return false; // e.g. an escaped lone surrogate, which I-JSON forbids
+  }
+}
+
 function checkEnvelope(row: Row, seq: number): Problem {
   let parsed: unknown;
   try {
@@ -124,7 +132,7 @@ function checkEnvelope(row: Row, seq: number): Problem {
   } catch {
     return { problem: 'bad-json', message: `Entry ${seq} is not JSON` };
   }
-  if (canonicalJson(parsed) !== row.entry) {
+  if (!isCanonical(parsed, row.entry)) {
     return { problem: 'bad-json', message: `Entry ${seq} is not in canonical JSON form` };
   }
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {

@@ -88,7 +88,8 @@ export function assembleRecord(input: {
       retrievedAt: input.retrievedAt.toISOString(),
     };
     const read = readPayload(result, source, provenance);
-    const warnings = [...result.warnings, ...read.warnings];
+    // The GP Connect mapping re-reads the practice's warnings from the Bundle itself.
+    const warnings = payloadWarnings(result, read);
 
     if (read.patient !== undefined) {
       const { matches, differences } = compareDemographics(
@@ -148,6 +149,11 @@ function readPayload(
     if (section !== undefined) items.push({ section, resource });
   }
   return { items, warnings: [], patient };
+}
+
+function payloadWarnings(result: SourceResult, read: SourceItems): readonly SourceWarning[] {
+  if (result.payload?.format === 'gp-connect-stu3') return read.warnings;
+  return [...result.warnings, ...read.warnings];
 }
 
 function describeAnswered(counts: SectionCounts): string {

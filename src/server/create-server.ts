@@ -6,8 +6,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import cookie from '@fastify/cookie';
 import fastifyStatic from '@fastify/static';
-import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { fastify, type FastifyInstance } from 'fastify';
+import { fastify, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { createAuthenticationHook } from './authenticate.ts';
 import { registerErrorHandling } from './error-handler.ts';
@@ -25,8 +24,8 @@ export async function createServer(
   logger: Logger,
 ): Promise<FastifyInstance> {
   const tls = services.config.server.publicUrl?.startsWith('https://') ?? false;
-  const app = fastify({
-    loggerInstance: logger,
+  const app: FastifyInstance = fastify({
+    loggerInstance: logger as FastifyBaseLogger,
     trustProxy: services.config.server.trustProxy,
     bodyLimit: 64 * 1024,
     // Node's defaults let a slow client hold a socket for minutes.
@@ -34,7 +33,7 @@ export async function createServer(
     connectionTimeout: 10_000,
     genReqId: () => crypto.randomUUID(),
     requestIdHeader: false,
-  }).withTypeProvider<TypeBoxTypeProvider>();
+  });
 
   app.decorateRequest('auth', undefined);
   registerSecurityHeaders(app, { tls, frameAncestors: [] });

@@ -12,7 +12,7 @@ import {
   PermissionRequired,
 } from '../consent/consent-errors.ts';
 import { PatientNotTraced, RoleMayNotViewRecords } from '../record/record-view.ts';
-import { ApiError, operationOutcome } from './operation-outcome.ts';
+import { ApiError } from './operation-outcome.ts';
 
 /** Translates any thrown value to the API error it stands for. */
 export function toApiError(error: unknown): ApiError {

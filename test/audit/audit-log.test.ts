@@ -16,17 +16,29 @@ function fixedClock(start = Date.parse('2025-03-04T10:00:00.000Z')): () => Date 
 
 forEachStore((_name, open, factory) => {
   const opened: Store[] = [];
+  after(async () => {
+    await Promise.all(opened.map((s) => s.close()));
+  });
+  let shared: Promise<Store> | undefined;
+  /** One store per dialect, emptied for each test (each new database costs a migration). */
+  async function emptied(): Promise<Store> {
+    shared ??= open().then((s) => {
+      opened.push(s);
+      return s;
+    });
+    const store = await shared;
+    await store.db.deleteFrom('audit_entries').execute();
+    return store;
+  }
+  /** A database of its own, for tests that break it. */
   async function fresh(): Promise<Store> {
     const store = await open();
     opened.push(store);
     return store;
   }
-  after(async () => {
-    await Promise.all(opened.map((s) => s.close()));
-  });
 
   void test('appends form a gapless chain from seq 1, each entry linked to the one before', async () => {
-    const store = await fresh();
+    const store = await emptied();
     const log = createAuditLog({ store, now: fixedClock() });
     const events = oneOfEach();
     const appended = [];
@@ -49,7 +61,7 @@ forEachStore((_name, open, factory) => {
   });
 
   void test('the stored entry is canonical JSON holding its own seq, time of recording and the event', async () => {
-    const store = await fresh();
+    const store = await emptied();
     const log = createAuditLog({ store, now: () => new Date('2025-03-04T10:15:01.234Z') });
     const event = recordViewStarted();
     const { seq } = await log.append(event);
@@ -90,7 +102,7 @@ forEachStore((_name, open, factory) => {
   });
 
   void test('an event with an extra property is refused and nothing is written', async () => {
-    const store = await fresh();
+    const store = await emptied();
     const log = createAuditLog({ store });
     const smuggled = {
       ...recordViewStarted(),
@@ -100,6 +112,21 @@ forEachStore((_name, open, factory) => {
       assert.ok(error instanceof AuditUnavailable);
       assert.equal(error.reason, 'invalid-event');
       assert.match(error.message, /note/);
+      return true;
+    });
+    assert.equal(await log.count(), 0);
+  });
+
+  void test('an event carrying text that is not valid Unicode is refused as invalid, not as a store failure', async () => {
+    const store = await emptied();
+    const log = createAuditLog({ store });
+    const event = {
+      ...recordViewStarted(),
+      client: { address: '192.0.2.10', userAgent: 'agent \ud800' },
+    };
+    await assert.rejects(log.append(event), (error: unknown) => {
+      assert.ok(error instanceof AuditUnavailable);
+      assert.equal(error.reason, 'invalid-event');
       return true;
     });
     assert.equal(await log.count(), 0);
@@ -134,7 +161,7 @@ forEachStore((_name, open, factory) => {
   });
 
   void test('an auditor can find who viewed a patient’s record, by patient, user, action and time', async () => {
-    const store = await fresh();
+    const store = await emptied();
     const log = createAuditLog({ store, now: fixedClock() });
     const nurse = { ...drOkafor, userId: 'u-0002', username: 'ben.hughes' };
     await log.append(recordViewStarted('9990000018')); // seq 1, 10:00:01

@@ -16,11 +16,27 @@ forEachStore((_name, open) => {
   after(async () => {
     await Promise.all(opened.map((s) => s.close()));
   });
+  let shared: Promise<Store> | undefined;
+  /** One store per dialect, emptied for each test (each new database costs a migration). */
+  async function emptied(): Promise<Store> {
+    shared ??= open().then((s) => {
+      opened.push(s);
+      return s;
+    });
+    const store = await shared;
+    await store.db.deleteFrom('audit_entries').execute();
+    return store;
+  }
+  /** A database of its own, for tests that break it. */
+  async function fresh(): Promise<Store> {
+    const store = await open();
+    opened.push(store);
+    return store;
+  }
 
   /** A store holding a chain of ENTRIES record views of patient 9990000018. */
   async function chain(): Promise<Store> {
-    const store = await open();
-    opened.push(store);
+    const store = await emptied();
     const log = createAuditLog({ store });
     for (let i = 0; i < ENTRIES; i++) {
       await log.append(i % 2 === 0 ? recordViewStarted() : recordViewCompleted());
@@ -77,8 +93,7 @@ forEachStore((_name, open) => {
   });
 
   void test('an empty trail verifies with the genesis hash', async () => {
-    const store = await open();
-    opened.push(store);
+    const store = await emptied();
     assert.deepEqual(await verifyAuditChain(store), {
       ok: true,
       entries: 0,
@@ -188,6 +203,15 @@ forEachStore((_name, open) => {
     assert.equal(verdict.problem, 'bad-json');
   });
 
+  void test('an entry holding an escaped lone surrogate is caught as bad JSON, not a crash', async () => {
+    const store = await chain();
+    await rewriteEntry(store, 2, (e) => e.replace('"req-', '"\\ud800req-'));
+    const verdict = await verifyAuditChain(store);
+    assert.ok(!verdict.ok);
+    assert.equal(verdict.firstBadSeq, 2);
+    assert.equal(verdict.problem, 'bad-json');
+  });
+
   void test('only the first of several tampered entries is named', async () => {
     const store = await chain();
     await store.db.deleteFrom('audit_entries').where('seq', '=', 10).execute();
@@ -203,7 +227,8 @@ forEachStore((_name, open) => {
   });
 
   void test('the command reports an unreadable trail with exit code 2', async () => {
-    const store = await chain();
+    const store = await fresh();
+    await createAuditLog({ store }).append(recordViewStarted());
     await store.db.schema.dropTable('audit_entries').execute();
     const lines: string[] = [];
     assert.equal(await runAuditVerify(store, (l) => lines.push(l)), 2);

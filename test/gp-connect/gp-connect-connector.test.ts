@@ -136,7 +136,7 @@ void describe('the GP Connect request', () => {
     assert.equal(claims['iss'], 'https://mcr.example');
     assert.equal(claims['aud'], 'https://provider.example/fhir');
     assert.equal(claims['iat'], Date.parse('2025-03-01T10:00:00Z') / 1000);
-    assert.equal(claims['exp'], Number(claims['iat']) + 300);
+    assert.equal(claims['exp'], claims['iat'] + 300);
     assert.equal(claims['reason_for_request'], 'directcare');
     assert.equal(claims['requested_scope'], 'patient/*.read');
     const practitioner = claims['requesting_practitioner'] as {

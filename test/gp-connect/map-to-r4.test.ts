@@ -45,7 +45,7 @@ void describe('GP Connect record mapped to FHIR R4', () => {
       '2018-08-17',
     );
     assert.equal(
-      resource.extension?.find((e) => e.url.endsWith('gpc-number-of-issues'))?.valueUnsignedInt,
+      resource.extension.find((e) => e.url.endsWith('gpc-number-of-issues'))?.valueUnsignedInt,
       11,
     );
     const contained = resource.contained ?? [];
@@ -57,7 +57,7 @@ void describe('GP Connect record mapped to FHIR R4', () => {
     assert.equal(plan.dispenseRequest?.quantity?.extension?.[0]?.valueString, '28');
     const issues = contained.filter(
       (c): c is fhir4.MedicationRequest =>
-        c.resourceType === 'MedicationRequest' && c.intent === 'order',
+        c.resourceType === 'MedicationRequest' && (c as fhir4.MedicationRequest).intent === 'order',
     );
     assert.equal(issues.length, 11);
     for (const issue of issues) assert.equal(issue.basedOn?.[0]?.reference, `#${plan.id ?? ''}`);
@@ -69,7 +69,7 @@ void describe('GP Connect record mapped to FHIR R4', () => {
       assert.ok(resource.id !== undefined && resource.id !== '');
       assert.equal(resource.meta?.source, 'urn:mcr:source:gp-a');
       assert.ok(
-        resource.meta?.tag?.some(
+        resource.meta.tag?.some(
           (tag) =>
             tag.system === 'https://fhir.nhs.uk/Id/ods-organization-code' && tag.code === 'A12345',
         ),
@@ -98,7 +98,7 @@ void describe('GP Connect record mapped to FHIR R4', () => {
       'major',
     );
     assert.equal(
-      resource.extension?.find((e) => e.url.endsWith('RelatedClinicalContent-1'))?.valueReference
+      resource.extension.find((e) => e.url.endsWith('RelatedClinicalContent-1'))?.valueReference
         ?.reference,
       'AllergyIntolerance/29',
     );
@@ -109,9 +109,9 @@ void describe('GP Connect record mapped to FHIR R4', () => {
     const topics = readConsultationTopics(resource);
     assert.equal(topics.length, 5);
     assert.equal(topics[0]?.title, 'Anxiety with Depression');
-    assert.equal(topics[0]?.problem?.reference, 'Condition/Problem-A-Anxiety-With-Depression');
+    assert.equal(topics[0].problem?.reference, 'Condition/Problem-A-Anxiety-With-Depression');
     assert.deepEqual(
-      topics[0]?.categories.map((category) => category.title),
+      topics[0].categories.map((category) => category.title),
       ['History', 'Examination', 'Social', 'Plan'],
     );
     const entries = topics.flatMap((topic) => [
@@ -140,7 +140,7 @@ void describe('GP Connect record mapped to FHIR R4', () => {
     );
     assert.equal(section, 'investigations');
     assert.equal(resource.component?.length, 2);
-    assert.equal(resource.component?.[0]?.valueQuantity?.value, 130);
+    assert.equal(resource.component[0]?.valueQuantity?.value, 130);
     assert.equal(resource.encounter?.reference, 'Encounter/Encounter1');
   });
 
@@ -189,10 +189,10 @@ void describe('GP Connect record mapped to FHIR R4', () => {
       readFixtureJson('gp-connect/spec/gpc-spec-meds_response.json'),
     );
     assert.equal(demographics?.nhsNumber, '9999999999');
-    assert.equal(demographics?.family, 'Jackson');
-    assert.deepEqual(demographics?.given, ['Jane']);
-    assert.equal(demographics?.birthDate, '1952-05-31');
-    assert.equal(demographics?.gender, 'female');
+    assert.equal(demographics.family, 'Jackson');
+    assert.deepEqual(demographics.given, ['Jane']);
+    assert.equal(demographics.birthDate, '1952-05-31');
+    assert.equal(demographics.gender, 'female');
     assert.equal(extractDemographics({ resourceType: 'Bundle', entry: [] }), undefined);
   });
 });

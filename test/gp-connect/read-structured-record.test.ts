@@ -229,7 +229,7 @@ void describe('leniency with real-world variation', () => {
     const record = recordOf({ ...bundle, entry: [...bundle.entry, disabled] });
     const warning = record.warnings.find((candidate) => candidate.code === 'area-disabled');
     assert.equal(warning?.area, 'problems');
-    assert.match(warning?.message ?? '', /problems items have been disabled/);
+    assert.match(warning.message, /problems items have been disabled/);
 
     const older = recordOf(
       readFixtureJson('gp-connect/spec/gpc-spec-consultations_forwards_response1.json'),

@@ -59,9 +59,10 @@ void describe('simulated PDS', () => {
     assert.equal(bundle.type, 'searchset');
     assert.equal(bundle.total, 1);
     const entry = bundle.entry?.[0];
-    assert.equal((entry?.resource as fhir4.Patient | undefined)?.id, alice?.nhsNumber);
-    assert.equal(entry?.search?.score, 1);
-    assert.equal(entry?.fullUrl, `${pds.url}/Patient/${alice?.nhsNumber ?? ''}`);
+    assert.ok(entry && alice);
+    assert.equal(entry.resource?.id, alice.nhsNumber);
+    assert.equal(entry.search?.score, 1);
+    assert.equal(entry.fullUrl, `${pds.url}/Patient/${alice.nhsNumber}`);
   });
 
   void test('a search matching more patients than allowed gets TOO_MANY_MATCHES', async () => {

@@ -65,7 +65,7 @@ void describe('simulated hospital FHIR R4 source', () => {
     let url: string | undefined = `${hospital.url}/Condition?patient=${patientId}&_count=3`;
     let pages = 0;
     while (url !== undefined) {
-      const { body } = await getJson<fhir4.Bundle>(url);
+      const { body }: { body: fhir4.Bundle } = await getJson<fhir4.Bundle>(url);
       assert.equal(body.total, expected?.length);
       assert.ok((body.entry?.length ?? 0) <= 3);
       seen.push(...(body.entry ?? []).map((e) => e.resource?.id));
@@ -117,7 +117,8 @@ void describe('simulated hospital FHIR R4 source', () => {
   void test('the capability statement lists every searchable type', async () => {
     const { body } = await getJson<fhir4.CapabilityStatement>(`${hospital.url}/metadata`);
     const types = body.rest?.[0]?.resource?.map((r) => r.type);
-    assert.ok(types?.includes('Patient'));
+    assert.ok(types);
+    assert.ok(types.includes('Patient'));
     assert.ok(types.includes('DiagnosticReport'));
     assert.ok(types.includes('ServiceRequest'));
   });

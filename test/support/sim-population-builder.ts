@@ -156,30 +156,30 @@ function matches(p: BuiltPatient, q: PdsQuery): boolean {
 function gpRecord(p: BuiltPatient | undefined, request: GpcRecordRequest): GpcRecordOutcome {
   if (p?.practiceOds !== request.ods) return { outcome: 'error', spineCode: 'PATIENT_NOT_FOUND' };
   if (p.dissented === true) return { outcome: 'error', spineCode: 'NO_PATIENT_CONSENT' };
-  const entry: fhir3.BundleEntry[] = [
-    {
-      resource: {
-        resourceType: 'Patient',
-        id: '1',
-        identifier: [{ system: NHS_NUMBER_SYSTEM, value: p.nhsNumber }],
-        name: [{ family: p.family, given: [p.given] }],
-        gender: p.gender,
-        birthDate: p.birthDate,
-      },
-    },
-    { resource: { resourceType: 'Organization', id: '2', name: request.ods } },
-  ];
+  const patient: fhir3.Patient = {
+    resourceType: 'Patient',
+    id: '1',
+    identifier: [{ system: NHS_NUMBER_SYSTEM, value: p.nhsNumber }],
+    name: [{ family: p.family, given: [p.given] }],
+    gender: p.gender,
+    birthDate: p.birthDate,
+  };
+  const organisation: fhir3.Organization = {
+    resourceType: 'Organization',
+    id: '2',
+    name: request.ods,
+  };
+  const entry: fhir3.BundleEntry[] = [{ resource: patient }, { resource: organisation }];
   for (const area of [...request.areas].sort()) {
-    entry.push({
-      resource: {
-        resourceType: 'List',
-        id: `list-${area}`,
-        status: 'current',
-        mode: 'snapshot',
-        title: area,
-        subject: { reference: 'Patient/1' },
-      },
-    });
+    const list: fhir3.List = {
+      resourceType: 'List',
+      id: `list-${area}`,
+      status: 'current',
+      mode: 'snapshot',
+      title: area,
+      subject: { reference: 'Patient/1' },
+    };
+    entry.push({ resource: list });
   }
   return {
     outcome: 'record',

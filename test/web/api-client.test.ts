@@ -3,7 +3,17 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createApiClient, toApiError } from '../../src/web/api-client.ts';
+import {
+  createApiClient,
+  toApiError,
+  type ApiError,
+  type ApiResult,
+} from '../../src/web/api-client.ts';
+
+function errorOf(result: ApiResult<unknown>): ApiError {
+  if (result.ok) assert.fail('expected the call to fail');
+  return result.error;
+}
 
 interface Seen {
   method: string;
@@ -23,7 +33,7 @@ const outcome = (code: string, text: string) => ({
   ],
 });
 
-describe('the API client', () => {
+void describe('the API client', () => {
   const seen: Seen[] = [];
   let server: Server;
   let baseUrl = '';
@@ -40,9 +50,11 @@ describe('the API client', () => {
         };
         if (req.url === '/api/session' && req.method === 'POST') {
           const { password } = JSON.parse(body) as { password: string };
-          if (password !== 'right')
-            return json(401, outcome('BAD_CREDENTIALS', 'Wrong username or password.'));
-          return json(200, {
+          if (password !== 'right') {
+            json(401, outcome('BAD_CREDENTIALS', 'Wrong username or password.'));
+            return;
+          }
+          json(200, {
             user: {
               id: 'u1',
               username: 'a',
@@ -52,20 +64,24 @@ describe('the API client', () => {
             },
             csrfToken: 'token-1',
           });
+          return;
         }
         if (req.url === '/api/session' && req.method === 'DELETE') {
           res.writeHead(204);
-          return res.end();
+          res.end();
+          return;
         }
-        if (req.url?.startsWith('/api/patients?'))
-          return json(200, { patients: [{ nhsNumber: '9990000018' }] });
-        if (req.url === '/api/patients/9990000018/record')
-          return json(
-            403,
-            outcome('PERMISSION_REQUIRED', 'Record the patient’s permission first.'),
-          );
+        if (req.url?.startsWith('/api/patients?')) {
+          json(200, { patients: [{ nhsNumber: '9990000018' }] });
+          return;
+        }
+        if (req.url === '/api/patients/9990000018/record') {
+          json(403, outcome('PERMISSION_REQUIRED', 'Record the patient’s permission first.'));
+          return;
+        }
         if (req.url === '/api/patients/9990000018/permissions' && req.method === 'POST') {
-          return json(201, { permission: { id: 'p1' } });
+          json(201, { permission: { id: 'p1' } });
+          return;
         }
         res.writeHead(500, { 'content-type': 'text/html' });
         res.end('<h1>oops</h1>');
@@ -76,20 +92,21 @@ describe('the API client', () => {
   });
 
   after(async () => {
-    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await new Promise<void>((resolve) => {
+      server.close(() => {
+        resolve();
+      });
+    });
   });
 
-  test('a failed sign-in gives the server’s own words', async () => {
+  void test('a failed sign-in gives the server’s own words', async () => {
     const api = createApiClient({ baseUrl });
-    const result = await api.signIn('a', 'wrong');
-    assert.equal(result.ok, false);
-    if (!result.ok) {
-      assert.equal(result.error.status, 401);
-      assert.equal(result.error.message, 'Wrong username or password.');
-    }
+    const error = errorOf(await api.signIn('a', 'wrong'));
+    assert.equal(error.status, 401);
+    assert.equal(error.message, 'Wrong username or password.');
   });
 
-  test('after sign-in every state-changing request carries the CSRF token, and reads do not need it', async () => {
+  void test('after sign-in every state-changing request carries the CSRF token, and reads do not need it', async () => {
     const api = createApiClient({ baseUrl });
     assert.equal((await api.signIn('a', 'right')).ok, true);
     seen.length = 0;
@@ -104,7 +121,7 @@ describe('the API client', () => {
     await api.signOut();
     const [post, get, del] = seen;
     assert.equal(post?.headers['x-csrf-token'], 'token-1');
-    assert.deepEqual(JSON.parse(post?.body ?? ''), {
+    assert.deepEqual(JSON.parse(post.body), {
       basis: 'consent',
       method: 'verbal',
       givenBy: 'patient',
@@ -112,10 +129,10 @@ describe('the API client', () => {
     });
     assert.equal(get?.headers['x-csrf-token'], undefined);
     assert.equal(del?.method, 'DELETE');
-    assert.equal(del?.headers['x-csrf-token'], 'token-1');
+    assert.equal(del.headers['x-csrf-token'], 'token-1');
   });
 
-  test('after sign-out the token is forgotten', async () => {
+  void test('after sign-out the token is forgotten', async () => {
     const api = createApiClient({ baseUrl });
     await api.signIn('a', 'right');
     await api.signOut();
@@ -128,7 +145,7 @@ describe('the API client', () => {
     assert.equal(seen[0]?.headers['x-csrf-token'], undefined);
   });
 
-  test('a demographic search leaves empty fields out of the query', async () => {
+  void test('a demographic search leaves empty fields out of the query', async () => {
     const api = createApiClient({ baseUrl });
     seen.length = 0;
     const result = await api.findByDemographics({
@@ -142,28 +159,21 @@ describe('the API client', () => {
     assert.equal(seen[0]?.url, '/api/patients?family=Smith&birthdate=1980-03-12');
   });
 
-  test('a record needing permission answers the PERMISSION_REQUIRED code for the UI to open the dialog', async () => {
+  void test('a record needing permission answers the PERMISSION_REQUIRED code for the UI to open the dialog', async () => {
     const api = createApiClient({ baseUrl });
-    const result = await api.getRecord('9990000018');
-    assert.equal(result.ok, false);
-    if (!result.ok) {
-      assert.equal(result.error.status, 403);
-      assert.equal(result.error.code, 'PERMISSION_REQUIRED');
-    }
+    const error = errorOf(await api.getRecord('9990000018'));
+    assert.equal(error.status, 403);
+    assert.equal(error.code, 'PERMISSION_REQUIRED');
   });
 
-  test('an error without an OperationOutcome still gives words, and an unreachable server does not throw', async () => {
+  void test('an error without an OperationOutcome still gives words, and an unreachable server does not throw', async () => {
     const api = createApiClient({ baseUrl });
-    const broken = await api.listPermissions('9990000018');
-    assert.equal(broken.ok, false);
-    if (!broken.ok) assert.match(broken.error.message, /HTTP 500/);
+    assert.match(errorOf(await api.listPermissions('9990000018')).message, /HTTP 500/);
     const gone = createApiClient({ baseUrl: 'http://127.0.0.1:1' });
-    const result = await gone.getSession();
-    assert.equal(result.ok, false);
-    if (!result.ok) assert.equal(result.error.status, 0);
+    assert.equal(errorOf(await gone.getSession()).status, 0);
   });
 
-  test('an OperationOutcome without details text falls back to diagnostics, then to a generic message', () => {
+  void test('an OperationOutcome without details text falls back to diagnostics, then to a generic message', () => {
     assert.equal(
       toApiError(400, {
         resourceType: 'OperationOutcome',

@@ -18,35 +18,35 @@ import {
   referenceText,
 } from '../../src/web/fhir-display.ts';
 
-describe('dates in UK style', () => {
-  test('a full date reads 12-Mar-2024', () => {
+void describe('dates in UK style', () => {
+  void test('a full date reads 12-Mar-2024', () => {
     assert.equal(formatDate('2024-03-12'), '12-Mar-2024');
   });
 
-  test('partial dates stay partial rather than inventing a day', () => {
+  void test('partial dates stay partial rather than inventing a day', () => {
     assert.equal(formatDate('2024-03'), 'Mar-2024');
     assert.equal(formatDate('2024'), '2024');
   });
 
-  test('a date-time is shown in London time, so a late-evening UTC time in summer moves to the next day', () => {
+  void test('a date-time is shown in London time, so a late-evening UTC time in summer moves to the next day', () => {
     assert.equal(formatDate('2024-07-01T23:30:00Z'), '02-Jul-2024');
     assert.equal(formatDateTime('2024-07-01T23:30:00Z'), '02-Jul-2024 00:30');
     assert.equal(formatDateTime('2024-03-12T14:05:00Z'), '12-Mar-2024 14:05');
     assert.equal(formatDateTime('2016-07-25T12:00:00+01:00'), '25-Jul-2016 12:00');
   });
 
-  test('a date without a time shows no time', () => {
+  void test('a date without a time shows no time', () => {
     assert.equal(formatDateTime('2024-03-12'), '12-Mar-2024');
   });
 
-  test('unreadable or missing dates do not crash', () => {
+  void test('unreadable or missing dates do not crash', () => {
     assert.equal(formatDate('last Tuesday'), 'last Tuesday');
     assert.equal(formatDate(undefined), '');
     assert.equal(formatDate(42), '');
     assert.equal(formatDateTime(null), '');
   });
 
-  test('periods read as from, to or both', () => {
+  void test('periods read as from, to or both', () => {
     assert.equal(
       formatPeriod({ start: '2024-01-01', end: '2024-01-05' }),
       '01-Jan-2024 to 05-Jan-2024',
@@ -58,46 +58,46 @@ describe('dates in UK style', () => {
   });
 });
 
-describe('codes in words', () => {
-  test('a concept shows its text before any coding', () => {
+void describe('codes in words', () => {
+  void test('a concept shows its text before any coding', () => {
     assert.equal(
       codeableConceptText({ text: 'Asthma', coding: [{ display: 'Asthma (disorder)' }] }),
       'Asthma',
     );
   });
 
-  test('without text, the first coding that has a display wins over bare codes', () => {
+  void test('without text, the first coding that has a display wins over bare codes', () => {
     assert.equal(
       codeableConceptText({ coding: [{ code: '195967001' }, { code: 'x', display: 'Asthma' }] }),
       'Asthma',
     );
   });
 
-  test('with only codes, the code is shown rather than nothing', () => {
+  void test('with only codes, the code is shown rather than nothing', () => {
     assert.equal(codeableConceptText({ coding: [{ code: '195967001' }] }), '195967001');
     assert.equal(codeableConceptText({}), undefined);
     assert.equal(codeableConceptText('Asthma'), undefined);
   });
 
-  test('a list of concepts is joined with commas', () => {
+  void test('a list of concepts is joined with commas', () => {
     assert.equal(
       conceptListText([{ text: 'Rash' }, { coding: [{ display: 'Itch' }] }, {}]),
       'Rash, Itch',
     );
   });
 
-  test('FHIR codes read as sentence case', () => {
+  void test('FHIR codes read as sentence case', () => {
     assert.equal(humanise('entered-in-error'), 'Entered in error');
     assert.equal(humanise('MedicationStatement'), 'Medication statement');
     assert.equal(humanise(undefined), '');
   });
 
-  test('a reference shows its display, never a bare id', () => {
+  void test('a reference shows its display, never a bare id', () => {
     assert.equal(referenceText({ reference: 'Practitioner/1', display: 'Dr Who' }), 'Dr Who');
     assert.equal(referenceText({ reference: 'urn:uuid:85aeca59' }), undefined);
   });
 
-  test('notes are joined into one line', () => {
+  void test('notes are joined into one line', () => {
     assert.equal(
       annotationText([{ text: 'Seen in clinic.' }, { text: 'Review in 6 weeks.' }]),
       'Seen in clinic. Review in 6 weeks.',
@@ -106,19 +106,19 @@ describe('codes in words', () => {
   });
 });
 
-describe('quantities and ranges', () => {
-  test('a quantity shows its value and unit, with any comparator', () => {
+void describe('quantities and ranges', () => {
+  void test('a quantity shows its value and unit, with any comparator', () => {
     assert.equal(formatQuantity({ value: 5.2, unit: 'mmol/L' }), '5.2 mmol/L');
     assert.equal(formatQuantity({ value: 5, comparator: '<', code: 'mg' }), '<5 mg');
     assert.equal(formatQuantity({ value: 0 }), '0');
   });
 
-  test('a quantity with no value shows nothing rather than "undefined"', () => {
+  void test('a quantity with no value shows nothing rather than "undefined"', () => {
     assert.equal(formatQuantity({ unit: 'mmol/L' }), '');
     assert.equal(formatQuantity({ value: Number.NaN }), '');
   });
 
-  test('a reference range reads low to high, or one-sided with ≥ and ≤', () => {
+  void test('a reference range reads low to high, or one-sided with ≥ and ≤', () => {
     assert.equal(
       formatReferenceRange([
         { low: { value: 3.5, unit: 'mmol/L' }, high: { value: 5.3, unit: 'mmol/L' } },
@@ -131,22 +131,22 @@ describe('quantities and ranges', () => {
     assert.equal(formatReferenceRange(undefined), '');
   });
 
-  test('a ratio reads numerator over denominator', () => {
+  void test('a ratio reads numerator over denominator', () => {
     assert.equal(
       formatRatio({ numerator: { value: 1, unit: 'mg' }, denominator: { value: 5, unit: 'mL' } }),
       '1 mg / 5 mL',
     );
   });
 
-  test('how long a source took reads in ms or seconds', () => {
+  void test('how long a source took reads in ms or seconds', () => {
     assert.equal(formatElapsed(412), '412 ms');
     assert.equal(formatElapsed(1210), '1.2 s');
     assert.equal(formatElapsed(-1), '');
   });
 });
 
-describe('abnormal results', () => {
-  test('a high result is marked abnormal', () => {
+void describe('abnormal results', () => {
+  void test('a high result is marked abnormal', () => {
     assert.deepEqual(
       interpretation([
         {
@@ -165,14 +165,14 @@ describe('abnormal results', () => {
     );
   });
 
-  test('a normal result is not marked abnormal', () => {
+  void test('a normal result is not marked abnormal', () => {
     assert.deepEqual(interpretation([{ coding: [{ code: 'N' }] }]), {
       text: 'Normal',
       abnormal: false,
     });
   });
 
-  test('an interpretation given only as words is shown, and treated as abnormal unless it says normal', () => {
+  void test('an interpretation given only as words is shown, and treated as abnormal unless it says normal', () => {
     assert.deepEqual(interpretation([{ text: 'Borderline' }]), {
       text: 'Borderline',
       abnormal: true,

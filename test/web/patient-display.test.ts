@@ -12,8 +12,8 @@ import {
 
 const on = (iso: string) => new Date(`${iso}T12:00:00Z`);
 
-describe('patient name and numbers', () => {
-  test('a name reads FAMILY, Given (Title)', () => {
+void describe('patient name and numbers', () => {
+  void test('a name reads FAMILY, Given (Title)', () => {
     assert.equal(
       formatPatientName({ prefix: ['Mrs'], given: ['Jane', 'Anne'], family: 'Smith' }),
       'SMITH, Jane Anne (Mrs)',
@@ -27,7 +27,7 @@ describe('patient name and numbers', () => {
     assert.equal(formatPatientName(undefined), 'Name not known');
   });
 
-  test('the NHS number is shown 3-3-4', () => {
+  void test('the NHS number is shown 3-3-4', () => {
     assert.equal(formatPatientNhsNumber({ nhsNumber: '9990000018' }), '999 000 0018');
     assert.equal(
       formatPatientNhsNumber({ nhsNumber: '9990000018', nhsNumberFormatted: '999 000 0018' }),
@@ -35,13 +35,13 @@ describe('patient name and numbers', () => {
     );
   });
 
-  test('gender reads in words', () => {
+  void test('gender reads in words', () => {
     assert.equal(formatGender('female'), 'Female');
     assert.equal(formatGender('unknown'), 'Not known');
     assert.equal(formatGender(undefined), 'Not known');
   });
 
-  test('the address is one line; a restricted patient has none to show', () => {
+  void test('the address is one line; a restricted patient has none to show', () => {
     assert.equal(
       formatAddress({ lines: ['1 High Street', 'Leeds'], postcode: 'LS1 4AP' }),
       '1 High Street, Leeds, LS1 4AP',
@@ -50,31 +50,31 @@ describe('patient name and numbers', () => {
   });
 });
 
-describe('age in the NHS display style', () => {
-  test('adults in years', () => {
+void describe('age in the NHS display style', () => {
+  void test('adults in years', () => {
     assert.equal(formatAge('1980-03-12', on('2024-03-12')), '44y');
     assert.equal(formatAge('1980-03-12', on('2024-03-11')), '43y');
   });
 
-  test('children under 18 in years and months', () => {
+  void test('children under 18 in years and months', () => {
     assert.equal(formatAge('2017-01-15', on('2024-04-20')), '7y 3m');
   });
 
-  test('toddlers under two in months and days', () => {
+  void test('toddlers under two in months and days', () => {
     assert.equal(formatAge('2023-01-10', on('2024-03-15')), '14m 5d');
   });
 
-  test('babies under a year in weeks and days, newborns in days', () => {
+  void test('babies under a year in weeks and days, newborns in days', () => {
     assert.equal(formatAge('2024-01-01', on('2024-03-01')), '8w 4d');
     assert.equal(formatAge('2024-03-01', on('2024-03-13')), '12d');
   });
 
-  test('a birth date in the future or unreadable gives no age', () => {
+  void test('a birth date in the future or unreadable gives no age', () => {
     assert.equal(formatAge('2030-01-01', on('2024-01-01')), '');
     assert.equal(formatAge('soon', on('2024-01-01')), '');
   });
 
-  test('born reads 12-Mar-1980 (44y), and a deceased patient’s age stops at death', () => {
+  void test('born reads 12-Mar-1980 (44y), and a deceased patient’s age stops at death', () => {
     assert.equal(formatBorn({ birthDate: '1980-03-12' }, on('2024-03-12')), '12-Mar-1980 (44y)');
     assert.equal(
       formatBorn(

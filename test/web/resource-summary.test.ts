@@ -17,8 +17,8 @@ function flags(summary: ItemSummary): string[] {
   return summary.flags.map((f) => f.text);
 }
 
-describe('medications', () => {
-  test('a medication held in a contained Medication is named from it, with dosage and dates', () => {
+void describe('medications', () => {
+  void test('a medication held in a contained Medication is named from it, with dosage and dates', () => {
     const summary = summariseResource({
       resourceType: 'MedicationStatement',
       id: 'm1',
@@ -37,7 +37,7 @@ describe('medications', () => {
     assert.equal(summary.inactive, false);
   });
 
-  test('a medication referenced elsewhere in the record is named through the resolver', () => {
+  void test('a medication referenced elsewhere in the record is named through the resolver', () => {
     const medication = {
       resourceType: 'Medication',
       id: '7',
@@ -59,7 +59,7 @@ describe('medications', () => {
     assert.equal(summary.date, '01-Feb-2024');
   });
 
-  test('a structured dose without text is spelled out', () => {
+  void test('a structured dose without text is spelled out', () => {
     const summary = summariseResource({
       resourceType: 'MedicationStatement',
       medicationCodeableConcept: { text: 'Paracetamol 500mg tablets' },
@@ -74,8 +74,8 @@ describe('medications', () => {
   });
 });
 
-describe('allergies', () => {
-  test('an allergy shows substance, reaction, severity and is flagged when severe', () => {
+void describe('allergies', () => {
+  void test('an allergy shows substance, reaction, severity and is flagged when severe', () => {
     const summary = summariseResource({
       resourceType: 'AllergyIntolerance',
       clinicalStatus: { coding: [{ code: 'active' }] },
@@ -91,7 +91,7 @@ describe('allergies', () => {
     assert.equal(summary.inactive, false);
   });
 
-  test('a resolved allergy is marked inactive so it is shown apart from active ones', () => {
+  void test('a resolved allergy is marked inactive so it is shown apart from active ones', () => {
     const summary = summariseResource({
       resourceType: 'AllergyIntolerance',
       clinicalStatus: { coding: [{ code: 'resolved' }] },
@@ -102,8 +102,8 @@ describe('allergies', () => {
   });
 });
 
-describe('problems, results and events', () => {
-  test('a condition shows its code, status and onset', () => {
+void describe('problems, results and events', () => {
+  void test('a condition shows its code, status and onset', () => {
     const summary = summariseResource({
       resourceType: 'Condition',
       code: { text: 'Type 2 diabetes' },
@@ -121,7 +121,7 @@ describe('problems, results and events', () => {
     assert.ok(flags(summary).includes('Major'));
   });
 
-  test('an abnormal result shows value, unit, reference range and an alert flag', () => {
+  void test('an abnormal result shows value, unit, reference range and an alert flag', () => {
     const summary = summariseResource({
       resourceType: 'Observation',
       status: 'final',
@@ -139,7 +139,7 @@ describe('problems, results and events', () => {
     assert.equal(summary.date, '01-Jul-2024 09:30');
   });
 
-  test('a blood pressure shows both components', () => {
+  void test('a blood pressure shows both components', () => {
     const summary = summariseResource({
       resourceType: 'Observation',
       code: { text: 'Blood pressure' },
@@ -151,7 +151,7 @@ describe('problems, results and events', () => {
     assert.equal(summary.value, 'Systolic 120 mmHg, Diastolic 80 mmHg');
   });
 
-  test('an encounter shows its type, class in words and when it happened', () => {
+  void test('an encounter shows its type, class in words and when it happened', () => {
     const summary = summariseResource({
       resourceType: 'Encounter',
       status: 'finished',
@@ -164,7 +164,7 @@ describe('problems, results and events', () => {
     assert.equal(detail(summary, 'When'), '02-Jan-2024 10:00 to 02-Jan-2024 14:00');
   });
 
-  test('an immunisation not given says so', () => {
+  void test('an immunisation not given says so', () => {
     const summary = summariseResource({
       resourceType: 'Immunization',
       status: 'not-done',
@@ -177,7 +177,7 @@ describe('problems, results and events', () => {
     assert.equal(detail(summary, 'Why not given'), 'Patient declined');
   });
 
-  test('documents, care plans and referrals have a title and date', () => {
+  void test('documents, care plans and referrals have a title and date', () => {
     const doc = summariseResource({
       resourceType: 'DocumentReference',
       status: 'current',
@@ -206,14 +206,14 @@ describe('problems, results and events', () => {
   });
 });
 
-describe('unknown and broken resources', () => {
-  test('an unknown resource type falls back to its type and id', () => {
+void describe('unknown and broken resources', () => {
+  void test('an unknown resource type falls back to its type and id', () => {
     const summary = summariseResource({ resourceType: 'Banana', id: 'b1' });
     assert.equal(summary.title, 'Banana b1');
     assert.equal(summary.kind, 'Banana');
   });
 
-  test('wrongly typed fields do not crash and still give a title', () => {
+  void test('wrongly typed fields do not crash and still give a title', () => {
     const odd = [
       { resourceType: 'Condition', code: 42, onsetDateTime: { nope: true } },
       { resourceType: 'Observation', valueQuantity: 'six', referenceRange: 'x', component: 'y' },
@@ -237,7 +237,7 @@ describe('unknown and broken resources', () => {
     assert.equal(summariseResource({ resourceType: 'Condition', id: 'c9' }).title, 'Condition c9');
   });
 
-  test('every resource in a real Synthea patient record is summarised with a title', () => {
+  void test('every resource in a real Synthea patient record is summarised with a title', () => {
     const bundle = readFixtureJson('fhir-r4/synthea-r4-Kermit_Trantow.json') as {
       entry: { resource: unknown }[];
     };
@@ -251,8 +251,8 @@ describe('unknown and broken resources', () => {
   });
 });
 
-describe('ordering and splitting large sections', () => {
-  test('items are newest first, undated last', () => {
+void describe('ordering and splitting large sections', () => {
+  void test('items are newest first, undated last', () => {
     const resources = [
       { resourceType: 'Condition', id: 'old', onsetDateTime: '2001-01-01' },
       { resourceType: 'Condition', id: 'undated' },
@@ -266,7 +266,7 @@ describe('ordering and splitting large sections', () => {
     assert.deepEqual(sorted, ['new', 'old', 'undated', 'garbled']);
   });
 
-  test('triage and the full summary agree on what is current', () => {
+  void test('triage and the full summary agree on what is current', () => {
     const resources = [
       { resourceType: 'AllergyIntolerance', clinicalStatus: { coding: [{ code: 'resolved' }] } },
       {
@@ -288,7 +288,7 @@ describe('ordering and splitting large sections', () => {
     }
   });
 
-  test('triaging five thousand results is quick enough for the page to stay responsive', () => {
+  void test('triaging five thousand results is quick enough for the page to stay responsive', () => {
     const many = Array.from({ length: 5000 }, (_, k) => ({
       resourceType: 'Observation',
       status: 'final',

@@ -26,23 +26,23 @@ const ALL: readonly SourceStatus[] = [
   'error',
 ];
 
-describe('source statuses in plain words', () => {
-  test('every status has its own words, none of them the raw code', () => {
+void describe('source statuses in plain words', () => {
+  void test('every status has its own words, none of them the raw code', () => {
     const words = ALL.map((s) => describeSourceStatus(s).text);
     assert.equal(new Set(words).size, ALL.length);
     for (const [i, s] of ALL.entries()) assert.notEqual(words[i], s);
   });
 
-  test('only an answer is good news; a timeout is an alert', () => {
+  void test('only an answer is good news; a timeout is an alert', () => {
     assert.equal(describeSourceStatus('answered').tone, 'good');
     assert.equal(describeSourceStatus('timed-out').tone, 'alert');
   });
 
-  test('an unknown status is still shown', () => {
+  void test('an unknown status is still shown', () => {
     assert.equal(describeSourceStatus('on-fire').text, 'Status: on-fire');
   });
 
-  test('a record is incomplete when a source failed, not when it simply holds nothing', () => {
+  void test('a record is incomplete when a source failed, not when it simply holds nothing', () => {
     const source = (status: SourceStatus) => ({
       id: status,
       name: status,
@@ -55,8 +55,8 @@ describe('source statuses in plain words', () => {
   });
 });
 
-describe('section counts', () => {
-  test('counts read in section order, leaving out empty sections', () => {
+void describe('section counts', () => {
+  void test('counts read in section order, leaving out empty sections', () => {
     assert.equal(
       describeCounts({ problems: 20, medications: 40, allergies: 0, carePlans: 1 }),
       'Medications 40, Problems 20, Care plans 1',
@@ -64,7 +64,7 @@ describe('section counts', () => {
     assert.equal(describeCounts(undefined), '');
   });
 
-  test('every section has a label', () => {
+  void test('every section has a label', () => {
     for (const name of SECTION_NAMES) assert.ok(SECTION_LABELS[name].length > 0);
   });
 });

@@ -76,7 +76,7 @@ export function mapMedicationStatement(
     ...gpcExtensions(ctx, statement),
     { url: ISSUE_COUNT_EXTENSION_URL, valueUnsignedInt: issues.length },
   ];
-  const resource = compact({
+  const resource = compact<fhir4.MedicationStatement>({
     resourceType: 'MedicationStatement',
     id: str(statement, 'id'),
     meta: r4Meta(ctx, statement),

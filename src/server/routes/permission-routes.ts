@@ -143,7 +143,7 @@ export const permissionRoutes: FastifyPluginAsyncTypebox<{ services: ServerServi
     {
       schema: {
         params: Type.Object({ id: Type.String({ format: 'uuid' }) }),
-        response: { 404: OutcomeSchema },
+        response: { 204: Type.Null(), 404: OutcomeSchema },
       },
     },
     async (request, reply) => {
@@ -159,7 +159,7 @@ export const permissionRoutes: FastifyPluginAsyncTypebox<{ services: ServerServi
         nhsNumber: permission.nhsNumber,
         permissionId: permission.id,
       });
-      return reply.code(204).send();
+      return reply.code(204).send(null);
     },
   );
 };

@@ -1,10 +1,53 @@
 /** @module The federated record: `GET /api/patients/{nhsNumber}/record`. */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
+import { SECTION_NAMES, type RecordItem, type SectionName } from '../../record/sections.ts';
 import { auditClient, requireAuth } from '../request-context.ts';
 import type { ServerServices } from '../server-services.ts';
 import { validNhsNumber } from './nhs-number-param.ts';
 import { NhsNumberParams, OutcomeSchema } from './schemas.ts';
+
+const ProvenanceSchema = Type.Object({
+  sourceId: Type.String(),
+  system: Type.String(),
+  organisation: Type.String(),
+  retrievedAt: Type.String(),
+});
+
+const SourceSummarySchema = Type.Object({
+  id: Type.String(),
+  name: Type.String(),
+  organisation: Type.String(),
+  status: Type.String(),
+  elapsedMs: Type.Number(),
+  message: Type.String(),
+  errorCode: Type.Optional(Type.String()),
+  counts: Type.Record(Type.String(), Type.Integer()),
+  warnings: Type.Array(
+    Type.Object({
+      code: Type.String(),
+      area: Type.Optional(Type.String()),
+      message: Type.String(),
+    }),
+  ),
+});
+
+const SectionItemsSchema = Type.Array(
+  Type.Object({ source: ProvenanceSchema, resource: Type.Unknown() }),
+);
+
+/** The response schema doubles as a guard: a field nobody declared here is never sent. */
+const RecordViewSchema = Type.Object({
+  patient: Type.Unknown(),
+  permission: Type.Object({ id: Type.String(), basis: Type.String(), expiresAt: Type.String() }),
+  sources: Type.Array(SourceSummarySchema),
+  sections: Type.Object(
+    Object.fromEntries(SECTION_NAMES.map((name) => [name, SectionItemsSchema])) as Record<
+      SectionName,
+      typeof SectionItemsSchema
+    >,
+  ),
+});
 
 export const recordRoutes: FastifyPluginAsyncTypebox<{ services: ServerServices }> = async (
   app,
@@ -16,16 +59,7 @@ export const recordRoutes: FastifyPluginAsyncTypebox<{ services: ServerServices 
       schema: {
         params: NhsNumberParams,
         response: {
-          200: Type.Object({
-            patient: Type.Unknown(),
-            permission: Type.Object({
-              id: Type.String(),
-              basis: Type.String(),
-              expiresAt: Type.String(),
-            }),
-            sources: Type.Array(Type.Unknown()),
-            sections: Type.Unknown(),
-          }),
+          200: RecordViewSchema,
           400: OutcomeSchema,
           403: OutcomeSchema,
           503: OutcomeSchema,
@@ -40,13 +74,21 @@ export const recordRoutes: FastifyPluginAsyncTypebox<{ services: ServerServices 
       reply.raw.once('close', () => {
         if (!reply.raw.writableFinished) abort.abort();
       });
-      return services.recordViews.view({
+      const view = await services.recordViews.view({
         user,
         nhsNumber,
         requestId: request.id,
         client: auditClient(request),
         signal: abort.signal,
       });
+      return {
+        patient: view.patient,
+        permission: view.permission,
+        sources: view.sources.map((source) => ({ ...source, warnings: [...source.warnings] })),
+        sections: Object.fromEntries(
+          SECTION_NAMES.map((name) => [name, [...view.sections[name]]]),
+        ) as Record<SectionName, RecordItem[]>,
+      };
     },
   );
 };
