@@ -3,7 +3,7 @@
  * national demographics service, as banner-ready summaries; and the trace a record view checks
  * every source's answer against.
  */
-import type { TraceResult } from '../record/record-view.ts';
+import type { TraceResult } from './trace-result.ts';
 import type {
   DemographicsClient,
   DemographicsQuery,

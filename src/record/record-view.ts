@@ -11,7 +11,8 @@ import { PatientDissented, PermissionRequired } from '../consent/consent-errors.
 import type { Permission } from '../consent/permission.ts';
 import type { ConsentActor } from '../consent/permissions.ts';
 import type { PatientSummary } from '../identity/patient-summary.ts';
-import type { Connector, SourceResult, TracedPatient } from '../sources/source-result.ts';
+import type { TraceResult } from '../identity/trace-result.ts';
+import type { Connector, SourceResult } from '../sources/source-result.ts';
 import { assembleRecord, type SourceSummary } from './assemble-record.ts';
 import type { Sections } from './sections.ts';
 
@@ -32,10 +33,6 @@ export class PatientNotTraced extends Error {
     this.reason = reason;
   }
 }
-
-export type TraceResult =
-  | { readonly kind: 'found'; readonly traced: TracedPatient; readonly summary: PatientSummary }
-  | { readonly kind: 'not-found' | 'unavailable'; readonly message: string };
 
 export interface RecordViewDeps {
   readonly mayViewRecords: (user: User) => boolean;

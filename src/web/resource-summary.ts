@@ -320,7 +320,8 @@ function summariseObservation(r: Json, b: Builder): Partial<ItemSummary> {
       .filter((t) => t !== undefined)
       .join(', '),
   );
-  b.add('Issued', formatDateTime(r['issued']));
+  const issued = formatDateTime(r['issued']);
+  if (issued !== choice(r, 'effective', true)) b.add('Issued', issued);
   b.add('Notes', annotationText(r['note']));
   return {
     kind: 'Observation or result',

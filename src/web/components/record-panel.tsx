@@ -23,6 +23,14 @@ type State =
   | { readonly kind: 'error'; readonly message: string }
   | { readonly kind: 'loaded'; readonly record: RecordView };
 
+function isWholePatient(value: unknown, nhsNumber: string): value is PatientSummary {
+  if (typeof value !== 'object' || value === null) return false;
+  const patient = value as Partial<Record<keyof PatientSummary, unknown>>;
+  return (
+    patient.nhsNumber === nhsNumber && typeof patient.name === 'object' && patient.name !== null
+  );
+}
+
 /** The part of the patient page below the banner. */
 export function RecordPanel({ api, patient, onPatientUpdated, onSessionEnded }: RecordPanelProps) {
   const [state, setState] = useState<State>({ kind: 'loading' });
@@ -40,7 +48,11 @@ export function RecordPanel({ api, patient, onPatientUpdated, onSessionEnded }: 
       if (request !== latest.current) return;
       if (result.ok) {
         setState({ kind: 'loaded', record: result.value });
-        onPatientUpdated(result.value.patient);
+        // Refresh the banner from the trace done for this view, if it came back whole.
+        const traced: unknown = result.value.patient;
+        if (isWholePatient(traced, nhsNumber)) {
+          onPatientUpdated(traced);
+        }
         return;
       }
       const { status, code, message } = result.error;

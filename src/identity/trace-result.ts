@@ -1,0 +1,7 @@
+/** @module The outcome of tracing a patient on the national demographics service before a record view. */
+import type { TracedPatient } from '../sources/source-result.ts';
+import type { PatientSummary } from './patient-summary.ts';
+
+export type TraceResult =
+  | { readonly kind: 'found'; readonly traced: TracedPatient; readonly summary: PatientSummary }
+  | { readonly kind: 'not-found' | 'unavailable'; readonly message: string };
