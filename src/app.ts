@@ -16,6 +16,7 @@ import { createDemographicsClient } from './identity/demographics-client.ts';
 import { createPatientFinder } from './identity/patient-finder.ts';
 import { createRecordViews } from './record/record-view.ts';
 import { createServer } from './server/create-server.ts';
+import type { ServerServices } from './server/server-services.ts';
 import { sessionCookieName } from './server/authenticate.ts';
 import { createLogger } from './server/logger.ts';
 import { createFhirR4Connector } from './sources/fhir-r4/fhir-r4-connector.ts';
@@ -46,7 +47,7 @@ export interface App {
   readonly server: FastifyInstance;
   readonly store: Store;
   readonly logger: Logger;
-  readonly services: import('./server/server-services.ts').ServerServices;
+  readonly services: ServerServices;
   close(): Promise<void>;
 }
 

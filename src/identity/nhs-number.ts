@@ -41,7 +41,8 @@ export function parseNhsNumber(
     return {
       ok: false,
       problem: 'check-digit',
-      message: 'This is not a valid NHS number: its check digit does not match. Check it was typed correctly.',
+      message:
+        'This is not a valid NHS number: its check digit does not match. Check it was typed correctly.',
     };
   }
   return { ok: true, value: digits as NhsNumber };

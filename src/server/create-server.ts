@@ -7,7 +7,6 @@ import { join } from 'node:path';
 import cookie from '@fastify/cookie';
 import fastifyStatic from '@fastify/static';
 import { fastify, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
-import type { Logger } from 'pino';
 import { createAuthenticationHook } from './authenticate.ts';
 import { registerErrorHandling } from './error-handler.ts';
 import { operationOutcome } from './operation-outcome.ts';
@@ -21,11 +20,11 @@ import type { ServerServices } from './server-services.ts';
 
 export async function createServer(
   services: ServerServices,
-  logger: Logger,
+  logger: FastifyBaseLogger,
 ): Promise<FastifyInstance> {
   const tls = services.config.server.publicUrl?.startsWith('https://') ?? false;
   const app: FastifyInstance = fastify({
-    loggerInstance: logger as FastifyBaseLogger,
+    loggerInstance: logger,
     trustProxy: services.config.server.trustProxy,
     bodyLimit: 64 * 1024,
     // Node's defaults let a slow client hold a socket for minutes.

@@ -175,7 +175,6 @@ class NodeSqliteConnection implements DatabaseConnection {
     return waitingForLocks(this.#database, this.#lockTimeoutMs, execute);
   }
 
-  // eslint-disable-next-line @typescript-eslint/require-await -- node:sqlite's iterator is synchronous.
   async *streamQuery<R>(compiledQuery: CompiledQuery): AsyncIterableIterator<QueryResult<R>> {
     if (!SelectQueryNode.is(compiledQuery.query)) {
       throw new Error('The SQLite store only streams SELECT queries');

@@ -46,7 +46,11 @@ describe('configuration', () => {
   test('environment variables override the port, data directory and database', () => {
     const config = loadConfig({
       file: configFile(minimal),
-      env: { MCR_PORT: '9123', MCR_DATA_DIR: '/tmp/mcr-data', MCR_DATABASE_URL: 'postgres://x@h/db' },
+      env: {
+        MCR_PORT: '9123',
+        MCR_DATA_DIR: '/tmp/mcr-data',
+        MCR_DATABASE_URL: 'postgres://x@h/db',
+      },
     });
     assert.equal(config.server.port, 9123);
     assert.equal(config.dataDir, '/tmp/mcr-data');
@@ -55,12 +59,15 @@ describe('configuration', () => {
 
   test('an error names the file and the bad key', () => {
     const file = configFile(minimal.replace('timeoutMs: 3000', 'timeoutMs: fast'));
-    assert.throws(() => loadConfig({ file, env: {} }), (error: unknown) => {
-      assert.ok(error instanceof ConfigError);
-      assert.ok(error.message.includes(file), error.message);
-      assert.ok(error.message.includes('sources[0].timeoutMs'), error.message);
-      return true;
-    });
+    assert.throws(
+      () => loadConfig({ file, env: {} }),
+      (error: unknown) => {
+        assert.ok(error instanceof ConfigError);
+        assert.ok(error.message.includes(file), error.message);
+        assert.ok(error.message.includes('sources[0].timeoutMs'), error.message);
+        return true;
+      },
+    );
   });
 
   test('an unknown key is refused, by name', () => {
@@ -75,14 +82,23 @@ describe('configuration', () => {
 
   test('invalid YAML is reported with its file and line', () => {
     const file = configFile('demographics:\n  url: [unclosed\n');
-    assert.throws(() => loadConfig({ file, env: {} }), (error: unknown) => {
-      assert.ok(error instanceof ConfigError);
-      assert.match(error.message, new RegExp(`${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:\\d+`));
-      return true;
-    });
+    assert.throws(
+      () => loadConfig({ file, env: {} }),
+      (error: unknown) => {
+        assert.ok(error instanceof ConfigError);
+        assert.match(
+          error.message,
+          new RegExp(`${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:\\d+`),
+        );
+        return true;
+      },
+    );
   });
 
   test('a non-numeric MCR_PORT is refused', () => {
-    assert.throws(() => loadConfig({ file: configFile(minimal), env: { MCR_PORT: 'eighty' } }), /MCR_PORT/);
+    assert.throws(
+      () => loadConfig({ file: configFile(minimal), env: { MCR_PORT: 'eighty' } }),
+      /MCR_PORT/,
+    );
   });
 });

@@ -114,7 +114,8 @@ export class ApiClient {
 
   async signIn(username: string, password: string): Promise<ApiResponse> {
     const response = await this.request('POST', '/api/session', { username, password });
-    if (response.status === 200) this.csrfToken = (response.body as { csrfToken: string }).csrfToken;
+    if (response.status === 200)
+      this.csrfToken = (response.body as { csrfToken: string }).csrfToken;
     return response;
   }
 
@@ -130,10 +131,19 @@ export class ApiClient {
     return this.request('DELETE', path);
   }
 
-  async request(method: string, path: string, body?: unknown, extraHeaders: Record<string, string> = {}): Promise<ApiResponse> {
+  async request(
+    method: string,
+    path: string,
+    body?: unknown,
+    extraHeaders: Record<string, string> = {},
+  ): Promise<ApiResponse> {
     const headers: Record<string, string> = { accept: 'application/json', ...extraHeaders };
     if (this.cookie !== undefined) headers['cookie'] = this.cookie;
-    if (method !== 'GET' && this.csrfToken !== undefined && extraHeaders['x-csrf-token'] === undefined) {
+    if (
+      method !== 'GET' &&
+      this.csrfToken !== undefined &&
+      extraHeaders['x-csrf-token'] === undefined
+    ) {
       headers['x-csrf-token'] = this.csrfToken;
     }
     if (body !== undefined) headers['content-type'] = 'application/json';
@@ -148,11 +158,11 @@ export class ApiClient {
       if (pair !== undefined) this.cookie = pair.endsWith('=') ? undefined : pair;
     }
     const text = await response.text();
-    let parsed: unknown = undefined;
+    let parsed: unknown;
     try {
       parsed = text === '' ? undefined : (JSON.parse(text) as unknown);
     } catch {
-      parsed = undefined;
+      // Not JSON (an HTML page, say): the text is still there.
     }
     return { status: response.status, headers: response.headers, body: parsed, text };
   }
