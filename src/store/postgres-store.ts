@@ -12,6 +12,12 @@ type TypeFormat = Parameters<typeof pg.types.getTypeParser>[1];
 /** First key of the audit advisory lock ("mcr" + "A"); the second key is the schema's hash. */
 const AUDIT_LOCK_CLASS = 0x6d637241;
 const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
+/**
+ * Session advisory lock ("mcr" + "S") held while a schema is created, migrated or dropped:
+ * Kysely's migrator introspects tables across every schema, which fails if another process
+ * drops a schema at that moment.
+ */
+export const SCHEMA_CHANGE_LOCK = 0x6d637253;
 
 /** Options for {@link openPostgresStore}. */
 export interface PostgresStoreOptions {
@@ -59,10 +65,17 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
   });
 
   try {
-    if (schema !== 'public') {
-      await createSchema(db, schema);
-    }
-    await migrateToLatest(db, 'postgres', schema);
+    await db.connection().execute(async (connection) => {
+      await sql`select pg_advisory_lock(${sql.lit(SCHEMA_CHANGE_LOCK)})`.execute(connection);
+      try {
+        if (schema !== 'public') {
+          await createSchema(connection, schema);
+        }
+        await migrateToLatest(connection, 'postgres', schema);
+      } finally {
+        await sql`select pg_advisory_unlock(${sql.lit(SCHEMA_CHANGE_LOCK)})`.execute(connection);
+      }
+    });
   } catch (error) {
     await db.destroy();
     throw error;

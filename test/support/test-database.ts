@@ -7,7 +7,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import pg from 'pg';
 import { openStore } from '../../src/store/open-store.ts';
-import { redactUrl } from '../../src/store/postgres-store.ts';
+import { redactUrl, SCHEMA_CHANGE_LOCK } from '../../src/store/postgres-store.ts';
 import type { Store, StoreDialect } from '../../src/store/store.ts';
 
 /** The PostgreSQL server the tests use: `MCR_TEST_DATABASE_URL`, else the local one. */
@@ -160,6 +160,8 @@ async function dropSchema(url: string, schema: string): Promise<void> {
   const client = new pg.Client({ connectionString: url, options: '-c synchronous_commit=off' });
   await client.connect();
   try {
+    // The same lock openPostgresStore holds while it creates and migrates a schema.
+    await client.query('select pg_advisory_lock($1)', [SCHEMA_CHANGE_LOCK]);
     await client.query(`drop schema if exists "${schema}" cascade`);
   } finally {
     await client.end();
