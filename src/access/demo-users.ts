@@ -9,17 +9,17 @@ import type { UserAccounts } from './user-accounts.ts';
 
 /**
  * The organisation (ODS code) each demo user belongs to. Keep in step with the simulated
- * sources: A81001 is the simulated GP practice, RX1 the simulated hospital trust, RY2 the
- * community health provider, SC3 the council's social care service.
+ * sources: A81001 is a simulated GP practice, RXX01 the simulated hospital trust, RYY02 the
+ * community health provider, SC003 the council's social care service.
  */
 export const DEMO_ORGANISATIONS: Readonly<Record<Role, string>> = Object.freeze({
   gp: 'A81001',
-  'hospital-clinician': 'RX1',
-  nurse: 'RX1',
-  'health-visitor': 'RY2',
-  'social-worker': 'SC3',
-  'privacy-officer': 'RX1',
-  admin: 'RX1',
+  'hospital-clinician': 'RXX01',
+  nurse: 'RXX01',
+  'health-visitor': 'RYY02',
+  'social-worker': 'SC003',
+  'privacy-officer': 'RXX01',
+  admin: 'RXX01',
 });
 
 // No 0/o, 1/l/i: the password is read off a terminal and typed in.

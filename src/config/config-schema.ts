@@ -22,6 +22,14 @@ export const SourceTls = Type.Object(
   { additionalProperties: false },
 );
 
+export const SourceBreaker = Type.Object(
+  {
+    failureThreshold: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })),
+    coolDownMs: Type.Optional(Type.Integer({ minimum: 100, maximum: 3_600_000 })),
+  },
+  { additionalProperties: false },
+);
+
 export const SourceConfigSchema = Type.Object(
   {
     id: Type.String({ pattern: '^[a-z0-9][a-z0-9-]*$' }),
@@ -50,6 +58,12 @@ export const SourceConfigSchema = Type.Object(
     maxPages: Type.Integer({ minimum: 1, maximum: 1000, default: 20 }),
     auth: Type.Optional(SourceAuth),
     tls: Type.Optional(SourceTls),
+    /** Circuit breaker (defaults in src/sources/resilience/resilience-options.ts): opens after this many failures in a row, tries again after the cool-down. */
+    breaker: Type.Optional(SourceBreaker),
+    /** Bulkhead: calls to this source at once (default 8)… */
+    maxConcurrent: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })),
+    /** …and calls waiting for a free slot (default 16); beyond it a call fails at once as "busy". */
+    maxQueued: Type.Optional(Type.Integer({ minimum: 0, maximum: 10000 })),
   },
   { additionalProperties: false },
 );

@@ -46,7 +46,8 @@ export const RecordItemCard = memo(function RecordItemCard({
       )}
       <p className="item__source">
         <span className="visually-hidden">Source: </span>
-        {summary.kind} from {source.system}, {source.organisation}. Retrieved{' '}
+        {summary.kind} from <span className="item__source-name">{source.system}</span>,{' '}
+        {source.organisation}. Retrieved{' '}
         {formatDateTime(source.retrievedAt)}
       </p>
     </li>
