@@ -24,6 +24,8 @@ import { createGpConnectConnector } from './sources/gp-connect/gp-connect-connec
 import { fetchSource } from './sources/http/fetch-source.ts';
 import type { SourceHttpOutcome, SourceHttpRequest } from './sources/http/http-outcome.ts';
 import type { Connector } from './sources/source-result.ts';
+import { resilienceOptionsFor } from './sources/resilience/resilience-options.ts';
+import { withResilience } from './sources/resilience/with-resilience.ts';
 import { openStore } from './store/open-store.ts';
 import type { Store } from './store/store.ts';
 
@@ -87,7 +89,10 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<App>
     organisationName: (ods) => config.sources.find((source) => source.organisation === ods)?.name,
   });
   const connectors = config.sources.map((source) =>
-    createConnector(source, config, publicUrl, transport, now),
+    withResilience(
+      createConnector(source, config, publicUrl, transport, now),
+      resilienceOptionsFor(source),
+    ),
   );
   const mayViewRecords = (user: { role: keyof typeof ROLE_MAY_VIEW_RECORDS }) =>
     ROLE_MAY_VIEW_RECORDS[user.role];
@@ -115,6 +120,7 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<App>
       secure: publicUrl.startsWith('https://'),
     },
     webRoot: deps.webRoot ?? DEFAULT_WEB_ROOT,
+    sourceHealth: () => connectors.map((connector) => connector.health()),
     checkDatabase: async () => {
       await sql`select 1`.execute(db);
     },

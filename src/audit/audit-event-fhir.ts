@@ -86,6 +86,7 @@ function shapeOf(event: AuditEvent): Shape {
       return { ...REST_SEARCH, query: `Patient?search-type=${event.searchType}` };
     case 'record-view-started':
     case 'record-view-completed':
+    case 'record-view-source':
       return {
         ...REST_SEARCH,
         query: `record-view?patient.identifier=${NHS_NUMBER_SYSTEM}|${event.nhsNumber}`,
@@ -155,7 +156,9 @@ export function toFhirAuditEvent(
 
 function purposeOf(event: AuditEvent): fhir4.CodeableConcept | undefined {
   const basis =
-    event.action === 'record-view-started' || event.action === 'record-view-completed'
+    event.action === 'record-view-started' ||
+    event.action === 'record-view-completed' ||
+    event.action === 'record-view-source'
       ? event.basis.basis
       : event.action === 'emergency-access'
         ? 'emergency'
@@ -274,6 +277,7 @@ function entitiesOf(event: AuditEvent, query: string | undefined): fhir4.AuditEv
     });
   }
   if (event.action === 'record-view-completed') entities.push(...event.sources.map(sourceEntity));
+  if (event.action === 'record-view-source') entities.push(sourceEntity(event.source));
   if (event.action === 'user-created' || event.action === 'user-disabled') {
     entities.push({
       what: {
@@ -304,7 +308,11 @@ function patientsOf(event: AuditEvent): string[] {
 }
 
 function consentOf(event: AuditEvent): string | undefined {
-  if (event.action === 'record-view-started' || event.action === 'record-view-completed') {
+  if (
+    event.action === 'record-view-started' ||
+    event.action === 'record-view-completed' ||
+    event.action === 'record-view-source'
+  ) {
     return event.basis.permissionId;
   }
   if ('permissionId' in event) return event.permissionId;

@@ -217,6 +217,17 @@ const RecordViewCompleted = event('record-view-completed', {
   withheld: SectionCounts,
   elapsedMs: Count,
 });
+/**
+ * One source's outcome within a streamed record view, appended before that source's items are
+ * sent (no audit entry, no data); the view's `record-view-completed` entry still follows.
+ */
+const RecordViewSource = event('record-view-source', {
+  actor: Actor,
+  outcome: Outcome,
+  nhsNumber: NhsNumber,
+  basis: Basis,
+  source: SourceCall,
+});
 const AccessDenied = event('access-denied', {
   actor: Type.Union([Actor, Type.Null()]),
   outcome: Type.Literal('denied'),
@@ -260,6 +271,7 @@ const EVENT_SCHEMAS = {
   'emergency-access-reviewed': EmergencyAccessReviewed,
   'record-view-started': RecordViewStarted,
   'record-view-completed': RecordViewCompleted,
+  'record-view-source': RecordViewSource,
   'access-denied': AccessDenied,
   'dissent-recorded': DissentRecorded,
   'dissent-revoked': DissentRevoked,

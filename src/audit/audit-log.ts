@@ -85,6 +85,8 @@ export interface AuditLogDeps {
   readonly store: Store;
   /** The clock for `recordedAt`; defaults to the system clock. */
   readonly now?: () => Date;
+  /** Told of each committed append (e.g. the checkpointer); must not throw. */
+  readonly onAppended?: (appended: AppendedEntry) => void;
 }
 
 const MAX_LIST = 1000;
@@ -131,8 +133,9 @@ export function createAuditLog(deps: AuditLogDeps): AuditLog {
         cause: error,
       });
     }
+    let appended: AppendedEntry;
     try {
-      return await store.withAuditLock(async (trx) => {
+      appended = await store.withAuditLock(async (trx) => {
         const last = await trx
           .selectFrom('audit_entries')
           .select(['seq', 'hash'])
@@ -157,6 +160,8 @@ export function createAuditLog(deps: AuditLogDeps): AuditLog {
         cause: error,
       });
     }
+    deps.onAppended?.(appended);
+    return appended;
   }
 
   async function list(query: AuditListQuery): Promise<AuditRecord[]> {

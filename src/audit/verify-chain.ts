@@ -47,6 +47,70 @@ interface Row {
 
 type Problem = { problem: ChainProblem; message: string } | null;
 
+/** One step of {@link walkAuditChain}: a verified entry, or the first bad one (the last step). */
+export type ChainStep =
+  | {
+      readonly ok: true;
+      readonly seq: number;
+      readonly hash: string;
+      /** The stored canonical JSON: the Merkle leaf data. */
+      readonly entry: string;
+    }
+  | {
+      readonly ok: false;
+      readonly seq: number;
+      readonly problem: ChainProblem;
+      readonly message: string;
+    };
+
+/** Where {@link walkAuditChain} starts and stops. */
+export interface WalkOptions {
+  /** The last entry already trusted (0 for the start of the trail). */
+  readonly afterSeq?: number;
+  /** That entry's hash (64 zeros for the start of the trail). */
+  readonly afterHash?: string;
+  /** Stop after this entry (inclusive); the end of the trail when absent. */
+  readonly throughSeq?: number;
+  /** Rows read per query; defaults to 2000. */
+  readonly batchSize?: number;
+}
+
+/**
+ * Yields each entry after `afterSeq` in sequence order once it has passed every check of
+ * {@link verifyAuditChain}, and stops after yielding the first one that fails.
+ */
+export async function* walkAuditChain(
+  store: Store,
+  options: WalkOptions = {},
+): AsyncGenerator<ChainStep, void, undefined> {
+  const batchSize = Math.max(1, options.batchSize ?? 2000);
+  let lastSeq = options.afterSeq ?? 0;
+  let lastHash = options.afterHash ?? GENESIS_PREV_HASH;
+  const through = options.throughSeq ?? Number.MAX_SAFE_INTEGER;
+  for (;;) {
+    const rows: Row[] = await store.db
+      .selectFrom('audit_entries')
+      .select(['seq', 'recorded_at', 'entry', 'hash', 'prev_hash'])
+      .where('seq', '>', lastSeq)
+      .where('seq', '<=', through)
+      .orderBy('seq', 'asc')
+      .limit(batchSize)
+      .execute();
+    for (const row of rows) {
+      const seq = Number(row.seq);
+      const found = checkRow(row, seq, lastSeq + 1, lastHash);
+      if (found !== null) {
+        yield { ok: false, seq, ...found };
+        return;
+      }
+      yield { ok: true, seq, hash: row.hash, entry: row.entry };
+      lastSeq = seq;
+      lastHash = row.hash;
+    }
+    if (rows.length < batchSize) return;
+  }
+}
+
 /**
  * Walks the audit trail from seq 1 and checks, for each entry in turn: its sequence number
  * follows the previous one with no gap; its `prev_hash` is the previous entry's hash (64
@@ -54,8 +118,8 @@ type Problem = { problem: ChainProblem; message: string } | null;
  * canonical JSON whose `seq` and `recordedAt` match the row. Stops at the first failure.
  *
  * A hash chain alone cannot show entries cut from the end, nor a chain rewritten from some
- * point onwards with every later hash recomputed: compare `lastHash` with a signed checkpoint
- * for that. Database errors propagate (the chain could not be read, which is not a verdict).
+ * point onwards with every later hash recomputed: signed checkpoints do (verify-trail.ts).
+ * Database errors propagate (the chain could not be read, which is not a verdict).
  */
 export async function verifyAuditChain(
   store: Store,
@@ -63,28 +127,25 @@ export async function verifyAuditChain(
 ): Promise<ChainVerdict> {
   const batchSize = Math.max(1, options.batchSize ?? 2000);
   let verified = 0;
-  let lastSeq = 0;
   let lastHash = GENESIS_PREV_HASH;
-  for (;;) {
-    const rows: Row[] = await store.db
-      .selectFrom('audit_entries')
-      .select(['seq', 'recorded_at', 'entry', 'hash', 'prev_hash'])
-      .where('seq', '>', lastSeq)
-      .orderBy('seq', 'asc')
-      .limit(batchSize)
-      .execute();
-    for (const row of rows) {
-      const seq = Number(row.seq);
-      const found = checkRow(row, seq, lastSeq + 1, lastHash);
-      if (found !== null) return { ok: false, entries: verified, firstBadSeq: seq, ...found };
-      verified += 1;
-      lastSeq = seq;
-      lastHash = row.hash;
-      options.onEntry?.(seq, row.hash);
+  for await (const step of walkAuditChain(store, { batchSize })) {
+    if (!step.ok) {
+      options.onProgress?.(verified);
+      return {
+        ok: false,
+        entries: verified,
+        firstBadSeq: step.seq,
+        problem: step.problem,
+        message: step.message,
+      };
     }
-    options.onProgress?.(verified);
-    if (rows.length < batchSize) return { ok: true, entries: verified, lastHash };
+    verified += 1;
+    lastHash = step.hash;
+    options.onEntry?.(step.seq, step.hash);
+    if (verified % batchSize === 0) options.onProgress?.(verified);
   }
+  options.onProgress?.(verified);
+  return { ok: true, entries: verified, lastHash };
 }
 
 function checkRow(row: Row, seq: number, expectedSeq: number, expectedPrevHash: string): Problem {

@@ -9,6 +9,7 @@ import fastifyStatic from '@fastify/static';
 import { fastify, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { createAuthenticationHook } from './authenticate.ts';
 import { registerErrorHandling } from './error-handler.ts';
+import { refuseFhirWrites } from './read-only-fhir.ts';
 import { operationOutcome } from './operation-outcome.ts';
 import { healthRoutes } from './routes/health-routes.ts';
 import { patientRoutes } from './routes/patient-routes.ts';
@@ -37,6 +38,7 @@ export async function createServer(
   app.decorateRequest('auth', undefined);
   registerSecurityHeaders(app, { tls, frameAncestors: [] });
   registerErrorHandling(app);
+  refuseFhirWrites(app);
   await app.register(cookie);
 
   await app.register(healthRoutes, { services });

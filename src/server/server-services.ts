@@ -7,6 +7,7 @@ import type { Config } from '../config/config-schema.ts';
 import type { Permissions } from '../consent/permissions.ts';
 import type { PatientFinder } from '../identity/patient-finder.ts';
 import type { RecordViews } from '../record/record-view.ts';
+import type { SourceHealth } from '../sources/resilience/with-resilience.ts';
 
 export interface ServerServices {
   readonly config: Config;
@@ -23,4 +24,6 @@ export interface ServerServices {
   readonly webRoot: string | undefined;
   /** Readiness: the database answers. */
   readonly checkDatabase: () => Promise<void>;
+  /** Each source's breaker, bulkhead and recent calls (status page, /metrics). */
+  readonly sourceHealth?: (() => readonly SourceHealth[]) | undefined;
 }

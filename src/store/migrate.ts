@@ -2,6 +2,7 @@
 import { Migrator } from 'kysely';
 import type { Kysely, Migration, MigrationProvider } from 'kysely';
 import { initialMigration } from './migrations/0001-initial.ts';
+import { auditCheckpointsMigration } from './migrations/0002-audit-checkpoints.ts';
 import type { DatabaseSchema } from './schema.ts';
 import type { StoreDialect } from './store.ts';
 
@@ -9,6 +10,7 @@ import type { StoreDialect } from './store.ts';
 function storeMigrations(dialect: StoreDialect): Record<string, Migration> {
   return {
     '0001-initial': initialMigration(dialect),
+    '0002-audit-checkpoints': auditCheckpointsMigration(dialect),
   };
 }
 

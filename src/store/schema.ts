@@ -90,6 +90,21 @@ export interface AuditEntriesTable {
   prev_hash: string;
 }
 
+export interface AuditCheckpointsTable {
+  /** How many entries the signed tree head covers (entries 1..tree_size). */
+  tree_size: number;
+  /** Lowercase hex RFC 6962 Merkle tree head over those entries. */
+  root_hash: string;
+  /** When the checkpoint was signed (ISO-8601 UTC). */
+  created_at: string;
+  /** Which signing key: hex prefix of SHA-256 of its public key. */
+  key_id: string;
+  /** Base64 Ed25519 signature over the checkpoint statement (see src/audit/checkpoint-signer.ts). */
+  signature: string;
+  /** JSON array of hex perfect-subtree heads: the writer's cache, never trusted by verification. */
+  frontier: string;
+}
+
 export interface DatabaseSchema {
   users: UsersTable;
   sessions: SessionsTable;
@@ -98,6 +113,7 @@ export interface DatabaseSchema {
   dissents: DissentsTable;
   emergency_reviews: EmergencyReviewsTable;
   audit_entries: AuditEntriesTable;
+  audit_checkpoints: AuditCheckpointsTable;
 }
 
 export type UserRow = Selectable<UsersTable>;

@@ -132,6 +132,21 @@ export function oneOfEach(): AuditEvent[] {
     recordViewStarted(),
     recordViewCompleted(),
     {
+      action: 'record-view-source',
+      ...base(),
+      actor: drOkafor,
+      outcome: 'success',
+      nhsNumber: patientNhsNumber,
+      basis: { permissionId: 'perm-1', basis: 'consent' },
+      source: {
+        id: 'hospital-rx1',
+        status: 'answered',
+        elapsedMs: 388,
+        counts: { medications: 3 },
+        warnings: [],
+      },
+    },
+    {
       action: 'permission-withdrawn',
       ...base(),
       actor: drOkafor,

@@ -8,7 +8,11 @@ const apiDoc = readFileSync(new URL('../../docs/api.md', import.meta.url), 'utf8
 
 test('every error code is documented in docs/api.md with its HTTP status', () => {
   for (const [code, { status }] of Object.entries(ERROR_CODES)) {
-    assert.match(apiDoc, new RegExp(`\\| \`${code}\` \\| ${status} \\|`), `${code} (${status}) is not documented`);
+    assert.match(
+      apiDoc,
+      new RegExp(`\\| \`${code}\` \\| ${status} \\|`),
+      `${code} (${status}) is not documented`,
+    );
   }
 });
 

@@ -1,0 +1,247 @@
+/**
+ * @module Signed checkpoints of the audit trail: every N entries or T seconds, the Merkle tree
+ * head over entries 1..n is signed (Ed25519), stored in `audit_checkpoints`, and handed to the
+ * external witness if one is configured. Safe with several writers and several processes: a
+ * checkpoint covers a committed, gapless prefix, and two processes signing the same size is
+ * harmless (the primary key keeps one).
+ */
+import type { Store } from '../store/store.ts';
+import { isUniqueViolation } from '../store/store.ts';
+import type { AuditCheckpointsTable } from '../store/schema.ts';
+import type { Checkpoint, CheckpointSigner } from './checkpoint-signer.ts';
+import { sendToWitness, type WitnessTarget } from './checkpoint-witness.ts';
+import { GENESIS_PREV_HASH } from './chain-hash.ts';
+import { MerkleFrontier, leafHash } from './merkle.ts';
+import { walkAuditChain } from './verify-chain.ts';
+
+/** When checkpoints are made. */
+export interface CheckpointSchedule {
+  /** A checkpoint once this many entries have been appended since the last. */
+  readonly checkpointEvery: number;
+  /** And at least this often (seconds) while new entries keep arriving; 0 turns the timer off. */
+  readonly checkpointSeconds: number;
+}
+
+/** What {@link createAuditCheckpoints} needs. */
+export interface AuditCheckpointsDeps {
+  readonly store: Store;
+  readonly signer: CheckpointSigner;
+  readonly schedule: CheckpointSchedule;
+  readonly witness?: WitnessTarget | undefined;
+  readonly now?: () => Date;
+  /** Told about a checkpoint that could not be made or witnessed (appends never wait on one). */
+  readonly onError?: (error: unknown, what: 'checkpoint' | 'witness') => void;
+}
+
+/** The trail's signed checkpoints. */
+export interface AuditCheckpoints {
+  /** Tells the checkpointer an entry was appended; starts a checkpoint when one is due. */
+  noteAppended(seq: number): void;
+  /**
+   * Signs the head of the whole trail now if it has grown since the last checkpoint, and
+   * returns the newest checkpoint (null for an empty trail). Refuses (throws) to sign over an
+   * entry that fails the hash chain: a checkpoint must never launder tampering.
+   */
+  checkpointNow(): Promise<Checkpoint | null>;
+  /** The checkpoint over the most entries, or null. */
+  latest(): Promise<Checkpoint | null>;
+  /** Starts the timer (`checkpointSeconds`). */
+  start(): void;
+  /** Stops the timer, waits for a checkpoint in progress, and signs a last one if due. */
+  stop(): Promise<void>;
+}
+
+/** A stored checkpoint row as a {@link Checkpoint}. */
+export function checkpointFromRow(row: AuditCheckpointsTable): Checkpoint {
+  return {
+    treeSize: Number(row.tree_size),
+    rootHash: row.root_hash,
+    timestamp: row.created_at,
+    keyId: row.key_id,
+    signature: row.signature,
+  };
+}
+
+/** The Merkle leaf hash of an entry: SHA-256(0x00 || its stored canonical JSON bytes). */
+export function entryLeafHash(entryJson: string): Buffer {
+  return leafHash(Buffer.from(entryJson, 'utf8'));
+}
+
+/** Creates the checkpointer. Nothing runs until an append is noted or {@link AuditCheckpoints.start}. */
+export function createAuditCheckpoints(deps: AuditCheckpointsDeps): AuditCheckpoints {
+  const { store, signer, schedule } = deps;
+  const now = deps.now ?? (() => new Date());
+  const onError = deps.onError ?? (() => undefined);
+  let lastSignedSize = -1; // unknown until the first checkpoint is read
+  let running: Promise<Checkpoint | null> | undefined;
+  let again = false;
+  let timer: NodeJS.Timeout | undefined;
+
+  async function latestRow(): Promise<AuditCheckpointsTable | undefined> {
+    return store.db
+      .selectFrom('audit_checkpoints')
+      .selectAll()
+      .orderBy('tree_size', 'desc')
+      .limit(1)
+      .executeTakeFirst();
+  }
+
+  async function latest(): Promise<Checkpoint | null> {
+    const row = await latestRow();
+    return row === undefined ? null : checkpointFromRow(row);
+  }
+
+  async function resumeFrom(
+    row: AuditCheckpointsTable | undefined,
+  ): Promise<{ frontier: MerkleFrontier; lastHash: string }> {
+    if (row !== undefined) {
+      const size = Number(row.tree_size);
+      const entry = await store.db
+        .selectFrom('audit_entries')
+        .select('hash')
+        .where('seq', '=', size)
+        .executeTakeFirst();
+      try {
+        const nodes = (JSON.parse(row.frontier) as string[]).map((h) => Buffer.from(h, 'hex'));
+        const frontier = MerkleFrontier.resume(size, nodes);
+        if (entry !== undefined && frontier.head().toString('hex') === row.root_hash) {
+          return { frontier, lastHash: entry.hash };
+        }
+      } catch {
+        // An unreadable cache: fall through and rebuild from the first entry.
+      }
+    }
+    return { frontier: new MerkleFrontier(), lastHash: GENESIS_PREV_HASH };
+  }
+
+  async function makeCheckpoint(): Promise<Checkpoint | null> {
+    const last = await latestRow();
+    const head = await store.db
+      .selectFrom('audit_entries')
+      .select('seq')
+      .orderBy('seq', 'desc')
+      .limit(1)
+      .executeTakeFirst();
+    const headSeq = head === undefined ? 0 : Number(head.seq);
+    const lastSize = last === undefined ? 0 : Number(last.tree_size);
+    if (headSeq <= lastSize) {
+      lastSignedSize = lastSize;
+      if (headSeq < lastSize) {
+        throw new Error(
+          `The audit trail has ${headSeq} entries but checkpoint ${lastSize} was signed: entries were removed`,
+        );
+      }
+      return last === undefined ? null : checkpointFromRow(last);
+    }
+    const { frontier, lastHash } = await resumeFrom(last);
+    for await (const step of walkAuditChain(store, {
+      afterSeq: frontier.size,
+      afterHash: lastHash,
+      throughSeq: headSeq,
+    })) {
+      if (!step.ok) {
+        throw new Error(`Not signing a checkpoint over entry ${step.seq}: ${step.message}`);
+      }
+      frontier.append(entryLeafHash(step.entry));
+    }
+    if (frontier.size !== headSeq) {
+      throw new Error(`Entries ${frontier.size + 1}–${headSeq} could not be read for a checkpoint`);
+    }
+    const checkpoint = signer.sign({
+      treeSize: headSeq,
+      rootHash: frontier.head().toString('hex'),
+      timestamp: now().toISOString(),
+    });
+    try {
+      await store.db
+        .insertInto('audit_checkpoints')
+        .values({
+          tree_size: checkpoint.treeSize,
+          root_hash: checkpoint.rootHash,
+          created_at: checkpoint.timestamp,
+          key_id: checkpoint.keyId,
+          signature: checkpoint.signature,
+          frontier: JSON.stringify(frontier.nodes.map((n) => n.toString('hex'))),
+        })
+        .execute();
+    } catch (error) {
+      // Another process signed this size first: theirs stands, and they witness it.
+      if (isUniqueViolation(error)) {
+        lastSignedSize = Math.max(lastSignedSize, headSeq);
+        return latest();
+      }
+      throw error;
+    }
+    lastSignedSize = Math.max(lastSignedSize, headSeq);
+    if (deps.witness !== undefined) {
+      try {
+        await sendToWitness(deps.witness, checkpoint);
+      } catch (error) {
+        onError(error, 'witness');
+      }
+    }
+    return checkpoint;
+  }
+
+  function checkpointNow(): Promise<Checkpoint | null> {
+    if (running !== undefined) {
+      again = true;
+      return running;
+    }
+    const run = (async () => {
+      try {
+        return await makeCheckpoint();
+      } finally {
+        running = undefined;
+        if (again) {
+          again = false;
+          void checkpointNow().catch((error: unknown) => {
+            onError(error, 'checkpoint');
+          });
+        }
+      }
+    })();
+    running = run;
+    return run;
+  }
+
+  function background(): void {
+    checkpointNow().catch((error: unknown) => {
+      onError(error, 'checkpoint');
+    });
+  }
+
+  return {
+    noteAppended(seq) {
+      if (lastSignedSize < 0) {
+        // First append since start: learn where the last checkpoint is, once.
+        lastSignedSize = 0;
+        latest()
+          .then((c) => {
+            lastSignedSize = Math.max(lastSignedSize, c?.treeSize ?? 0);
+            if (seq - lastSignedSize >= schedule.checkpointEvery) background();
+          })
+          .catch((error: unknown) => {
+            onError(error, 'checkpoint');
+          });
+        return;
+      }
+      if (seq - lastSignedSize >= schedule.checkpointEvery) background();
+    },
+    checkpointNow,
+    latest,
+    start() {
+      if (timer !== undefined || schedule.checkpointSeconds <= 0) return;
+      timer = setInterval(background, schedule.checkpointSeconds * 1000);
+      timer.unref();
+    },
+    async stop() {
+      if (timer !== undefined) clearInterval(timer);
+      timer = undefined;
+      await running?.catch(() => undefined);
+      await checkpointNow().catch((error: unknown) => {
+        onError(error, 'checkpoint');
+      });
+    },
+  };
+}
