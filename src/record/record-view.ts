@@ -6,15 +6,20 @@
  */
 import type { User } from '../access/user.ts';
 import { auditActor } from '../audit/audit-actor.ts';
-import type { AuditClient, AuditEvent, AuditSourceCall } from '../audit/audit-event.ts';
+import type {
+  AuditClient,
+  AuditEvent,
+  AuditEventOf,
+  AuditSourceCall,
+} from '../audit/audit-event.ts';
 import { PatientDissented, PermissionRequired } from '../consent/consent-errors.ts';
 import type { Permission } from '../consent/permission.ts';
 import type { ConsentActor } from '../consent/permissions.ts';
 import type { PatientSummary } from '../identity/patient-summary.ts';
 import type { TraceResult } from '../identity/trace-result.ts';
-import type { Connector, SourceResult } from '../sources/source-result.ts';
+import type { Connector, SourceResult, TracedPatient } from '../sources/source-result.ts';
 import { assembleRecord, type SourceSummary } from './assemble-record.ts';
-import type { Sections } from './sections.ts';
+import { SECTION_NAMES, type RecordItem, type SectionName, type Sections } from './sections.ts';
 
 /** The user's role may not view records. */
 export class RoleMayNotViewRecords extends Error {
@@ -66,74 +71,119 @@ export interface RecordView {
   readonly sections: Sections;
 }
 
+/** One source's outcome in a streamed view, with the items it contributed (only non-empty sections). */
+export interface StreamedSource {
+  readonly type: 'source';
+  readonly source: SourceSummary;
+  readonly sections: Partial<Sections>;
+}
+
+/** The end of a streamed view, sent once the `record-view-completed` entry is in the audit trail. */
+export interface StreamedComplete {
+  readonly type: 'complete';
+  readonly sources: readonly SourceSummary[];
+  readonly elapsedMs: number;
+}
+
+export type RecordStreamEvent = StreamedSource | StreamedComplete;
+
+/**
+ * A record view whose gates have all passed (access, consent, audit start, trace): what the
+ * banner needs now, and the sources' outcomes as each arrives. Iterating asks the sources; each
+ * source's `record-view-source` audit entry is written before it is yielded, and the
+ * `record-view-completed` entry before `complete`. Stopping early (or the request's signal
+ * aborting) abandons the remaining calls and writes the end entry with outcome `failure`.
+ * The iterator throws the audit's error when an entry cannot be written: no entry, no data.
+ */
+export interface RecordStream {
+  readonly patient: PatientSummary;
+  readonly permission: RecordView['permission'];
+  /** The sources being asked, in configured order. */
+  readonly sources: readonly {
+    readonly id: string;
+    readonly name: string;
+    readonly organisation: string;
+  }[];
+  readonly events: AsyncIterable<RecordStreamEvent>;
+}
+
 export interface RecordViews {
   /** Throws RoleMayNotViewRecords, PatientDissented, PermissionRequired, PatientNotTraced, or the audit's error. */
   view(request: RecordViewRequest): Promise<RecordView>;
+  /** The same gates as `view`, throwing the same errors before any source is asked; then the sources one by one. */
+  stream(request: RecordViewRequest): Promise<RecordStream>;
 }
 
 export function createRecordViews(deps: RecordViewDeps): RecordViews {
-  return {
-    async view(request) {
-      const started = performance.now();
-      const { user, nhsNumber } = request;
-      const common = {
-        time: deps.now().toISOString(),
-        requestId: request.requestId,
-        ...(request.client === undefined ? {} : { client: request.client }),
-        actor: auditActor(user),
-        nhsNumber,
-      };
-      const deny = async (reasonCode: string): Promise<void> => {
-        await deps.audit.append({
-          ...common,
-          action: 'access-denied',
-          outcome: 'denied',
-          attempted: 'record-view',
-          reasonCode,
-        });
-      };
-
-      // access: may this role view records at all?
-      if (!deps.mayViewRecords(user)) {
-        await deny('role-not-allowed');
-        throw new RoleMayNotViewRecords();
-      }
-
-      // consent: dissent first (it overrides any permission), then a live permission for this user.
-      if (await deps.consent.hasDissent(nhsNumber)) {
-        await deny('dissent');
-        throw new PatientDissented();
-      }
-      const permission = await deps.consent.findLive(nhsNumber, user);
-      if (permission === undefined) {
-        await deny('no-live-permission');
-        throw new PermissionRequired();
-      }
-      const basis = { permissionId: permission.id, basis: permission.basis };
-
-      // audit: the start is written before anything is collected; if it fails, this throws.
+  /** The steps before any source is asked: access → consent → audit start → trace. */
+  async function open(request: RecordViewRequest) {
+    const started = performance.now();
+    const { user, nhsNumber } = request;
+    const common = {
+      time: deps.now().toISOString(),
+      requestId: request.requestId,
+      ...(request.client === undefined ? {} : { client: request.client }),
+      actor: auditActor(user),
+      nhsNumber,
+    };
+    const deny = async (reasonCode: string): Promise<void> => {
       await deps.audit.append({
         ...common,
-        action: 'record-view-started',
-        outcome: 'success',
-        basis,
+        action: 'access-denied',
+        outcome: 'denied',
+        attempted: 'record-view',
+        reasonCode,
       });
+    };
 
-      // identity: trace the patient nationally; sources' answers are checked against it.
-      const trace = await deps.trace(nhsNumber);
-      if (trace.kind !== 'found') {
-        await deps.audit.append({
-          ...common,
-          time: deps.now().toISOString(),
-          action: 'record-view-completed',
-          outcome: 'failure',
-          basis,
-          sources: [],
-          withheld: {},
-          elapsedMs: Math.round(performance.now() - started),
-        });
-        throw new PatientNotTraced(trace.kind, trace.message);
-      }
+    // access: may this role view records at all?
+    if (!deps.mayViewRecords(user)) {
+      await deny('role-not-allowed');
+      throw new RoleMayNotViewRecords();
+    }
+
+    // consent: dissent first (it overrides any permission), then a live permission for this user.
+    if (await deps.consent.hasDissent(nhsNumber)) {
+      await deny('dissent');
+      throw new PatientDissented();
+    }
+    const permission = await deps.consent.findLive(nhsNumber, user);
+    if (permission === undefined) {
+      await deny('no-live-permission');
+      throw new PermissionRequired();
+    }
+    const basis = { permissionId: permission.id, basis: permission.basis };
+
+    // audit: the start is written before anything is collected; if it fails, this throws.
+    await deps.audit.append({
+      ...common,
+      action: 'record-view-started',
+      outcome: 'success',
+      basis,
+    });
+
+    // identity: trace the patient nationally; sources' answers are checked against it.
+    const trace = await deps.trace(nhsNumber);
+    if (trace.kind !== 'found') {
+      await deps.audit.append({
+        ...common,
+        time: deps.now().toISOString(),
+        action: 'record-view-completed',
+        outcome: 'failure',
+        basis,
+        sources: [],
+        withheld: {},
+        elapsedMs: Math.round(performance.now() - started),
+      });
+      throw new PatientNotTraced(trace.kind, trace.message);
+    }
+    return { started, common, basis, permission, trace };
+  }
+
+  return {
+    async view(request) {
+      const { started, common, basis, permission, trace } = await open(request);
+      const { user } = request;
 
       // sources: every connector in parallel, each under its own deadline; none can sink the others.
       const sourceRequest = {
@@ -174,7 +224,132 @@ export function createRecordViews(deps: RecordViewDeps): RecordViews {
         sections: record.sections,
       };
     },
+
+    async stream(request) {
+      const { started, common, basis, permission, trace } = await open(request);
+      return {
+        patient: trace.summary,
+        permission: { id: permission.id, basis: permission.basis, expiresAt: permission.expiresAt },
+        sources: deps.connectors.map(({ source }) => ({
+          id: source.id,
+          name: source.name,
+          organisation: source.organisation,
+        })),
+        events: streamSources({
+          deps,
+          request,
+          traced: trace.traced,
+          started,
+          audit: { ...common, basis },
+        }),
+      };
+    },
   };
+}
+
+/**
+ * Asks every source in parallel and yields each outcome as it arrives, after writing its audit
+ * entry; then writes the end entry and yields `complete`.
+ */
+async function* streamSources(input: {
+  readonly deps: RecordViewDeps;
+  readonly request: RecordViewRequest;
+  readonly traced: TracedPatient;
+  readonly started: number;
+  readonly audit: Omit<AuditEventOf<'record-view-source'>, 'action' | 'outcome' | 'source'>;
+}): AsyncGenerator<RecordStreamEvent, void, undefined> {
+  const { deps, request, traced } = input;
+  // Stopping early (client gone, audit failed) abandons the calls still running.
+  const stop = new AbortController();
+  const signal =
+    request.signal === undefined ? stop.signal : AbortSignal.any([stop.signal, request.signal]);
+  const sourceRequest = {
+    patient: traced,
+    user: request.user,
+    requestId: request.requestId,
+    signal,
+  };
+  const pending = new Map(
+    deps.connectors.map((connector, index) => [
+      index,
+      callSafely(connector, sourceRequest).then((result) => ({ index, result })),
+    ]),
+  );
+  const summaries: (SourceSummary | undefined)[] = deps.connectors.map(() => undefined);
+  let completed = false;
+  let auditFailed = false;
+  try {
+    while (pending.size > 0) {
+      const { index, result } = await Promise.race(pending.values());
+      pending.delete(index);
+      const record = assembleRecord({
+        traced,
+        results: [result],
+        sources: deps.connectors.map((connector) => connector.source),
+        retrievedAt: deps.now(),
+      });
+      const summary = record.sources[0];
+      if (summary === undefined) continue;
+      summaries[index] = summary;
+      try {
+        await deps.audit.append({
+          ...input.audit,
+          time: deps.now().toISOString(),
+          action: 'record-view-source',
+          outcome: summary.status === 'answered' ? 'success' : 'failure',
+          source: sourceCallForAudit(summary),
+        });
+      } catch (error) {
+        auditFailed = true;
+        throw error;
+      }
+      const sections: Partial<Record<SectionName, RecordItem[]>> = {};
+      for (const name of SECTION_NAMES) {
+        if (record.sections[name].length > 0) sections[name] = record.sections[name];
+      }
+      yield { type: 'source', source: summary, sections };
+    }
+    const sources = summaries.filter((summary) => summary !== undefined);
+    const elapsedMs = Math.round(performance.now() - input.started);
+    try {
+      await deps.audit.append({
+        ...input.audit,
+        time: deps.now().toISOString(),
+        action: 'record-view-completed',
+        outcome: 'success',
+        sources: sources.map(sourceCallForAudit),
+        withheld: {},
+        elapsedMs,
+      });
+    } catch (error) {
+      auditFailed = true;
+      throw error;
+    }
+    completed = true;
+    yield { type: 'complete', sources, elapsedMs };
+  } finally {
+    if (!completed) {
+      stop.abort();
+      if (!auditFailed) await recordAbandoned();
+    }
+  }
+
+  /** The view ended before `complete` (client gone): the end entry says so, with what was sent. */
+  async function recordAbandoned(): Promise<void> {
+    try {
+      await deps.audit.append({
+        ...input.audit,
+        time: deps.now().toISOString(),
+        action: 'record-view-completed',
+        outcome: 'failure',
+        sources: summaries.filter((summary) => summary !== undefined).map(sourceCallForAudit),
+        withheld: {},
+        elapsedMs: Math.round(performance.now() - input.started),
+      });
+    } catch {
+      // Nothing more can be sent; the per-source entries already account for every item sent.
+    }
+  }
 }
 
 /** A connector must never throw; if one does anyway, its source is reported as an error. */

@@ -12,6 +12,7 @@ import fc from 'fast-check';
 import {
   EMPTY_ROOT,
   MerkleFrontier,
+  MerkleTree,
   consistencyProof,
   inclusionProof,
   leafHash,
@@ -212,5 +213,34 @@ describe('Merkle tree (RFC 6962 reference vectors)', () => {
       }),
       { numRuns: 200 },
     );
+  });
+});
+
+describe('Merkle tree kept in memory', () => {
+  test('gives the same heads and proofs as the reference functions, for every size and index', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 70 }), (total) => {
+        const leaves = Array.from({ length: total }, (_, i) => leafHash(Buffer.from(`e${i}`)));
+        const tree = MerkleTree.of(leaves);
+        for (let size = 0; size <= total; size += 1) {
+          const prefix = leaves.slice(0, size);
+          assert.deepEqual(tree.head(size), treeHead(prefix));
+          for (let i = 0; i < size; i += 1) {
+            assert.deepEqual(tree.inclusionProof(i, size), inclusionProof(i, prefix));
+          }
+          for (let m = 0; m <= size; m += 1) {
+            assert.deepEqual(tree.consistencyProof(m, size), consistencyProof(m, prefix));
+          }
+        }
+      }),
+      { numRuns: 15 },
+    );
+  });
+
+  test('reproduces the reference vectors', () => {
+    const tree = MerkleTree.of(LEAVES);
+    assert.equal(tree.head(5).toString('hex'), ROOTS[5]);
+    assert.deepEqual(hex(tree.inclusionProof(5, 8)), INCLUSION[6]?.proof);
+    assert.deepEqual(hex(tree.consistencyProof(6, 8)), CONSISTENCY[3]?.proof);
   });
 });
