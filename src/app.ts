@@ -6,11 +6,15 @@ import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
 import { sql } from 'kysely';
 import type { DestinationStream, Logger } from 'pino';
-import { ROLE_MAY_VIEW_RECORDS } from './access/roles.ts';
+import { createOidcSignIn } from './access/oidc/oidc-sign-in.ts';
+import { loadPolicy } from './access/policy/load-policy.ts';
+import type { Role } from './access/roles.ts';
 import { createSessions } from './access/sessions.ts';
 import { createUserAccounts } from './access/user-accounts.ts';
 import { createAuditLog } from './audit/audit-log.ts';
+import { createAuditSigning } from './audit/audit-signing.ts';
 import type { Config, SourceConfig } from './config/config-schema.ts';
+import { createEmergencyReviews } from './consent/emergency-reviews.ts';
 import { createPermissions } from './consent/permissions.ts';
 import { createDemographicsClient } from './identity/demographics-client.ts';
 import { createPatientFinder } from './identity/patient-finder.ts';
@@ -57,6 +61,8 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<App>
   const now = deps.now ?? (() => new Date());
   const production = deps.production ?? process.env['NODE_ENV'] === 'production';
   const transport = deps.fetchSource ?? fetchSource;
+  // An invalid policy file stops the start here, naming the file and the key (PolicyError).
+  const policy = loadPolicy(config.policy.file);
   const logger = createLogger({ level: config.logging.level, destination: deps.logDestination });
   const store =
     deps.store ?? (await openStore({ url: config.database.url, dataDir: config.dataDir }));
@@ -76,8 +82,34 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<App>
     idleTimeoutMinutes: config.sessions.idleTimeoutMinutes,
     absoluteTimeoutHours: config.sessions.absoluteTimeoutHours,
   });
-  const permissions = createPermissions({ db, settings: config.permissions, now });
-  const audit = createAuditLog({ store, now });
+  const permissions = createPermissions({
+    db,
+    settings: config.permissions,
+    now,
+    defaults: {
+      scope: policy.settings.permissionScope,
+      hoursFor: (organisation) => policy.permissionHoursFor(organisation),
+    },
+  });
+  const emergencyReviews = createEmergencyReviews({ db, now });
+  const oidc =
+    config.oidc === undefined
+      ? undefined
+      : createOidcSignIn({
+          settings: config.oidc,
+          db,
+          now,
+          publicUrl: config.server.publicUrl,
+          warn: (message) => logger.warn(message),
+        });
+  const auditSigning = createAuditSigning({
+    store,
+    settings: config.audit,
+    dataDir: config.dataDir,
+    now,
+    warn: (message, error) => logger.warn({ err: error }, message),
+  });
+  const audit = createAuditLog({ store, now, onAppended: auditSigning.onAppended });
   const demographics = createDemographicsClient({
     url: config.demographics.url,
     timeoutMs: config.demographics.timeoutMs,
@@ -94,8 +126,7 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<App>
       resilienceOptionsFor(source),
     ),
   );
-  const mayViewRecords = (user: { role: keyof typeof ROLE_MAY_VIEW_RECORDS }) =>
-    ROLE_MAY_VIEW_RECORDS[user.role];
+  const mayViewRecords = (user: { role: Role }) => policy.mayDo(user.role, 'view-record');
   const recordViews = createRecordViews({
     mayViewRecords,
     consent: permissions,
@@ -111,9 +142,14 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<App>
     sessions,
     permissions,
     audit,
+    auditCheckpoints: auditSigning.checkpoints,
+    auditProofs: auditSigning.proofs,
     patients,
     recordViews,
     mayViewRecords,
+    policy,
+    emergencyReviews,
+    oidc,
     now,
     cookie: {
       name: sessionCookieName(publicUrl.startsWith('https://')),
@@ -135,6 +171,7 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<App>
     services,
     async close() {
       await server.close();
+      await auditSigning.stop();
       if (deps.store === undefined) await store.close();
     },
   };

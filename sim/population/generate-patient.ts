@@ -293,6 +293,9 @@ function shapePersona(seed: number, key: PersonaKey, patient: SimPatient): SimPa
         ? [
             {
               ...first,
+              // Recent, so the GP's later issues of the stopped medicines are the discrepancy to reconcile.
+              start: at(daysAgo(30), 14, 20),
+              end: at(daysAgo(24), 11, 0),
               diagnosis: { code: '22298006', display: 'Myocardial infarction' },
               procedure: {
                 id: id('pci'),

@@ -54,7 +54,7 @@ export interface AuditCheckpoints {
 /** A stored checkpoint row as a {@link Checkpoint}. */
 export function checkpointFromRow(row: AuditCheckpointsTable): Checkpoint {
   return {
-    treeSize: Number(row.tree_size),
+    treeSize: row.tree_size,
     rootHash: row.root_hash,
     timestamp: row.created_at,
     keyId: row.key_id,
@@ -74,7 +74,7 @@ export function createAuditCheckpoints(deps: AuditCheckpointsDeps): AuditCheckpo
   const onError = deps.onError ?? (() => undefined);
   let lastSignedSize = -1; // unknown until the first checkpoint is read
   let running: Promise<Checkpoint | null> | undefined;
-  let again = false;
+  let queued: Promise<Checkpoint | null> | undefined;
   let timer: NodeJS.Timeout | undefined;
 
   async function latestRow(): Promise<AuditCheckpointsTable | undefined> {
@@ -95,7 +95,7 @@ export function createAuditCheckpoints(deps: AuditCheckpointsDeps): AuditCheckpo
     row: AuditCheckpointsTable | undefined,
   ): Promise<{ frontier: MerkleFrontier; lastHash: string }> {
     if (row !== undefined) {
-      const size = Number(row.tree_size);
+      const size = row.tree_size;
       const entry = await store.db
         .selectFrom('audit_entries')
         .select('hash')
@@ -122,8 +122,8 @@ export function createAuditCheckpoints(deps: AuditCheckpointsDeps): AuditCheckpo
       .orderBy('seq', 'desc')
       .limit(1)
       .executeTakeFirst();
-    const headSeq = head === undefined ? 0 : Number(head.seq);
-    const lastSize = last === undefined ? 0 : Number(last.tree_size);
+    const headSeq = head === undefined ? 0 : head.seq;
+    const lastSize = last === undefined ? 0 : last.tree_size;
     if (headSeq <= lastSize) {
       lastSignedSize = lastSize;
       if (headSeq < lastSize) {
@@ -183,25 +183,28 @@ export function createAuditCheckpoints(deps: AuditCheckpointsDeps): AuditCheckpo
     return checkpoint;
   }
 
+  /**
+   * Runs are serialised. A call while one runs queues one more run after it (and later calls
+   * share that queued run), so the answer always covers every entry committed before the call.
+   */
   function checkpointNow(): Promise<Checkpoint | null> {
-    if (running !== undefined) {
-      again = true;
-      return running;
-    }
+    if (queued !== undefined) return queued;
+    const before = running;
+    const slot: { run?: Promise<Checkpoint | null> } = {};
     const run = (async () => {
+      // Always yields first, so slot.run is set before the body reads it.
+      await before?.catch(() => undefined);
+      if (queued === slot.run) queued = undefined;
+      running = slot.run;
       try {
         return await makeCheckpoint();
       } finally {
-        running = undefined;
-        if (again) {
-          again = false;
-          void checkpointNow().catch((error: unknown) => {
-            onError(error, 'checkpoint');
-          });
-        }
+        if (running === slot.run) running = undefined;
       }
     })();
-    running = run;
+    slot.run = run;
+    if (before === undefined) running = run;
+    else queued = run;
     return run;
   }
 

@@ -70,7 +70,9 @@ export function keyIdOf(publicKey: KeyObject): string {
 /** A signer over an Ed25519 private key. */
 export function createCheckpointSigner(privateKey: KeyObject): CheckpointSigner {
   if (privateKey.asymmetricKeyType !== 'ed25519') {
-    throw new Error(`The audit signing key must be Ed25519, not ${String(privateKey.asymmetricKeyType)}`);
+    throw new Error(
+      `The audit signing key must be Ed25519, not ${String(privateKey.asymmetricKeyType)}`,
+    );
   }
   const publicKey = createPublicKey(privateKey);
   const keyId = keyIdOf(publicKey);
@@ -119,7 +121,10 @@ export function trustedKeys(keys: readonly KeyObject[]): Map<string, KeyObject> 
 }
 
 /** Where the signing key lives: the configured file, or the demo key in the data directory. */
-export function signingKeyPath(settings: { signingKeyFile?: string | undefined }, dataDir: string): string {
+export function signingKeyPath(
+  settings: { signingKeyFile?: string | undefined },
+  dataDir: string,
+): string {
   return settings.signingKeyFile === undefined
     ? join(resolve(dataDir), DEMO_KEY_FILE_NAME)
     : resolve(settings.signingKeyFile);
@@ -155,5 +160,7 @@ export function loadSigningKey(
 /** Reads a public key (SPKI PEM) or a private key's public half from a PEM file. */
 export function loadPublicKey(path: string): KeyObject {
   const pem = readFileSync(path, 'utf8');
-  return pem.includes('PRIVATE KEY') ? createPublicKey(createPrivateKey(pem)) : createPublicKey(pem);
+  return pem.includes('PRIVATE KEY')
+    ? createPublicKey(createPrivateKey(pem))
+    : createPublicKey(pem);
 }

@@ -9,8 +9,7 @@ import type { Checkpoint } from './checkpoint-signer.ts';
 
 /** Where checkpoints are witnessed. */
 export type WitnessTarget =
-  | { readonly kind: 'file'; readonly path: string }
-  | { readonly kind: 'url'; readonly url: string };
+  { readonly kind: 'file'; readonly path: string } | { readonly kind: 'url'; readonly url: string };
 
 /** `audit.witness` as a target: an http(s) URL, else a file path; undefined when unset or empty. */
 export function parseWitness(setting: string | undefined): WitnessTarget | undefined {

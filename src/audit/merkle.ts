@@ -136,12 +136,12 @@ function subproof(
   if (m === n) return complete ? [] : [subtreeHead(leaves, start, end)];
   const k = splitPoint(n);
   if (m <= k) {
-    return [...subproof(m, leaves, start, start + k, complete), subtreeHead(leaves, start + k, end)];
+    return [
+      ...subproof(m, leaves, start, start + k, complete),
+      subtreeHead(leaves, start + k, end),
+    ];
   }
-  return [
-    ...subproof(m - k, leaves, start + k, end, false),
-    subtreeHead(leaves, start, start + k),
-  ];
+  return [...subproof(m - k, leaves, start + k, end, false), subtreeHead(leaves, start, start + k)];
 }
 
 /**
@@ -207,7 +207,9 @@ export class MerkleFrontier {
     let bits = 0;
     for (let s = size; s > 0; s = half(s)) if (odd(s)) bits += 1;
     if (!Number.isSafeInteger(size) || size < 0 || bits !== nodes.length) {
-      throw new RangeError(`A tree of ${size} leaves has ${bits} frontier nodes, not ${nodes.length}`);
+      throw new RangeError(
+        `A tree of ${size} leaves has ${bits} frontier nodes, not ${nodes.length}`,
+      );
     }
     const frontier = new MerkleFrontier();
     frontier.#size = size;
@@ -227,7 +229,7 @@ export class MerkleFrontier {
 
   /** Adds a leaf hash on the right. */
   append(leaf: Hash): void {
-    let node = Buffer.from(leaf);
+    let node: Buffer = Buffer.from(leaf);
     // Each trailing set bit of the old size is a perfect subtree the new leaf completes.
     for (let s = this.#size; odd(s); s = half(s)) {
       node = nodeHash(this.#nodes.pop() as Buffer, node);
@@ -277,7 +279,7 @@ export class MerkleTree {
   /** Adds a leaf hash on the right. */
   append(leaf: Hash): void {
     let level = 0;
-    let node = Buffer.from(leaf);
+    let node: Buffer = Buffer.from(leaf);
     for (;;) {
       const nodes = (this.#levels[level] ??= []);
       nodes.push(node);

@@ -1,24 +1,48 @@
-/** @module `mcr audit verify`: checks the audit chain and prints a one-line verdict. */
+/**
+ * @module `mcr audit verify`: checks the audit chain, the Merkle tree head at every signed
+ * checkpoint, signatures, consistency and the witness, and prints a one-line verdict.
+ */
 import type { Store } from '../store/store.ts';
-import { verifyAuditChain } from './verify-chain.ts';
+import { verifyAuditTrail, type TrailVerifyOptions } from './verify-trail.ts';
 
 /** Exit codes of `mcr audit verify`. */
 export const AUDIT_VERIFY_EXIT = { intact: 0, tampered: 1, unreadable: 2 } as const;
 
 /**
- * Verifies the whole audit trail and writes one line: intact (with the entry count and last
- * hash, to compare with a checkpoint), or the first bad entry and what is wrong with it.
- * Returns 0 when intact, 1 when the chain is broken, 2 when it could not be read.
+ * Verifies the whole audit trail and writes one line: intact (with the entry count, last hash
+ * and newest checkpoint), or the first bad entry, checkpoint or witness line and what is wrong.
+ * Returns 0 when intact, 1 when tampered with, 2 when it could not be read.
  */
-export async function runAuditVerify(store: Store, out: (line: string) => void): Promise<number> {
+export async function runAuditVerify(
+  store: Store,
+  out: (line: string) => void,
+  options: TrailVerifyOptions = {},
+): Promise<number> {
   try {
-    const verdict = await verifyAuditChain(store);
+    const verdict = await verifyAuditTrail(store, options);
     if (verdict.ok) {
-      out(`audit trail intact: ${verdict.entries} entries verified, last hash ${verdict.lastHash}`);
+      const signed =
+        verdict.latest === undefined
+          ? 'no checkpoint yet'
+          : `${verdict.checkpoints} checkpoints (latest ${verdict.latest.treeSize} entries, root ${verdict.latest.rootHash})` +
+            (verdict.signaturesChecked
+              ? ', signatures valid'
+              : ', signatures NOT checked (no key)') +
+            (verdict.witnessed > 0 ? `, ${verdict.witnessed} witnessed` : '') +
+            `, ${verdict.unsigned} entries since`;
+      out(
+        `audit trail intact: ${verdict.entries} entries verified, last hash ${verdict.lastHash}; ${signed}`,
+      );
       return AUDIT_VERIFY_EXIT.intact;
     }
+    const where =
+      verdict.at.kind === 'entry'
+        ? `entry ${verdict.at.seq}`
+        : verdict.at.kind === 'checkpoint'
+          ? `checkpoint ${verdict.at.treeSize}`
+          : `witness line ${verdict.at.line}`;
     out(
-      `audit trail BROKEN at entry ${verdict.firstBadSeq} (${verdict.problem}): ${verdict.message}; ` +
+      `audit trail BROKEN at ${where} (${verdict.problem}): ${verdict.message}; ` +
         `${verdict.entries} entries before it verified`,
     );
     return AUDIT_VERIFY_EXIT.tampered;

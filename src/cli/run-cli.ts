@@ -6,6 +6,7 @@ import { demoCommand } from './commands/demo.ts';
 import { personasCommand } from './commands/personas.ts';
 import { serveCommand } from './commands/serve.ts';
 import { simCommand } from './commands/sim.ts';
+import { sourcesCheckCommand } from './commands/sources-check.ts';
 import { usersAddCommand, usersListCommand } from './commands/users.ts';
 
 export interface Command {
@@ -24,6 +25,7 @@ export const COMMANDS: readonly Command[] = [
   usersAddCommand,
   usersListCommand,
   auditVerifyCommand,
+  sourcesCheckCommand,
 ];
 
 export function helpText(): string {

@@ -1,5 +1,6 @@
 /** @module The shape of My Care Record's configuration file, as a TypeBox schema. Every key is documented in docs/configuration.md. */
 import { Type, type Static } from '@sinclair/typebox';
+import { ROLES } from '../access/roles.ts';
 
 const OdsCode = Type.String({ pattern: '^[A-Z0-9]{3,10}$', description: 'ODS organisation code' });
 
@@ -68,6 +69,70 @@ export const SourceConfigSchema = Type.Object(
   { additionalProperties: false },
 );
 
+/** A claim, or one field of the objects a claim holds (e.g. CIS2's `nhsid_nrbac_roles[].org_code`). */
+export const OidcClaimPath = Type.Union([
+  Type.String({ minLength: 1 }),
+  Type.Object(
+    { claim: Type.String({ minLength: 1 }), field: Type.Optional(Type.String({ minLength: 1 })) },
+    { additionalProperties: false },
+  ),
+]);
+
+/** Our role from a claim's values: each value (or its last `:`-separated part) looked up in `values`. */
+export const OidcRoleMapping = Type.Object(
+  {
+    claim: Type.String({ minLength: 1 }),
+    field: Type.Optional(Type.String({ minLength: 1 })),
+    values: Type.Record(
+      Type.String({ minLength: 1 }),
+      Type.Union(ROLES.map((role) => Type.Literal(role))),
+    ),
+    /** When the claim holds several entries, prefer the one this claim names (CIS2: `selected_roleid` = `person_roleid`). */
+    selectedBy: Type.Optional(
+      Type.Object(
+        { claim: Type.String({ minLength: 1 }), field: Type.String({ minLength: 1 }) },
+        { additionalProperties: false },
+      ),
+    ),
+  },
+  { additionalProperties: false },
+);
+
+/** Sign-in through an OpenID Connect provider (e.g. NHS CIS2), beside local accounts. */
+export const OidcConfigSchema = Type.Object(
+  {
+    /** https, or http on a loopback address only (tests, local development). */
+    issuer: Type.String({
+      pattern: '^(https://|http://(127\\.0\\.0\\.1|localhost|\\[::1\\])(:[0-9]+)?(/|$))',
+    }),
+    clientId: Type.String({ minLength: 1 }),
+    clientSecret: Type.Optional(Type.String({ minLength: 1 })),
+    clientSecretFile: Type.Optional(Type.String({ minLength: 1 })),
+    tokenEndpointAuthMethod: Type.Optional(
+      Type.Union([
+        Type.Literal('client_secret_basic'),
+        Type.Literal('client_secret_post'),
+        Type.Literal('none'),
+      ]),
+    ),
+    redirectUri: Type.Optional(Type.String({ pattern: '^https?://' })),
+    scopes: Type.String({ minLength: 1, default: 'openid profile email' }),
+    displayName: Type.String({ minLength: 1, maxLength: 100 }),
+    claims: Type.Object(
+      {
+        username: Type.String({ minLength: 1, default: 'sub' }),
+        displayName: Type.String({ minLength: 1, default: 'name' }),
+        role: Type.Union([Type.String({ minLength: 1 }), OidcRoleMapping]),
+        organisation: OidcClaimPath,
+        sdsUserId: Type.Optional(Type.String({ minLength: 1 })),
+      },
+      { additionalProperties: false },
+    ),
+    createUsers: Type.Boolean({ default: true }),
+  },
+  { additionalProperties: false },
+);
+
 export const ConfigSchema = Type.Object(
   {
     server: Type.Object(
@@ -121,6 +186,20 @@ export const ConfigSchema = Type.Object(
       },
       { additionalProperties: false, default: {} },
     ),
+    /** The audit trail's signed checkpoints (see docs/configuration.md `audit`). */
+    audit: Type.Object(
+      {
+        /** Sign a checkpoint once this many entries have been appended since the last. */
+        checkpointEvery: Type.Integer({ minimum: 1, maximum: 1_000_000, default: 1000 }),
+        /** And at least this often (seconds) while entries arrive; 0 turns the timer off. */
+        checkpointSeconds: Type.Integer({ minimum: 0, maximum: 86_400, default: 60 }),
+        /** Ed25519 private key (PKCS#8 PEM); absent: a demo key made in the data directory. */
+        signingKeyFile: Type.Optional(Type.String({ minLength: 1 })),
+        /** A file to append checkpoints to (JSON lines), or an http(s) URL to POST them to. */
+        witness: Type.Optional(Type.String({ minLength: 1 })),
+      },
+      { additionalProperties: false, default: {} },
+    ),
     logging: Type.Object(
       {
         level: Type.Union(
@@ -137,9 +216,19 @@ export const ConfigSchema = Type.Object(
       },
       { additionalProperties: false, default: {} },
     ),
+    /** Absent: local accounts only. */
+    oidc: Type.Optional(OidcConfigSchema),
+    policy: Type.Object(
+      {
+        /** The access policy file (docs/policy.md); the shipped policy/default-policy.yaml when absent. */
+        file: Type.Optional(Type.String({ minLength: 1 })),
+      },
+      { additionalProperties: false, default: {} },
+    ),
   },
   { additionalProperties: false },
 );
 
 export type Config = Static<typeof ConfigSchema>;
 export type SourceConfig = Static<typeof SourceConfigSchema>;
+export type OidcConfig = Static<typeof OidcConfigSchema>;

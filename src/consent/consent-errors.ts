@@ -33,3 +33,11 @@ export class PermissionNotFound extends Error {
     super('No such permission.');
   }
 }
+
+/** The emergency access has already been reviewed; a review is recorded once. */
+export class ReviewAlreadyRecorded extends Error {
+  override readonly name = 'ReviewAlreadyRecorded';
+  constructor() {
+    super('This emergency access has already been reviewed.');
+  }
+}

@@ -1,6 +1,7 @@
 /** @module A permission shaped as a FHIR R4 Consent (patient-privacy scope, permit for direct care). */
 import { NHS_NUMBER_SYSTEM } from '../identity/nhs-number.ts';
 import { isLive, type Permission } from './permission.ts';
+import type { Dissent } from './permissions.ts';
 
 const ODS_SYSTEM = 'https://fhir.nhs.uk/Id/ods-organization-code';
 
@@ -72,5 +73,67 @@ export function toFhirConsent(permission: Permission, at: Date): fhir4.Consent {
         },
       ],
     },
+  };
+}
+
+/** Renders a local dissent register entry as FHIR R4 Consent: a `deny` of record sharing. */
+export function dissentToFhirConsent(dissent: Dissent): fhir4.Consent {
+  return {
+    resourceType: 'Consent',
+    id: dissent.id,
+    status: dissent.revokedAt === undefined ? 'active' : 'inactive',
+    scope: {
+      coding: [
+        { system: 'http://terminology.hl7.org/CodeSystem/consentscope', code: 'patient-privacy' },
+      ],
+    },
+    category: [
+      {
+        coding: [
+          {
+            system: 'http://terminology.hl7.org/CodeSystem/v3-ActCode',
+            code: 'INFA',
+            display: 'information access',
+          },
+        ],
+      },
+    ],
+    patient: { identifier: { system: NHS_NUMBER_SYSTEM, value: dissent.nhsNumber } },
+    dateTime: dissent.createdAt,
+    policyRule: {
+      coding: [{ system: 'http://terminology.hl7.org/CodeSystem/v3-ActCode', code: 'OPTOUT' }],
+    },
+    provision: {
+      type: 'deny',
+      period: {
+        start: dissent.createdAt,
+        ...(dissent.revokedAt === undefined ? {} : { end: dissent.revokedAt }),
+      },
+      action: [
+        {
+          coding: [
+            { system: 'http://terminology.hl7.org/CodeSystem/consentaction', code: 'access' },
+          ],
+        },
+      ],
+    },
+  };
+}
+
+/** A FHIR searchset Bundle of Consent resources. */
+export function consentSearchBundle(
+  consents: readonly fhir4.Consent[],
+  selfUrl: string,
+): fhir4.Bundle {
+  return {
+    resourceType: 'Bundle',
+    type: 'searchset',
+    total: consents.length,
+    link: [{ relation: 'self', url: selfUrl }],
+    entry: consents.map((consent) => ({
+      fullUrl: `urn:uuid:${consent.id ?? ''}`,
+      resource: consent,
+      search: { mode: 'match' },
+    })),
   };
 }

@@ -3,8 +3,8 @@
  * The consent check runs before any source is contacted.
  */
 import { randomUUID } from 'node:crypto';
-import type { Kysely } from 'kysely';
-import type { DatabaseSchema, PermissionRow } from '../store/schema.ts';
+import type { Kysely, Selectable } from 'kysely';
+import type { DatabaseSchema, DissentsTable, PermissionRow } from '../store/schema.ts';
 import { InvalidPermission, PermissionNotFound } from './consent-errors.ts';
 import {
   EMERGENCY_REASON_CODES,
@@ -51,7 +51,30 @@ export interface Permissions {
   withdraw(id: string, actor: ConsentActor): Promise<Permission>;
   /** Whether the patient is on the local dissent register. */
   hasDissent(nhsNumber: string): Promise<boolean>;
-  recordDissent(nhsNumber: string, actor: ConsentActor): Promise<void>;
+  /** Puts the patient on the dissent register; an existing entry is returned unchanged. */
+  recordDissent(nhsNumber: string, actor: ConsentActor): Promise<Dissent>;
+  /** Takes the patient off the register; returns the entries revoked (none when there was none). */
+  revokeDissent(nhsNumber: string, actor: ConsentActor): Promise<Dissent[]>;
+  /** Every dissent entry for the patient, newest first, revoked ones included. */
+  listDissents(nhsNumber: string): Promise<Dissent[]>;
+}
+
+/** One entry on the local dissent register. */
+export interface Dissent {
+  readonly id: string;
+  readonly nhsNumber: string;
+  readonly recordedBy: string;
+  readonly createdAt: string;
+  readonly revokedAt?: string | undefined;
+  readonly revokedBy?: string | undefined;
+}
+
+/** Policy-driven defaults for new permissions (from the access policy). */
+export interface PermissionDefaults {
+  /** Whom a permission covers when the request does not say. */
+  readonly scope?: PermissionScope | undefined;
+  /** The default length for an organisation's permissions, if the policy sets one. */
+  readonly hoursFor?: ((organisation: string) => number | undefined) | undefined;
 }
 
 const HOUR_MS = 3_600_000;
@@ -61,8 +84,10 @@ export function createPermissions(deps: {
   readonly db: Kysely<DatabaseSchema>;
   readonly settings: PermissionSettings;
   readonly now?: () => Date;
+  readonly defaults?: PermissionDefaults | undefined;
 }): Permissions {
   const { db, settings } = deps;
+  const defaults = deps.defaults ?? {};
   const now = deps.now ?? (() => new Date());
 
   function covers(permission: Permission, actor: ConsentActor): boolean {
@@ -73,7 +98,21 @@ export function createPermissions(deps: {
 
   return {
     async grant(request) {
-      const permission = validateGrant(request, settings, now());
+      const organisationHours =
+        request.basis === 'consent' ? defaults.hoursFor?.(request.actor.organisation) : undefined;
+      const permission = validateGrant(
+        {
+          ...request,
+          scope: request.scope ?? defaults.scope,
+          durationHours:
+            request.durationHours ??
+            (organisationHours === undefined
+              ? undefined
+              : Math.min(organisationHours, settings.maxHours)),
+        },
+        settings,
+        now(),
+      );
       await db
         .insertInto('permissions')
         .values({
@@ -119,7 +158,7 @@ export function createPermissions(deps: {
         .orderBy('expires_at', 'desc')
         .execute();
       return rows
-        .map(fromRow)
+        .map(permissionFromRow)
         .find((permission) => isLive(permission, at) && covers(permission, actor));
     },
 
@@ -130,7 +169,7 @@ export function createPermissions(deps: {
         .where('nhs_number', '=', nhsNumber)
         .orderBy('created_at', 'desc')
         .execute();
-      return rows.map(fromRow);
+      return rows.map(permissionFromRow);
     },
 
     async get(id) {
@@ -139,7 +178,7 @@ export function createPermissions(deps: {
         .selectAll()
         .where('id', '=', id)
         .executeTakeFirst();
-      return row === undefined ? undefined : fromRow(row);
+      return row === undefined ? undefined : permissionFromRow(row);
     },
 
     async withdraw(id, actor) {
@@ -150,7 +189,7 @@ export function createPermissions(deps: {
         .executeTakeFirst();
       if (row === undefined || row.organisation !== actor.organisation)
         throw new PermissionNotFound();
-      if (row.withdrawn_at !== null) return fromRow(row);
+      if (row.withdrawn_at !== null) return permissionFromRow(row);
       const withdrawnAt = now().toISOString();
       await db
         .updateTable('permissions')
@@ -158,7 +197,7 @@ export function createPermissions(deps: {
         .where('id', '=', id)
         .where('withdrawn_at', 'is', null)
         .execute();
-      return fromRow({ ...row, withdrawn_at: withdrawnAt, withdrawn_by: actor.id });
+      return permissionFromRow({ ...row, withdrawn_at: withdrawnAt, withdrawn_by: actor.id });
     },
 
     async hasDissent(nhsNumber) {
@@ -172,18 +211,65 @@ export function createPermissions(deps: {
     },
 
     async recordDissent(nhsNumber, actor) {
-      await db
-        .insertInto('dissents')
-        .values({
-          id: randomUUID(),
-          nhs_number: nhsNumber,
-          recorded_by: actor.id,
-          created_at: now().toISOString(),
-          revoked_at: null,
-          revoked_by: null,
-        })
-        .execute();
+      const existing = await db
+        .selectFrom('dissents')
+        .selectAll()
+        .where('nhs_number', '=', nhsNumber)
+        .where('revoked_at', 'is', null)
+        .executeTakeFirst();
+      if (existing !== undefined) return dissentFromRow(existing);
+      const row = {
+        id: randomUUID(),
+        nhs_number: nhsNumber,
+        recorded_by: actor.id,
+        created_at: now().toISOString(),
+        revoked_at: null,
+        revoked_by: null,
+      };
+      await db.insertInto('dissents').values(row).execute();
+      return dissentFromRow(row);
     },
+
+    async revokeDissent(nhsNumber, actor) {
+      const live = await db
+        .selectFrom('dissents')
+        .selectAll()
+        .where('nhs_number', '=', nhsNumber)
+        .where('revoked_at', 'is', null)
+        .execute();
+      if (live.length === 0) return [];
+      const revokedAt = now().toISOString();
+      await db
+        .updateTable('dissents')
+        .set({ revoked_at: revokedAt, revoked_by: actor.id })
+        .where('nhs_number', '=', nhsNumber)
+        .where('revoked_at', 'is', null)
+        .execute();
+      return live.map((row) =>
+        dissentFromRow({ ...row, revoked_at: revokedAt, revoked_by: actor.id }),
+      );
+    },
+
+    async listDissents(nhsNumber) {
+      const rows = await db
+        .selectFrom('dissents')
+        .selectAll()
+        .where('nhs_number', '=', nhsNumber)
+        .orderBy('created_at', 'desc')
+        .execute();
+      return rows.map(dissentFromRow);
+    },
+  };
+}
+
+function dissentFromRow(row: Selectable<DissentsTable>): Dissent {
+  return {
+    id: row.id,
+    nhsNumber: row.nhs_number,
+    recordedBy: row.recorded_by,
+    createdAt: row.created_at,
+    revokedAt: row.revoked_at ?? undefined,
+    revokedBy: row.revoked_by ?? undefined,
   };
 }
 
@@ -259,7 +345,8 @@ export function validateGrant(
   };
 }
 
-function fromRow(row: PermissionRow): Permission {
+/** A permissions row as a Permission. */
+export function permissionFromRow(row: PermissionRow): Permission {
   return {
     id: row.id,
     nhsNumber: row.nhs_number,

@@ -276,12 +276,14 @@ async function* streamSources(input: {
     ]),
   );
   const summaries: (SourceSummary | undefined)[] = deps.connectors.map(() => undefined);
-  let completed = false;
-  let auditFailed = false;
+  let completed = false as boolean;
+  let auditFailed = false as boolean;
   try {
     while (pending.size > 0) {
       const { index, result } = await Promise.race(pending.values());
       pending.delete(index);
+      // The clinician has gone: nothing more is sent, so nothing more is disclosed or audited as sent.
+      if (request.signal?.aborted === true) return;
       const record = assembleRecord({
         traced,
         results: [result],
@@ -303,7 +305,7 @@ async function* streamSources(input: {
         auditFailed = true;
         throw error;
       }
-      const sections: Partial<Record<SectionName, RecordItem[]>> = {};
+      const sections: Partial<Record<SectionName, readonly RecordItem[]>> = {};
       for (const name of SECTION_NAMES) {
         if (record.sections[name].length > 0) sections[name] = record.sections[name];
       }

@@ -11,10 +11,17 @@ import { createAuthenticationHook } from './authenticate.ts';
 import { registerErrorHandling } from './error-handler.ts';
 import { refuseFhirWrites } from './read-only-fhir.ts';
 import { operationOutcome } from './operation-outcome.ts';
+import { auditRoutes } from './routes/audit-routes.ts';
+import { consentAdminRoutes } from './routes/consent-admin-routes.ts';
+import { fhirConsentRoutes } from './routes/fhir-consent-routes.ts';
 import { healthRoutes } from './routes/health-routes.ts';
+import { oidcRoutes } from './routes/oidc-routes.ts';
 import { patientRoutes } from './routes/patient-routes.ts';
 import { permissionRoutes } from './routes/permission-routes.ts';
 import { recordRoutes } from './routes/record-routes.ts';
+import { recordStreamRoutes } from './routes/record-stream-routes.ts';
+import { sourceStatusRoutes } from './routes/source-status-routes.ts';
+import { metricsRoutes } from './metrics.ts';
 import { sessionRoutes, signInRoutes } from './routes/session-routes.ts';
 import { registerSecurityHeaders } from './security-headers.ts';
 import type { ServerServices } from './server-services.ts';
@@ -42,7 +49,9 @@ export async function createServer(
   await app.register(cookie);
 
   await app.register(healthRoutes, { services });
+  await app.register(metricsRoutes, { services });
   await app.register(signInRoutes, { services });
+  await app.register(oidcRoutes, { services });
   await app.register(async (api) => {
     api.addHook(
       'onRequest',
@@ -57,6 +66,11 @@ export async function createServer(
     await api.register(patientRoutes, { services });
     await api.register(permissionRoutes, { services });
     await api.register(recordRoutes, { services });
+    await api.register(recordStreamRoutes, { services });
+    await api.register(sourceStatusRoutes, { services });
+    await api.register(consentAdminRoutes, { services });
+    await api.register(fhirConsentRoutes, { services });
+    await api.register(auditRoutes, { services });
   });
 
   registerWebUi(app, services.webRoot);

@@ -1,9 +1,14 @@
 /** @module Everything the HTTP layer is given by the composition root (src/app.ts). Routes hold no business rules. */
+import type { OidcSignIn } from '../access/oidc/oidc-sign-in.ts';
+import type { Policy } from '../access/policy/policy.ts';
 import type { Sessions } from '../access/sessions.ts';
 import type { User } from '../access/user.ts';
 import type { UserAccounts } from '../access/user-accounts.ts';
+import type { AuditCheckpoints } from '../audit/audit-checkpoints.ts';
 import type { AuditLog } from '../audit/audit-log.ts';
+import type { AuditProofs } from '../audit/audit-proofs.ts';
 import type { Config } from '../config/config-schema.ts';
+import type { EmergencyReviews } from '../consent/emergency-reviews.ts';
 import type { Permissions } from '../consent/permissions.ts';
 import type { PatientFinder } from '../identity/patient-finder.ts';
 import type { RecordViews } from '../record/record-view.ts';
@@ -15,6 +20,10 @@ export interface ServerServices {
   readonly sessions: Sessions;
   readonly permissions: Permissions;
   readonly audit: AuditLog;
+  /** Signed checkpoints of the audit trail. */
+  readonly auditCheckpoints: AuditCheckpoints;
+  /** Inclusion proofs of audit entries against the newest checkpoint. */
+  readonly auditProofs: AuditProofs;
   readonly patients: PatientFinder;
   readonly recordViews: RecordViews;
   readonly mayViewRecords: (user: User) => boolean;
@@ -26,4 +35,10 @@ export interface ServerServices {
   readonly checkDatabase: () => Promise<void>;
   /** Each source's breaker, bulkhead and recent calls (status page, /metrics). */
   readonly sourceHealth?: (() => readonly SourceHealth[]) | undefined;
+  /** The access policy (policy file): role → sections and actions. */
+  readonly policy: Policy;
+  /** The emergency access review queue. */
+  readonly emergencyReviews: EmergencyReviews;
+  /** Sign-in through the configured OpenID Connect provider; undefined when none is configured. */
+  readonly oidc?: OidcSignIn | undefined;
 }

@@ -3,6 +3,7 @@ import { Migrator } from 'kysely';
 import type { Kysely, Migration, MigrationProvider } from 'kysely';
 import { initialMigration } from './migrations/0001-initial.ts';
 import { auditCheckpointsMigration } from './migrations/0002-audit-checkpoints.ts';
+import { oidcSubjectMigration } from './migrations/0003-oidc-subject.ts';
 import type { DatabaseSchema } from './schema.ts';
 import type { StoreDialect } from './store.ts';
 
@@ -11,6 +12,7 @@ function storeMigrations(dialect: StoreDialect): Record<string, Migration> {
   return {
     '0001-initial': initialMigration(dialect),
     '0002-audit-checkpoints': auditCheckpointsMigration(dialect),
+    '0003-oidc-subject': oidcSubjectMigration(),
   };
 }
 

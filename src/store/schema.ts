@@ -4,7 +4,7 @@
  * Times are ISO-8601 UTC strings (`Date#toISOString()`), which sort correctly as text
  * on both SQLite and PostgreSQL.
  */
-import type { Insertable, Selectable, Updateable } from 'kysely';
+import type { ColumnType, Insertable, Selectable, Updateable } from 'kysely';
 
 export interface UsersTable {
   id: string;
@@ -20,6 +20,17 @@ export interface UsersTable {
   is_demo: number;
   disabled: number;
   created_at: string;
+}
+
+/**
+ * The users columns for sign-in through an OpenID Connect provider (migration 0003), apart from
+ * `UsersTable` so that `UserRow`, which a `User` is built from, is unchanged. Null for local accounts.
+ */
+export interface UserOidcColumns {
+  /** The provider's issuer URL. */
+  oidc_issuer: ColumnType<string | null, string | null | undefined, string | null>;
+  /** The person's `sub` at that provider; unique with `oidc_issuer`. */
+  oidc_subject: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface SessionsTable {
@@ -105,8 +116,20 @@ export interface AuditCheckpointsTable {
   frontier: string;
 }
 
+/** A sign-in started at an OpenID Connect provider, kept until the browser comes back (single use). */
+export interface OidcLoginsTable {
+  /** SHA-256 of the handle in the browser's cookie. */
+  id: string;
+  state: string;
+  nonce: string;
+  /** PKCE S256 verifier. */
+  code_verifier: string;
+  created_at: string;
+  expires_at: string;
+}
+
 export interface DatabaseSchema {
-  users: UsersTable;
+  users: UsersTable & UserOidcColumns;
   sessions: SessionsTable;
   login_failures: LoginFailuresTable;
   permissions: PermissionsTable;
@@ -114,6 +137,7 @@ export interface DatabaseSchema {
   emergency_reviews: EmergencyReviewsTable;
   audit_entries: AuditEntriesTable;
   audit_checkpoints: AuditCheckpointsTable;
+  oidc_logins: OidcLoginsTable;
 }
 
 export type UserRow = Selectable<UsersTable>;

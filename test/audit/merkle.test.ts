@@ -47,9 +47,21 @@ const ROOTS = [
 
 const INCLUSION: { index: number; size: number; proof: string[] }[] = [
   { index: 0, size: 1, proof: [] },
-  { index: 0, size: 2, proof: ['96a296d224f285c67bee93c30f8a309157f0daa35dc5b87e410b78630a09cfc7'] },
-  { index: 1, size: 2, proof: ['6e340b9cffb37a989ca544e6bb780a2c78901d3fb33738768511a30617afa01d'] },
-  { index: 2, size: 3, proof: ['fac54203e7cc696cf0dfcb42c92a1d9dbaf70ad9e621f4bd8d98662f00e3c125'] },
+  {
+    index: 0,
+    size: 2,
+    proof: ['96a296d224f285c67bee93c30f8a309157f0daa35dc5b87e410b78630a09cfc7'],
+  },
+  {
+    index: 1,
+    size: 2,
+    proof: ['6e340b9cffb37a989ca544e6bb780a2c78901d3fb33738768511a30617afa01d'],
+  },
+  {
+    index: 2,
+    size: 3,
+    proof: ['fac54203e7cc696cf0dfcb42c92a1d9dbaf70ad9e621f4bd8d98662f00e3c125'],
+  },
   {
     index: 1,
     size: 5,
@@ -148,10 +160,16 @@ describe('Merkle tree (RFC 6962 reference vectors)', () => {
       const proof = inclusionProof(vector.index, leaves);
       assert.deepEqual(hex(proof), vector.proof);
       const leaf = LEAVES[vector.index] as Buffer;
-      assert.equal(verifyInclusion(vector.index, vector.size, leaf, proof, root(vector.size)), true);
+      assert.equal(
+        verifyInclusion(vector.index, vector.size, leaf, proof, root(vector.size)),
+        true,
+      );
       // Wrong leaf, wrong index, wrong size, a flipped bit, or a truncated proof all fail.
       const other = LEAVES[(vector.index + 1) % 8] as Buffer;
-      assert.equal(verifyInclusion(vector.index, vector.size, other, proof, root(vector.size)), false);
+      assert.equal(
+        verifyInclusion(vector.index, vector.size, other, proof, root(vector.size)),
+        false,
+      );
       if (vector.size > 1) {
         assert.equal(
           verifyInclusion(vector.index + 1, vector.size, leaf, proof, root(vector.size)),
@@ -168,7 +186,10 @@ describe('Merkle tree (RFC 6962 reference vectors)', () => {
           false,
         );
       }
-      assert.equal(verifyInclusion(vector.size, vector.size, leaf, proof, root(vector.size)), false);
+      assert.equal(
+        verifyInclusion(vector.size, vector.size, leaf, proof, root(vector.size)),
+        false,
+      );
     });
   }
 
@@ -178,13 +199,25 @@ describe('Merkle tree (RFC 6962 reference vectors)', () => {
       const proof = consistencyProof(vector.first, leaves);
       assert.deepEqual(hex(proof), vector.proof);
       const [r1, r2] = [root(vector.first), root(vector.second)];
-      assert.equal(verifyConsistency(vector.first, vector.second, r1, r2, unhex(vector.proof)), true);
-      assert.equal(verifyConsistency(vector.first, vector.second, r2, r1, proof), vector.first === vector.second && r1.equals(r2));
+      assert.equal(
+        verifyConsistency(vector.first, vector.second, r1, r2, unhex(vector.proof)),
+        true,
+      );
+      assert.equal(
+        verifyConsistency(vector.first, vector.second, r2, r1, proof),
+        vector.first === vector.second && r1.equals(r2),
+      );
       for (let i = 0; i < proof.length; i += 1) {
-        assert.equal(verifyConsistency(vector.first, vector.second, r1, r2, flipBit(proof, i)), false);
+        assert.equal(
+          verifyConsistency(vector.first, vector.second, r1, r2, flipBit(proof, i)),
+          false,
+        );
       }
       if (vector.first !== vector.second) {
-        assert.equal(verifyConsistency(vector.first, vector.second, r1, r2, proof.slice(0, -1)), false);
+        assert.equal(
+          verifyConsistency(vector.first, vector.second, r1, r2, proof.slice(0, -1)),
+          false,
+        );
         assert.equal(verifyConsistency(vector.first, vector.second, r1, r2, []), false);
       }
     });

@@ -168,7 +168,10 @@ describe('nothing collected from a source is stored or logged', () => {
       files.some((file) => file.path.endsWith('.sqlite')),
       `no SQLite file in ${system.dataDir}`,
     );
-    assert.ok(files.some((file) => file.path.endsWith('-wal')), 'the WAL is scanned too');
+    assert.ok(
+      files.some((file) => file.path.endsWith('-wal')),
+      'the WAL is scanned too',
+    );
     for (const file of files) {
       assert.deepEqual(found(clinical, file.text), [], `clinical text in ${file.path}`);
     }

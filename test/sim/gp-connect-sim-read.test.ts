@@ -5,21 +5,32 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createPopulation } from '../../sim/population/create-population.ts';
-import { readStructuredRecord, type StructuredRecord } from '../../src/record/gp-connect/read-structured-record.ts';
+import {
+  readStructuredRecord,
+  type StructuredRecord,
+} from '../../src/record/gp-connect/read-structured-record.ts';
 import { mapStructuredRecord } from '../../src/record/gp-connect/map-to-r4.ts';
 import { walkPrimaryLists } from '../support/gpc-list-walker.ts';
 import { wholeRecord } from './population-helpers.ts';
 
 const population = createPopulation({ seed: 7, size: 40 });
-const provenance = { sourceId: 'gp', system: 'Sim practice', organisation: 'A81001', retrievedAt: '2026-11-26T12:00:00Z' };
+const provenance = {
+  sourceId: 'gp',
+  system: 'Sim practice',
+  organisation: 'A81001',
+  retrievedAt: '2026-11-26T12:00:00Z',
+};
 
 describe('simulated GP Connect records through the real reader', () => {
-  const registered = Array.from({ length: population.size }, (_, index) => population.nhsNumberAt(index)).flatMap(
-    (nhsNumber) =>
-      population.practices.flatMap((practice) => {
-        const outcome = population.gpConnectRecord(wholeRecord(practice.ods, nhsNumber));
-        return outcome.outcome === 'record' && nhsNumber !== '9990001014' ? [{ nhsNumber, bundle: outcome.bundle }] : [];
-      }),
+  const registered = Array.from({ length: population.size }, (_, index) =>
+    population.nhsNumberAt(index),
+  ).flatMap((nhsNumber) =>
+    population.practices.flatMap((practice) => {
+      const outcome = population.gpConnectRecord(wholeRecord(practice.ods, nhsNumber));
+      return outcome.outcome === 'record' && nhsNumber !== '9990001014'
+        ? [{ nhsNumber, bundle: outcome.bundle }]
+        : [];
+    }),
   );
 
   test('there are registered patients to read', () => {
@@ -32,7 +43,7 @@ describe('simulated GP Connect records through the real reader', () => {
       assert.ok(read.ok, `${nhsNumber}: unreadable`);
       assert.equal(read.record.dropped, 0, `${nhsNumber}: items dropped`);
       for (const [area, walked] of Object.entries(walkPrimaryLists(bundle))) {
-        const ids = read.record.areas[area as keyof StructuredRecord['areas']].map(
+        const ids: string[] = read.record.areas[area as keyof StructuredRecord['areas']].map(
           (item) => `${item.resourceType}/${String(item['id'])}`,
         );
         assert.deepEqual(ids, walked.ids, `${nhsNumber} ${area}`);
@@ -46,7 +57,11 @@ describe('simulated GP Connect records through the real reader', () => {
       assert.ok(mapped.items.length > 0, `${nhsNumber}: no items`);
       assert.ok(mapped.patient !== undefined, `${nhsNumber}: no patient`);
       for (const { resource } of mapped.items) {
-        assert.equal(resource.meta?.source, 'urn:mcr:source:gp', `${nhsNumber} ${resource.resourceType}`);
+        assert.equal(
+          resource.meta?.source,
+          'urn:mcr:source:gp',
+          `${nhsNumber} ${resource.resourceType}`,
+        );
       }
     }
   });

@@ -5,7 +5,12 @@
  */
 import type { SectionCounts } from '../../record/assemble-record.ts';
 import { CONSULTATION_TOPIC_URL } from '../../record/gp-connect/consultation-structure.ts';
-import { SECTION_NAMES, type RecordItem, type SectionName, type Sections } from '../../record/sections.ts';
+import {
+  SECTION_NAMES,
+  type RecordItem,
+  type SectionName,
+  type Sections,
+} from '../../record/sections.ts';
 import {
   inspectResource,
   referencesIn,
@@ -69,7 +74,10 @@ export function filterRecordForRole(input: FilterRecordInput): FilteredRecord {
 }
 
 function filter(input: FilterRecordInput): FilteredRecord {
-  const rules = { restrictedCodes: input.restrictedCodes, patientFacing: input.patientFacing === true };
+  const rules = {
+    restrictedCodes: input.restrictedCodes,
+    patientFacing: input.patientFacing === true,
+  };
   const visible = new Set(input.policy.sectionsFor(input.role));
   const stripDetail = !input.policy.seesConsultationDetail(input.role);
 
@@ -160,7 +168,11 @@ function sourceIdOf(item: RecordItem): string | undefined {
   return typeof sourceId === 'string' ? sourceId : undefined;
 }
 
-function isLinked(item: RecordItem, restrictedKeys: Set<string>, restrictedRefs: Set<string>): boolean {
+function isLinked(
+  item: RecordItem,
+  restrictedKeys: Set<string>,
+  restrictedRefs: Set<string>,
+): boolean {
   const key = itemKey(item);
   if (key !== undefined && restrictedRefs.has(key)) return true;
   for (const reference of referencesIn(item.resource)) {
@@ -178,17 +190,20 @@ function withoutConsultationDetail(item: RecordItem): RecordItem {
   const hasTopics = (resource.extension ?? []).some((e) => e.url === CONSULTATION_TOPIC_URL);
   const hasDetail = ENCOUNTER_DETAIL_FIELDS.some((field) => resource[field] !== undefined);
   if (!hasTopics && !hasDetail) return item;
-  const copy = structuredClone(resource);
-  for (const field of ENCOUNTER_DETAIL_FIELDS) delete copy[field];
-  const extension = (copy.extension ?? []).filter((e) => e.url !== CONSULTATION_TOPIC_URL);
-  if (extension.length === 0) delete copy.extension;
-  else copy.extension = extension;
+  const dropped = new Set<string>([...ENCOUNTER_DETAIL_FIELDS, 'extension']);
+  const copy = Object.fromEntries(
+    Object.entries(structuredClone(resource)).filter(([key]) => !dropped.has(key)),
+  ) as unknown as fhir4.Encounter;
+  const extension = (resource.extension ?? [])
+    .filter((e) => e.url !== CONSULTATION_TOPIC_URL)
+    .map((e) => structuredClone(e));
+  if (extension.length > 0) copy.extension = extension;
   return { source: item.source, resource: copy };
 }
 
 function sectionItems(sections: Sections, name: SectionName): readonly RecordItem[] {
   const items = (sections as Partial<Sections> | undefined)?.[name];
-  return Array.isArray(items) ? items : [];
+  return Array.isArray(items) ? (items as readonly RecordItem[]) : [];
 }
 
 function emptySections(): Record<SectionName, RecordItem[]> {

@@ -5,12 +5,12 @@
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { TSchema } from '@sinclair/typebox';
+import type { Static, TSchema } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
 import { parseDocument } from 'yaml';
 import { ConfigError } from '../../config/load-config.ts';
 import { createRestrictedCodes, RestrictedCodesSchema } from '../restricted/restricted-codes.ts';
-import type { RestrictedCodes, RestrictedCodesFile } from '../restricted/restricted-codes.ts';
+import type { RestrictedCodes } from '../restricted/restricted-codes.ts';
 import { createPolicy, type Policy } from './policy.ts';
 import { PolicyFileSchema, type PolicyFile } from './policy-schema.ts';
 
@@ -25,7 +25,7 @@ export class PolicyError extends ConfigError {}
 /** Loads and validates the policy (the shipped default when no file is given). Throws PolicyError. */
 export function loadPolicy(file: string = DEFAULT_POLICY_FILE): Policy {
   const path = resolve(file);
-  const data = readValidated<PolicyFile>(path, PolicyFileSchema);
+  const data = readValidated(path, PolicyFileSchema);
   checkPolicyRules(path, data);
   const restrictedCodes = loadRestrictedCodes(resolve(dirname(path), data.restrictedCodes));
   return createPolicy(path, data, restrictedCodes);
@@ -33,7 +33,7 @@ export function loadPolicy(file: string = DEFAULT_POLICY_FILE): Policy {
 
 /** Loads and validates a restricted code sets file. Throws PolicyError. */
 export function loadRestrictedCodes(file: string): RestrictedCodes {
-  const data = readValidated<RestrictedCodesFile>(file, RestrictedCodesSchema);
+  const data = readValidated(file, RestrictedCodesSchema);
   try {
     return createRestrictedCodes(data);
   } catch (error) {
@@ -44,7 +44,11 @@ export function loadRestrictedCodes(file: string): RestrictedCodes {
 /** Rules a schema cannot say. */
 function checkPolicyRules(file: string, data: PolicyFile): void {
   for (const [role, rules] of Object.entries(data.roles)) {
-    if (rules.actions.includes('view-record') && rules.sections !== 'all' && rules.sections.length === 0) {
+    if (
+      rules.actions.includes('view-record') &&
+      rules.sections !== 'all' &&
+      rules.sections.length === 0
+    ) {
       throw new PolicyError(
         `${file}: roles.${role}.sections: a role that may view records must see at least one section`,
       );
@@ -52,12 +56,14 @@ function checkPolicyRules(file: string, data: PolicyFile): void {
   }
 }
 
-function readValidated<T>(file: string, schema: TSchema): T {
+function readValidated<S extends TSchema>(file: string, schema: S): Static<S> {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
   } catch (error) {
-    throw new PolicyError(`${file}: cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
+    throw new PolicyError(
+      `${file}: cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'})`,
+    );
   }
   const document = parseDocument(text, { uniqueKeys: true });
   const problem = document.errors[0];
@@ -78,7 +84,7 @@ function readValidated<T>(file: string, schema: TSchema): T {
     const found = first.value === undefined ? '' : ` (found ${describe(first.value)})`;
     throw new PolicyError(`${file}: ${key}: ${first.message}${found}`);
   }
-  return deepFreeze(value as T);
+  return deepFreeze(value as Static<S>);
 }
 
 /** `/roles/gp/actions/1` → `roles.gp.actions[1]` */
@@ -88,7 +94,8 @@ function pointerToKey(pointer: string): string {
     .slice(1)
     .map((part) => part.replace(/~1/g, '/').replace(/~0/g, '~'))
     .reduce(
-      (key, part) => (/^\d+$/.test(part) ? `${key}[${part}]` : key === '' ? part : `${key}.${part}`),
+      (key, part) =>
+        /^\d+$/.test(part) ? `${key}[${part}]` : key === '' ? part : `${key}.${part}`,
       '',
     );
 }

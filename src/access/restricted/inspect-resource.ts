@@ -21,8 +21,7 @@ const MAX_DEPTH = 64;
 const MAX_NODES = 200_000;
 
 export type Inspection =
-  | { readonly restricted: false }
-  | { readonly restricted: true; readonly category: string };
+  { readonly restricted: false } | { readonly restricted: true; readonly category: string };
 
 export interface InspectionRules {
   readonly restrictedCodes: RestrictedCodes;
@@ -71,7 +70,10 @@ function walk(root: Record<string, unknown>, rules: InspectionRules): Inspection
 }
 
 /** Treats any object with a `code` as a Coding (Coding, Quantity, …): over-matching is the safe side. */
-function inspectCoding(node: Record<string, unknown>, rules: InspectionRules): Inspection | undefined {
+function inspectCoding(
+  node: Record<string, unknown>,
+  rules: InspectionRules,
+): Inspection | undefined {
   const rawCode = node['code'];
   if (rawCode === undefined) return undefined;
   if (typeof rawCode !== 'string' && typeof rawCode !== 'number') {

@@ -1,24 +1,48 @@
-/** @module `mcr audit verify`: re-checks the whole audit chain and names the first bad entry. */
-import { runAuditVerify } from '../../audit/verify-command.ts';
+/**
+ * @module `mcr audit verify`: re-checks the whole audit trail (hash chain, Merkle tree heads,
+ * checkpoint signatures, consistency, witness) and names the first bad entry or checkpoint.
+ */
+import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import type { KeyObject } from 'node:crypto';
+import { loadPublicKey, signingKeyPath, trustedKeys } from '../../audit/checkpoint-signer.ts';
+import { parseWitness } from '../../audit/checkpoint-witness.ts';
+import { runAuditVerify } from '../../audit/verify-command.ts';
 import type { Command } from '../run-cli.ts';
 import { configForCommand, storeForCommand } from './command-options.ts';
 
 export const auditVerifyCommand: Command = {
   path: ['audit', 'verify'],
-  summary: 'Verify the audit trail’s hash chain; names the first bad entry.',
+  summary: 'Verify the audit trail: chain, signed checkpoints, witness; names the first bad entry.',
   usage:
-    'Usage: mcr audit verify [--config FILE]\n\nExit codes: 0 intact, 1 tampered, 2 unreadable.',
+    'Usage: mcr audit verify [--config FILE] [--public-key PEM]... [--witness FILE]\n\n' +
+    'Checks signatures with each --public-key, else with the configured (or demo) signing key.\n' +
+    'Compares with --witness FILE, else with audit.witness when it is a file.\n\n' +
+    'Exit codes: 0 intact, 1 tampered, 2 unreadable.',
   async run(args, io) {
     const { values } = parseArgs({
       args: [...args],
       strict: true,
-      options: { config: { type: 'string' } },
+      options: {
+        config: { type: 'string' },
+        'public-key': { type: 'string', multiple: true },
+        witness: { type: 'string' },
+      },
     });
     const config = configForCommand(values.config, io);
+    const keys: KeyObject[] = [];
+    for (const file of values['public-key'] ?? []) keys.push(loadPublicKey(file));
+    if (keys.length === 0) {
+      const own = signingKeyPath(config.audit, config.dataDir);
+      if (existsSync(own)) keys.push(loadPublicKey(own));
+    }
+    const witness = parseWitness(values.witness ?? config.audit.witness);
     const store = await storeForCommand(config);
     try {
-      return await runAuditVerify(store, io.stdout);
+      return await runAuditVerify(store, io.stdout, {
+        trustedKeys: keys.length === 0 ? undefined : trustedKeys(keys),
+        witnessFile: witness?.kind === 'file' ? witness.path : undefined,
+      });
     } finally {
       await store.close();
     }

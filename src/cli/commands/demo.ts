@@ -6,9 +6,7 @@ import { DemoAccountsRefusedError } from '../../access/account-errors.ts';
 import { ensureDemoUsers } from '../../access/demo-users.ts';
 import { loadConfig } from '../../config/load-config.ts';
 import { formatNhsNumber } from '../../identity/nhs-number.ts';
-import { closeOnSignals, listen } from '../../main.ts';
 import { listPersonas } from '../../../sim/population/personas.ts';
-import { startSims } from '../../../sim/start-sims.ts';
 import { parseArgs } from 'node:util';
 import type { Command } from '../run-cli.ts';
 import { demoPassword } from './demo-password.ts';
@@ -40,6 +38,9 @@ export const demoCommand: Command = {
       );
       return 1;
     }
+    // Loaded on use: `mcr --help` and the other commands need not load the server or the sims.
+    const { closeOnSignals, listen } = await import('../../main.ts');
+    const { startSims } = await import('../../../sim/start-sims.ts');
     const sims = await startSims({
       seed: values.seed === undefined ? undefined : Number(values.seed),
       size: values.size === undefined ? undefined : Number(values.size),

@@ -1,5 +1,4 @@
 /** @module `mcr serve --config FILE`: runs only the server, against the sources in FILE (real deployments). */
-import { closeOnSignals, listen } from '../../main.ts';
 import { loadConfig } from '../../config/load-config.ts';
 import { UsageError } from '../cli-io.ts';
 import { parseArgs } from 'node:util';
@@ -19,6 +18,8 @@ export const serveCommand: Command = {
     const file = values.config ?? io.env['MCR_CONFIG'];
     if (file === undefined) throw new UsageError('--config FILE is required');
     const config = loadConfig({ file, env: io.env });
+    // Loaded on use: `mcr --help` and the other commands need not load the server.
+    const { closeOnSignals, listen } = await import('../../main.ts');
     const { app, url } = await listen(config);
     io.stdout(`My Care Record is listening at ${url} with ${config.sources.length} source(s).`);
     closeOnSignals(() => app.close());

@@ -1,5 +1,4 @@
 /** @module `mcr sim` (`npm run sim`): runs only the simulated source systems. */
-import { startSims } from '../../../sim/start-sims.ts';
 import { parseArgs } from 'node:util';
 import type { Command } from '../run-cli.ts';
 import { describeSims } from './describe-sims.ts';
@@ -16,6 +15,7 @@ export const simCommand: Command = {
       strict: true,
       options: { seed: { type: 'string' }, size: { type: 'string' } },
     });
+    const { startSims } = await import('../../../sim/start-sims.ts');
     const sims = await startSims({
       seed: values.seed === undefined ? undefined : Number(values.seed),
       size: values.size === undefined ? undefined : Number(values.size),

@@ -115,7 +115,10 @@ export function withResilience(
     const abandoned = request.signal?.aborted === true;
     if (!abandoned && cut.aborted && result.status === 'error') {
       // Our own deadline cut a call that had waited for its slot: the source ran out of time.
-      const waited = slot.waitedMs >= 50 ? ` (it first waited ${formatSeconds(slot.waitedMs)} behind other record views)` : '';
+      const waited =
+        slot.waitedMs >= 50
+          ? ` (it first waited ${formatSeconds(slot.waitedMs)} behind other record views)`
+          : '';
       result = {
         sourceId: source.id,
         status: 'timed-out',
@@ -128,7 +131,11 @@ export function withResilience(
     }
     const verdict = verdictFor(result, abandoned);
     breaker.record(admission, verdict);
-    stats.record({ status: result.status, elapsedMs: result.elapsedMs, failure: verdict === 'failure' });
+    stats.record({
+      status: result.status,
+      elapsedMs: result.elapsedMs,
+      failure: verdict === 'failure',
+    });
     return result;
   }
 

@@ -47,8 +47,7 @@ export const RecordItemCard = memo(function RecordItemCard({
       <p className="item__source">
         <span className="visually-hidden">Source: </span>
         {summary.kind} from <span className="item__source-name">{source.system}</span>,{' '}
-        {source.organisation}. Retrieved{' '}
-        {formatDateTime(source.retrievedAt)}
+        {source.organisation}. Retrieved {formatDateTime(source.retrievedAt)}
       </p>
     </li>
   );

@@ -1,0 +1,36 @@
+/** @module What a benchmark reports: each measurement as a ratio against a baseline measured in the same run. */
+
+/** One measured line of the table. */
+export interface BenchResult {
+  /** What was measured, e.g. `audit append, sqlite, 8 writers`. */
+  readonly name: string;
+  /** Operations per second of the subject. */
+  readonly opsPerSec: number;
+  /** Operations per second of the baseline, measured in the same run. */
+  readonly baselineOpsPerSec: number;
+  /** opsPerSec / baselineOpsPerSec. */
+  readonly ratio: number;
+  /** What the baseline was, e.g. `plain durable INSERT`. */
+  readonly baseline?: string;
+}
+
+/** What a bench file (`bench/*.bench.ts`) exports. */
+export interface BenchModule {
+  run(): Promise<BenchResult[]>;
+}
+
+/** The result line for a subject and its baseline. */
+export function benchResult(
+  name: string,
+  opsPerSec: number,
+  baselineOpsPerSec: number,
+  baseline?: string,
+): BenchResult {
+  return {
+    name,
+    opsPerSec,
+    baselineOpsPerSec,
+    ratio: baselineOpsPerSec > 0 ? opsPerSec / baselineOpsPerSec : 0,
+    ...(baseline === undefined ? {} : { baseline }),
+  };
+}

@@ -1,0 +1,75 @@
+/**
+ * @module Wires the audit trail's signing from configuration: the key (configured or demo),
+ * the checkpointer on its schedule, the witness, and the proof service, started and stopped
+ * together. The composition root builds one of these per app.
+ */
+import type { Store } from '../store/store.ts';
+import { createAuditCheckpoints, type AuditCheckpoints } from './audit-checkpoints.ts';
+import type { AppendedEntry } from './audit-log.ts';
+import { createAuditProofs, type AuditProofs } from './audit-proofs.ts';
+import { createCheckpointSigner, loadSigningKey } from './checkpoint-signer.ts';
+import { parseWitness } from './checkpoint-witness.ts';
+
+/** The `audit` configuration section. */
+export interface AuditSigningSettings {
+  readonly checkpointEvery: number;
+  readonly checkpointSeconds: number;
+  readonly signingKeyFile?: string | undefined;
+  readonly witness?: string | undefined;
+}
+
+/** What {@link createAuditSigning} needs. */
+export interface AuditSigningDeps {
+  readonly store: Store;
+  readonly settings: AuditSigningSettings;
+  /** Where the demo key is made when no key file is configured. */
+  readonly dataDir: string;
+  readonly now?: () => Date;
+  /** Told when a checkpoint could not be made or witnessed. */
+  readonly warn?: (message: string, error: unknown) => void;
+}
+
+/** Signing, checkpoints and proofs for one app. */
+export interface AuditSigning {
+  readonly checkpoints: AuditCheckpoints;
+  readonly proofs: AuditProofs;
+  /** Pass to `createAuditLog({ onAppended })`. */
+  readonly onAppended: (appended: AppendedEntry) => void;
+  /** Stops the timer and signs a last checkpoint; call before closing the store. */
+  stop(): Promise<void>;
+}
+
+/** Loads (or makes) the key and starts the checkpoint timer. Throws if a configured key is missing. */
+export function createAuditSigning(deps: AuditSigningDeps): AuditSigning {
+  const signer = createCheckpointSigner(loadSigningKey(deps.settings, deps.dataDir));
+  const warn = deps.warn ?? (() => undefined);
+  const checkpoints = createAuditCheckpoints({
+    store: deps.store,
+    signer,
+    schedule: deps.settings,
+    witness: parseWitness(deps.settings.witness),
+    ...(deps.now === undefined ? {} : { now: deps.now }),
+    onError: (error, what) => {
+      warn(
+        what === 'witness'
+          ? 'an audit checkpoint could not be sent to the witness'
+          : 'an audit checkpoint could not be signed',
+        error,
+      );
+    },
+  });
+  const proofs = createAuditProofs({
+    store: deps.store,
+    checkpoints,
+    publicKeyPem: signer.publicKey.export({ type: 'spki', format: 'pem' }).toString(),
+  });
+  checkpoints.start();
+  return {
+    checkpoints,
+    proofs,
+    onAppended: (appended) => {
+      checkpoints.noteAppended(appended.seq);
+    },
+    stop: () => checkpoints.stop(),
+  };
+}

@@ -1,0 +1,275 @@
+/**
+ * @module Verifies the whole audit trail from its rows: the hash chain with no gaps, the Merkle
+ * tree head at every signed checkpoint, each checkpoint's signature, consistency between
+ * consecutive checkpoints, and the external witness file — and names the first thing wrong.
+ */
+import type { KeyObject } from 'node:crypto';
+import type { Store } from '../store/store.ts';
+import { checkpointFromRow, entryLeafHash } from './audit-checkpoints.ts';
+import { checkCheckpointSignature, type Checkpoint } from './checkpoint-signer.ts';
+import { readWitnessFile } from './checkpoint-witness.ts';
+import { GENESIS_PREV_HASH } from './chain-hash.ts';
+import { MerkleTree, verifyConsistency } from './merkle.ts';
+import { walkAuditChain, type ChainProblem } from './verify-chain.ts';
+
+/** What is wrong with the first bad entry, checkpoint or witness line. */
+export type TrailProblem =
+  | ChainProblem
+  | 'bad-signature'
+  | 'unknown-key'
+  | 'root-mismatch'
+  | 'inconsistent'
+  | 'truncated'
+  | 'checkpoint-missing'
+  | 'witness-mismatch'
+  | 'bad-witness';
+
+/** Where the first problem is. */
+export type TrailPlace =
+  | { readonly kind: 'entry'; readonly seq: number }
+  | { readonly kind: 'checkpoint'; readonly treeSize: number }
+  | { readonly kind: 'witness'; readonly line: number; readonly treeSize?: number };
+
+/** The verdict on the whole trail. */
+export type TrailVerdict =
+  | {
+      readonly ok: true;
+      readonly entries: number;
+      /** The last entry's hash (64 zeros when empty). */
+      readonly lastHash: string;
+      /** Checkpoints verified. */
+      readonly checkpoints: number;
+      /** Witness lines verified (0 without a witness file). */
+      readonly witnessed: number;
+      /** The newest checkpoint, if any. */
+      readonly latest: Checkpoint | undefined;
+      /** Entries after the newest checkpoint: covered by the chain only, not yet signed. */
+      readonly unsigned: number;
+      /** False when no trusted key was given, so signatures were not checked. */
+      readonly signaturesChecked: boolean;
+    }
+  | {
+      readonly ok: false;
+      /** Entries verified before the problem was found. */
+      readonly entries: number;
+      readonly at: TrailPlace;
+      readonly problem: TrailProblem;
+      readonly message: string;
+    };
+
+/** What {@link verifyAuditTrail} checks against. */
+export interface TrailVerifyOptions {
+  /** Public keys by key id; without them signatures are not checked (and the verdict says so). */
+  readonly trustedKeys?: ReadonlyMap<string, KeyObject> | undefined;
+  /** A witness file of checkpoint JSON lines, compared with the trail. */
+  readonly witnessFile?: string | undefined;
+  readonly batchSize?: number;
+}
+
+type Failure = Extract<TrailVerdict, { ok: false }>;
+
+/**
+ * Reads every entry once, in order, and at each checkpoint's size checks the recomputed tree
+ * head, the signature and consistency with the previous checkpoint; witness checkpoints are
+ * checked the same way at their sizes. The first problem by position in the trail wins (an
+ * entry before a checkpoint that covers it). Database errors propagate (no verdict).
+ */
+export async function verifyAuditTrail(
+  store: Store,
+  options: TrailVerifyOptions = {},
+): Promise<TrailVerdict> {
+  const keys = options.trustedKeys;
+  const rows = await store.db
+    .selectFrom('audit_checkpoints')
+    .selectAll()
+    .orderBy('tree_size', 'asc')
+    .execute();
+  const checkpoints = rows.map(checkpointFromRow);
+  const bySize = new Map(checkpoints.map((c) => [c.treeSize, c]));
+  const witness =
+    options.witnessFile === undefined ? [] : await readWitnessFile(options.witnessFile);
+  for (const line of witness) {
+    if (!line.ok) {
+      return fail(0, { kind: 'witness', line: line.line }, 'bad-witness', line.message);
+    }
+  }
+  const witnessed = witness.flatMap((w) =>
+    w.ok ? [{ line: w.line, checkpoint: w.checkpoint }] : [],
+  );
+  const witnessBySize = new Map<number, { line: number; checkpoint: Checkpoint }[]>();
+  for (const w of witnessed) {
+    const list = witnessBySize.get(w.checkpoint.treeSize) ?? [];
+    list.push(w);
+    witnessBySize.set(w.checkpoint.treeSize, list);
+  }
+
+  const tree = new MerkleTree();
+  let lastHash = GENESIS_PREV_HASH;
+  let previous: Checkpoint | undefined;
+
+  const checkAt = (size: number): Failure | undefined => {
+    const checkpoint = bySize.get(size);
+    if (checkpoint !== undefined) {
+      const found = checkCheckpoint(checkpoint, tree, previous, keys);
+      if (found !== undefined) return found;
+      previous = checkpoint;
+    }
+    for (const w of witnessBySize.get(size) ?? []) {
+      const found = checkWitness(w.line, w.checkpoint, checkpoint, tree, keys);
+      if (found !== undefined) return found;
+    }
+    return undefined;
+  };
+
+  for await (const step of walkAuditChain(store, { batchSize: options.batchSize ?? 2000 })) {
+    if (!step.ok) {
+      return fail(tree.size, { kind: 'entry', seq: step.seq }, step.problem, step.message);
+    }
+    tree.append(entryLeafHash(step.entry));
+    lastHash = step.hash;
+    const found = checkAt(tree.size);
+    if (found !== undefined) return found;
+  }
+
+  const n = tree.size;
+  const beyond = checkpoints.find((c) => c.treeSize > n);
+  const witnessBeyond = witnessed.find((w) => w.checkpoint.treeSize > n);
+  if (beyond !== undefined || witnessBeyond !== undefined) {
+    const size = Math.min(
+      beyond?.treeSize ?? Infinity,
+      witnessBeyond?.checkpoint.treeSize ?? Infinity,
+    );
+    const at: TrailPlace =
+      beyond !== undefined && beyond.treeSize === size
+        ? { kind: 'checkpoint', treeSize: size }
+        : { kind: 'witness', line: witnessBeyond?.line ?? 0, treeSize: size };
+    const who = at.kind === 'checkpoint' ? 'Checkpoint' : `Witness line ${at.line}: checkpoint`;
+    return fail(
+      n,
+      at,
+      'truncated',
+      `${who} ${size} covers ${size} entries but the trail holds ${n}: entries ${n + 1}–${size} were removed`,
+    );
+  }
+  const latest = checkpoints.at(-1);
+  return {
+    ok: true,
+    entries: n,
+    lastHash,
+    checkpoints: checkpoints.length,
+    witnessed: witnessed.length,
+    latest,
+    unsigned: n - (latest?.treeSize ?? 0),
+    signaturesChecked: keys !== undefined,
+  };
+}
+
+function fail(entries: number, at: TrailPlace, problem: TrailProblem, message: string): Failure {
+  return { ok: false, entries, at, problem, message };
+}
+
+function signatureFailure(
+  checkpoint: Checkpoint,
+  keys: ReadonlyMap<string, KeyObject> | undefined,
+  at: TrailPlace,
+  who: string,
+  entries: number,
+): Failure | undefined {
+  if (keys === undefined) return undefined;
+  const check = checkCheckpointSignature(checkpoint, keys);
+  if (check === 'valid') return undefined;
+  return check === 'unknown-key'
+    ? fail(
+        entries,
+        at,
+        'unknown-key',
+        `${who} is signed by key ${checkpoint.keyId}, which is not trusted`,
+      )
+    : fail(
+        entries,
+        at,
+        'bad-signature',
+        `${who} has a signature that does not verify: it was forged or altered`,
+      );
+}
+
+function checkCheckpoint(
+  checkpoint: Checkpoint,
+  tree: MerkleTree,
+  previous: Checkpoint | undefined,
+  keys: ReadonlyMap<string, KeyObject> | undefined,
+): Failure | undefined {
+  const size = checkpoint.treeSize;
+  const at: TrailPlace = { kind: 'checkpoint', treeSize: size };
+  const who = `Checkpoint ${size}`;
+  const bad = signatureFailure(checkpoint, keys, at, who, size);
+  if (bad !== undefined) return bad;
+  const head = tree.head(size);
+  if (head.toString('hex') !== checkpoint.rootHash) {
+    const from = (previous?.treeSize ?? 0) + 1;
+    return fail(
+      size - 1,
+      at,
+      'root-mismatch',
+      `${who} does not match the trail: an entry among ${from}–${size} was altered, inserted, removed or reordered since it was signed`,
+    );
+  }
+  if (previous !== undefined) {
+    const proof = tree.consistencyProof(previous.treeSize, size);
+    const consistent = verifyConsistency(
+      previous.treeSize,
+      size,
+      Buffer.from(previous.rootHash, 'hex'),
+      Buffer.from(checkpoint.rootHash, 'hex'),
+      proof,
+    );
+    if (!consistent) {
+      return fail(
+        size - 1,
+        at,
+        'inconsistent',
+        `${who} is not an extension of checkpoint ${previous.treeSize}`,
+      );
+    }
+  }
+  return undefined;
+}
+
+function checkWitness(
+  line: number,
+  witnessed: Checkpoint,
+  stored: Checkpoint | undefined,
+  tree: MerkleTree,
+  keys: ReadonlyMap<string, KeyObject> | undefined,
+): Failure | undefined {
+  const size = witnessed.treeSize;
+  const at: TrailPlace = { kind: 'witness', line, treeSize: size };
+  const who = `Witness line ${line} (checkpoint ${size})`;
+  const bad = signatureFailure(witnessed, keys, at, who, size);
+  if (bad !== undefined) return bad;
+  if (tree.head(size).toString('hex') !== witnessed.rootHash) {
+    return fail(
+      size - 1,
+      at,
+      'witness-mismatch',
+      `${who} does not match the trail: entries up to ${size} were rewritten after the witness saw them`,
+    );
+  }
+  if (stored === undefined) {
+    return fail(
+      size,
+      at,
+      'checkpoint-missing',
+      `${who} is missing from the database: its checkpoint row was deleted`,
+    );
+  }
+  if (stored.rootHash !== witnessed.rootHash || stored.signature !== witnessed.signature) {
+    return fail(
+      size,
+      { kind: 'checkpoint', treeSize: size },
+      'witness-mismatch',
+      `Checkpoint ${size} differs from what the witness holds (line ${line})`,
+    );
+  }
+  return undefined;
+}

@@ -1,0 +1,127 @@
+/**
+ * @module The emergency access review queue: every emergency access raises a review (a row made when
+ * the access is granted) that a privacy officer closes with an outcome and a note.
+ */
+import type { Kysely } from 'kysely';
+import type { DatabaseSchema } from '../store/schema.ts';
+import { InvalidPermission, PermissionNotFound, ReviewAlreadyRecorded } from './consent-errors.ts';
+import { isLive, type Permission } from './permission.ts';
+import { permissionFromRow } from './permissions.ts';
+
+export const REVIEW_OUTCOMES = ['appropriate', 'needs-follow-up'] as const;
+/** What the privacy officer concluded about one emergency access. */
+export type ReviewOutcome = (typeof REVIEW_OUTCOMES)[number];
+
+const MAX_NOTE_LENGTH = 2000;
+
+/** One emergency access and its review, if it has had one. */
+export interface EmergencyReview {
+  readonly permission: Permission;
+  /** Whether the emergency access still allows views now. */
+  readonly live: boolean;
+  readonly outcome?: ReviewOutcome | undefined;
+  readonly note?: string | undefined;
+  readonly reviewedBy?: string | undefined;
+  readonly reviewedAt?: string | undefined;
+}
+
+export interface RecordReviewRequest {
+  readonly permissionId: string;
+  readonly outcome: ReviewOutcome;
+  readonly note: string;
+  readonly reviewer: { readonly id: string };
+}
+
+export interface EmergencyReviews {
+  /** `open`: not yet reviewed (oldest first); `all`: every emergency access, newest first. */
+  list(status: 'open' | 'all'): Promise<EmergencyReview[]>;
+  /** Records the review. Throws PermissionNotFound, ReviewAlreadyRecorded or InvalidPermission (note). */
+  record(request: RecordReviewRequest): Promise<EmergencyReview>;
+}
+
+export function createEmergencyReviews(deps: {
+  readonly db: Kysely<DatabaseSchema>;
+  readonly now: () => Date;
+}): EmergencyReviews {
+  const { db, now } = deps;
+
+  function query() {
+    return db
+      .selectFrom('emergency_reviews')
+      .innerJoin('permissions', 'permissions.id', 'emergency_reviews.permission_id')
+      .selectAll('permissions')
+      .select([
+        'emergency_reviews.outcome as review_outcome',
+        'emergency_reviews.note as review_note',
+        'emergency_reviews.reviewed_by as reviewed_by',
+        'emergency_reviews.reviewed_at as reviewed_at',
+      ]);
+  }
+  type Row = Awaited<ReturnType<ReturnType<typeof query>['executeTakeFirstOrThrow']>>;
+
+  function fromRow(row: Row, at: Date): EmergencyReview {
+    const permission = permissionFromRow(row);
+    return {
+      permission,
+      live: isLive(permission, at),
+      outcome: REVIEW_OUTCOMES.find((outcome) => outcome === row.review_outcome),
+      note: row.review_note ?? undefined,
+      reviewedBy: row.reviewed_by ?? undefined,
+      reviewedAt: row.reviewed_at ?? undefined,
+    };
+  }
+
+  return {
+    async list(status) {
+      const rows =
+        status === 'open'
+          ? await query()
+              .where('emergency_reviews.reviewed_at', 'is', null)
+              .orderBy('permissions.created_at', 'asc')
+              .execute()
+          : await query().orderBy('permissions.created_at', 'desc').execute();
+      const at = now();
+      return rows.map((row) => fromRow(row, at));
+    },
+
+    async record(request) {
+      const note = request.note.trim();
+      if (note === '') throw new InvalidPermission('note', 'Say why you reached this outcome.');
+      if (note.length > MAX_NOTE_LENGTH) {
+        throw new InvalidPermission(
+          'note',
+          `The note must be under ${MAX_NOTE_LENGTH} characters.`,
+        );
+      }
+      const existing = await query()
+        .where('emergency_reviews.permission_id', '=', request.permissionId)
+        .executeTakeFirst();
+      if (existing === undefined) throw new PermissionNotFound();
+      if (existing.reviewed_at !== null) throw new ReviewAlreadyRecorded();
+      const reviewedAt = now().toISOString();
+      const result = await db
+        .updateTable('emergency_reviews')
+        .set({
+          outcome: request.outcome,
+          note,
+          reviewed_by: request.reviewer.id,
+          reviewed_at: reviewedAt,
+        })
+        .where('permission_id', '=', request.permissionId)
+        .where('reviewed_at', 'is', null)
+        .executeTakeFirst();
+      // Two reviewers at once: only the first update lands.
+      if (result.numUpdatedRows === 0n) throw new ReviewAlreadyRecorded();
+      return fromRow(
+        {
+          ...existing,
+          review_outcome: request.outcome,
+          review_note: note,
+          reviewed_by: request.reviewer.id,
+          reviewed_at: reviewedAt,
+        },
+        now(),
+      );
+    },
+  };
+}

@@ -1,0 +1,184 @@
+/**
+ * @module Sign-in through the configured OpenID Connect provider: `GET /auth/oidc/login` sends the
+ * browser there, `GET /auth/oidc/callback` brings it back signed in (or to a page saying why not),
+ * and `GET /api/auth/providers` tells the sign-in page which providers to offer. All public.
+ */
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from '@sinclair/typebox';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import {
+  OIDC_CALLBACK_PATH,
+  OIDC_LOGIN_PATH,
+  type OidcFailure,
+  type OidcSignIn,
+} from '../../access/oidc/oidc-sign-in.ts';
+import { auditActor } from '../../audit/audit-actor.ts';
+import { auditableUsername } from '../../audit/audit-event.ts';
+import { auditClient } from '../request-context.ts';
+import type { ServerServices } from '../server-services.ts';
+
+/** The cookie tying a callback to the browser that started the sign-in (`__Host-` under TLS). */
+export function oidcLoginCookieName(tls: boolean): string {
+  return tls ? '__Host-mcr_oidc' : 'mcr_oidc';
+}
+
+const ProvidersSchema = Type.Object({
+  providers: Type.Array(
+    Type.Object({ id: Type.String(), name: Type.String(), loginUrl: Type.String() }),
+  ),
+});
+
+/** What the person is told, and the status, for each refusal. Reason codes go only to the audit. */
+function refusal(reason: OidcFailure, provider: string): { status: number; message: string } {
+  switch (reason) {
+    case 'role-not-mapped':
+      return {
+        status: 403,
+        message: `Your ${provider} account holds no role that may use My Care Record. Ask your Registration Authority or system administrator.`,
+      };
+    case 'organisation-missing':
+      return {
+        status: 403,
+        message: `${provider} did not say which organisation you work for, so you have not been signed in.`,
+      };
+    case 'no-account':
+      return {
+        status: 403,
+        message: 'There is no My Care Record account for you. Ask your system administrator.',
+      };
+    case 'disabled':
+      return { status: 403, message: 'Your My Care Record account is disabled.' };
+    case 'username-taken':
+      return {
+        status: 403,
+        message: `A My Care Record account already has your user name and is not linked to ${provider}. Ask your system administrator.`,
+      };
+    case 'no-subject':
+    case 'no-username':
+      return { status: 400, message: `${provider} did not say who you are.` };
+    case 'login-not-found':
+      return {
+        status: 400,
+        message: 'This sign-in has expired or was already used. Please start again.',
+      };
+    case 'provider-refused':
+      return { status: 400, message: `${provider} did not sign you in.` };
+    case 'response-invalid':
+      return {
+        status: 400,
+        message: `The answer from ${provider} failed its checks, so you have not been signed in.`,
+      };
+    case 'provider-unavailable':
+      return { status: 502, message: `${provider} cannot be reached just now. Please try again.` };
+  }
+}
+
+function escapeHtml(text: string): string {
+  return text.replace(
+    /[&<>"']/g,
+    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c,
+  );
+}
+
+/** A plain page (no scripts, no inline styles: the CSP allows neither) saying why sign-in stopped. */
+function refusalPage(message: string): string {
+  return `<!doctype html>
+<html lang="en">
+<head><meta charset="utf-8"><title>Not signed in - My Care Record</title></head>
+<body>
+<main>
+<h1>You have not been signed in</h1>
+<p id="sign-in-refused">${escapeHtml(message)}</p>
+<p><a href="${OIDC_LOGIN_PATH}">Try again</a> or <a href="/">go to the sign-in page</a>.</p>
+</main>
+</body>
+</html>
+`;
+}
+
+function originOf(request: FastifyRequest): string {
+  return `${request.protocol}://${request.host}`;
+}
+
+export const oidcRoutes: FastifyPluginAsyncTypebox<{ services: ServerServices }> = async (
+  app,
+  { services },
+) => {
+  const { sessions, audit, now, cookie } = services;
+  const oidc: OidcSignIn | undefined = services.oidc;
+  const loginCookie = oidcLoginCookieName(cookie.secure);
+  const loginCookieOptions = {
+    httpOnly: true,
+    // Lax, not Strict: the callback is a navigation from the provider's site and must carry it.
+    sameSite: 'lax',
+    secure: cookie.secure,
+    path: '/auth/oidc/',
+  } as const;
+
+  app.get('/api/auth/providers', { schema: { response: { 200: ProvidersSchema } } }, async () => ({
+    providers:
+      oidc === undefined ? [] : [{ id: 'oidc', name: oidc.displayName, loginUrl: OIDC_LOGIN_PATH }],
+  }));
+
+  if (oidc === undefined) return;
+
+  function refuse(reply: FastifyReply, reason: OidcFailure) {
+    const { status, message } = refusal(reason, oidc?.displayName ?? 'The sign-in service');
+    return reply.code(status).type('text/html; charset=utf-8').send(refusalPage(message));
+  }
+
+  app.get(OIDC_LOGIN_PATH, async (request, reply) => {
+    const begun = await oidc.begin({ origin: originOf(request) });
+    if (!begun.ok) return refuse(reply, begun.reason);
+    void reply.setCookie(loginCookie, begun.handle, {
+      ...loginCookieOptions,
+      maxAge: begun.maxAgeSeconds,
+    });
+    return reply.redirect(begun.authorizationUrl, 303);
+  });
+
+  app.get(OIDC_CALLBACK_PATH, async (request, reply) => {
+    const queryAt = request.url.indexOf('?');
+    const result = await oidc.complete({
+      handle: request.cookies[loginCookie],
+      query: queryAt === -1 ? '' : request.url.slice(queryAt),
+      origin: originOf(request),
+    });
+    void reply.clearCookie(loginCookie, loginCookieOptions);
+    if (!result.ok) {
+      await audit.append({
+        action: 'sign-in-failed',
+        time: now().toISOString(),
+        requestId: request.id,
+        client: auditClient(request),
+        actor: null,
+        attemptedUsername: auditableUsername(result.attempted),
+        outcome: result.reason === 'provider-unavailable' ? 'failure' : 'denied',
+        method: 'oidc',
+        reasonCode: result.reason,
+      });
+      return refuse(reply, result.reason);
+    }
+    const { user } = result;
+    // A fresh session, as at every sign-in; a session this browser already had ends here.
+    await sessions.destroy(request.cookies[cookie.name]);
+    const session = await sessions.create(user.id);
+    await audit.append({
+      action: 'sign-in',
+      time: now().toISOString(),
+      requestId: request.id,
+      client: auditClient(request),
+      actor: auditActor(user),
+      outcome: 'success',
+      method: 'oidc',
+    });
+    void reply.setCookie(cookie.name, session.token, {
+      httpOnly: true,
+      sameSite: 'strict',
+      secure: cookie.secure,
+      path: '/',
+      expires: session.expiresAt,
+    });
+    return reply.redirect('/', 303);
+  });
+};

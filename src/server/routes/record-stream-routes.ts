@@ -1,0 +1,152 @@
+/**
+ * @module The record as a stream of Server-Sent Events: `GET /api/patients/{nhsNumber}/record/stream`.
+ * The same gates as the plain record (a refusal is the same OperationOutcome, before any event);
+ * then `started`, one `source` event per source as it finishes, and `complete`. Format: docs/api.md.
+ */
+import { PassThrough } from 'node:stream';
+import type { FastifyBaseLogger } from 'fastify';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from '@sinclair/typebox';
+import type { SourceSummary } from '../../record/assemble-record.ts';
+import type { RecordStream, RecordStreamEvent } from '../../record/record-view.ts';
+import { toApiError } from '../error-handler.ts';
+import { auditClient, requireAuth } from '../request-context.ts';
+import type { ServerServices } from '../server-services.ts';
+import { validNhsNumber } from './nhs-number-param.ts';
+import { NhsNumberParams, OutcomeSchema } from './schemas.ts';
+
+export const recordStreamRoutes: FastifyPluginAsyncTypebox<{ services: ServerServices }> = async (
+  app,
+  { services },
+) => {
+  app.get(
+    '/api/patients/:nhsNumber/record/stream',
+    {
+      schema: {
+        params: NhsNumberParams,
+        response: {
+          /** text/event-stream: sent as a stream, never serialised (format: docs/api.md). */
+          200: Type.Unknown(),
+          204: Type.Null(),
+          400: OutcomeSchema,
+          403: OutcomeSchema,
+          404: OutcomeSchema,
+          503: OutcomeSchema,
+        },
+      },
+    },
+    async (request, reply) => {
+      // An EventSource reconnecting after the stream ended: a view is never resumed or repeated
+      // behind the clinician's back. 204 tells the browser to stop reconnecting.
+      if (request.headers['last-event-id'] !== undefined) return reply.code(204).send(null);
+      const { user } = requireAuth(request);
+      const nhsNumber = validNhsNumber(request.params.nhsNumber);
+      const abort = new AbortController();
+      // A clinician who navigates away abandons the view: stop asking the sources.
+      reply.raw.once('close', () => {
+        if (!reply.raw.writableFinished) abort.abort();
+      });
+      // Every gate runs here; a refusal throws and becomes the usual OperationOutcome.
+      const stream = await services.recordViews.stream({
+        user,
+        nhsNumber,
+        requestId: request.id,
+        client: auditClient(request),
+        signal: abort.signal,
+      });
+      const body = new PassThrough();
+      body.on('error', () => {
+        // The client went away mid-write; the pump sees the stream destroyed and stops.
+      });
+      void pump(stream, body, abort.signal, request.log);
+      return reply
+        .code(200)
+        .header('Content-Type', 'text/event-stream')
+        .header('Cache-Control', 'no-store')
+        .header('X-Accel-Buffering', 'no')
+        .send(body);
+    },
+  );
+};
+
+/** Writes the stream's events until it ends, fails or the client goes; never throws. */
+async function pump(
+  stream: RecordStream,
+  body: PassThrough,
+  signal: AbortSignal,
+  log: FastifyBaseLogger,
+): Promise<void> {
+  let id = 0;
+  const send = (event: string, data: unknown): boolean => {
+    if (signal.aborted || body.destroyed || body.writableEnded) return false;
+    id += 1;
+    body.write(`id: ${id}\nevent: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+    return true;
+  };
+  try {
+    send('started', {
+      patient: stream.patient,
+      permission: stream.permission,
+      sources: stream.sources.map(({ id: sourceId, name, organisation }) => ({
+        id: sourceId,
+        name,
+        organisation,
+      })),
+    });
+    for await (const event of stream.events) {
+      if (!send(event.type, eventData(event))) break;
+    }
+  } catch (error) {
+    const apiError = toApiError(error);
+    // The message of an unknown error may quote data; log its type only.
+    log.error(
+      { errorName: error instanceof Error ? error.name : 'non-error' },
+      'record stream failed',
+    );
+    send('error', apiError.toOutcome());
+  } finally {
+    if (!body.destroyed) body.end();
+  }
+}
+
+/** Only the fields documented in docs/api.md: nothing undeclared reaches the client. */
+function eventData(event: RecordStreamEvent): unknown {
+  if (event.type === 'complete') {
+    return { sources: event.sources.map(summaryData), elapsedMs: event.elapsedMs };
+  }
+  return {
+    source: summaryData(event.source),
+    sections: Object.fromEntries(
+      Object.entries(event.sections).map(([name, items]) => [
+        name,
+        items.map((item) => ({
+          source: {
+            sourceId: item.source.sourceId,
+            system: item.source.system,
+            organisation: item.source.organisation,
+            retrievedAt: item.source.retrievedAt,
+          },
+          resource: item.resource,
+        })),
+      ]),
+    ),
+  };
+}
+
+function summaryData(summary: SourceSummary): unknown {
+  return {
+    id: summary.id,
+    name: summary.name,
+    organisation: summary.organisation,
+    status: summary.status,
+    elapsedMs: summary.elapsedMs,
+    message: summary.message,
+    ...(summary.errorCode === undefined ? {} : { errorCode: summary.errorCode }),
+    counts: summary.counts,
+    warnings: summary.warnings.map((warning) => ({
+      code: warning.code,
+      ...(warning.area === undefined ? {} : { area: warning.area }),
+      message: warning.message,
+    })),
+  };
+}
