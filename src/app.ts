@@ -100,7 +100,9 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<App>
           db,
           now,
           publicUrl: config.server.publicUrl,
-          warn: (message) => logger.warn(message),
+          warn: (message) => {
+            logger.warn(message);
+          },
         });
   const auditSigning = createAuditSigning({
     store,

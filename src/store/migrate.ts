@@ -8,7 +8,7 @@ import type { DatabaseSchema } from './schema.ts';
 import type { StoreDialect } from './store.ts';
 
 /** Every migration, in order of name. Add new ones here; never edit an applied one. */
-function storeMigrations(dialect: StoreDialect): Record<string, Migration> {
+export function storeMigrations(dialect: StoreDialect): Record<string, Migration> {
   return {
     '0001-initial': initialMigration(dialect),
     '0002-audit-checkpoints': auditCheckpointsMigration(dialect),

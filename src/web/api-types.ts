@@ -140,6 +140,8 @@ export interface RecordView {
   readonly sources: readonly SourceSummary[];
   readonly sections: Partial<Record<SectionName, readonly RecordEntry[]>>;
   readonly withheld?: boolean;
+  /** Set by the access policy when something was left out; never a count. */
+  readonly informationWithheld?: boolean;
 }
 
 /** A FHIR OperationOutcome as the API sends errors. */

@@ -17,6 +17,7 @@ import {
   interpretation,
   referenceText,
 } from './fhir-display.ts';
+import { medicationFacts } from './medication-facts.ts';
 
 export type Tone = 'neutral' | 'good' | 'warning' | 'alert';
 
@@ -190,28 +191,35 @@ function summariseMedication(
   resolve: ResolveReference | undefined,
 ): Partial<ItemSummary> {
   const isRequest = r['resourceType'] === 'MedicationRequest';
-  b.add('Dosage', dosageText(isRequest ? r['dosageInstruction'] : r['dosage']));
+  const facts = medicationFacts(r);
+  b.add('Dose', facts.dose || dosageText(isRequest ? r['dosageInstruction'] : r['dosage']));
+  b.add('Quantity', facts.quantity);
   statusFlag(b, text(r['status']));
+  if (facts.course !== '') b.flag(facts.course, 'neutral');
   let date: string;
   if (isRequest) {
     const intent = text(r['intent']);
-    b.flag(intent === 'plan' ? 'Plan' : intent === 'order' ? 'Issue' : humanise(intent), 'neutral');
-    b.add('Course', codeableConceptText(r['courseOfTherapyType']));
+    if (intent !== 'order') b.flag(intent === 'plan' ? 'Plan' : humanise(intent), 'neutral');
     const dispense = isJson(r['dispenseRequest']) ? r['dispenseRequest'] : {};
-    b.add('Quantity', formatQuantity(dispense['quantity']));
     b.add('Valid', formatPeriod(dispense['validityPeriod']));
-    b.add('Prescriber', referenceText(r['requester']));
+    b.add('Prescriber', facts.prescriber);
     date = formatDate(r['authoredOn']);
+    b.add('Prescribed', date);
   } else {
     date = choice(r, 'effective');
-    b.add('Recorded', formatDate(r['dateAsserted']));
+    b.add('Last issued', facts.lastIssued);
+    b.add('Number of issues', facts.issues === undefined ? undefined : String(facts.issues));
+    b.add('Repeats', facts.repeats);
+    b.add('Prescriber', facts.prescriber);
+    b.add('Prescribed by', facts.prescribingAgency);
+    b.add('Started', date);
     b.add('Reason', conceptListText(r['reasonCode']));
   }
   b.add('Notes', annotationText(r['note']));
   return {
     kind: isRequest ? 'Prescription' : 'Medication',
     title: medicationName(r, resolve),
-    date,
+    date: facts.lastIssued !== '' ? `Last issued ${facts.lastIssued}` : date,
   };
 }
 
@@ -243,6 +251,14 @@ function summariseAllergy(r: Json, b: Builder): Partial<ItemSummary> {
   );
   b.add('Onset', choice(r, 'onset'));
   b.add('Recorded', formatDate(r['recordedDate']));
+  const end = list(r['extension']).find(
+    (ext) => isJson(ext) && String(ext['url']).toLowerCase().includes('allergyintoleranceend'),
+  );
+  const endParts = isJson(end) ? list(end['extension']).filter(isJson) : [];
+  const endDate = endParts.find((part) => part['url'] === 'endDate');
+  const endReason = endParts.find((part) => part['url'] === 'reasonEnded');
+  b.add('Ended', formatDate(endDate?.['valueDateTime'] ?? endDate?.['valueDate']));
+  b.add('Why ended', text(endReason?.['valueString']));
   b.add('Notes', annotationText(r['note']));
   return {
     kind: 'Allergy or intolerance',
@@ -266,6 +282,7 @@ function summariseCondition(r: Json, b: Builder): Partial<ItemSummary> {
   if (verification !== undefined && verification !== 'confirmed') statusFlag(b, verification);
   const significance = extensionValue(r, 'problemsignificance');
   if (significance?.toLowerCase() === 'major') b.flag('Major', 'warning');
+  b.add('Significance', humanise(significance));
   b.add('Onset', choice(r, 'onset'));
   b.add('Ended', choice(r, 'abatement'));
   b.add('Severity', codeableConceptText(r['severity']));
@@ -497,6 +514,69 @@ function summariseCarePlan(r: Json, b: Builder): Partial<ItemSummary> {
   };
 }
 
+function names(references: unknown): string {
+  return list(references)
+    .map(referenceText)
+    .filter((t) => t !== undefined)
+    .join(', ');
+}
+
+function summariseCareTeam(r: Json, b: Builder): Partial<ItemSummary> {
+  if (text(r['status']) !== 'active') statusFlag(b, text(r['status']));
+  for (const participant of list(r['participant']).filter(isJson)) {
+    const role = conceptListText(participant['role']);
+    const who = referenceText(participant['member']) ?? 'Not named';
+    const team = referenceText(participant['onBehalfOf']);
+    b.add(role === '' ? 'Member' : role, team === undefined ? who : `${who} (${team})`);
+  }
+  b.add('Covers', formatPeriod(r['period']));
+  b.add('Organisation', names(r['managingOrganization']));
+  b.add('Notes', annotationText(r['note']));
+  const period = isJson(r['period']) ? r['period'] : {};
+  return {
+    kind: 'Care team',
+    title: text(r['name']) ?? (conceptListText(r['category']) || 'Care team'),
+    date: formatDate(period['start']),
+  };
+}
+
+function summariseEpisode(r: Json, b: Builder, resolve?: ResolveReference): Partial<ItemSummary> {
+  statusFlag(b, text(r['status']));
+  b.add('Covers', formatPeriod(r['period']));
+  b.add('Organisation', referenceText(r['managingOrganization']));
+  b.add('Care manager', referenceText(r['careManager']));
+  const teams = list(r['team'])
+    .filter(isJson)
+    .map((reference) => {
+      const target = text(reference['reference']);
+      const found = target === undefined ? undefined : resolve?.(target);
+      return referenceText(reference) ?? (isJson(found) ? text(found['name']) : undefined);
+    })
+    .filter((t) => t !== undefined);
+  b.add('Care team', teams.join(', '));
+  const period = isJson(r['period']) ? r['period'] : {};
+  return {
+    kind: 'Episode of care',
+    title: conceptListText(r['type']) || 'Episode of care',
+    date: formatDate(period['start']),
+  };
+}
+
+function summariseFlag(r: Json, b: Builder): Partial<ItemSummary> {
+  const status = text(r['status']);
+  if (status === 'active') b.flag('Active', 'alert');
+  else statusFlag(b, status);
+  b.add('Category', conceptListText(r['category']));
+  b.add('Covers', formatPeriod(r['period']));
+  b.add('Raised by', referenceText(r['author']));
+  const period = isJson(r['period']) ? r['period'] : {};
+  return {
+    kind: 'Alert',
+    title: codeableConceptText(r['code']),
+    date: formatDate(period['start']),
+  };
+}
+
 function summariseGeneric(r: Json, b: Builder, kind: string): Partial<ItemSummary> {
   statusFlag(b, text(r['status']) ?? statusCode(r['clinicalStatus']));
   b.add('Category', conceptListText(r['category']));
@@ -585,6 +665,15 @@ export function summariseResource(resource: unknown, resolve?: ResolveReference)
       case 'CarePlan':
         part = summariseCarePlan(resource, b);
         break;
+      case 'CareTeam':
+        part = summariseCareTeam(resource, b);
+        break;
+      case 'EpisodeOfCare':
+        part = summariseEpisode(resource, b, resolve);
+        break;
+      case 'Flag':
+        part = summariseFlag(resource, b);
+        break;
       case undefined:
       default:
         part = summariseGeneric(resource, b, resourceKind(type));
@@ -612,6 +701,14 @@ export function summariseResource(resource: unknown, resolve?: ResolveReference)
   }
 }
 
+/** True when the item carries one of our GP Connect marks (`ended-allergy`, `uncategorised`, …). */
+export function hasTag(resource: unknown, code: string): boolean {
+  if (!isJson(resource) || !isJson(resource['meta'])) return false;
+  return list(resource['meta']['tag']).some(
+    (tag) => isJson(tag) && tag['code'] === code && String(tag['system']).includes('gp-connect-item'),
+  );
+}
+
 /** What a section needs of every item before any is drawn: where it sorts, and whether it is current. */
 export interface Triage {
   /** The raw FHIR date the item sorts by. */
@@ -620,16 +717,28 @@ export interface Triage {
   readonly time?: number;
   /** Resolved, ended, stopped or entered in error: shown apart from current items. */
   readonly inactive: boolean;
+  /** Shown before items of a higher rank whatever their dates (a major problem: 0). */
+  readonly rank: number;
+}
+
+function triageRank(r: Json): number {
+  if (r['resourceType'] !== 'Condition') return 1;
+  return extensionValue(r, 'problemsignificance')?.toLowerCase() === 'major' ? 0 : 1;
 }
 
 function triageDate(r: Json): string | undefined {
   const period = isJson(r['period']) ? r['period'] : {};
   switch (r['resourceType']) {
     case 'MedicationRequest':
-    case 'ServiceRequest':
       return text(r['authoredOn']);
+    case 'ServiceRequest':
+      return text(r['authoredOn']) ?? choiceSortDate(r, 'occurrence');
     case 'MedicationStatement':
-      return choiceSortDate(r, 'effective') ?? text(r['dateAsserted']);
+      return (
+        medicationFacts(r).lastIssuedRaw ??
+        choiceSortDate(r, 'effective') ??
+        text(r['dateAsserted'])
+      );
     case 'AllergyIntolerance':
       return text(r['recordedDate']) ?? choiceSortDate(r, 'onset');
     case 'Condition':
@@ -668,6 +777,7 @@ function triageInactive(r: Json): boolean {
   switch (r['resourceType']) {
     case 'AllergyIntolerance':
     case 'Condition': {
+      if (hasTag(r, 'ended-allergy')) return true;
       const verification = statusCode(r['verificationStatus']);
       if (verification === 'entered-in-error' || verification === 'refuted') return true;
       const clinical = statusCode(r['clinicalStatus']);
@@ -693,7 +803,7 @@ function triageInactive(r: Json): boolean {
  * can be ordered and split without formatting items that are never drawn. Never throws.
  */
 export function triageResource(resource: unknown): Triage {
-  if (!isJson(resource)) return { inactive: false };
+  if (!isJson(resource)) return { inactive: false, rank: 1 };
   try {
     const sortDate = triageDate(resource);
     const time = sortDate === undefined ? Number.NaN : Date.parse(sortDate);
@@ -701,14 +811,23 @@ export function triageResource(resource: unknown): Triage {
       ...(sortDate === undefined ? {} : { sortDate }),
       ...(Number.isNaN(time) ? {} : { time }),
       inactive: triageInactive(resource),
+      rank: triageRank(resource),
     };
   } catch {
-    return { inactive: false };
+    return { inactive: false, rank: 1 };
   }
 }
 
-/** Orders items newest first; undated or unreadable dates last (stable sort keeps their order). */
-export function compareNewestFirst(a: Pick<Triage, 'time'>, b: Pick<Triage, 'time'>): number {
+/**
+ * Orders items by rank (major problems first), then newest first; undated or unreadable dates
+ * last (a stable sort keeps their order).
+ */
+export function compareNewestFirst(
+  a: Pick<Triage, 'time'> & { readonly rank?: number },
+  b: Pick<Triage, 'time'> & { readonly rank?: number },
+): number {
+  const byRank = (a.rank ?? 1) - (b.rank ?? 1);
+  if (byRank !== 0) return byRank;
   if (a.time === b.time) return 0;
   if (a.time === undefined) return 1;
   if (b.time === undefined) return -1;

@@ -247,7 +247,9 @@ describe('signing in through the NHS identity provider (OpenID Connect)', () => 
       await page.fill('input[name="login"]', 'nurse-jones');
       await page.fill('input[name="password"]', 'any password');
       await Promise.all([
-        page.waitForURL((url) => url.href.startsWith(system.url) && url.pathname === '/'),
+        page.waitForURL((url) => url.href.startsWith(system.url) && url.pathname === '/', {
+          waitUntil: 'commit',
+        }),
         page.click('button[type="submit"]'),
       ]);
       const current = await page.evaluate(async () => {

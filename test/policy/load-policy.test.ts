@@ -79,7 +79,7 @@ describe('the access policy file', () => {
     },
     {
       name: 'an unknown section',
-      text: defaultText.replace('[medications, allergies,', '[medicines, allergies,'),
+      text: defaultText.replace('      - medications\n', '      - medicines\n'),
       key: /roles\.social-worker\.sections/,
     },
     {
