@@ -7,6 +7,7 @@ import type { FastifyInstance } from 'fastify';
 import { sql } from 'kysely';
 import type { DestinationStream, Logger } from 'pino';
 import { createOidcSignIn } from './access/oidc/oidc-sign-in.ts';
+import { filterRecordForRole } from './access/policy/filter-record.ts';
 import { loadPolicy } from './access/policy/load-policy.ts';
 import type { Role } from './access/roles.ts';
 import { createSessions } from './access/sessions.ts';
@@ -135,6 +136,8 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<App>
     audit,
     trace: (nhsNumber) => patients.trace(nhsNumber),
     connectors,
+    filter: ({ role, sections }) =>
+      filterRecordForRole({ role, sections, policy, restrictedCodes: policy.restrictedCodes }),
     now,
   });
 

@@ -215,6 +215,8 @@ const RecordViewCompleted = event('record-view-completed', {
   sources: Type.Array(SourceCall, { maxItems: 200 }),
   /** Items removed by role policy or legal restriction, per section. */
   withheld: SectionCounts,
+  /** Which kinds of restricted information were withheld (category codes, never the items). */
+  withheldCategories: Type.Optional(Type.Array(Code, { maxItems: 20 })),
   elapsedMs: Count,
 });
 /**

@@ -156,7 +156,8 @@ function payloadWarnings(result: SourceResult, read: SourceItems): readonly Sour
   return [...result.warnings, ...read.warnings];
 }
 
-function describeAnswered(counts: SectionCounts): string {
+/** The plain-words message of a source that answered, from its item counts. */
+export function describeAnswered(counts: SectionCounts): string {
   const total = Object.values(counts).reduce((sum, count) => sum + count, 0);
   return total === 0
     ? 'Answered: no items held for this patient.'

@@ -18,7 +18,9 @@ import type { ConsentActor } from '../consent/permissions.ts';
 import type { PatientSummary } from '../identity/patient-summary.ts';
 import type { TraceResult } from '../identity/trace-result.ts';
 import type { Connector, SourceResult, TracedPatient } from '../sources/source-result.ts';
-import { assembleRecord, type SourceSummary } from './assemble-record.ts';
+import type { FilteredRecord } from '../access/policy/filter-record.ts';
+import type { Role } from '../access/roles.ts';
+import { assembleRecord, describeAnswered, type SourceSummary } from './assemble-record.ts';
 import { SECTION_NAMES, type RecordItem, type SectionName, type Sections } from './sections.ts';
 
 /** The user's role may not view records. */
@@ -49,6 +51,11 @@ export interface RecordViewDeps {
   readonly audit: { append(event: AuditEvent): Promise<unknown> };
   readonly trace: (nhsNumber: string) => Promise<TraceResult>;
   readonly connectors: readonly Connector[];
+  /**
+   * Removes what the user's role may not see and legally restricted items (fail closed), before
+   * anything leaves the server; reports per-section counts and categories for the audit only.
+   */
+  readonly filter: (input: { readonly role: Role; readonly sections: Sections }) => FilteredRecord;
   readonly now: () => Date;
 }
 
@@ -69,6 +76,8 @@ export interface RecordView {
   };
   readonly sources: readonly SourceSummary[];
   readonly sections: Sections;
+  /** Something was withheld by policy or legal restriction. Never says what or how much. */
+  readonly informationWithheld: boolean;
 }
 
 /** One source's outcome in a streamed view, with the items it contributed (only non-empty sections). */
@@ -76,6 +85,8 @@ export interface StreamedSource {
   readonly type: 'source';
   readonly source: SourceSummary;
   readonly sections: Partial<Sections>;
+  /** Something from this source was withheld by policy or legal restriction. */
+  readonly informationWithheld: boolean;
 }
 
 /** The end of a streamed view, sent once the `record-view-completed` entry is in the audit trail. */
@@ -83,6 +94,7 @@ export interface StreamedComplete {
   readonly type: 'complete';
   readonly sources: readonly SourceSummary[];
   readonly elapsedMs: number;
+  readonly informationWithheld: boolean;
 }
 
 export type RecordStreamEvent = StreamedSource | StreamedComplete;
@@ -205,6 +217,9 @@ export function createRecordViews(deps: RecordViewDeps): RecordViews {
         retrievedAt,
       });
 
+      // access: remove what this role may not see and legally restricted items.
+      const filtered = deps.filter({ role: user.role, sections: record.sections });
+
       // audit: the end, with each source's outcome and counts. No entry, no data.
       await deps.audit.append({
         ...common,
@@ -213,15 +228,18 @@ export function createRecordViews(deps: RecordViewDeps): RecordViews {
         outcome: 'success',
         basis,
         sources: record.sources.map(sourceCallForAudit),
-        withheld: {},
+        withheld: filtered.withheld,
+        ...withheldCategoriesOf(filtered),
         elapsedMs: Math.round(performance.now() - started),
       });
 
       return {
         patient: trace.summary,
         permission: { id: permission.id, basis: permission.basis, expiresAt: permission.expiresAt },
-        sources: record.sources,
-        sections: record.sections,
+        // Counts shown to the clinician are of what they can see: no count betrays a withheld item.
+        sources: recountVisible(record.sources, filtered.sections),
+        sections: filtered.sections,
+        informationWithheld: filtered.informationWithheld,
       };
     },
 
@@ -276,6 +294,10 @@ async function* streamSources(input: {
     ]),
   );
   const summaries: (SourceSummary | undefined)[] = deps.connectors.map(() => undefined);
+  const visibleSummaries: (SourceSummary | undefined)[] = deps.connectors.map(() => undefined);
+  const withheld: Partial<Record<SectionName, number>> = {};
+  const withheldCategories = new Set<string>();
+  let informationWithheld = false;
   let completed = false as boolean;
   let auditFailed = false as boolean;
   try {
@@ -290,16 +312,25 @@ async function* streamSources(input: {
         sources: deps.connectors.map((connector) => connector.source),
         retrievedAt: deps.now(),
       });
-      const summary = record.sources[0];
-      if (summary === undefined) continue;
-      summaries[index] = summary;
+      const received = record.sources[0];
+      if (received === undefined) continue;
+      summaries[index] = received;
+      // access: each source's items are filtered as a whole (links between items stay within a source).
+      const filtered = deps.filter({ role: request.user.role, sections: record.sections });
+      for (const [name, count] of Object.entries(filtered.withheld) as [SectionName, number][]) {
+        withheld[name] = (withheld[name] ?? 0) + count;
+      }
+      for (const category of filtered.withheldCategories) withheldCategories.add(category);
+      informationWithheld ||= filtered.informationWithheld;
+      const summary = recountVisible([received], filtered.sections)[0] ?? received;
+      visibleSummaries[index] = summary;
       try {
         await deps.audit.append({
           ...input.audit,
           time: deps.now().toISOString(),
           action: 'record-view-source',
           outcome: summary.status === 'answered' ? 'success' : 'failure',
-          source: sourceCallForAudit(summary),
+          source: sourceCallForAudit(received),
         });
       } catch (error) {
         auditFailed = true;
@@ -307,9 +338,14 @@ async function* streamSources(input: {
       }
       const sections: Partial<Record<SectionName, readonly RecordItem[]>> = {};
       for (const name of SECTION_NAMES) {
-        if (record.sections[name].length > 0) sections[name] = record.sections[name];
+        if (filtered.sections[name].length > 0) sections[name] = filtered.sections[name];
       }
-      yield { type: 'source', source: summary, sections };
+      yield {
+        type: 'source',
+        source: summary,
+        sections,
+        informationWithheld: filtered.informationWithheld,
+      };
     }
     const sources = summaries.filter((summary) => summary !== undefined);
     const elapsedMs = Math.round(performance.now() - input.started);
@@ -320,7 +356,10 @@ async function* streamSources(input: {
         action: 'record-view-completed',
         outcome: 'success',
         sources: sources.map(sourceCallForAudit),
-        withheld: {},
+        withheld,
+        ...(withheldCategories.size === 0
+          ? {}
+          : { withheldCategories: [...withheldCategories].sort() }),
         elapsedMs,
       });
     } catch (error) {
@@ -328,12 +367,17 @@ async function* streamSources(input: {
       throw error;
     }
     completed = true;
-    yield { type: 'complete', sources, elapsedMs };
+    yield { type: 'complete', sources: sentSummaries(), elapsedMs, informationWithheld };
   } finally {
     if (!completed) {
       stop.abort();
       if (!auditFailed) await recordAbandoned();
     }
+  }
+
+  /** The sources' outcomes as the clinician saw them (counts of visible items). */
+  function sentSummaries(): SourceSummary[] {
+    return visibleSummaries.filter((summary) => summary !== undefined);
   }
 
   /** The view ended before `complete` (client gone): the end entry says so, with what was sent. */
@@ -345,13 +389,36 @@ async function* streamSources(input: {
         action: 'record-view-completed',
         outcome: 'failure',
         sources: summaries.filter((summary) => summary !== undefined).map(sourceCallForAudit),
-        withheld: {},
+        withheld,
         elapsedMs: Math.round(performance.now() - input.started),
       });
     } catch {
       // Nothing more can be sent; the per-source entries already account for every item sent.
     }
   }
+}
+
+/** The audit's optional list of withheld categories (absent when nothing was withheld). */
+function withheldCategoriesOf(filtered: FilteredRecord): { withheldCategories?: string[] } {
+  return filtered.withheldCategories.length === 0
+    ? {}
+    : { withheldCategories: [...filtered.withheldCategories].sort() };
+}
+
+/**
+ * Each source's counts and message recomputed from the items left after filtering, so that
+ * what the clinician reads never reveals how many items were withheld.
+ */
+function recountVisible(sources: readonly SourceSummary[], sections: Sections): SourceSummary[] {
+  return sources.map((source) => {
+    if (source.status !== 'answered') return source;
+    const counts: Partial<Record<SectionName, number>> = {};
+    for (const name of SECTION_NAMES) {
+      const count = sections[name].filter((item) => item.source.sourceId === source.id).length;
+      if (count > 0) counts[name] = count;
+    }
+    return { ...source, counts, message: describeAnswered(counts) };
+  });
 }
 
 /** A connector must never throw; if one does anyway, its source is reported as an error. */

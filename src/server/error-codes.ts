@@ -47,6 +47,7 @@ export const ERROR_CODES = {
     text: 'No patient was found with this NHS number.',
   },
   NOT_FOUND: { status: 404, issue: 'not-found', text: 'Not found.' },
+  CONFLICT: { status: 409, issue: 'conflict', text: 'This has already been done.' },
   METHOD_NOT_ALLOWED: {
     status: 405,
     issue: 'not-supported',

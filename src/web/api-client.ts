@@ -35,12 +35,57 @@ export interface ApiClient {
   recordPermission(nhsNumber: string, request: PermissionRequest): Promise<ApiResult<Permission>>;
   withdrawPermission(permissionId: string): Promise<ApiResult<null>>;
   getRecord(nhsNumber: string): Promise<ApiResult<RecordView>>;
+  /**
+   * Opens the record stream (Server-Sent Events); absent where the browser has no EventSource.
+   * Returns a function that stops it.
+   */
+  streamRecord?(nhsNumber: string, listener: RecordStreamListener): () => void;
+  /** The single sign-on providers the sign-in page offers (none when not configured). */
+  listSignInProviders(): Promise<ApiResult<readonly SignInProvider[]>>;
 }
+
+/** A single sign-on provider as `GET /api/auth/providers` lists it. */
+export interface SignInProvider {
+  readonly id: string;
+  readonly name: string;
+  /** A same-origin path that starts the sign-in. */
+  readonly loginUrl: string;
+}
+
+/** What the record stream tells the page, event by event (each `data` is the event's JSON text). */
+export interface RecordStreamListener {
+  started(data: string): void;
+  source(data: string): void;
+  complete(data: string): void;
+  /**
+   * The stream stopped without `complete`. `beforeStart` means nothing arrived (a refusal or no
+   * stream endpoint): ask the plain record endpoint instead. `data` is an `error` event's body.
+   */
+  failed(data: string | undefined, beforeStart: boolean): void;
+}
+
+/** The part of the browser's EventSource the client uses (passed in for tests). */
+export type EventSourceFactory = (url: string) => {
+  addEventListener(type: string, listener: (event: Event) => void): void;
+  close(): void;
+};
 
 export interface ApiClientOptions {
   /** Prefix for every path; empty for the page's own origin. */
   readonly baseUrl?: string;
   readonly fetch?: typeof fetch;
+  /** Opens an EventSource; defaults to the browser's, same origin (the session cookie goes with it). */
+  readonly eventSource?: EventSourceFactory;
+}
+
+function defaultEventSource(): EventSourceFactory | undefined {
+  const Constructor = (globalThis as { EventSource?: typeof EventSource }).EventSource;
+  return Constructor === undefined ? undefined : (url) => new Constructor(url);
+}
+
+/** Keeps only same-origin paths, so a provider list can never point the page elsewhere. */
+function isLocalPath(url: string): boolean {
+  return url.startsWith('/') && !url.startsWith('//') && !url.startsWith('/\\');
 }
 
 const GENERIC_MESSAGES: Readonly<Record<number, string>> = {
@@ -87,6 +132,7 @@ async function readJson(response: Response): Promise<unknown> {
 export function createApiClient(options: ApiClientOptions = {}): ApiClient {
   const baseUrl = options.baseUrl ?? '';
   const doFetch = options.fetch ?? globalThis.fetch.bind(globalThis);
+  const openEventSource = options.eventSource ?? defaultEventSource();
   let csrfToken: string | undefined;
 
   async function call<T>(
@@ -178,5 +224,55 @@ export function createApiClient(options: ApiClientOptions = {}): ApiClient {
     getRecord(nhsNumber) {
       return call<RecordView>('GET', `${patientPath(nhsNumber)}/record`);
     },
+    async listSignInProviders() {
+      const result = await call<{ providers?: unknown }>('GET', '/api/auth/providers');
+      return map(result, (v) =>
+        (Array.isArray(v?.providers) ? (v.providers as unknown[]) : []).filter(
+          (p): p is SignInProvider =>
+            typeof p === 'object' &&
+            p !== null &&
+            typeof (p as SignInProvider).name === 'string' &&
+            typeof (p as SignInProvider).loginUrl === 'string' &&
+            isLocalPath((p as SignInProvider).loginUrl),
+        ),
+      );
+    },
+    ...(openEventSource === undefined
+      ? {}
+      : {
+          streamRecord(nhsNumber: string, listener: RecordStreamListener) {
+            const source = openEventSource(`${baseUrl}${patientPath(nhsNumber)}/record/stream`);
+            let started = false;
+            let done = false;
+            const stop = (): void => {
+              done = true;
+              source.close();
+            };
+            const dataOf = (event: Event): string =>
+              typeof (event as MessageEvent).data === 'string' ? (event as MessageEvent).data : '';
+            source.addEventListener('started', (event) => {
+              if (done) return;
+              started = true;
+              listener.started(dataOf(event));
+            });
+            source.addEventListener('source', (event) => {
+              if (!done) listener.source(dataOf(event));
+            });
+            source.addEventListener('complete', (event) => {
+              if (done) return;
+              stop();
+              listener.complete(dataOf(event));
+            });
+            // Both the server's `error` event (with data) and a lost or refused connection land here;
+            // closing stops the browser reconnecting (a view is never silently repeated).
+            source.addEventListener('error', (event) => {
+              if (done) return;
+              stop();
+              const data = dataOf(event);
+              listener.failed(data === '' ? undefined : data, !started);
+            });
+            return stop;
+          },
+        }),
   };
 }

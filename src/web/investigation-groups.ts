@@ -27,6 +27,8 @@ export interface ReportGroup {
 export interface LooseObservation {
   readonly entry: RecordEntry;
   readonly uncategorised: boolean;
+  /** A GP consultation's note or finding (neither a test result nor uncategorised data). */
+  readonly consultationEntry: boolean;
   readonly time?: number;
 }
 
@@ -61,6 +63,11 @@ function referenceKey(entry: RecordEntry, reference: unknown): string | undefine
   // Absolute references end in Type/id just the same.
   const match = /([A-Za-z]+\/[^/]+)$/.exec(target);
   return match?.[1] === undefined ? undefined : `${entry.source.sourceId}|${match[1]}`;
+}
+
+function fromGpConnect(resource: Json): boolean {
+  const meta = resource['meta'];
+  return isJson(meta) && String(meta['source']).startsWith('urn:mcr:source:');
 }
 
 /**
@@ -100,9 +107,11 @@ export function groupInvestigations(entries: readonly RecordEntry[]): GroupedInv
     }
     if (used.has(key(entry))) continue;
     const { time } = triageResource(entry.resource);
+    const uncategorised = hasTag(entry.resource, 'uncategorised');
     loose.push({
       entry,
-      uncategorised: hasTag(entry.resource, 'uncategorised'),
+      uncategorised,
+      consultationEntry: !uncategorised && fromGpConnect(entry.resource),
       ...(time === undefined ? {} : { time }),
     });
   }
@@ -164,15 +173,23 @@ function valueAndUnit(r: Json): { value: string; unit: string } {
       unit !== '' && whole.endsWith(` ${unit}`) ? whole.slice(0, -unit.length - 1) : whole;
     return { value, unit };
   }
-  const components = list(r['component'])
+  const parts = list(r['component'])
     .filter(isJson)
-    .map((component) => {
-      const name = codeableConceptText(component['code']) ?? 'Component';
-      const part = valueAndUnit(component);
-      const shown = [part.value, part.unit].filter((t) => t !== '').join(' ');
-      return shown === '' ? undefined : `${name} ${shown}`;
-    })
-    .filter((part): part is string => part !== undefined);
+    .map((component) => ({
+      name: codeableConceptText(component['code']) ?? 'Component',
+      ...valueAndUnit(component),
+    }))
+    .filter((part) => part.value !== '');
+  const systolic = parts.find((part) => /systolic/i.test(part.name));
+  const diastolic = parts.find((part) => /diastolic/i.test(part.name));
+  if (parts.length === 2 && systolic !== undefined && diastolic !== undefined) {
+    // Blood pressure as clinicians write it: systolic/diastolic.
+    const unit = systolic.unit === diastolic.unit ? systolic.unit : '';
+    return { value: `${systolic.value}/${diastolic.value}`, unit };
+  }
+  const components = parts.map((part) =>
+    [part.name, part.value, part.unit].filter((t) => t !== '').join(' '),
+  );
   if (components.length > 0) return { value: components.join(', '), unit: '' };
   const valueText =
     codeableConceptText(r['valueCodeableConcept']) ??

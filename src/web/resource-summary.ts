@@ -51,7 +51,7 @@ export interface ItemSummary {
 }
 
 /** Finds another resource by reference (`#id` for contained, `Type/id` elsewhere in the record). */
-export type ResolveReference = (reference: string) => unknown;
+export type ResolveReference = (reference: string, sourceId?: string) => unknown;
 
 type Json = Record<string, unknown>;
 
@@ -705,7 +705,8 @@ export function summariseResource(resource: unknown, resolve?: ResolveReference)
 export function hasTag(resource: unknown, code: string): boolean {
   if (!isJson(resource) || !isJson(resource['meta'])) return false;
   return list(resource['meta']['tag']).some(
-    (tag) => isJson(tag) && tag['code'] === code && String(tag['system']).includes('gp-connect-item'),
+    (tag) =>
+      isJson(tag) && tag['code'] === code && String(tag['system']).includes('gp-connect-item'),
   );
 }
 

@@ -12,6 +12,8 @@ import type { PolicyAction } from '../../src/access/policy/policy-schema.ts';
 import { ROLES, type Role } from '../../src/access/roles.ts';
 import type { User } from '../../src/access/user.ts';
 import { checkDigit } from '../../src/identity/nhs-number.ts';
+import { tracedPatientFromR4 } from '../../src/identity/demographics-match.ts';
+import { assembleRecord } from '../../src/record/assemble-record.ts';
 import { LEGALLY_RESTRICTED_CODES } from '../../sim/population/data/code-list.ts';
 import { PERSONAS } from '../../sim/population/personas.ts';
 import {
@@ -305,13 +307,9 @@ describe('the authorisation matrix, generated from the policy', () => {
     assert.deepEqual(failures, []);
   });
 
-  test(
-    'every refusal of the permissions list is audited too',
-    { todo: 'permission-routes.ts: GET refuses without an access-denied entry' },
-    () => {
-      assert.deepEqual(unaudited, []);
-    },
-  );
+  test('every refusal of the permissions list is audited too', () => {
+    assert.deepEqual(unaudited, []);
+  });
 });
 
 describe('emergency access and its review', () => {
@@ -418,7 +416,7 @@ describe('emergency access and its review', () => {
       outcome: 'appropriate',
       note: 'second go',
     });
-    assert.equal(again.status, 400);
+    assert.equal(again.status, 409);
   });
 
   test('a review of something that is not an emergency access is not found', async () => {
@@ -556,8 +554,32 @@ describe('restricted items from the real sources', () => {
       requestId: 'restricted-items-test',
     });
     const restrictedText = /Gender identity clinic|Sexual health clinic|Assisted conception unit/;
-    const unfiltered = JSON.stringify(view.sections);
-    // The sources really do send them: otherwise this test would prove nothing.
+    // What the view sends the GP: none of it, and only a neutral flag.
+    assert.doesNotMatch(JSON.stringify(view), restrictedText);
+    assert.equal(view.informationWithheld, true);
+
+    // The hospital really does send them (otherwise this test would prove nothing): the same
+    // resources, straight from the simulated hospital, grouped as the record groups them.
+    const hospital = system.config.sources.find((source) => source.id === 'hospital');
+    assert.ok(hospital !== undefined);
+    const resources = system.sims.population.r4Record('hospital', nhsNumber) ?? [];
+    const unfilteredSections = assembleRecord({
+      traced: tracedPatientFromR4(
+        system.sims.population.pdsPatient(nhsNumber) ?? { resourceType: 'Patient' },
+      ),
+      results: [
+        {
+          sourceId: 'hospital',
+          status: 'answered',
+          elapsedMs: 1,
+          warnings: [],
+          payload: { format: 'fhir-r4', resources },
+        },
+      ],
+      sources: [hospital],
+      retrievedAt: new Date(),
+    }).sections;
+    const unfiltered = JSON.stringify(unfilteredSections);
     assert.match(unfiltered, restrictedText);
     for (const code of LEGALLY_RESTRICTED_CODES) {
       if (code === '15628003') continue; // the persona has no gonorrhoea item
@@ -567,7 +589,7 @@ describe('restricted items from the real sources', () => {
     for (const role of ROLES) {
       const filtered = filterRecordForRole({
         role,
-        sections: view.sections,
+        sections: unfilteredSections,
         policy,
         restrictedCodes: policy.restrictedCodes,
       });

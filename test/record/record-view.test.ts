@@ -95,6 +95,12 @@ function harness(overrides: Partial<RecordViewDeps> = {}) {
       };
     },
     connectors: [connector('hospital'), connector('community')],
+    filter: ({ sections }) => ({
+      sections,
+      withheld: {},
+      withheldCategories: [],
+      informationWithheld: false,
+    }),
     now: () => new Date('2026-11-26T12:00:00Z'),
     ...overrides,
   };
@@ -158,6 +164,56 @@ describe('one record view', () => {
       },
     });
     await assert.rejects(views.view(request), failing);
+  });
+
+  test('what the filter withholds is counted in the audit, never in what the clinician sees', async () => {
+    const events: AuditEvent[] = [];
+    const condition = (id: string): fhir4.Condition => ({
+      resourceType: 'Condition',
+      id,
+      subject: { reference: 'Patient/p1' },
+    });
+    const withItems: Connector = {
+      source: source('hospital'),
+      fetchRecord: async () => ({
+        sourceId: 'hospital',
+        status: 'answered',
+        elapsedMs: 5,
+        warnings: [],
+        payload: { format: 'fhir-r4', resources: [condition('shown'), condition('restricted')] },
+      }),
+    };
+    const { views } = harness({
+      connectors: [withItems],
+      audit: {
+        async append(event) {
+          events.push(event);
+        },
+      },
+      filter: ({ sections }) => ({
+        sections: {
+          ...sections,
+          problems: sections.problems.filter((item) => item.resource.id === 'shown'),
+        },
+        withheld: { problems: 1 },
+        withheldCategories: ['ivf'],
+        informationWithheld: true,
+      }),
+    });
+    const view = await views.view(request);
+    assert.deepEqual(
+      view.sections.problems.map((item) => item.resource.id),
+      ['shown'],
+    );
+    assert.equal(view.informationWithheld, true);
+    assert.deepEqual(view.sources[0]?.counts, { problems: 1 });
+    assert.match(view.sources[0]?.message ?? '', /1 item\b/);
+    assert.doesNotMatch(JSON.stringify(view), /ivf/);
+    assert.doesNotMatch(JSON.stringify(view.sections), /restricted/);
+    const end = events.find((event) => event.action === 'record-view-completed');
+    assert.ok(end?.action === 'record-view-completed');
+    assert.deepEqual(end.withheld, { problems: 1 });
+    assert.deepEqual(end.withheldCategories, ['ivf']);
   });
 
   test('a connector that throws is reported as an error without sinking the others', async () => {

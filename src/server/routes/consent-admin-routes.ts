@@ -175,7 +175,7 @@ export const consentAdminRoutes: FastifyPluginAsyncTypebox<{ services: ServerSer
         });
       } catch (error) {
         if (error instanceof ReviewAlreadyRecorded) {
-          throw new ApiError('INVALID_REQUEST', error.message, 'permissionId');
+          throw new ApiError('CONFLICT', error.message, 'permissionId');
         }
         throw error;
       }

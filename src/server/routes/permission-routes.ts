@@ -36,7 +36,7 @@ export const permissionRoutes: FastifyPluginAsyncTypebox<{ services: ServerServi
   app,
   { services },
 ) => {
-  const { permissions, audit, accounts, now, mayViewRecords } = services;
+  const { permissions, audit, accounts, now, mayViewRecords, policy } = services;
 
   async function permissionJson(permission: Permission) {
     const recorder = await accounts.findById(permission.userId);
@@ -62,8 +62,21 @@ export const permissionRoutes: FastifyPluginAsyncTypebox<{ services: ServerServi
     },
     async (request) => {
       const { user } = requireAuth(request);
-      if (!mayViewRecords(user)) throw new ApiError('FORBIDDEN');
       const nhsNumber = validNhsNumber(request.params.nhsNumber);
+      if (!mayViewRecords(user)) {
+        await audit.append({
+          action: 'access-denied',
+          time: now().toISOString(),
+          requestId: request.id,
+          client: auditClient(request),
+          actor: auditActor(user),
+          outcome: 'denied',
+          nhsNumber,
+          attempted: 'permission-list',
+          reasonCode: 'role-not-allowed',
+        });
+        throw new ApiError('FORBIDDEN');
+      }
       const list = await permissions.listForPatient(nhsNumber);
       const visible = list.filter((permission) => permission.organisation === user.organisation);
       return { permissions: await Promise.all(visible.map(permissionJson)) };
@@ -113,6 +126,16 @@ export const permissionRoutes: FastifyPluginAsyncTypebox<{ services: ServerServi
           reasonCode: 'role-not-allowed',
         });
         throw new ApiError('FORBIDDEN');
+      }
+      if (request.body.basis === 'emergency' && !policy.mayDo(user.role, 'emergency-access')) {
+        await audit.append({
+          ...common,
+          action: 'access-denied',
+          outcome: 'denied',
+          attempted: 'emergency-access',
+          reasonCode: 'role-not-allowed',
+        });
+        throw new ApiError('FORBIDDEN', 'Your role does not allow emergency access.');
       }
       const permission = await permissions.grant({ ...request.body, nhsNumber, actor: user });
       await audit.append({

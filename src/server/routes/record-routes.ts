@@ -41,6 +41,7 @@ const RecordViewSchema = Type.Object({
   patient: Type.Unknown(),
   permission: Type.Object({ id: Type.String(), basis: Type.String(), expiresAt: Type.String() }),
   sources: Type.Array(SourceSummarySchema),
+  informationWithheld: Type.Boolean(),
   sections: Type.Object(
     Object.fromEntries(SECTION_NAMES.map((name) => [name, SectionItemsSchema])) as Record<
       SectionName,
@@ -84,6 +85,7 @@ export const recordRoutes: FastifyPluginAsyncTypebox<{ services: ServerServices 
       return {
         patient: view.patient,
         permission: view.permission,
+        informationWithheld: view.informationWithheld,
         sources: view.sources.map((source) => ({ ...source, warnings: [...source.warnings] })),
         sections: Object.fromEntries(
           SECTION_NAMES.map((name) => [name, [...view.sections[name]]]),

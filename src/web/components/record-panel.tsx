@@ -5,6 +5,15 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { ApiClient } from '../api-client.ts';
 import type { PatientSummary, RecordView } from '../api-types.ts';
+import {
+  applyCompleteEvent,
+  applySourceEvent,
+  applyStreamFailure,
+  startStreamingRecord,
+  streamErrorMessage,
+  type PendingSource,
+  type StreamingRecord,
+} from '../record-stream.ts';
 import { ErrorMessage } from './error-message.tsx';
 import { PermissionDialog } from './permission-dialog.tsx';
 import { RecordViewer } from './record-viewer.tsx';
@@ -21,7 +30,12 @@ type State =
   | { readonly kind: 'needs-permission'; readonly notice?: string | undefined }
   | { readonly kind: 'dissent'; readonly message: string }
   | { readonly kind: 'error'; readonly message: string }
-  | { readonly kind: 'loaded'; readonly record: RecordView };
+  | {
+      readonly kind: 'loaded';
+      readonly record: RecordView;
+      readonly pending: readonly PendingSource[];
+      readonly failure?: string | undefined;
+    };
 
 function isWholePatient(value: unknown, nhsNumber: string): value is PatientSummary {
   if (typeof value !== 'object' || value === null) return false;
@@ -40,19 +54,23 @@ export function RecordPanel({ api, patient, onPatientUpdated, onSessionEnded }: 
   const reopen = useRef<HTMLButtonElement>(null);
   const nhsNumber = patient.nhsNumber;
 
-  const load = useCallback(
-    async (openDialog: boolean, notice?: string) => {
-      const request = ++latest.current;
-      setState({ kind: 'loading' });
+  const stopStream = useRef<(() => void) | undefined>(undefined);
+
+  const refreshBanner = useCallback(
+    (traced: unknown) => {
+      // Refresh the banner from the trace done for this view, if it came back whole.
+      if (isWholePatient(traced, nhsNumber)) onPatientUpdated(traced);
+    },
+    [nhsNumber, onPatientUpdated],
+  );
+
+  const loadPlain = useCallback(
+    async (request: number, openDialog: boolean, notice?: string) => {
       const result = await api.getRecord(nhsNumber);
       if (request !== latest.current) return;
       if (result.ok) {
-        setState({ kind: 'loaded', record: result.value });
-        // Refresh the banner from the trace done for this view, if it came back whole.
-        const traced: unknown = result.value.patient;
-        if (isWholePatient(traced, nhsNumber)) {
-          onPatientUpdated(traced);
-        }
+        setState({ kind: 'loaded', record: result.value, pending: [] });
+        refreshBanner(result.value.patient);
         return;
       }
       const { status, code, message } = result.error;
@@ -67,13 +85,67 @@ export function RecordPanel({ api, patient, onPatientUpdated, onSessionEnded }: 
         setState({ kind: 'error', message });
       }
     },
-    [api, nhsNumber, onPatientUpdated, onSessionEnded],
+    [api, nhsNumber, onSessionEnded, refreshBanner],
+  );
+
+  /**
+   * Streams the record when the browser can, showing each source as it answers; anything that
+   * stops the stream before it starts (a refusal, no stream endpoint) falls back to the plain
+   * endpoint, whose answer says why in words.
+   */
+  const load = useCallback(
+    async (openDialog: boolean, notice?: string) => {
+      const request = ++latest.current;
+      stopStream.current?.();
+      stopStream.current = undefined;
+      setState({ kind: 'loading' });
+      if (api.streamRecord === undefined) {
+        await loadPlain(request, openDialog, notice);
+        return;
+      }
+      let current: StreamingRecord | undefined;
+      const show = (next: StreamingRecord): void => {
+        current = next;
+        if (request !== latest.current) return;
+        setState({
+          kind: 'loaded',
+          record: next.record,
+          pending: next.pending,
+          failure: next.failure,
+        });
+      };
+      stopStream.current = api.streamRecord(nhsNumber, {
+        started(data) {
+          const started = startStreamingRecord(data);
+          if (started === undefined) {
+            stopStream.current?.();
+            void loadPlain(request, openDialog, notice);
+            return;
+          }
+          show(started);
+          refreshBanner(started.record.patient);
+        },
+        source(data) {
+          if (current !== undefined) show(applySourceEvent(current, data));
+        },
+        complete(data) {
+          if (current !== undefined) show(applyCompleteEvent(current, data));
+        },
+        failed(data, beforeStart) {
+          if (request !== latest.current) return;
+          if (beforeStart || current === undefined) void loadPlain(request, openDialog, notice);
+          else show(applyStreamFailure(current, streamErrorMessage(data)));
+        },
+      });
+    },
+    [api, nhsNumber, loadPlain, refreshBanner],
   );
 
   useEffect(() => {
     void load(true);
     return () => {
       latest.current += 1;
+      stopStream.current?.();
     };
     // Loads once per patient: the workspace remounts this panel for another patient.
   }, []);
@@ -145,6 +217,8 @@ export function RecordPanel({ api, patient, onPatientUpdated, onSessionEnded }: 
       {state.kind === 'loaded' && (
         <RecordViewer
           record={state.record}
+          pending={state.pending}
+          failure={state.failure}
           withdrawError={withdrawError}
           onWithdraw={() => void withdraw(state.record.permission.id)}
         />

@@ -1,42 +1,47 @@
-/** @module A loaded record: the permission it was viewed under, the sources, then the sections. */
+/**
+ * @module A loaded record (or one still arriving): the permission it was viewed under, any
+ * safeguarding alert, the sources with their progress, warnings about the whole record, then the sections.
+ */
 import { useMemo, useRef } from 'react';
 import type { RecordView } from '../api-types.ts';
 import { formatDateTime } from '../fhir-display.ts';
-import { SECTION_NAMES } from '../../record/sections.ts';
+import { activeAlerts } from '../record-alerts.ts';
+import { indexRecord } from '../record-index.ts';
+import type { PendingSource } from '../record-stream.ts';
+import { generalWarnings, isInformationWithheld } from '../section-warnings.ts';
 import { ErrorMessage } from './error-message.tsx';
 import { SectionTabs } from './section-tabs.tsx';
 import { SourcePanel } from './source-panel.tsx';
 import { useFocusOnMount } from './use-focus-on-mount.ts';
+import { WarningList } from './warning-list.tsx';
 
 export interface RecordViewerProps {
   readonly record: RecordView;
   readonly withdrawError: string | undefined;
   readonly onWithdraw: () => void;
-}
-
-/** Finds a resource anywhere in the record by `Type/id`, for medication references. */
-function buildIndex(record: RecordView): (reference: string) => unknown {
-  const index = new Map<string, unknown>();
-  for (const name of SECTION_NAMES) {
-    for (const entry of record.sections[name] ?? []) {
-      const { resourceType, id } = entry.resource;
-      if (typeof id === 'string') index.set(`${resourceType}/${id}`, entry.resource);
-    }
-  }
-  return (reference) => index.get(reference);
+  /** Sources not yet answered while the record streams in. */
+  readonly pending?: readonly PendingSource[];
+  /** Why the stream stopped early, if it did. */
+  readonly failure?: string | undefined;
 }
 
 /** Moves focus to the permission bar when the record arrives. */
-export function RecordViewer({ record, withdrawError, onWithdraw }: RecordViewerProps) {
+export function RecordViewer({
+  record,
+  withdrawError,
+  onWithdraw,
+  pending = [],
+  failure,
+}: RecordViewerProps) {
   const heading = useRef<HTMLHeadingElement>(null);
   useFocusOnMount(heading);
-  const resolve = useMemo(() => buildIndex(record), [record]);
+  const resolve = useMemo(() => indexRecord(record.sections), [record.sections]);
+  const alerts = useMemo(() => activeAlerts(record.sections), [record.sections]);
+  const general = useMemo(() => generalWarnings(record.sources), [record.sources]);
   const { permission } = record;
+  const stopped = failure !== undefined;
   return (
     <div className="record">
-      <p role="status" className="visually-hidden">
-        Record loaded from {record.sources.length} system{record.sources.length === 1 ? '' : 's'}.
-      </p>
       <section className="permission-bar" aria-labelledby="permission-bar-heading">
         <div>
           <h2
@@ -54,13 +59,45 @@ export function RecordViewer({ record, withdrawError, onWithdraw }: RecordViewer
         </button>
         <ErrorMessage message={withdrawError} />
       </section>
-      {record.withheld === true && (
-        <p className="inset inset--warning">
-          Some information is not shown because of your role or because it is legally restricted.
+      {alerts.length > 0 && (
+        <section className="alert-banner" aria-labelledby="alerts-heading">
+          <h2 id="alerts-heading" className="alert-banner__heading">
+            Safeguarding and alerts
+          </h2>
+          <ul className="alert-banner__list">
+            {alerts.map((alert, index) => (
+              <li key={index}>
+                <strong>{alert.text}</strong>
+                <span className="alert-banner__meta">
+                  {[
+                    alert.category,
+                    alert.since === '' ? '' : `since ${alert.since}`,
+                    `from ${alert.from}`,
+                  ]
+                    .filter((part) => part !== '')
+                    .join(' · ')}
+                </span>
+              </li>
+            ))}
+          </ul>
+        </section>
+      )}
+      {failure !== undefined && (
+        <p className="inset inset--warning" role="alert">
+          {failure} What is shown below is what arrived before it stopped.
         </p>
       )}
-      <SourcePanel sources={record.sources} />
-      <SectionTabs sections={record.sections} resolve={resolve} />
+      {isInformationWithheld(record) && (
+        <p className="inset inset--neutral">Some information is not shown.</p>
+      )}
+      <WarningList warnings={general} heading="About the whole record" />
+      <SourcePanel sources={record.sources} pending={pending} stopped={stopped} />
+      <SectionTabs
+        sections={record.sections}
+        sources={record.sources}
+        resolve={resolve}
+        waiting={pending.length > 0 && !stopped}
+      />
     </div>
   );
 }

@@ -1,33 +1,49 @@
-/** @module One section's items: newest first, current apart from past, a page at a time. */
-import { useMemo, useState } from 'react';
-import type { RecordEntry } from '../api-types.ts';
+/**
+ * @module One section as a clinician expects it: the area's warnings first, then current items
+ * apart from past ones (ended allergies in their own list), results as tables, consultations
+ * by date, social care alerts first — a page at a time.
+ */
+import { useMemo } from 'react';
+import type { RecordEntry, SourceSummary } from '../api-types.ts';
 import {
   compareNewestFirst,
   triageResource,
   type ResolveReference,
   type Triage,
 } from '../resource-summary.ts';
+import { warningsForSection } from '../section-warnings.ts';
 import type { SectionName } from '../../record/sections.ts';
 import { SECTION_LABELS } from '../source-status.ts';
-import { RecordItemCard } from './record-item-card.tsx';
+import { EncountersList } from './encounters-list.tsx';
+import { InvestigationsList } from './investigations-list.tsx';
+import { ItemList, PAGE_SIZE } from './item-list.tsx';
+import { WarningList } from './warning-list.tsx';
 
-/** How many items are drawn at first; each "Show more" draws up to four times as many again. */
-export const PAGE_SIZE = 50;
+export { PAGE_SIZE };
 
 /** Sections where a clinician expects current entries kept apart from resolved or ended ones. */
 const SPLIT_SECTIONS: ReadonlySet<SectionName> = new Set(['medications', 'allergies', 'problems']);
 
-/** Worded so no heading repeats a section's name (tests and screen readers find sections by it). */
+/** Sub-headings; none is exactly a section's name (tests and screen readers find sections by it). */
+const CURRENT_HEADINGS: Partial<Record<SectionName, string>> = {
+  medications: 'Current medications',
+  allergies: 'Active allergies',
+  problems: 'Active problems',
+};
+
 const PAST_HEADINGS: Partial<Record<SectionName, string>> = {
-  medications: 'Stopped or completed',
-  allergies: 'Resolved or inactive',
-  problems: 'Resolved or inactive',
+  medications: 'Past medications (stopped or completed)',
+  allergies: 'Ended allergies',
+  problems: 'Past problems',
 };
 
 export interface SectionItemsProps {
   readonly name: SectionName;
   readonly entries: readonly RecordEntry[];
   readonly resolve: ResolveReference;
+  readonly sources: readonly SourceSummary[];
+  /** True while some sources have not answered yet (the record is still arriving). */
+  readonly waiting?: boolean;
 }
 
 interface Triaged extends Triage {
@@ -38,66 +54,64 @@ interface Triaged extends Triage {
  * The open section. Every item is triaged (date and status only) to order and split the
  * list; only drawn items are summarised, so thousands of items do not freeze the page.
  */
-export function SectionItems({ name, entries, resolve }: SectionItemsProps) {
-  const groups = useMemo(() => {
-    const all: Triaged[] = entries.map((entry) => ({ entry, ...triageResource(entry.resource) }));
-    all.sort(compareNewestFirst);
-    if (!SPLIT_SECTIONS.has(name)) return { current: all, past: [] };
-    return { current: all.filter((t) => !t.inactive), past: all.filter((t) => t.inactive) };
-  }, [entries, name]);
-
+export function SectionItems({ name, entries, resolve, sources, waiting }: SectionItemsProps) {
+  const warnings = useMemo(() => warningsForSection(sources, name), [sources, name]);
   const label = SECTION_LABELS[name];
   return (
     <section aria-labelledby={`heading-${name}`}>
       <h2 id={`heading-${name}`}>{label}</h2>
+      <WarningList warnings={warnings} heading={`About ${label.toLowerCase()}`} />
       {entries.length === 0 && (
         <p className="empty">
-          No {label.toLowerCase()} were returned by the systems that answered.
+          {waiting === true
+            ? `No ${label.toLowerCase()} yet: some systems have not answered.`
+            : `No ${label.toLowerCase()} were returned by the systems that answered.`}
         </p>
       )}
-      {groups.current.length > 0 && <ItemList items={groups.current} resolve={resolve} />}
-      {groups.past.length > 0 && (
-        <>
-          <h3>{PAST_HEADINGS[name] ?? 'Inactive'}</h3>
-          <ItemList items={groups.past} resolve={resolve} />
-        </>
-      )}
+      {entries.length > 0 && <SectionBody name={name} entries={entries} resolve={resolve} />}
     </section>
   );
 }
 
-interface ItemListProps {
-  readonly items: readonly Triaged[];
-  readonly resolve: ResolveReference;
+function SectionBody({
+  name,
+  entries,
+  resolve,
+}: Pick<SectionItemsProps, 'name' | 'entries' | 'resolve'>) {
+  if (name === 'investigations') return <InvestigationsList entries={entries} resolve={resolve} />;
+  if (name === 'encounters') return <EncountersList entries={entries} resolve={resolve} />;
+  return <TriagedItems name={name} entries={entries} resolve={resolve} />;
 }
 
-function ItemList({ items, resolve }: ItemListProps) {
-  const [shown, setShown] = useState(PAGE_SIZE);
-  const visible = items.slice(0, shown);
-  const remaining = items.length - visible.length;
-  const next = Math.min(remaining, PAGE_SIZE * 4);
+function TriagedItems({
+  name,
+  entries,
+  resolve,
+}: Pick<SectionItemsProps, 'name' | 'entries' | 'resolve'>) {
+  const groups = useMemo(() => {
+    const all: Triaged[] = entries.map((entry) => ({ entry, ...triageResource(entry.resource) }));
+    all.sort(compareNewestFirst);
+    if (name === 'socialCare') {
+      // Alerts (safeguarding) first, whatever their date.
+      const isFlag = (t: Triaged) => t.entry.resource.resourceType === 'Flag';
+      return { current: [...all.filter(isFlag), ...all.filter((t) => !isFlag(t))], past: [] };
+    }
+    if (!SPLIT_SECTIONS.has(name)) return { current: all, past: [] };
+    return { current: all.filter((t) => !t.inactive), past: all.filter((t) => t.inactive) };
+  }, [entries, name]);
+  const split = SPLIT_SECTIONS.has(name);
   return (
     <>
-      <ul className="items">
-        {visible.map(({ entry }, index) => (
-          <RecordItemCard key={index} entry={entry} resolve={resolve} />
-        ))}
-      </ul>
-      {remaining > 0 && (
-        <p className="show-more">
-          <span className="show-more__count">
-            Showing {visible.length} of {items.length}.
-          </span>
-          <button
-            type="button"
-            className="button button--secondary"
-            onClick={() => {
-              setShown((n) => n + PAGE_SIZE * 4);
-            }}
-          >
-            Show {next} more
-          </button>
-        </p>
+      {split && groups.current.length > 0 && <h3>{CURRENT_HEADINGS[name]}</h3>}
+      {split && groups.current.length === 0 && (
+        <p className="empty">None current in what the systems sent.</p>
+      )}
+      {groups.current.length > 0 && <ItemList items={groups.current} resolve={resolve} />}
+      {groups.past.length > 0 && (
+        <div className="past">
+          <h3>{PAST_HEADINGS[name] ?? 'Inactive'}</h3>
+          <ItemList items={groups.past} resolve={resolve} />
+        </div>
       )}
     </>
   );

@@ -1,20 +1,25 @@
 /** @module The record's sections as tabs; only the open section is rendered. */
-import { useRef, useState } from 'react';
-import type { RecordView } from '../api-types.ts';
+import { useMemo, useRef, useState } from 'react';
+import type { RecordView, SourceSummary } from '../api-types.ts';
 import type { ResolveReference } from '../resource-summary.ts';
+import { warningCounts } from '../section-warnings.ts';
 import { SECTION_NAMES, type SectionName } from '../../record/sections.ts';
 import { SECTION_LABELS } from '../source-status.ts';
 import { SectionItems } from './section-items.tsx';
 
 export interface SectionTabsProps {
   readonly sections: RecordView['sections'];
+  readonly sources: readonly SourceSummary[];
   readonly resolve: ResolveReference;
+  /** True while some sources have not answered yet. */
+  readonly waiting?: boolean;
 }
 
 /** Keyboard: arrow keys, Home and End move between tabs (WAI-ARIA tabs pattern). */
-export function SectionTabs({ sections, resolve }: SectionTabsProps) {
+export function SectionTabs({ sections, sources, resolve, waiting }: SectionTabsProps) {
   const [open, setOpen] = useState<SectionName>('medications');
   const tabs = useRef<Partial<Record<SectionName, HTMLButtonElement | null>>>({});
+  const warnings = useMemo(() => warningCounts(sources), [sources]);
 
   function select(index: number) {
     const count = SECTION_NAMES.length;
@@ -29,6 +34,7 @@ export function SectionTabs({ sections, resolve }: SectionTabsProps) {
       <div className="tabs tabs--sections" role="tablist" aria-label="Record sections">
         {SECTION_NAMES.map((name, index) => {
           const count = sections[name]?.length ?? 0;
+          const warned = (warnings[name] ?? 0) > 0;
           return (
             <button
               key={name}
@@ -60,6 +66,12 @@ export function SectionTabs({ sections, resolve }: SectionTabsProps) {
               }}
             >
               {SECTION_LABELS[name]} <span className="tabs__count">{count}</span>
+              {warned && (
+                <span className="tabs__warning">
+                  <span aria-hidden="true">!</span>
+                  <span className="visually-hidden"> (has warnings)</span>
+                </span>
+              )}
             </button>
           );
         })}
@@ -71,7 +83,14 @@ export function SectionTabs({ sections, resolve }: SectionTabsProps) {
         className="tabs__panel"
         tabIndex={0}
       >
-        <SectionItems key={open} name={open} entries={sections[open] ?? []} resolve={resolve} />
+        <SectionItems
+          key={open}
+          name={open}
+          entries={sections[open] ?? []}
+          resolve={resolve}
+          sources={sources}
+          {...(waiting === undefined ? {} : { waiting })}
+        />
       </div>
     </div>
   );

@@ -1,6 +1,6 @@
 /** @module The sign-in form. */
-import { useRef, useState, type SubmitEvent } from 'react';
-import type { ApiClient } from '../api-client.ts';
+import { useEffect, useRef, useState, type SubmitEvent } from 'react';
+import type { ApiClient, SignInProvider } from '../api-client.ts';
 import type { Session } from '../api-types.ts';
 import { ErrorMessage } from './error-message.tsx';
 import { useFocusOnMount } from './use-focus-on-mount.ts';
@@ -18,7 +18,19 @@ export function SignInPage({ api, notice, onSignedIn }: SignInPageProps) {
   const [password, setPassword] = useState('');
   const [error, setError] = useState<string | undefined>();
   const [busy, setBusy] = useState(false);
+  const [providers, setProviders] = useState<readonly SignInProvider[]>([]);
   useFocusOnMount(heading);
+
+  useEffect(() => {
+    let active = true;
+    void api.listSignInProviders().then((result) => {
+      // Without the list (an older server, or none configured) the page offers the form only.
+      if (active && result.ok) setProviders(result.value);
+    });
+    return () => {
+      active = false;
+    };
+  }, [api]);
 
   async function submit(event: SubmitEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -49,6 +61,22 @@ export function SignInPage({ api, notice, onSignedIn }: SignInPageProps) {
         </p>
       )}
       <ErrorMessage id="sign-in-error" message={error} />
+      {providers.length > 0 && (
+        <div className="single-sign-on">
+          <ul className="single-sign-on__list">
+            {providers.map((provider) => (
+              <li key={provider.id}>
+                <a className="button single-sign-on__link" href={provider.loginUrl}>
+                  Sign in with {provider.name}
+                </a>
+              </li>
+            ))}
+          </ul>
+          <p className="single-sign-on__or">
+            Or sign in with a My Care Record username and password:
+          </p>
+        </div>
+      )}
       <form onSubmit={(event) => void submit(event)} noValidate>
         <div className="field">
           <label htmlFor="username">Username</label>

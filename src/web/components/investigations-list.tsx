@@ -1,0 +1,245 @@
+/**
+ * @module Investigations: each test report with its results as a small table (value, unit,
+ * reference range, abnormal flag in words), its filing comments, then other observations.
+ */
+import { memo, useMemo } from 'react';
+import type { RecordEntry } from '../api-types.ts';
+import { formatDateTime } from '../fhir-display.ts';
+import {
+  groupInvestigations,
+  reportTable,
+  resultRow,
+  type LooseObservation,
+  type ReportGroup,
+  type ResultRow,
+} from '../investigation-groups.ts';
+import { summariseResource, type ResolveReference } from '../resource-summary.ts';
+import { ItemList } from './item-list.tsx';
+import { ShowMore } from './show-more.tsx';
+import { usePaging } from './use-paging.ts';
+
+/** Reports drawn at first (each a table); "Show more" draws four times as many again. */
+export const REPORT_PAGE_SIZE = 20;
+const OBSERVATION_PAGE_SIZE = 50;
+
+export interface InvestigationsListProps {
+  readonly entries: readonly RecordEntry[];
+  readonly resolve: ResolveReference;
+}
+
+/** Grouping is one pass over the section; tables are built only for drawn reports. */
+export function InvestigationsList({ entries, resolve }: InvestigationsListProps) {
+  const grouped = useMemo(() => groupInvestigations(entries), [entries]);
+  const reports = usePaging(grouped.reports.length, REPORT_PAGE_SIZE);
+  const measured = useMemo(
+    () => grouped.observations.filter((o) => !o.consultationEntry),
+    [grouped],
+  );
+  const consultation = useMemo(
+    () => grouped.observations.filter((o) => o.consultationEntry),
+    [grouped],
+  );
+  return (
+    <>
+      {grouped.reports.length > 0 && (
+        <>
+          <h3>Test reports</h3>
+          <ul className="items">
+            {grouped.reports.slice(0, reports.shown).map((group, index) => (
+              <ReportCard key={index} group={group} />
+            ))}
+          </ul>
+          <ShowMore paging={reports} total={grouped.reports.length} noun="reports" />
+        </>
+      )}
+      {grouped.observations.length > 0 && (
+        <>
+          <h3>Other observations</h3>
+          <p className="hint">
+            Measurements and findings recorded outside a test report (for example blood pressure and
+            weight), newest first.
+          </p>
+          <ObservationTable observations={grouped.observations} />
+        </>
+      )}
+      {grouped.others.length > 0 && (
+        <>
+          <h3>Test requests</h3>
+          <ItemList items={grouped.others.map((entry) => ({ entry }))} resolve={resolve} />
+        </>
+      )}
+    </>
+  );
+}
+
+function FlagCell({ row }: { readonly row: ResultRow }) {
+  if (row.flag === '') return <td className="results__flag" />;
+  return (
+    <td className={row.abnormal ? 'results__flag results__flag--abnormal' : 'results__flag'}>
+      {row.abnormal && <span aria-hidden="true">! </span>}
+      {row.flag}
+    </td>
+  );
+}
+
+function ResultRows({ rows }: { readonly rows: readonly ResultRow[] }) {
+  return (
+    <>
+      {rows.map((row, index) =>
+        row.header ? (
+          <tr key={index} className={`results__group results__depth-${Math.min(row.depth, 3)}`}>
+            <th scope="rowgroup" colSpan={5}>
+              {row.name}
+            </th>
+          </tr>
+        ) : (
+          <tr
+            key={index}
+            className={`results__depth-${Math.min(row.depth, 3)}${row.abnormal ? ' results__row--abnormal' : ''}`}
+          >
+            <th scope="row">
+              {row.name}
+              {row.status !== '' && <span className="tag tag--neutral">{row.status}</span>}
+              {row.notes !== '' && <span className="results__note">{row.notes}</span>}
+            </th>
+            <td>{row.value}</td>
+            <td>{row.unit}</td>
+            <td>{row.range}</td>
+            <FlagCell row={row} />
+          </tr>
+        ),
+      )}
+    </>
+  );
+}
+
+const ReportCard = memo(function ReportCard({ group }: { readonly group: ReportGroup }) {
+  const summary = useMemo(() => summariseResource(group.report.resource), [group]);
+  const table = useMemo(() => reportTable(group), [group]);
+  const abnormal = table.rows.filter((row) => row.abnormal).length;
+  const { source } = group.report;
+  return (
+    <li className="item report">
+      <div className="item__head">
+        <p className="item__title">{summary.title}</p>
+        {summary.date !== '' && <p className="item__date">{summary.date}</p>}
+      </div>
+      {(summary.flags.length > 0 || abnormal > 0) && (
+        <p className="item__flags">
+          {abnormal > 0 && (
+            <span className="tag tag--alert">
+              {abnormal} abnormal result{abnormal === 1 ? '' : 's'}
+            </span>
+          )}
+          {summary.flags.map((flag, index) => (
+            <span key={index} className={`tag tag--${flag.tone}`}>
+              {flag.text}
+            </span>
+          ))}
+        </p>
+      )}
+      {table.rows.length > 0 ? (
+        <table className="results">
+          <caption className="visually-hidden">Results of {summary.title}</caption>
+          <thead>
+            <tr>
+              <th scope="col">Test</th>
+              <th scope="col">Result</th>
+              <th scope="col">Unit</th>
+              <th scope="col">Reference range</th>
+              <th scope="col">Flag</th>
+            </tr>
+          </thead>
+          <tbody>
+            <ResultRows rows={table.rows} />
+          </tbody>
+        </table>
+      ) : (
+        <p className="hint">No results were sent with this report.</p>
+      )}
+      {table.comments.length > 0 && (
+        <div className="filing">
+          <p className="filing__heading">Filing comment{table.comments.length === 1 ? '' : 's'}</p>
+          {table.comments.map((comment, index) => (
+            <p key={index} className="filing__text">
+              {comment}
+            </p>
+          ))}
+        </div>
+      )}
+      {summary.details.length > 0 && (
+        <dl className="item__details">
+          {summary.details
+            .filter((detail) => detail.label !== 'Results')
+            .map((detail, index) => (
+              <div key={index}>
+                <dt>{detail.label}</dt>
+                <dd>{detail.value}</dd>
+              </div>
+            ))}
+        </dl>
+      )}
+      <p className="item__source">
+        <span className="visually-hidden">Source: </span>
+        Test report from <span className="item__source-name">{source.system}</span>,{' '}
+        {source.organisation}. Retrieved {formatDateTime(source.retrievedAt)}
+      </p>
+    </li>
+  );
+});
+
+function ObservationTable({
+  observations,
+}: {
+  readonly observations: readonly LooseObservation[];
+}) {
+  const paging = usePaging(observations.length, OBSERVATION_PAGE_SIZE);
+  return (
+    <>
+      <table className="results results--observations">
+        <thead>
+          <tr>
+            <th scope="col">Date</th>
+            <th scope="col">Observation</th>
+            <th scope="col">Value</th>
+            <th scope="col">Unit</th>
+            <th scope="col">Reference range</th>
+            <th scope="col">Flag</th>
+            <th scope="col">From</th>
+          </tr>
+        </thead>
+        <tbody>
+          {observations.slice(0, paging.shown).map((observation, index) => (
+            <ObservationRow key={index} observation={observation} />
+          ))}
+        </tbody>
+      </table>
+      <ShowMore paging={paging} total={observations.length} noun="observations" />
+    </>
+  );
+}
+
+const ObservationRow = memo(function ObservationRow({
+  observation,
+}: {
+  readonly observation: LooseObservation;
+}) {
+  const { resource, source } = observation.entry;
+  const row = useMemo(() => resultRow(resource), [resource]);
+  const date = useMemo(() => summariseResource(resource).date, [resource]);
+  return (
+    <tr className={row.abnormal ? 'results__row--abnormal' : undefined}>
+      <td className="results__date">{date}</td>
+      <th scope="row">
+        {row.name}
+        {row.status !== '' && <span className="tag tag--neutral">{row.status}</span>}
+        {row.notes !== '' && <span className="results__note">{row.notes}</span>}
+      </th>
+      <td>{row.value}</td>
+      <td>{row.unit}</td>
+      <td>{row.range}</td>
+      <FlagCell row={row} />
+      <td className="results__from">{source.system}</td>
+    </tr>
+  );
+});
