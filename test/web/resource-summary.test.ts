@@ -31,7 +31,7 @@ void describe('medications', () => {
       effectivePeriod: { start: '2023-01-10' },
     });
     assert.equal(summary.title, 'Ramipril 5mg capsules');
-    assert.equal(detail(summary, 'Dosage'), 'One capsule daily');
+    assert.equal(detail(summary, 'Dose'), 'One capsule daily');
     assert.equal(summary.date, 'From 10-Jan-2023');
     assert.deepEqual(flags(summary), ['Active']);
     assert.equal(summary.inactive, false);
@@ -54,7 +54,7 @@ void describe('medications', () => {
       (reference) => (reference === 'Medication/7' ? medication : undefined),
     );
     assert.equal(summary.title, 'Amoxicillin 500mg');
-    assert.ok(flags(summary).includes('Issue'));
+    assert.equal(detail(summary, 'Prescribed'), '01-Feb-2024');
     assert.equal(summary.inactive, true, 'a completed issue is kept apart from current medication');
     assert.equal(summary.date, '01-Feb-2024');
   });
@@ -70,7 +70,7 @@ void describe('medications', () => {
         },
       ],
     });
-    assert.equal(detail(summary, 'Dosage'), '2 tablet, 4 times every 1 d');
+    assert.equal(detail(summary, 'Dose'), '2 tablet, 4 times every 1 d');
   });
 });
 

@@ -52,14 +52,21 @@ export function InvestigationsList({ entries, resolve }: InvestigationsListProps
           <ShowMore paging={reports} total={grouped.reports.length} noun="reports" />
         </>
       )}
-      {grouped.observations.length > 0 && (
+      {measured.length > 0 && (
         <>
           <h3>Other observations</h3>
           <p className="hint">
             Measurements and findings recorded outside a test report (for example blood pressure and
             weight), newest first.
           </p>
-          <ObservationTable observations={grouped.observations} />
+          <ObservationTable observations={measured} />
+        </>
+      )}
+      {consultation.length > 0 && (
+        <>
+          <h3>Notes and findings from GP consultations</h3>
+          <p className="hint">Also shown in context under each consultation in Encounters.</p>
+          <ObservationTable observations={consultation} />
         </>
       )}
       {grouped.others.length > 0 && (

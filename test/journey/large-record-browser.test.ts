@@ -1,0 +1,168 @@
+/**
+ * @module A very large GP record (several MB: hundreds of consultations, thousands of results)
+ * in headless Chromium: the page stays responsive while it arrives and while the clinician moves
+ * between sections, which draw a page at a time with "Show more".
+ */
+import { existsSync } from 'node:fs';
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { Page } from 'playwright-core';
+import { DEFAULT_WEB_ROOT } from '../../src/app.ts';
+import { PERSONAS } from '../../sim/population/personas.ts';
+import { launchBrowser, type LaunchedBrowser } from '../support/browser.ts';
+import { startSystem, type RunningSystem } from '../support/running-system.ts';
+
+const persona = PERSONAS.find((candidate) => candidate.key === 'large-gp-record');
+const SCREENSHOT = process.env['MCR_SCREENSHOT_DIR'];
+
+/** What the page records about itself: long tasks, and when each stream event arrived. */
+interface PageTimings {
+  readonly longTasks: readonly { readonly start: number; readonly duration: number }[];
+  readonly events: readonly { readonly type: string; readonly at: number; readonly size: number }[];
+}
+
+async function timings(page: Page): Promise<PageTimings> {
+  return page.evaluate(() => (window as unknown as { mcrTimings: PageTimings }).mcrTimings);
+}
+
+async function now(page: Page): Promise<number> {
+  return page.evaluate(() => performance.now());
+}
+
+describe('a very large GP record in the browser', () => {
+  let system: RunningSystem;
+  let browser: LaunchedBrowser;
+  let page: Page;
+  const pageErrors: string[] = [];
+
+  before(async () => {
+    assert.ok(
+      existsSync(`${DEFAULT_WEB_ROOT}/index.html`),
+      'build the web UI first with `npm run build:web` (npm test does this)',
+    );
+    system = await startSystem();
+    browser = await launchBrowser();
+    page = await browser.context.newPage();
+    await page.addInitScript(() => {
+      const record: {
+        longTasks: { start: number; duration: number }[];
+        events: { type: string; at: number; size: number }[];
+      } = { longTasks: [], events: [] };
+      (window as unknown as { mcrTimings: typeof record }).mcrTimings = record;
+      new PerformanceObserver((list) => {
+        for (const entry of list.getEntries()) {
+          record.longTasks.push({ start: entry.startTime, duration: entry.duration });
+        }
+      }).observe({ type: 'longtask', buffered: true });
+      // Notes when each stream event reaches the page (the page's own listeners run after).
+      const Native = window.EventSource;
+      class Timed extends Native {
+        constructor(url: string | URL, init?: EventSourceInit) {
+          super(url, init);
+          for (const type of ['started', 'source', 'complete']) {
+            this.addEventListener(type, (event) => {
+              const data = (event as MessageEvent<string>).data;
+              record.events.push({ type, at: performance.now(), size: data.length });
+            });
+          }
+        }
+      }
+      window.EventSource = Timed;
+    });
+    page.on('pageerror', (error) => {
+      pageErrors.push(error.message);
+    });
+  });
+
+  after(async () => {
+    await browser?.close();
+    await system?.close();
+  });
+
+  test('the record opens without freezing the page, and each section draws a page at a time', async () => {
+    assert.ok(persona !== undefined, 'the large-gp-record persona exists');
+    const account = await system.createUser('gp');
+    await page.goto(system.url);
+    await page.getByLabel('Username').fill(account.username);
+    await page.getByLabel('Password').fill(account.password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByLabel('NHS number').fill(persona.nhsNumber);
+    await page.getByRole('button', { name: 'Search' }).click();
+    const family = persona.name.split(' ').at(-1)?.toUpperCase() ?? '';
+    await page.getByRole('button', { name: new RegExp(family) }).click();
+    const dialog = page.getByRole('dialog', { name: 'Record permission' });
+    await dialog.getByRole('button', { name: 'Record permission' }).click();
+
+    // The GP practice's answer is the big one: wait until it has reached the page.
+    const panel = page.getByRole('tabpanel');
+    await panel
+      .locator('.item')
+      .filter({ hasText: 'Riverside Medical Practice' })
+      .first()
+      .waitFor({ timeout: 30_000 });
+    const shownAt = await now(page);
+    await page
+      .getByRole('status')
+      .filter({ hasText: /answered or reported/ })
+      .waitFor({
+        timeout: 30_000,
+      });
+    const seen = await timings(page);
+    const biggest = [...seen.events]
+      .filter((event) => event.type === 'source')
+      .sort((a, b) => b.size - a.size)[0];
+    assert.ok(biggest !== undefined, 'the record arrived over the stream');
+    assert.ok(biggest.size > 1_000_000, `the GP answer is several MB (${biggest.size} bytes)`);
+    assert.ok(
+      shownAt - biggest.at < 3000,
+      `medications shown ${Math.round(shownAt - biggest.at)} ms after the GP data arrived`,
+    );
+    assert.ok(
+      await page.getByRole('heading', { name: 'Medications', exact: true }).isVisible(),
+      'the Medications heading is visible',
+    );
+
+    // Encounters: hundreds, a page at a time, each opening into its consultation.
+    let started = Date.now();
+    await page.getByRole('tab', { name: /^Encounters/ }).click();
+    await page.getByRole('heading', { name: 'Encounters', exact: true }).waitFor();
+    const encounterCount = await panel.locator('.encounter').count();
+    assert.ok(Date.now() - started < 1500, `encounters drawn in ${Date.now() - started} ms`);
+    assert.ok(encounterCount > 0 && encounterCount <= 30, `${encounterCount} encounters drawn`);
+    const moreEncounters = panel.getByRole('button', { name: /^Show \d+ more$/ });
+    await moreEncounters.click();
+    assert.ok(
+      (await panel.locator('.encounter').count()) > encounterCount,
+      'Show more adds encounters',
+    );
+    const consultation = panel.locator('.encounter').filter({ hasText: 'topic' }).first();
+    await consultation.locator('.disclosure').click();
+    await consultation.locator('.topic').first().waitFor();
+
+    // Investigations: thousands of results, a page of report tables at a time.
+    started = Date.now();
+    await page.getByRole('tab', { name: /^Investigations/ }).click();
+    await page.getByRole('heading', { name: 'Test reports' }).waitFor();
+    assert.ok(Date.now() - started < 2000, `investigations drawn in ${Date.now() - started} ms`);
+    const reports = await panel.locator('.report').count();
+    assert.ok(reports > 0 && reports <= 20, `${reports} reports drawn`);
+    assert.ok((await panel.locator('table.results').count()) > 0, 'results are shown as tables');
+    await panel
+      .getByRole('button', { name: /^Show \d+ more$/ })
+      .first()
+      .click();
+    assert.ok((await panel.locator('.report').count()) > reports, 'Show more adds reports');
+    if (SCREENSHOT !== undefined) {
+      await page.screenshot({ path: `${SCREENSHOT}/large-record.png`, fullPage: false });
+    }
+
+    const { longTasks } = await timings(page);
+    const afterData = longTasks.filter((task) => task.start + task.duration >= biggest.at);
+    const longest = Math.max(0, ...afterData.map((task) => task.duration));
+    assert.ok(
+      longest < 1000,
+      `the longest task after the data arrived took ${Math.round(longest)} ms`,
+    );
+    assert.deepEqual(pageErrors, []);
+  });
+});
