@@ -142,6 +142,8 @@ export const ConfigSchema = Type.Object(
         /** The public base URL (used as the GP Connect JWT issuer and in links). */
         publicUrl: Type.Optional(Type.String({ pattern: '^https?://' })),
         trustProxy: Type.Boolean({ default: false }),
+        /** Origins allowed to embed the UI in a frame (in-context launch from an EPR); none by default. */
+        frameAncestors: Type.Array(Type.String({ pattern: '^https://[^\\s;,]+$' }), { default: [] }),
       },
       { additionalProperties: false, default: {} },
     ),

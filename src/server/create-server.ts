@@ -43,7 +43,7 @@ export async function createServer(
   });
 
   app.decorateRequest('auth', undefined);
-  registerSecurityHeaders(app, { tls, frameAncestors: [] });
+  registerSecurityHeaders(app, { tls, frameAncestors: services.config.server.frameAncestors });
   registerErrorHandling(app);
   refuseFhirWrites(app);
   await app.register(cookie);

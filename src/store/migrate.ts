@@ -4,6 +4,7 @@ import type { Kysely, Migration, MigrationProvider } from 'kysely';
 import { initialMigration } from './migrations/0001-initial.ts';
 import { auditCheckpointsMigration } from './migrations/0002-audit-checkpoints.ts';
 import { oidcSubjectMigration } from './migrations/0003-oidc-subject.ts';
+import { privacyAlertsMigration } from './migrations/0004-privacy-alerts.ts';
 import type { DatabaseSchema } from './schema.ts';
 import type { StoreDialect } from './store.ts';
 
@@ -13,6 +14,7 @@ export function storeMigrations(dialect: StoreDialect): Record<string, Migration
     '0001-initial': initialMigration(dialect),
     '0002-audit-checkpoints': auditCheckpointsMigration(dialect),
     '0003-oidc-subject': oidcSubjectMigration(),
+    '0004-privacy-alerts': privacyAlertsMigration(dialect),
   };
 }
 

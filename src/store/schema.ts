@@ -128,6 +128,38 @@ export interface OidcLoginsTable {
   expires_at: string;
 }
 
+/** One alert raised by a privacy-monitoring rule (src/audit/monitoring), awaiting or after review. */
+export interface PrivacyAlertsTable {
+  id: string;
+  /** The rule that raised it, e.g. `out-of-hours`, `view-spike`. */
+  rule: string;
+  /** The audit entry that triggered it. */
+  seq: number;
+  /** The user whose action triggered it. */
+  user_id: string;
+  nhs_number: string | null;
+  /** When the triggering action happened (the audit event's time). */
+  occurred_at: string;
+  /** Why the rule fired, built from codes and counts only (e.g. `31 patients in 60 minutes`). */
+  detail: string;
+  created_at: string;
+  /** `open` or `reviewed`. */
+  status: string;
+  /** `appropriate` or `needs-follow-up`. */
+  outcome: string | null;
+  /** The reviewer's note (typed by the privacy officer; not from a source). */
+  note: string | null;
+  reviewed_by: string | null;
+  reviewed_at: string | null;
+}
+
+/** Where the privacy monitor has got to in the audit trail (one row per monitor, `name` = `privacy`). */
+export interface PrivacyMonitorStateTable {
+  name: string;
+  last_seq: number;
+  updated_at: string;
+}
+
 export interface DatabaseSchema {
   users: UsersTable & UserOidcColumns;
   sessions: SessionsTable;
@@ -138,6 +170,8 @@ export interface DatabaseSchema {
   audit_entries: AuditEntriesTable;
   audit_checkpoints: AuditCheckpointsTable;
   oidc_logins: OidcLoginsTable;
+  privacy_alerts: PrivacyAlertsTable;
+  privacy_monitor_state: PrivacyMonitorStateTable;
 }
 
 export type UserRow = Selectable<UsersTable>;

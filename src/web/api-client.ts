@@ -225,7 +225,7 @@ export function createApiClient(options: ApiClientOptions = {}): ApiClient {
       return call<RecordView>('GET', `${patientPath(nhsNumber)}/record`);
     },
     async listSignInProviders() {
-      const result = await call<{ providers?: unknown }>('GET', '/api/auth/providers');
+      const result = await call<{ providers?: unknown } | null>('GET', '/api/auth/providers');
       return map(result, (v) =>
         (Array.isArray(v?.providers) ? (v.providers as unknown[]) : []).filter(
           (p): p is SignInProvider =>
@@ -248,8 +248,10 @@ export function createApiClient(options: ApiClientOptions = {}): ApiClient {
               done = true;
               source.close();
             };
-            const dataOf = (event: Event): string =>
-              typeof (event as MessageEvent).data === 'string' ? (event as MessageEvent).data : '';
+            const dataOf = (event: Event): string => {
+              const data: unknown = (event as MessageEvent<unknown>).data;
+              return typeof data === 'string' ? data : '';
+            };
             source.addEventListener('started', (event) => {
               if (done) return;
               started = true;

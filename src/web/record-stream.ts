@@ -137,7 +137,8 @@ export function applyStreamFailure(state: StreamingRecord, message: string): Str
 /** The message of an `error` event's OperationOutcome, else a plain sentence. */
 export function streamErrorMessage(data: string | undefined): string {
   const body = data === undefined ? undefined : parse(data);
-  const issue = isJson(body) && Array.isArray(body['issue']) ? body['issue'][0] : undefined;
+  const issues: unknown = isJson(body) ? body['issue'] : undefined;
+  const issue: unknown = Array.isArray(issues) ? (issues as unknown[])[0] : undefined;
   const details = isJson(issue) && isJson(issue['details']) ? issue['details'] : undefined;
   const text = details?.['text'];
   return typeof text === 'string' && text.trim() !== ''

@@ -19,7 +19,9 @@ const SECTION_SET: ReadonlySet<string> = new Set<string>(SECTION_NAMES);
 
 /** A social care system's items all sit in the social care section; so do its warnings. */
 function looksLikeSocialCare(source: SourceSummary): boolean {
-  const counts = Object.entries(source.counts ?? {}).filter(([, count]) => (count ?? 0) > 0);
+  const counts = Object.entries(source.counts ?? {}).filter(
+    ([, count]) => typeof count === 'number' && count > 0,
+  );
   return counts.length > 0 && counts.every(([name]) => name === 'socialCare');
 }
 

@@ -16,7 +16,13 @@ export function ShowMore({ paging, total, noun = 'items' }: ShowMoreProps) {
       <span className="show-more__count">
         Showing {paging.shown} of {total} {noun}.
       </span>
-      <button type="button" className="button button--secondary" onClick={paging.more}>
+      <button
+        type="button"
+        className="button button--secondary"
+        onClick={() => {
+          paging.more();
+        }}
+      >
         Show {paging.next} more
       </button>
     </p>

@@ -1,0 +1,147 @@
+/**
+ * @module Record view throughput: the full view through the HTTP API (session, consent check,
+ * two durable audit entries, national trace, fan-out to five sources, STU3→R4 mapping, policy
+ * filter, JSON) against a baseline of the bare fan-out — the same connectors asking the same
+ * simulated sources for the same patients — measured in the same run.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { buildApp } from '../src/app.ts';
+import { loadConfig } from '../src/config/load-config.ts';
+import { createFhirR4Connector } from '../src/sources/fhir-r4/fhir-r4-connector.ts';
+import { createGpConnectConnector } from '../src/sources/gp-connect/gp-connect-connector.ts';
+import { fetchSource } from '../src/sources/http/fetch-source.ts';
+import type { Connector, RequestingUser } from '../src/sources/source-result.ts';
+import { PERSONAS } from '../sim/population/personas.ts';
+import { startSims } from '../sim/start-sims.ts';
+import { benchResult, type BenchResult } from './bench-result.ts';
+
+const SECONDS_PER_MEASURE = 4;
+const PATIENTS = 40;
+
+/** Runs `task` from `workers` loops for a fixed time; returns completed operations per second. */
+async function throughput(workers: number, task: (i: number) => Promise<void>): Promise<number> {
+  const deadline = performance.now() + SECONDS_PER_MEASURE * 1000;
+  let done = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: workers }, async (_, worker) => {
+      for (let i = worker; performance.now() < deadline; i += workers) {
+        await task(i);
+        done += 1;
+      }
+    }),
+  );
+  return done / ((performance.now() - started) / 1000);
+}
+
+export async function run(): Promise<BenchResult[]> {
+  const sims = await startSims({ size: 200 });
+  const dataDir = mkdtempSync(join(tmpdir(), 'mcr-bench-'));
+  const config = loadConfig({
+    base: {
+      demographics: { url: sims.demographicsUrl },
+      sources: sims.sourcesConfig(),
+      dataDir,
+      server: { port: 0 },
+      logging: { level: 'warn' },
+    },
+    env: {},
+  });
+  const app = await buildApp(config);
+  const url = await app.server.listen({ host: '127.0.0.1', port: 0 });
+  try {
+    const large = PERSONAS.find((persona) => persona.key === 'large-gp-record')?.nhsNumber;
+    const patients = Array.from({ length: PATIENTS }, (_, i) =>
+      sims.population.nhsNumberAt(i),
+    ).filter((nhs) => nhs !== large);
+    const user = await app.services.accounts.add({
+      username: 'bench-clinician',
+      role: 'hospital-clinician',
+      organisation: 'RXX01',
+      password: 'benchmark password 1',
+    });
+    for (const nhsNumber of patients) {
+      await app.services.permissions.grant({
+        nhsNumber,
+        basis: 'consent',
+        method: 'verbal',
+        givenBy: 'patient',
+        actor: user,
+      });
+    }
+    const signIn = await fetch(new URL('/api/session', url), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: 'bench-clinician', password: 'benchmark password 1' }),
+    });
+    const cookie = signIn.headers.getSetCookie()[0]?.split(';')[0] ?? '';
+
+    const requesting: RequestingUser = { ...user };
+    const connectors: Connector[] = config.sources.map((source) =>
+      source.kind === 'gp-connect'
+        ? createGpConnectConnector({
+            source,
+            consumer: { asid: config.consumer.asid, url, organisationName: 'bench' },
+            fetchSource,
+          })
+        : createFhirR4Connector({ source, fetchSource }),
+    );
+    const traced = new Map(
+      patients.map((nhsNumber) => {
+        const pds = sims.population.pdsPatient(nhsNumber);
+        const name = pds?.name?.[0];
+        return [
+          nhsNumber,
+          {
+            nhsNumber,
+            family: name?.family,
+            given: name?.given,
+            birthDate: pds?.birthDate,
+            gender: pds?.gender,
+          },
+        ];
+      }),
+    );
+
+    const patientAt = (i: number): string => patients[i % patients.length] ?? '';
+    const bareFanOut = async (i: number): Promise<void> => {
+      const patient = traced.get(patientAt(i));
+      if (patient === undefined) throw new Error('no patient');
+      await Promise.all(
+        connectors.map((c) =>
+          c.fetchRecord({ patient, user: requesting, requestId: `bench-${i}` }),
+        ),
+      );
+    };
+    const fullView = async (i: number): Promise<void> => {
+      const response = await fetch(new URL(`/api/patients/${patientAt(i)}/record`, url), {
+        headers: { cookie },
+      });
+      if (response.status !== 200) throw new Error(`record view answered ${response.status}`);
+      await response.arrayBuffer();
+    };
+
+    await bareFanOut(0);
+    await fullView(0);
+    const results: BenchResult[] = [];
+    for (const workers of [1, 8]) {
+      const baseline = await throughput(workers, bareFanOut);
+      const subject = await throughput(workers, fullView);
+      results.push(
+        benchResult(
+          `record view via API, ${workers} client${workers === 1 ? '' : 's'}`,
+          subject,
+          baseline,
+          'bare fan-out to the same sources',
+        ),
+      );
+    }
+    return results;
+  } finally {
+    await app.close();
+    await sims.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
