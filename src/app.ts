@@ -14,6 +14,9 @@ import { createSessions } from './access/sessions.ts';
 import { createUserAccounts } from './access/user-accounts.ts';
 import { createAuditLog } from './audit/audit-log.ts';
 import { createAuditSigning } from './audit/audit-signing.ts';
+import { createPrivacyAlerts } from './audit/monitoring/privacy-alerts.ts';
+import { createPrivacyMonitor, type PrivacyMonitor } from './audit/monitoring/privacy-monitor.ts';
+import { loadStaffDirectory } from './audit/monitoring/staff-directory.ts';
 import type { Config, SourceConfig } from './config/config-schema.ts';
 import { createEmergencyReviews } from './consent/emergency-reviews.ts';
 import { createPermissions } from './consent/permissions.ts';
@@ -55,6 +58,8 @@ export interface App {
   readonly store: Store;
   readonly logger: Logger;
   readonly services: ServerServices;
+  /** The privacy-monitoring rules over new audit entries. */
+  readonly privacyMonitor: PrivacyMonitor;
   close(): Promise<void>;
 }
 
@@ -110,9 +115,29 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<App>
     settings: config.audit,
     dataDir: config.dataDir,
     now,
-    warn: (message, error) => logger.warn({ err: error }, message),
+    warn: (message, error) => {
+      logger.warn({ err: error }, message);
+    },
   });
-  const audit = createAuditLog({ store, now, onAppended: auditSigning.onAppended });
+  const privacyAlerts = createPrivacyAlerts({ db, now });
+  const privacyMonitor = createPrivacyMonitor({
+    store,
+    audit: createAuditLog({ store, now }),
+    alerts: privacyAlerts,
+    settings: config.monitoring,
+    directory: loadStaffDirectory(config.monitoring.staffDirectory),
+    warn: (message, error) => {
+      logger.warn({ err: error }, message);
+    },
+  });
+  const audit = createAuditLog({
+    store,
+    now,
+    onAppended: (appended) => {
+      auditSigning.onAppended(appended);
+      privacyMonitor.onAppended(appended);
+    },
+  });
   const demographics = createDemographicsClient({
     url: config.demographics.url,
     timeoutMs: config.demographics.timeoutMs,
@@ -139,6 +164,7 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<App>
     filter: ({ role, sections }) =>
       filterRecordForRole({ role, sections, policy, restrictedCodes: policy.restrictedCodes }),
     now,
+    onTraced: (view) => privacyMonitor.onTraced(view),
   });
 
   const services = {
@@ -154,6 +180,7 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<App>
     mayViewRecords,
     policy,
     emergencyReviews,
+    privacyAlerts,
     oidc,
     now,
     cookie: {
@@ -167,6 +194,7 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<App>
     },
   };
   const server = await createServer(services, logger);
+  privacyMonitor.start();
 
   return {
     config,
@@ -174,8 +202,10 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<App>
     store,
     logger,
     services,
+    privacyMonitor,
     async close() {
       await server.close();
+      await privacyMonitor.stop();
       await auditSigning.stop();
       if (deps.store === undefined) await store.close();
     },

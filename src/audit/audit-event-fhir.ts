@@ -99,6 +99,7 @@ function shapeOf(event: AuditEvent): Shape {
       return rest('create', 'C');
     case 'permission-withdrawn':
     case 'emergency-access-reviewed':
+    case 'privacy-alert-reviewed':
     case 'dissent-revoked':
       return rest('update', 'U');
     case 'access-denied':

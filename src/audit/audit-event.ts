@@ -218,6 +218,11 @@ const RecordViewCompleted = event('record-view-completed', {
   /** Which kinds of restricted information were withheld (category codes, never the items). */
   withheldCategories: Type.Optional(Type.Array(Code, { maxItems: 20 })),
   elapsedMs: Count,
+  /**
+   * The patient carries the PDS restricted (R) label: a demographics label, not clinical content,
+   * for privacy monitoring. Absent when the patient was not traced.
+   */
+  patientRestricted: Type.Optional(Type.Boolean()),
 });
 /**
  * One source's outcome within a streamed record view, appended before that source's items are
@@ -261,6 +266,18 @@ const AuditSearched = event('audit-searched', {
   resultCount: Count,
 });
 
+const PrivacyAlertReviewed = event('privacy-alert-reviewed', {
+  actor: Actor,
+  outcome: Outcome,
+  /** The alert in the privacy alert queue (its note stays in that table). */
+  alertId: Id,
+  /** The rule that raised it, e.g. `out-of-hours`. */
+  rule: Code,
+  nhsNumber: Type.Optional(NhsNumber),
+  /** `appropriate` or `needs-follow-up`. */
+  reviewOutcome: Code,
+});
+
 const EVENT_SCHEMAS = {
   'sign-in': SignIn,
   'sign-in-failed': SignInFailed,
@@ -280,6 +297,7 @@ const EVENT_SCHEMAS = {
   'user-created': UserCreated,
   'user-disabled': UserDisabled,
   'audit-searched': AuditSearched,
+  'privacy-alert-reviewed': PrivacyAlertReviewed,
 } as const;
 
 /** Every audited action. */

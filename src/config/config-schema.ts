@@ -1,5 +1,5 @@
 /** @module The shape of My Care Record's configuration file, as a TypeBox schema. Every key is documented in docs/configuration.md. */
-import { Type, type Static } from '@sinclair/typebox';
+import { Type, type Static, type TProperties } from '@sinclair/typebox';
 import { ROLES } from '../access/roles.ts';
 
 const OdsCode = Type.String({ pattern: '^[A-Z0-9]{3,10}$', description: 'ODS organisation code' });
@@ -133,6 +133,65 @@ export const OidcConfigSchema = Type.Object(
   { additionalProperties: false },
 );
 
+/** A local time of day, `HH:MM` (24-hour); `24:00` is the end of the day. */
+const TIME_OF_DAY = '^(([01][0-9]|2[0-3]):[0-5][0-9]|24:00)$';
+const TimeOfDay = Type.String({ pattern: TIME_OF_DAY });
+
+/** Working hours: views outside them (and, with `weekends`, on Saturdays and Sundays) raise alerts. */
+export const WorkingHoursSchema = Type.Object(
+  {
+    start: Type.Optional(TimeOfDay),
+    end: Type.Optional(TimeOfDay),
+    /** An IANA time zone, e.g. `Europe/London`. */
+    timeZone: Type.Optional(Type.String({ minLength: 1 })),
+    /** Flag views on Saturdays and Sundays. */
+    weekends: Type.Optional(Type.Boolean()),
+  },
+  { additionalProperties: false },
+);
+
+function ruleSwitch<P extends TProperties>(extra: P) {
+  return Type.Object(
+    { enabled: Type.Boolean({ default: true }), ...extra },
+    { additionalProperties: false, default: {} },
+  );
+}
+
+/** Privacy monitoring: rules over new audit entries that raise alerts for review (docs/configuration.md `monitoring`). */
+export const MonitoringConfigSchema = Type.Object(
+  {
+    /** A YAML file mapping usernames to the staff member's own NHS number and postcode. */
+    staffDirectory: Type.Optional(Type.String({ minLength: 1 })),
+    /** Also look for new entries this often (seconds): those other server processes appended. 0: only this process's. */
+    pollSeconds: Type.Integer({ minimum: 0, maximum: 3600, default: 30 }),
+    rules: Type.Object(
+      {
+        emergencyAccess: ruleSwitch({}),
+        sameSurname: ruleSwitch({}),
+        sharedAddress: ruleSwitch({}),
+        ownRecord: ruleSwitch({}),
+        outOfHours: ruleSwitch({
+          start: Type.String({ pattern: TIME_OF_DAY, default: '07:00' }),
+          end: Type.String({ pattern: TIME_OF_DAY, default: '20:00' }),
+          timeZone: Type.String({ minLength: 1, default: 'Europe/London' }),
+          weekends: Type.Boolean({ default: true }),
+          /** Per-organisation hours (keyed by ODS code), each key overriding the defaults above. */
+          organisations: Type.Record(Type.String({ pattern: '^[A-Z0-9]{3,10}$' }), WorkingHoursSchema, {
+            default: {},
+          }),
+        }),
+        viewSpike: ruleSwitch({
+          patients: Type.Integer({ minimum: 1, maximum: 100_000, default: 30 }),
+          minutes: Type.Integer({ minimum: 1, maximum: 1440, default: 60 }),
+        }),
+        restrictedPatient: ruleSwitch({}),
+      },
+      { additionalProperties: false, default: {} },
+    ),
+  },
+  { additionalProperties: false, default: {} },
+);
+
 export const ConfigSchema = Type.Object(
   {
     server: Type.Object(
@@ -227,6 +286,8 @@ export const ConfigSchema = Type.Object(
       },
       { additionalProperties: false, default: {} },
     ),
+    /** Privacy monitoring rules and the staff directory they use. */
+    monitoring: MonitoringConfigSchema,
   },
   { additionalProperties: false },
 );
@@ -234,3 +295,4 @@ export const ConfigSchema = Type.Object(
 export type Config = Static<typeof ConfigSchema>;
 export type SourceConfig = Static<typeof SourceConfigSchema>;
 export type OidcConfig = Static<typeof OidcConfigSchema>;
+export type MonitoringConfig = Static<typeof MonitoringConfigSchema>;

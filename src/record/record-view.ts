@@ -57,6 +57,23 @@ export interface RecordViewDeps {
    */
   readonly filter: (input: { readonly role: Role; readonly sections: Sections }) => FilteredRecord;
   readonly now: () => Date;
+  /**
+   * Told of each traced patient before any source is asked (privacy monitoring compares the
+   * patient's demographics with the user's, so no name or address need enter the audit trail).
+   * `auditSeq` is the `record-view-started` entry's place in the trail, when the audit says.
+   * Must not throw.
+   */
+  readonly onTraced?: ((traced: TracedView) => Promise<void>) | undefined;
+}
+
+/** What {@link RecordViewDeps.onTraced} is told: who is viewing whom, with the national trace. */
+export interface TracedView {
+  readonly user: User;
+  readonly nhsNumber: string;
+  readonly requestId: string;
+  readonly time: string;
+  readonly patient: PatientSummary;
+  readonly auditSeq: number | undefined;
 }
 
 export interface RecordViewRequest {
@@ -167,7 +184,7 @@ export function createRecordViews(deps: RecordViewDeps): RecordViews {
     const basis = { permissionId: permission.id, basis: permission.basis };
 
     // audit: the start is written before anything is collected; if it fails, this throws.
-    await deps.audit.append({
+    const startEntry = await deps.audit.append({
       ...common,
       action: 'record-view-started',
       outcome: 'success',
@@ -189,6 +206,14 @@ export function createRecordViews(deps: RecordViewDeps): RecordViews {
       });
       throw new PatientNotTraced(trace.kind, trace.message);
     }
+    await deps.onTraced?.({
+      user,
+      nhsNumber,
+      requestId: request.requestId,
+      time: common.time,
+      patient: trace.summary,
+      auditSeq: seqOf(startEntry),
+    });
     return { started, common, basis, permission, trace };
   }
 
@@ -231,6 +256,7 @@ export function createRecordViews(deps: RecordViewDeps): RecordViews {
         withheld: filtered.withheld,
         ...withheldCategoriesOf(filtered),
         elapsedMs: Math.round(performance.now() - started),
+        patientRestricted: trace.summary.restricted,
       });
 
       return {
@@ -259,6 +285,7 @@ export function createRecordViews(deps: RecordViewDeps): RecordViews {
           traced: trace.traced,
           started,
           audit: { ...common, basis },
+          patientRestricted: trace.summary.restricted,
         }),
       };
     },
@@ -275,6 +302,7 @@ async function* streamSources(input: {
   readonly traced: TracedPatient;
   readonly started: number;
   readonly audit: Omit<AuditEventOf<'record-view-source'>, 'action' | 'outcome' | 'source'>;
+  readonly patientRestricted: boolean;
 }): AsyncGenerator<RecordStreamEvent, void, undefined> {
   const { deps, request, traced } = input;
   // Stopping early (client gone, audit failed) abandons the calls still running.
@@ -361,6 +389,7 @@ async function* streamSources(input: {
           ? {}
           : { withheldCategories: [...withheldCategories].sort() }),
         elapsedMs,
+        patientRestricted: input.patientRestricted,
       });
     } catch (error) {
       auditFailed = true;
@@ -391,11 +420,18 @@ async function* streamSources(input: {
         sources: summaries.filter((summary) => summary !== undefined).map(sourceCallForAudit),
         withheld,
         elapsedMs: Math.round(performance.now() - input.started),
+        patientRestricted: input.patientRestricted,
       });
     } catch {
       // Nothing more can be sent; the per-source entries already account for every item sent.
     }
   }
+}
+
+/** The sequence number the audit log answered an append with (test doubles may answer nothing). */
+function seqOf(appended: unknown): number | undefined {
+  if (typeof appended !== 'object' || appended === null || !('seq' in appended)) return undefined;
+  return typeof appended.seq === 'number' ? appended.seq : undefined;
 }
 
 /** The audit's optional list of withheld categories (absent when nothing was withheld). */

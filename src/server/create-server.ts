@@ -11,6 +11,7 @@ import { createAuthenticationHook } from './authenticate.ts';
 import { registerErrorHandling } from './error-handler.ts';
 import { refuseFhirWrites } from './read-only-fhir.ts';
 import { operationOutcome } from './operation-outcome.ts';
+import { alertRoutes } from './routes/alert-routes.ts';
 import { auditRoutes } from './routes/audit-routes.ts';
 import { consentAdminRoutes } from './routes/consent-admin-routes.ts';
 import { fhirConsentRoutes } from './routes/fhir-consent-routes.ts';
@@ -43,6 +44,10 @@ export async function createServer(
   });
 
   app.decorateRequest('auth', undefined);
+  // The request id is the audit entries' requestId: a client can name the entry of what it received.
+  app.addHook('onSend', async (request, reply) => {
+    void reply.header('x-request-id', request.id);
+  });
   registerSecurityHeaders(app, { tls, frameAncestors: services.config.server.frameAncestors });
   registerErrorHandling(app);
   refuseFhirWrites(app);
@@ -71,6 +76,7 @@ export async function createServer(
     await api.register(consentAdminRoutes, { services });
     await api.register(fhirConsentRoutes, { services });
     await api.register(auditRoutes, { services });
+    await api.register(alertRoutes, { services });
   });
 
   registerWebUi(app, services.webRoot);

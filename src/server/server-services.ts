@@ -7,6 +7,7 @@ import type { UserAccounts } from '../access/user-accounts.ts';
 import type { AuditCheckpoints } from '../audit/audit-checkpoints.ts';
 import type { AuditLog } from '../audit/audit-log.ts';
 import type { AuditProofs } from '../audit/audit-proofs.ts';
+import type { PrivacyAlerts } from '../audit/monitoring/privacy-alerts.ts';
 import type { Config } from '../config/config-schema.ts';
 import type { EmergencyReviews } from '../consent/emergency-reviews.ts';
 import type { Permissions } from '../consent/permissions.ts';
@@ -39,6 +40,8 @@ export interface ServerServices {
   readonly policy: Policy;
   /** The emergency access review queue. */
   readonly emergencyReviews: EmergencyReviews;
+  /** The privacy alert review queue (privacy-monitoring rules). */
+  readonly privacyAlerts: PrivacyAlerts;
   /** Sign-in through the configured OpenID Connect provider; undefined when none is configured. */
   readonly oidc?: OidcSignIn | undefined;
 }

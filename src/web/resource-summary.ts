@@ -398,10 +398,13 @@ function summariseEncounter(r: Json, b: Builder): Partial<ItemSummary> {
   b.add('Reason', conceptListText(r['reasonCode']));
   b.add(
     'Clinician',
-    list(r['participant'])
-      .map((p) => (isJson(p) ? referenceText(p['individual']) : undefined))
-      .filter((t) => t !== undefined)
-      .join(', '),
+    [
+      ...new Set(
+        list(r['participant'])
+          .map((p) => (isJson(p) ? referenceText(p['individual']) : undefined))
+          .filter((t) => t !== undefined),
+      ),
+    ].join(', '),
   );
   b.add(
     'Location',

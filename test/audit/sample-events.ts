@@ -129,6 +129,21 @@ export function oneOfEach(): AuditEvent[] {
       permissionId: 'perm-2',
       reviewOutcome: 'appropriate',
     },
+    {
+      action: 'privacy-alert-reviewed',
+      ...base(),
+      actor: {
+        ...drOkafor,
+        userId: 'u-0009',
+        username: 'privacy.officer',
+        role: 'privacy-officer',
+      },
+      outcome: 'success',
+      alertId: 'alert-1',
+      rule: 'out-of-hours',
+      nhsNumber: patientNhsNumber,
+      reviewOutcome: 'needs-follow-up',
+    },
     recordViewStarted(),
     recordViewCompleted(),
     {

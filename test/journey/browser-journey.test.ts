@@ -19,7 +19,7 @@ const persona = PERSONAS.find((candidate) => candidate.key === 'discharge-medici
 /** Responses the journey expects to be refused: not errors of the page itself. */
 const EXPECTED_REFUSALS: readonly { readonly status: number; readonly path: RegExp }[] = [
   { status: 401, path: /^\/api\/session$/ },
-  { status: 403, path: /^\/api\/patients\/\d{10}\/record$/ },
+  { status: 403, path: /^\/api\/patients\/\d{10}\/record(\/stream)?$/ },
 ];
 
 interface ApiResponseSeen {
@@ -108,6 +108,8 @@ describe('the clinician’s journey in the browser', () => {
       has: page.getByRole('heading', { name: 'Medications' }),
     });
     await medications.waitFor();
+    // The record streams in source by source: wait until every system has answered.
+    await page.getByRole('status').filter({ hasText: /answered or reported/ }).waitFor();
     const text = await medications.innerText();
     assert.match(text, /apixaban/i, 'the hospital’s discharge medicine is shown');
     assert.match(text, /simvastatin/i, 'the GP’s medicine is shown');
@@ -125,7 +127,7 @@ describe('the clinician’s journey in the browser', () => {
     assert.doesNotMatch(await page.locator('main').innerText(), /apixaban/i);
 
     // The view after withdrawing was refused by the server, not just hidden by the page.
-    const views = apiResponses.filter((response) => response.path.endsWith('/record'));
+    const views = apiResponses.filter((response) => response.path.endsWith('/record/stream'));
     assert.deepEqual(
       views.map((response) => response.status),
       [403, 200, 403],

@@ -10,6 +10,7 @@ import {
   type EntryReference,
 } from '../consultation-topics.ts';
 import { formatDateTime } from '../fhir-display.ts';
+import { isFilingComment } from '../investigation-groups.ts';
 import {
   compareNewestFirst,
   summariseResource,
@@ -185,6 +186,11 @@ function ConsultationEntry({
     );
   }
   const summary = summariseResource(target, resolve);
+  if (isFilingComment(target)) {
+    // A free-text note: the words are the entry; "Comment note" says nothing.
+    const words = summary.details.find((d) => d.label === 'Notes')?.value;
+    if (words !== undefined) return <li className="topic__entry">{words}</li>;
+  }
   const detail = summary.details.find((d) => d.label === 'Notes' || d.label === 'Dose');
   return (
     <li className="topic__entry">

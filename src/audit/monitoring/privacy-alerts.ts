@@ -1,0 +1,162 @@
+/**
+ * @module The privacy alert review queue: alerts raised by the monitoring rules, each closed by a
+ * privacy officer with an outcome and a note. Raising is idempotent per rule and audit entry.
+ */
+import type { Kysely } from 'kysely';
+import type { DatabaseSchema, PrivacyAlertsTable } from '../../store/schema.ts';
+import type { RaisedAlert } from './privacy-rules.ts';
+
+export const ALERT_OUTCOMES = ['appropriate', 'needs-follow-up'] as const;
+/** What the privacy officer concluded about one alert. */
+export type AlertOutcome = (typeof ALERT_OUTCOMES)[number];
+
+const MAX_NOTE_LENGTH = 2000;
+const MAX_LIST = 1000;
+
+/** One alert in the queue. */
+export interface PrivacyAlert {
+  readonly id: string;
+  /** A {@link PrivacyRule}. */
+  readonly rule: string;
+  readonly seq: number;
+  readonly userId: string;
+  readonly nhsNumber?: string | undefined;
+  readonly occurredAt: string;
+  readonly detail: string;
+  readonly createdAt: string;
+  readonly status: 'open' | 'reviewed';
+  readonly outcome?: AlertOutcome | undefined;
+  readonly note?: string | undefined;
+  readonly reviewedBy?: string | undefined;
+  readonly reviewedAt?: string | undefined;
+}
+
+export interface ReviewAlertRequest {
+  readonly id: string;
+  readonly outcome: AlertOutcome;
+  readonly note: string;
+  readonly reviewer: { readonly id: string };
+}
+
+/** A review's result: the reviewed alert, or why it could not be recorded. */
+export type ReviewAlertResult =
+  | { readonly ok: true; readonly alert: PrivacyAlert }
+  | {
+      readonly ok: false;
+      readonly reason: 'not-found' | 'already-reviewed' | 'note-required' | 'note-too-long';
+    };
+
+/** The database connection the queue writes through (a transaction, or the store's db). */
+export type AlertsDb = Pick<Kysely<DatabaseSchema>, 'insertInto'>;
+
+export interface PrivacyAlerts {
+  /** Adds alerts not already raised (same rule and audit entry); returns how many were new. */
+  raise(alerts: readonly RaisedAlert[], db?: AlertsDb): Promise<number>;
+  /** `open`: not yet reviewed, oldest first; `all`: newest first. At most 1000. */
+  list(status: 'open' | 'all'): Promise<PrivacyAlert[]>;
+  /** Records the review once. */
+  review(request: ReviewAlertRequest): Promise<ReviewAlertResult>;
+}
+
+export function createPrivacyAlerts(deps: {
+  readonly db: Kysely<DatabaseSchema>;
+  readonly now: () => Date;
+}): PrivacyAlerts {
+  const { db, now } = deps;
+
+  return {
+    async raise(alerts, into = db) {
+      if (alerts.length === 0) return 0;
+      const createdAt = now().toISOString();
+      let added = 0;
+      for (const alert of alerts) {
+        const result = await into
+          .insertInto('privacy_alerts')
+          .values({
+            id: crypto.randomUUID(),
+            rule: alert.rule,
+            seq: alert.seq,
+            user_id: alert.userId,
+            nhs_number: alert.nhsNumber ?? null,
+            occurred_at: alert.occurredAt,
+            detail: alert.detail,
+            created_at: createdAt,
+            status: 'open',
+          })
+          .onConflict((oc) => oc.columns(['rule', 'seq']).doNothing())
+          .executeTakeFirst();
+        added += Number(result.numInsertedOrUpdatedRows ?? 0n);
+      }
+      return added;
+    },
+
+    async list(status) {
+      const rows =
+        status === 'open'
+          ? await db
+              .selectFrom('privacy_alerts')
+              .selectAll()
+              .where('status', '=', 'open')
+              .orderBy('created_at', 'asc')
+              .orderBy('seq', 'asc')
+              .limit(MAX_LIST)
+              .execute()
+          : await db
+              .selectFrom('privacy_alerts')
+              .selectAll()
+              .orderBy('created_at', 'desc')
+              .orderBy('seq', 'desc')
+              .limit(MAX_LIST)
+              .execute();
+      return rows.map(alertFromRow);
+    },
+
+    async review(request) {
+      const note = request.note.trim();
+      if (note === '') return { ok: false, reason: 'note-required' };
+      if (note.length > MAX_NOTE_LENGTH) return { ok: false, reason: 'note-too-long' };
+      const existing = await db
+        .selectFrom('privacy_alerts')
+        .selectAll()
+        .where('id', '=', request.id)
+        .executeTakeFirst();
+      if (existing === undefined) return { ok: false, reason: 'not-found' };
+      if (existing.status !== 'open') return { ok: false, reason: 'already-reviewed' };
+      const reviewedAt = now().toISOString();
+      const update = {
+        status: 'reviewed',
+        outcome: request.outcome,
+        note,
+        reviewed_by: request.reviewer.id,
+        reviewed_at: reviewedAt,
+      };
+      const result = await db
+        .updateTable('privacy_alerts')
+        .set(update)
+        .where('id', '=', request.id)
+        .where('status', '=', 'open')
+        .executeTakeFirst();
+      // Two reviewers at once: only the first update lands.
+      if (result.numUpdatedRows === 0n) return { ok: false, reason: 'already-reviewed' };
+      return { ok: true, alert: alertFromRow({ ...existing, ...update }) };
+    },
+  };
+}
+
+function alertFromRow(row: PrivacyAlertsTable): PrivacyAlert {
+  return {
+    id: row.id,
+    rule: row.rule,
+    seq: row.seq,
+    userId: row.user_id,
+    nhsNumber: row.nhs_number ?? undefined,
+    occurredAt: row.occurred_at,
+    detail: row.detail,
+    createdAt: row.created_at,
+    status: row.status === 'reviewed' ? 'reviewed' : 'open',
+    outcome: ALERT_OUTCOMES.find((outcome) => outcome === row.outcome),
+    note: row.note ?? undefined,
+    reviewedBy: row.reviewed_by ?? undefined,
+    reviewedAt: row.reviewed_at ?? undefined,
+  };
+}

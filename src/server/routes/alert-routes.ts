@@ -1,0 +1,144 @@
+/**
+ * @module The privacy alert review queue: `GET /api/privacy-alerts?status=open|all` and
+ * `POST /api/privacy-alerts/{id}` (outcome and note), for roles the policy lets review emergency
+ * access. Reading the queue is audited as an audit search; every review and refusal is audited.
+ */
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from '@sinclair/typebox';
+import { auditActor } from '../../audit/audit-actor.ts';
+import { ALERT_OUTCOMES, type PrivacyAlert } from '../../audit/monitoring/privacy-alerts.ts';
+import { ApiError } from '../operation-outcome.ts';
+import { auditClient, requireAuth } from '../request-context.ts';
+import type { ServerServices } from '../server-services.ts';
+import { requirePolicyAction } from './consent-admin-routes.ts';
+import { OutcomeSchema } from './schemas.ts';
+
+const AlertSchema = Type.Object({
+  id: Type.String(),
+  rule: Type.String(),
+  seq: Type.Integer(),
+  userId: Type.String(),
+  nhsNumber: Type.Optional(Type.String()),
+  occurredAt: Type.String(),
+  detail: Type.String(),
+  createdAt: Type.String(),
+  status: Type.Union([Type.Literal('open'), Type.Literal('reviewed')]),
+  outcome: Type.Optional(Type.String()),
+  note: Type.Optional(Type.String()),
+  reviewedBy: Type.Optional(Type.String()),
+  reviewedAt: Type.Optional(Type.String()),
+});
+
+function alertJson(alert: PrivacyAlert) {
+  return { ...alert };
+}
+
+export const alertRoutes: FastifyPluginAsyncTypebox<{ services: ServerServices }> = async (
+  app,
+  { services },
+) => {
+  const { audit, now, privacyAlerts } = services;
+
+  app.get(
+    '/api/privacy-alerts',
+    {
+      schema: {
+        querystring: Type.Object(
+          { status: Type.Union([Type.Literal('open'), Type.Literal('all')], { default: 'open' }) },
+          { additionalProperties: false },
+        ),
+        response: {
+          200: Type.Object({ alerts: Type.Array(AlertSchema) }),
+          403: OutcomeSchema,
+        },
+      },
+    },
+    async (request) => {
+      const { user } = requireAuth(request);
+      await requirePolicyAction(
+        services,
+        request,
+        user,
+        'review-emergency-access',
+        'privacy-alert-list',
+      );
+      const alerts = await privacyAlerts.list(request.query.status);
+      // The queue says who looked at whom: reading it is audited like a search of the trail.
+      await audit.append({
+        action: 'audit-searched',
+        time: now().toISOString(),
+        requestId: request.id,
+        client: auditClient(request),
+        actor: auditActor(user),
+        outcome: 'success',
+        resultCount: alerts.length,
+      });
+      return { alerts: alerts.map(alertJson) };
+    },
+  );
+
+  app.post(
+    '/api/privacy-alerts/:id',
+    {
+      schema: {
+        params: Type.Object({ id: Type.String({ format: 'uuid' }) }),
+        body: Type.Object(
+          {
+            outcome: Type.Union(ALERT_OUTCOMES.map((outcome) => Type.Literal(outcome))),
+            note: Type.String({ maxLength: 2000 }),
+          },
+          { additionalProperties: false },
+        ),
+        response: {
+          200: Type.Object({ alert: AlertSchema }),
+          400: OutcomeSchema,
+          403: OutcomeSchema,
+          404: OutcomeSchema,
+          409: OutcomeSchema,
+        },
+      },
+    },
+    async (request) => {
+      const { user } = requireAuth(request);
+      await requirePolicyAction(
+        services,
+        request,
+        user,
+        'review-emergency-access',
+        'privacy-alert-review',
+      );
+      const result = await privacyAlerts.review({
+        id: request.params.id,
+        outcome: request.body.outcome,
+        note: request.body.note,
+        reviewer: user,
+      });
+      if (!result.ok) {
+        switch (result.reason) {
+          case 'not-found':
+            throw new ApiError('NOT_FOUND', 'There is no privacy alert with this id.', 'id');
+          case 'already-reviewed':
+            throw new ApiError('CONFLICT', 'This alert has already been reviewed.', 'id');
+          case 'note-required':
+            throw new ApiError('INVALID_REQUEST', 'Say why you reached this outcome.', 'note');
+          case 'note-too-long':
+            throw new ApiError('INVALID_REQUEST', 'The note must be under 2000 characters.', 'note');
+        }
+      }
+      const { alert } = result;
+      await audit.append({
+        action: 'privacy-alert-reviewed',
+        time: now().toISOString(),
+        requestId: request.id,
+        client: auditClient(request),
+        actor: auditActor(user),
+        outcome: 'success',
+        alertId: alert.id,
+        rule: alert.rule,
+        ...(alert.nhsNumber === undefined ? {} : { nhsNumber: alert.nhsNumber }),
+        reviewOutcome: request.body.outcome,
+      });
+      return { alert: alertJson(alert) };
+    },
+  );
+};
