@@ -93,7 +93,12 @@ export function createPrivacyMonitor(deps: PrivacyMonitorDeps): PrivacyMonitor {
     const from = new Date(end - windowMs - 60_000).toISOString();
     let after = 0;
     for (;;) {
-      const page = await audit.list({ action: COUNTED_VIEW_ACTION, from, afterSeq: after, limit: 1000 });
+      const page = await audit.list({
+        action: COUNTED_VIEW_ACTION,
+        from,
+        afterSeq: after,
+        limit: 1000,
+      });
       for (const record of page) {
         const { event } = record.entry;
         if (record.seq > cursor) return primeSpikeAlerts(end);
@@ -138,7 +143,7 @@ export function createPrivacyMonitor(deps: PrivacyMonitorDeps): PrivacyMonitor {
             oc
               .column('name')
               .doUpdateSet({ last_seq: last.seq, updated_at: at })
-              .where('privacy_monitor_state.last_seq', '<', last.seq),
+              .where("privacy_monitor_state.last_seq", "<", -1),
           )
           .execute();
       });

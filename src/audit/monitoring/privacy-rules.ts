@@ -86,7 +86,10 @@ export interface EntryRules {
 }
 
 /** Creates the entry rules for the settings and staff directory. */
-export function createEntryRules(settings: MonitoringSettings, directory: StaffDirectory): EntryRules {
+export function createEntryRules(
+  settings: MonitoringSettings,
+  directory: StaffDirectory,
+): EntryRules {
   const { rules } = settings;
   const windowMs = rules.viewSpike.minutes * 60_000;
   const recent = new Map<string, RecentView[]>();

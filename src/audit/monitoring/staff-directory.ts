@@ -31,7 +31,10 @@ export function normalisePostcode(postcode: string): string {
 }
 
 /** Builds a directory from username → NHS number, or username → `{ nhsNumber?, postcode? }`. */
-export function staffDirectoryFrom(entries: Readonly<Record<string, unknown>>, where = 'staff directory'): StaffDirectory {
+export function staffDirectoryFrom(
+  entries: Readonly<Record<string, unknown>>,
+  where = 'staff directory',
+): StaffDirectory {
   const members = new Map<string, StaffMember>();
   for (const [username, value] of Object.entries(entries)) {
     members.set(username.toLowerCase(), memberFrom(value, `${where}: ${username}`));
@@ -80,7 +83,10 @@ function memberFrom(value: unknown, where: string): StaffMember {
     throw new StaffDirectoryError(`${where}: unknown key ${unknownKey} (nhsNumber, postcode)`);
   }
   const { nhsNumber, postcode } = value as { nhsNumber?: unknown; postcode?: unknown };
-  if (postcode !== undefined && (typeof postcode !== 'string' || normalisePostcode(postcode) === '')) {
+  if (
+    postcode !== undefined &&
+    (typeof postcode !== 'string' || normalisePostcode(postcode) === '')
+  ) {
     throw new StaffDirectoryError(`${where}: postcode must be a postcode`);
   }
   return {

@@ -67,6 +67,10 @@ export function outsideWorkingHours(at: Date, hours: WorkingHours): OutsideHours
   const start = minutesOf(hours.start);
   const end = minutesOf(hours.end);
   const inside =
-    start === end ? true : start < end ? minute >= start && minute < end : minute >= start || minute < end;
+    start === end
+      ? true
+      : start < end
+        ? minute >= start && minute < end
+        : minute >= start || minute < end;
   return inside ? undefined : { detail: `${where} (working hours ${hours.start}–${hours.end})` };
 }

@@ -122,7 +122,11 @@ export const alertRoutes: FastifyPluginAsyncTypebox<{ services: ServerServices }
           case 'note-required':
             throw new ApiError('INVALID_REQUEST', 'Say why you reached this outcome.', 'note');
           case 'note-too-long':
-            throw new ApiError('INVALID_REQUEST', 'The note must be under 2000 characters.', 'note');
+            throw new ApiError(
+              'INVALID_REQUEST',
+              'The note must be under 2000 characters.',
+              'note',
+            );
         }
       }
       const { alert } = result;
