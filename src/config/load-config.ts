@@ -2,11 +2,9 @@
  * @module Loads the configuration: one YAML file, environment overrides, schema defaults,
  * validation that names the file and the bad key, then a deep freeze.
  */
-import { readFileSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
-import { Value } from '@sinclair/typebox/value';
-import { parseDocument } from 'yaml';
 import { ConfigSchema, type Config } from './config-schema.ts';
+import { deepFreeze, readYamlMapping, validateWithDefaults } from './yaml-file.ts';
 
 /** A configuration problem, naming where it is. */
 export class ConfigError extends Error {
@@ -33,19 +31,12 @@ export interface LoadConfigOptions {
 /** Loads, validates and freezes the configuration. Throws ConfigError naming the file and key. */
 export function loadConfig(options: LoadConfigOptions): Config {
   const where = options.file ?? 'the built-in demo configuration';
-  const fromFile = options.file === undefined ? {} : readYaml(options.file);
+  const fail = (message: string): ConfigError => new ConfigError(message);
+  const fromFile = options.file === undefined ? {} : readYamlMapping(options.file, fail);
   const merged = deepMerge(structuredClone(options.base ?? {}), fromFile);
   applyEnvOverrides(merged, options.env ?? {}, where);
 
-  const withDefaults = Value.Default(ConfigSchema, merged);
-  const firstError = Value.Errors(ConfigSchema, withDefaults).First();
-  if (firstError !== undefined) {
-    const key = pointerToKey(firstError.path) || '(top level)';
-    const value =
-      firstError.value === undefined ? '' : ` (found ${describeValue(firstError.value)})`;
-    throw new ConfigError(`${where}: ${key}: ${firstError.message}${value}`);
-  }
-  const config = withDefaults as Config;
+  const config = validateWithDefaults(ConfigSchema, merged, where, fail) as Config;
   checkCrossFieldRules(config, where);
 
   const baseDir = options.file === undefined ? process.cwd() : dirname(resolve(options.file));
@@ -54,31 +45,6 @@ export function loadConfig(options: LoadConfigOptions): Config {
     dataDir: isAbsolute(config.dataDir) ? config.dataDir : resolve(baseDir, config.dataDir),
   };
   return deepFreeze(resolved);
-}
-
-function readYaml(file: string): Record<string, unknown> {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (error) {
-    throw new ConfigError(
-      `${file}: cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'})`,
-    );
-  }
-  const document = parseDocument(text, { uniqueKeys: true });
-  const problem = document.errors[0];
-  if (problem !== undefined) {
-    const line = problem.linePos?.[0].line;
-    throw new ConfigError(
-      `${file}${line === undefined ? '' : `:${line}`}: ${problem.message.split('\n')[0] ?? ''}`,
-    );
-  }
-  const value: unknown = document.toJS();
-  if (value === null || value === undefined) return {};
-  if (typeof value !== 'object' || Array.isArray(value)) {
-    throw new ConfigError(`${file}: the top level must be a mapping of keys`);
-  }
-  return value as Record<string, unknown>;
 }
 
 function applyEnvOverrides(
@@ -146,30 +112,4 @@ function deepMerge(
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-/** `/sources/0/url` → `sources[0].url` */
-function pointerToKey(pointer: string): string {
-  return pointer
-    .split('/')
-    .slice(1)
-    .map((part) => part.replace(/~1/g, '/').replace(/~0/g, '~'))
-    .reduce(
-      (key, part) =>
-        /^\d+$/.test(part) ? `${key}[${part}]` : key === '' ? part : `${key}.${part}`,
-      '',
-    );
-}
-
-function describeValue(value: unknown): string {
-  const text = (JSON.stringify(value) as string | undefined) ?? String(value);
-  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
-}
-
-function deepFreeze<T>(value: T): T {
-  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
-    Object.freeze(value);
-    for (const child of Object.values(value)) deepFreeze(child);
-  }
-  return value;
 }

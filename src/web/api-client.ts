@@ -11,6 +11,17 @@ import type {
   RecordView,
   Session,
 } from './api-types.ts';
+import type {
+  AccessReportJson,
+  AuditSearchPage,
+  AuditSearchQuery,
+  EmergencyReviewJson,
+  EntryProofJson,
+  PrivacyAlertJson,
+  ReviewOutcome,
+  SourcesStatusJson,
+} from './oversight-types.ts';
+import { createSseParser, type SseEvent } from './sse-parser.ts';
 
 /** A failed call, in words a clinician can read. `status` 0 means the server was not reached. */
 export interface ApiError {
@@ -36,12 +47,38 @@ export interface ApiClient {
   withdrawPermission(permissionId: string): Promise<ApiResult<null>>;
   getRecord(nhsNumber: string): Promise<ApiResult<RecordView>>;
   /**
-   * Opens the record stream (Server-Sent Events); absent where the browser has no EventSource.
-   * Returns a function that stops it.
+   * Opens the record stream (Server-Sent Events read with `fetch()`, so a refusal's
+   * OperationOutcome is read from the same response and no second request is made).
+   * Returns a function that stops it. Absent where the browser cannot stream a response body.
    */
   streamRecord?(nhsNumber: string, listener: RecordStreamListener): () => void;
   /** The single sign-on providers the sign-in page offers (none when not configured). */
   listSignInProviders(): Promise<ApiResult<readonly SignInProvider[]>>;
+  /** Searches the audit trail, newest first (`search-audit`). */
+  searchAudit(query: AuditSearchQuery): Promise<ApiResult<AuditSearchPage>>;
+  /** One entry's inclusion proof against the newest signed checkpoint (`search-audit`). */
+  getAuditProof(seq: number): Promise<ApiResult<EntryProofJson>>;
+  /** Who accessed one patient's record (`search-audit`). */
+  getAccessReport(
+    nhsNumber: string,
+    range?: { readonly from?: string; readonly to?: string },
+  ): Promise<ApiResult<AccessReportJson>>;
+  /** Emergency accesses awaiting review, or all of them (`review-emergency-access`). */
+  listEmergencyReviews(status: 'open' | 'all'): Promise<ApiResult<readonly EmergencyReviewJson[]>>;
+  reviewEmergencyAccess(
+    permissionId: string,
+    outcome: ReviewOutcome,
+    note: string,
+  ): Promise<ApiResult<EmergencyReviewJson>>;
+  /** Privacy-monitoring alerts (`review-emergency-access`); 404 where the server has none. */
+  listPrivacyAlerts(status: 'open' | 'all'): Promise<ApiResult<readonly PrivacyAlertJson[]>>;
+  reviewPrivacyAlert(
+    id: string,
+    outcome: ReviewOutcome,
+    note: string,
+  ): Promise<ApiResult<PrivacyAlertJson>>;
+  /** Each source system's breaker, bulkhead and recent calls (any signed-in role). */
+  getSourcesStatus(): Promise<ApiResult<SourcesStatusJson>>;
 }
 
 /** A single sign-on provider as `GET /api/auth/providers` lists it. */
@@ -58,29 +95,18 @@ export interface RecordStreamListener {
   source(data: string): void;
   complete(data: string): void;
   /**
-   * The stream stopped without `complete`. `beforeStart` means nothing arrived (a refusal or no
-   * stream endpoint): ask the plain record endpoint instead. `data` is an `error` event's body.
+   * The server refused the view (or could not be reached) before any event: the stream's own
+   * HTTP answer, e.g. 403 `PERMISSION_REQUIRED`. Nothing else follows.
    */
-  failed(data: string | undefined, beforeStart: boolean): void;
+  refused(error: ApiError): void;
+  /** The stream stopped after it was accepted but before `complete`; `data` is an `error` event's body. */
+  failed(data: string | undefined): void;
 }
-
-/** The part of the browser's EventSource the client uses (passed in for tests). */
-export type EventSourceFactory = (url: string) => {
-  addEventListener(type: string, listener: (event: Event) => void): void;
-  close(): void;
-};
 
 export interface ApiClientOptions {
   /** Prefix for every path; empty for the page's own origin. */
   readonly baseUrl?: string;
   readonly fetch?: typeof fetch;
-  /** Opens an EventSource; defaults to the browser's, same origin (the session cookie goes with it). */
-  readonly eventSource?: EventSourceFactory;
-}
-
-function defaultEventSource(): EventSourceFactory | undefined {
-  const Constructor = (globalThis as { EventSource?: typeof EventSource }).EventSource;
-  return Constructor === undefined ? undefined : (url) => new Constructor(url);
 }
 
 /** Keeps only same-origin paths, so a provider list can never point the page elsewhere. */
@@ -132,7 +158,6 @@ async function readJson(response: Response): Promise<unknown> {
 export function createApiClient(options: ApiClientOptions = {}): ApiClient {
   const baseUrl = options.baseUrl ?? '';
   const doFetch = options.fetch ?? globalThis.fetch.bind(globalThis);
-  const openEventSource = options.eventSource ?? defaultEventSource();
   let csrfToken: string | undefined;
 
   async function call<T>(
@@ -237,44 +262,155 @@ export function createApiClient(options: ApiClientOptions = {}): ApiClient {
         ),
       );
     },
-    ...(openEventSource === undefined
-      ? {}
-      : {
-          streamRecord(nhsNumber: string, listener: RecordStreamListener) {
-            const source = openEventSource(`${baseUrl}${patientPath(nhsNumber)}/record/stream`);
-            let started = false;
-            let done = false;
-            const stop = (): void => {
-              done = true;
-              source.close();
-            };
-            const dataOf = (event: Event): string => {
-              const data: unknown = (event as MessageEvent<unknown>).data;
-              return typeof data === 'string' ? data : '';
-            };
-            source.addEventListener('started', (event) => {
-              if (done) return;
-              started = true;
-              listener.started(dataOf(event));
-            });
-            source.addEventListener('source', (event) => {
-              if (!done) listener.source(dataOf(event));
-            });
-            source.addEventListener('complete', (event) => {
-              if (done) return;
-              stop();
-              listener.complete(dataOf(event));
-            });
-            // Both the server's `error` event (with data) and a lost or refused connection land here;
-            // closing stops the browser reconnecting (a view is never silently repeated).
-            source.addEventListener('error', (event) => {
-              if (done) return;
-              stop();
-              const data = dataOf(event);
-              listener.failed(data === '' ? undefined : data, !started);
-            });
-            return stop;
-          },
-        }),
+    streamRecord(nhsNumber, listener) {
+      return streamEvents(doFetch, `${baseUrl}${patientPath(nhsNumber)}/record/stream`, listener);
+    },
+    searchAudit(query) {
+      return call<AuditSearchPage>('GET', `/api/audit?${auditQuery(query)}`);
+    },
+    getAuditProof(seq) {
+      return call<EntryProofJson>('GET', `/api/audit/${encodeURIComponent(String(seq))}/proof`);
+    },
+    getAccessReport(nhsNumber, range = {}) {
+      const query = new URLSearchParams();
+      if (range.from !== undefined && range.from !== '') query.set('from', range.from);
+      if (range.to !== undefined && range.to !== '') query.set('to', range.to);
+      const suffix = query.size === 0 ? '' : `?${query}`;
+      return call<AccessReportJson>('GET', `${patientPath(nhsNumber)}/access-report${suffix}`);
+    },
+    async listEmergencyReviews(status) {
+      const result = await call<{ reviews: EmergencyReviewJson[] }>(
+        'GET',
+        `/api/emergency-reviews?status=${status}`,
+      );
+      return map(result, (v) => v.reviews);
+    },
+    async reviewEmergencyAccess(permissionId, outcome, note) {
+      const result = await call<{ review: EmergencyReviewJson }>(
+        'POST',
+        `/api/emergency-reviews/${encodeURIComponent(permissionId)}`,
+        { outcome, note },
+      );
+      return map(result, (v) => v.review);
+    },
+    async listPrivacyAlerts(status) {
+      const result = await call<{ alerts: PrivacyAlertJson[] }>(
+        'GET',
+        `/api/privacy-alerts?status=${status}`,
+      );
+      return map(result, (v) => v.alerts);
+    },
+    async reviewPrivacyAlert(id, outcome, note) {
+      const result = await call<{ alert: PrivacyAlertJson }>(
+        'POST',
+        `/api/privacy-alerts/${encodeURIComponent(id)}`,
+        { outcome, note },
+      );
+      return map(result, (v) => v.alert);
+    },
+    getSourcesStatus() {
+      return call<SourcesStatusJson>('GET', '/api/sources/status');
+    },
   };
+}
+
+/** The query string of an audit search: empty filters left out. */
+export function auditQuery(query: AuditSearchQuery): string {
+  const params = new URLSearchParams();
+  const text = (['nhsNumber', 'userId', 'action', 'from', 'to'] as const).map(
+    (key) => [key, query[key]?.trim() ?? ''] as const,
+  );
+  for (const [key, value] of text) if (value !== '') params.set(key, value);
+  if (query.limit !== undefined) params.set('limit', String(query.limit));
+  if (query.beforeSeq !== undefined) params.set('beforeSeq', String(query.beforeSeq));
+  return params.toString();
+}
+
+/**
+ * Reads a `text/event-stream` response body and hands each event to the listener. A non-200
+ * answer is a refusal, read from this same response; a stop aborts the request.
+ */
+function streamEvents(
+  doFetch: typeof fetch,
+  url: string,
+  listener: RecordStreamListener,
+): () => void {
+  const controller = new AbortController();
+  let done = false;
+  const stop = (): void => {
+    done = true;
+    controller.abort();
+  };
+  const finish = (report: () => void): void => {
+    if (done) return;
+    stop();
+    report();
+  };
+  const dispatch = (event: SseEvent): void => {
+    if (done) return;
+    switch (event.type) {
+      case 'started':
+        listener.started(event.data);
+        break;
+      case 'source':
+        listener.source(event.data);
+        break;
+      case 'complete':
+        finish(() => {
+          listener.complete(event.data);
+        });
+        break;
+      case 'error':
+        finish(() => {
+          listener.failed(event.data);
+        });
+        break;
+      default:
+        break;
+    }
+  };
+
+  void (async () => {
+    let response: Response;
+    try {
+      response = await doFetch(url, {
+        headers: { accept: 'text/event-stream' },
+        credentials: 'same-origin',
+        cache: 'no-store',
+        signal: controller.signal,
+      });
+    } catch {
+      finish(() => {
+        listener.refused(toApiError(0, null));
+      });
+      return;
+    }
+    const type = response.headers.get('content-type') ?? '';
+    if (!response.ok || response.body === null || !type.startsWith('text/event-stream')) {
+      const body = await readJson(response);
+      const error = response.ok
+        ? { status: response.status, message: 'The record could not be read. Try again.' }
+        : toApiError(response.status, body);
+      finish(() => {
+        listener.refused(error);
+      });
+      return;
+    }
+    const parser = createSseParser(dispatch);
+    const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
+    try {
+      for (;;) {
+        const { done: ended, value } = await reader.read();
+        if (ended || done) break;
+        parser.push(value);
+      }
+    } catch {
+      // A lost connection, or our own stop: reported below unless it was the stop.
+    }
+    parser.end();
+    finish(() => {
+      listener.failed(undefined);
+    });
+  })();
+  return stop;
 }

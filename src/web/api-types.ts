@@ -7,7 +7,14 @@ export interface SessionUser {
   readonly username: string;
   readonly displayName: string;
   readonly role: string;
+  /** The role's name on screen, e.g. "Privacy officer". */
+  readonly roleName?: string;
   readonly organisation: string;
+  /**
+   * The policy actions the role may take (`view-record`, `search-audit`, …), when the server
+   * sends them; else navigation.ts assumes the default policy's.
+   */
+  readonly actions?: readonly string[];
 }
 
 /** What sign-in and `GET /api/session` answer. */

@@ -347,7 +347,8 @@ forEachStore((name, open) => {
     test('entries appended while no monitor ran are evaluated after a restart, once', async () => {
       const { h, newAlerts } = await harness();
       const clinician = user('Dr Bo Reid');
-      h.newMonitor();
+      await h.view(clinician, patient(nhsNumber(), 'Shaw'), '2025-03-04T11:00:00.000Z');
+      await h.monitor.catchUp();
       const night = await h.view(
         clinician,
         patient(nhsNumber(), 'Shaw'),

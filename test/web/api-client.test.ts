@@ -79,6 +79,37 @@ void describe('the API client', () => {
           json(403, outcome('PERMISSION_REQUIRED', 'Record the patient’s permission first.'));
           return;
         }
+        if (req.url === '/api/patients/9990000018/record/stream') {
+          json(403, outcome('PERMISSION_REQUIRED', 'Record the patient’s permission first.'));
+          return;
+        }
+        if (req.url === '/api/patients/9990000107/record/stream') {
+          res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store' });
+          // Split mid-line and mid-character, as the network may.
+          const text =
+            'id: 1\r\nevent: started\r\ndata: {"n":"Zoë"}\r\n\r\n' +
+            ': keep-alive\n\nid: 2\nevent: source\ndata: {"a":1}\n\n' +
+            'id: 3\nevent: complete\ndata: {}\n\n';
+          const bytes = Buffer.from(text, 'utf8');
+          const cut = bytes.indexOf(Buffer.from('ë')) + 1;
+          res.write(bytes.subarray(0, cut));
+          setTimeout(() => res.end(bytes.subarray(cut)), 20);
+          return;
+        }
+        if (req.url === '/api/patients/9990000115/record/stream') {
+          res.writeHead(200, { 'content-type': 'text/event-stream' });
+          res.end('event: started\ndata: {}\n\nevent: error\ndata: {"resourceType":"OperationOutcome"}\n\n');
+          return;
+        }
+        if (req.url === '/api/patients/9990000123/record/stream') {
+          res.writeHead(200, { 'content-type': 'text/event-stream' });
+          res.end('event: started\ndata: {}\n\nevent: source\ndata: {}\n\n');
+          return;
+        }
+        if (req.url?.startsWith('/api/audit?')) {
+          json(200, { entries: [] });
+          return;
+        }
         if (req.url === '/api/patients/9990000018/permissions' && req.method === 'POST') {
           json(201, { permission: { id: 'p1' } });
           return;
@@ -184,6 +215,86 @@ void describe('the API client', () => {
     assert.equal(
       toApiError(429, { resourceType: 'OperationOutcome', issue: [] }).message,
       'Too many attempts. Wait a few minutes and try again.',
+    );
+  });
+
+  /** Collects what a record stream tells its listener, until it ends one way or another. */
+  function stream(nhsNumber: string): Promise<string[]> {
+    const api = createApiClient({ baseUrl });
+    const seen: string[] = [];
+    return new Promise((resolve) => {
+      api.streamRecord?.(nhsNumber, {
+        started: (data) => seen.push(`started ${data}`),
+        source: (data) => seen.push(`source ${data}`),
+        complete: (data) => {
+          seen.push(`complete ${data}`);
+          resolve(seen);
+        },
+        refused: (error) => {
+          seen.push(`refused ${error.status} ${error.code ?? ''} ${error.message}`);
+          resolve(seen);
+        },
+        failed: (data) => {
+          seen.push(`failed ${data ?? '(no data)'}`);
+          resolve(seen);
+        },
+      });
+    });
+  }
+
+  void test('the record stream passes each event on in order, however the bytes are split', async () => {
+    assert.deepEqual(await stream('9990000107'), [
+      'started {"n":"Zoë"}',
+      'source {"a":1}',
+      'complete {}',
+    ]);
+  });
+
+  void test('a refused record view is read from the stream’s own answer: one request, the server’s words', async () => {
+    seen.length = 0;
+    assert.deepEqual(await stream('9990000018'), [
+      'refused 403 PERMISSION_REQUIRED Record the patient’s permission first.',
+    ]);
+    assert.deepEqual(
+      seen.map((request) => request.url),
+      ['/api/patients/9990000018/record/stream'],
+      'no second request to the plain record endpoint',
+    );
+  });
+
+  void test('a stream that stops part-way says so, with the error event’s body when there is one', async () => {
+    assert.deepEqual(await stream('9990000115'), [
+      'started {}',
+      'failed {"resourceType":"OperationOutcome"}',
+    ]);
+    assert.deepEqual(await stream('9990000123'), ['started {}', 'source {}', 'failed (no data)']);
+  });
+
+  void test('an unreachable server refuses the stream with status 0', async () => {
+    const api = createApiClient({ baseUrl: 'http://127.0.0.1:1' });
+    const status = await new Promise<number>((resolve) => {
+      api.streamRecord?.('9990000107', {
+        started: () => undefined,
+        source: () => undefined,
+        complete: () => undefined,
+        refused: (error) => {
+          resolve(error.status);
+        },
+        failed: () => {
+          resolve(-1);
+        },
+      });
+    });
+    assert.equal(status, 0);
+  });
+
+  void test('an audit search leaves empty filters out of the query', async () => {
+    const api = createApiClient({ baseUrl });
+    seen.length = 0;
+    await api.searchAudit({ nhsNumber: ' 943 476 5919 ', userId: '', action: 'record-view-started', beforeSeq: 40, limit: 25 });
+    assert.equal(
+      seen[0]?.url,
+      '/api/audit?nhsNumber=943+476+5919&action=record-view-started&limit=25&beforeSeq=40',
     );
   });
 });

@@ -1,7 +1,7 @@
 /** @module The pure helpers behind the record page: warnings per area, results, order, the stream. */
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createApiClient, type EventSourceFactory } from '../../src/web/api-client.ts';
+import { createApiClient } from '../../src/web/api-client.ts';
 import type { SourceSummary } from '../../src/web/api-types.ts';
 import { resultRow } from '../../src/web/investigation-groups.ts';
 import { activeAlerts } from '../../src/web/record-alerts.ts';
@@ -256,61 +256,6 @@ describe('the record arriving over the stream', () => {
     assert.equal(stopped.failure, 'The audit trail is not available.');
     assert.equal(stopped.pending.length, 2, 'the sources not heard from are still listed');
     assert.equal(startStreamingRecord('not json'), undefined);
-  });
-
-  void test('the client opens the stream, passes each event on and closes it at the end', () => {
-    const listeners = new Map<string, (event: Event) => void>();
-    let closed = 0;
-    let opened = '';
-    const factory: EventSourceFactory = (url) => {
-      opened = url;
-      return {
-        addEventListener: (type, listener) => listeners.set(type, listener),
-        close: () => {
-          closed += 1;
-        },
-      };
-    };
-    const api = createApiClient({
-      fetch: () => Promise.reject(new Error('unused')),
-      eventSource: factory,
-    });
-    const seen: string[] = [];
-    api.streamRecord?.('9990000107', {
-      started: (data) => seen.push(`started ${data}`),
-      source: (data) => seen.push(`source ${data}`),
-      complete: (data) => seen.push(`complete ${data}`),
-      failed: (_data, beforeStart) => seen.push(`failed ${beforeStart}`),
-    });
-    assert.equal(opened, '/api/patients/9990000107/record/stream');
-    const send = (type: string, data: string) =>
-      listeners.get(type)?.(Object.assign(new Event(type), { data }));
-    send('started', '{}');
-    send('source', '{"a":1}');
-    send('complete', '{}');
-    send('error', '');
-    assert.deepEqual(seen, ['started {}', 'source {"a":1}', 'complete {}']);
-    assert.equal(closed, 1, 'closed on complete, so the browser never reconnects');
-  });
-
-  void test('a refused stream is reported as failing before it started, for the plain endpoint to explain', () => {
-    const listeners = new Map<string, (event: Event) => void>();
-    const api = createApiClient({
-      fetch: () => Promise.reject(new Error('unused')),
-      eventSource: () => ({
-        addEventListener: (type, listener) => listeners.set(type, listener),
-        close: () => undefined,
-      }),
-    });
-    const seen: boolean[] = [];
-    api.streamRecord?.('9990000107', {
-      started: () => undefined,
-      source: () => undefined,
-      complete: () => undefined,
-      failed: (_data, beforeStart) => seen.push(beforeStart),
-    });
-    listeners.get('error')?.(new Event('error'));
-    assert.deepEqual(seen, [true]);
   });
 });
 

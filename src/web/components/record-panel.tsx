@@ -3,7 +3,7 @@
  * lets the clinician withdraw that permission. Holds the record only in component state.
  */
 import { useCallback, useEffect, useRef, useState } from 'react';
-import type { ApiClient } from '../api-client.ts';
+import type { ApiClient, ApiError } from '../api-client.ts';
 import type { PatientSummary, RecordView } from '../api-types.ts';
 import {
   applyCompleteEvent,
@@ -64,16 +64,10 @@ export function RecordPanel({ api, patient, onPatientUpdated, onSessionEnded }: 
     [nhsNumber, onPatientUpdated],
   );
 
-  const loadPlain = useCallback(
-    async (request: number, openDialog: boolean, notice?: string) => {
-      const result = await api.getRecord(nhsNumber);
-      if (request !== latest.current) return;
-      if (result.ok) {
-        setState({ kind: 'loaded', record: result.value, pending: [] });
-        refreshBanner(result.value.patient);
-        return;
-      }
-      const { status, code, message } = result.error;
+  /** Shows why the server refused the view, in its own words. */
+  const showRefusal = useCallback(
+    (error: ApiError, openDialog: boolean, notice?: string) => {
+      const { status, code, message } = error;
       if (status === 401) {
         onSessionEnded();
       } else if (code === 'PERMISSION_REQUIRED') {
@@ -85,13 +79,27 @@ export function RecordPanel({ api, patient, onPatientUpdated, onSessionEnded }: 
         setState({ kind: 'error', message });
       }
     },
-    [api, nhsNumber, onSessionEnded, refreshBanner],
+    [onSessionEnded],
+  );
+
+  const loadPlain = useCallback(
+    async (request: number, openDialog: boolean, notice?: string) => {
+      const result = await api.getRecord(nhsNumber);
+      if (request !== latest.current) return;
+      if (result.ok) {
+        setState({ kind: 'loaded', record: result.value, pending: [] });
+        refreshBanner(result.value.patient);
+        return;
+      }
+      showRefusal(result.error, openDialog, notice);
+    },
+    [api, nhsNumber, refreshBanner, showRefusal],
   );
 
   /**
-   * Streams the record when the browser can, showing each source as it answers; anything that
-   * stops the stream before it starts (a refusal, no stream endpoint) falls back to the plain
-   * endpoint, whose answer says why in words.
+   * Streams the record, showing each source as it answers. A refusal is read from the stream's
+   * own answer, so a refused view is asked for (and audited) once. Only a client that cannot
+   * stream uses the plain endpoint.
    */
   const load = useCallback(
     async (openDialog: boolean, notice?: string) => {
@@ -119,7 +127,9 @@ export function RecordPanel({ api, patient, onPatientUpdated, onSessionEnded }: 
           const started = startStreamingRecord(data);
           if (started === undefined) {
             stopStream.current?.();
-            void loadPlain(request, openDialog, notice);
+            if (request === latest.current) {
+              setState({ kind: 'error', message: 'The record could not be read. Try again.' });
+            }
             return;
           }
           show(started);
@@ -131,14 +141,17 @@ export function RecordPanel({ api, patient, onPatientUpdated, onSessionEnded }: 
         complete(data) {
           if (current !== undefined) show(applyCompleteEvent(current, data));
         },
-        failed(data, beforeStart) {
+        refused(error) {
+          if (request === latest.current) showRefusal(error, openDialog, notice);
+        },
+        failed(data) {
           if (request !== latest.current) return;
-          if (beforeStart || current === undefined) void loadPlain(request, openDialog, notice);
+          if (current === undefined) setState({ kind: 'error', message: streamErrorMessage(data) });
           else show(applyStreamFailure(current, streamErrorMessage(data)));
         },
       });
     },
-    [api, nhsNumber, loadPlain, refreshBanner],
+    [api, nhsNumber, loadPlain, refreshBanner, showRefusal],
   );
 
   useEffect(() => {
