@@ -90,6 +90,8 @@ export interface AuditLogDeps {
 }
 
 const MAX_LIST = 1000;
+/** The most entries committed together in one group. */
+const MAX_GROUP = 256;
 
 type FilterField = 'nhsNumber' | 'userId' | 'action';
 
@@ -133,35 +135,100 @@ export function createAuditLog(deps: AuditLogDeps): AuditLog {
         cause: error,
       });
     }
-    let appended: AppendedEntry;
-    try {
-      appended = await store.withAuditLock(async (trx) => {
-        const last = await trx
-          .selectFrom('audit_entries')
-          .select(['seq', 'hash'])
-          .orderBy('seq', 'desc')
-          .limit(1)
-          .executeTakeFirst();
-        // PostgreSQL returns bigint columns as strings.
-        const seq = last === undefined ? 1 : last.seq + 1;
-        const prevHash = last === undefined ? GENESIS_PREV_HASH : last.hash;
-        const recordedAt = now().toISOString();
-        const entry: AuditEntry = { v: AUDIT_ENTRY_FORMAT, seq, recordedAt, event: check.event };
-        const entryJson = canonicalJson(entry);
-        const hash = chainHash(prevHash, entryJson);
-        await trx
-          .insertInto('audit_entries')
-          .values({ seq, recorded_at: recordedAt, entry: entryJson, hash, prev_hash: prevHash })
-          .execute();
-        return { seq, hash };
-      });
-    } catch (error) {
-      throw new AuditUnavailable('store-failed', 'The audit trail could not be written', {
-        cause: error,
-      });
-    }
+    const appended = await enqueue(check.event);
     deps.onAppended?.(appended);
     return appended;
+  }
+
+  /*
+   * Group commit: appends that arrive while a commit is under way wait for it, then go in
+   * together — one lock, one transaction, one durable flush for the whole group. Each caller
+   * still gets its answer only after its own entry is committed. If a group fails, its entries
+   * are retried one by one, so one bad entry fails only its own caller.
+   */
+  interface Pending {
+    readonly event: AuditEvent;
+    readonly resolve: (entry: AppendedEntry) => void;
+    readonly reject: (error: unknown) => void;
+  }
+  const queue: Pending[] = [];
+  let flushing = false;
+
+  function enqueue(event: AuditEvent): Promise<AppendedEntry> {
+    return new Promise<AppendedEntry>((resolve, reject) => {
+      queue.push({ event, resolve, reject });
+      if (!flushing) void flush();
+    });
+  }
+
+  async function flush(): Promise<void> {
+    flushing = true;
+    try {
+      while (queue.length > 0) {
+        const group = queue.splice(0, MAX_GROUP);
+        try {
+          const entries = await commit(group.map((pending) => pending.event));
+          group.forEach((pending, index) => {
+            const entry = entries[index];
+            if (entry === undefined)
+              pending.reject(
+                new AuditUnavailable('store-failed', 'The audit trail could not be written'),
+              );
+            else pending.resolve(entry);
+          });
+        } catch (groupError) {
+          if (group.length === 1) {
+            group[0]?.reject(unavailable(groupError));
+            continue;
+          }
+          for (const pending of group) {
+            const entry = await commit([pending.event]).then(
+              ([appended]) => appended,
+              (error: unknown) => {
+                pending.reject(unavailable(error));
+                return null;
+              },
+            );
+            if (entry === undefined) pending.reject(unavailable(new Error('nothing appended')));
+            else if (entry !== null) pending.resolve(entry);
+          }
+        }
+      }
+    } finally {
+      flushing = false;
+    }
+  }
+
+  function unavailable(error: unknown): AuditUnavailable {
+    return new AuditUnavailable('store-failed', 'The audit trail could not be written', {
+      cause: error,
+    });
+  }
+
+  /** Appends the events as the next links of the chain, in one transaction under the audit lock. */
+  async function commit(events: readonly AuditEvent[]): Promise<AppendedEntry[]> {
+    return store.withAuditLock(async (trx) => {
+      const last = await trx
+        .selectFrom('audit_entries')
+        .select(['seq', 'hash'])
+        .orderBy('seq', 'desc')
+        .limit(1)
+        .executeTakeFirst();
+      let seq = last === undefined ? 0 : last.seq;
+      let prevHash = last === undefined ? GENESIS_PREV_HASH : last.hash;
+      const rows = events.map((event) => {
+        seq += 1;
+        const recordedAt = now().toISOString();
+        const entry: AuditEntry = { v: AUDIT_ENTRY_FORMAT, seq, recordedAt, event };
+        const entryJson = canonicalJson(entry);
+        const hash = chainHash(prevHash, entryJson);
+        const row = { seq, recorded_at: recordedAt, entry: entryJson, hash, prev_hash: prevHash };
+        prevHash = hash;
+        return row;
+      });
+      await trx.insertInto('audit_entries').values(rows).execute();
+      return rows.map((row) => ({ seq: row.seq, hash: row.hash }));
+    });
   }
 
   async function list(query: AuditListQuery): Promise<AuditRecord[]> {

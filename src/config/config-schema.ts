@@ -176,9 +176,13 @@ export const MonitoringConfigSchema = Type.Object(
           timeZone: Type.String({ minLength: 1, default: 'Europe/London' }),
           weekends: Type.Boolean({ default: true }),
           /** Per-organisation hours (keyed by ODS code), each key overriding the defaults above. */
-          organisations: Type.Record(Type.String({ pattern: '^[A-Z0-9]{3,10}$' }), WorkingHoursSchema, {
-            default: {},
-          }),
+          organisations: Type.Record(
+            Type.String({ pattern: '^[A-Z0-9]{3,10}$' }),
+            WorkingHoursSchema,
+            {
+              default: {},
+            },
+          ),
         }),
         viewSpike: ruleSwitch({
           patients: Type.Integer({ minimum: 1, maximum: 100_000, default: 30 }),

@@ -337,6 +337,8 @@ function streamEvents(
 ): () => void {
   const controller = new AbortController();
   let done = false;
+  // Read through a function: the flag is changed by callbacks the type checker cannot follow.
+  const stopped = (): boolean => done;
   const stop = (): void => {
     done = true;
     controller.abort();
@@ -401,7 +403,7 @@ function streamEvents(
     try {
       for (;;) {
         const { done: ended, value } = await reader.read();
-        if (ended || done) break;
+        if (ended || stopped()) break;
         parser.push(value);
       }
     } catch {

@@ -130,6 +130,7 @@ const SHOWN = new Set([
   'outcome',
   'nhsNumber',
   'basis',
+  'permissionId',
   'client',
 ]);
 
@@ -147,7 +148,7 @@ function flatten(prefix: string, value: unknown, into: [string, string][]): void
       });
     }
   } else if (value !== undefined && value !== null) {
-    into.push([prefix, String(value)]);
+    into.push([prefix, typeof value === 'string' ? value : JSON.stringify(value)]);
   }
 }
 
@@ -176,6 +177,30 @@ export function readEvent(event: unknown): EventView {
     ...(basisCode === undefined ? {} : { basis: basisCode }),
     ...(permissionId === undefined ? {} : { permissionId }),
   };
+}
+
+const FIELD_LABELS: Readonly<Record<string, string>> = {
+  'client.address': 'Device address',
+  'client.userAgent': 'Browser',
+  resultCount: 'Results',
+  attempted: 'Attempted',
+  reasonCode: 'Reason',
+  permissionId: 'Permission',
+  elapsedMs: 'Time taken (ms)',
+  method: 'Method',
+  scope: 'Scope',
+  expiresAt: 'Expires',
+  searchType: 'Searched by',
+  matchedNhsNumbers: 'Patients found',
+  reviewOutcome: 'Review outcome',
+  withheldCategories: 'Withheld categories',
+  patientRestricted: 'Restricted patient',
+  attemptedUsername: 'Username typed',
+};
+
+/** A recorded field's name in words; nested and unknown fields keep their path. */
+export function fieldLabel(path: string): string {
+  return FIELD_LABELS[path] ?? path;
 }
 
 /** Filters the server does not apply: kept to the entries of the pages fetched so far. */

@@ -15,8 +15,8 @@ export interface PageLink {
   readonly label: string;
 }
 
-/** What a page needs: a policy action, or only a session. */
-const PAGES: readonly (PageLink & { readonly needs: string | 'signed-in' })[] = [
+/** What a page needs: a policy action, or `signed-in` for any session. */
+const PAGES: readonly (PageLink & { readonly needs: string })[] = [
   { id: 'patients', path: '/', label: 'Find a patient', needs: 'view-record' },
   { id: 'audit', path: '/audit', label: 'Audit trail', needs: 'search-audit' },
   { id: 'access-report', path: '/access-report', label: 'Access report', needs: 'search-audit' },

@@ -115,7 +115,7 @@ export function fromHex(hex: string): Uint8Array | undefined {
   return bytes;
 }
 
-function fromBase64(text: string): Uint8Array | undefined {
+function fromBase64(text: string): Uint8Array<ArrayBuffer> | undefined {
   try {
     return Uint8Array.from(atob(text), (c) => c.charCodeAt(0));
   } catch {
@@ -132,7 +132,9 @@ function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
  * strings and integers, which is its keys sorted with `JSON.stringify` values
  * (as src/audit/checkpoint-signer.ts `checkpointMessage`).
  */
-export function checkpointMessage(checkpoint: EntryProofJson['checkpoint']): Uint8Array {
+export function checkpointMessage(
+  checkpoint: EntryProofJson['checkpoint'],
+): Uint8Array<ArrayBuffer> {
   const statement: Record<string, string | number> = {
     v: 1,
     origin: 'my-care-record/audit',

@@ -33,7 +33,8 @@ export function createSseParser(onEvent: (event: SseEvent) => void): SseParser {
 
   function line(text: string): void {
     if (text === '') {
-      if (data.length > 0) onEvent({ type: type === '' ? 'message' : type, data: data.join('\n'), id: lastId });
+      if (data.length > 0)
+        onEvent({ type: type === '' ? 'message' : type, data: data.join('\n'), id: lastId });
       type = '';
       data = [];
       return;

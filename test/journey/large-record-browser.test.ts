@@ -54,20 +54,58 @@ describe('a very large GP record in the browser', () => {
           record.longTasks.push({ start: entry.startTime, duration: entry.duration });
         }
       }).observe({ type: 'longtask', buffered: true });
-      // Notes when each stream event reaches the page (the page's own listeners run after).
-      const Native = window.EventSource;
-      class Timed extends Native {
-        constructor(url: string | URL, init?: EventSourceInit) {
-          super(url, init);
-          for (const type of ['started', 'source', 'complete']) {
-            this.addEventListener(type, (event) => {
-              const data = (event as MessageEvent<string>).data;
-              record.events.push({ type, at: performance.now(), size: data.length });
-            });
+      // Notes when each stream event reaches the page: the record stream's body is read a
+      // second time here (a tee), event by event, as the page's own reader sees it.
+      const nativeFetch = window.fetch.bind(window);
+      window.fetch = async (input, init) => {
+        const response = await nativeFetch(input, init);
+        const url =
+          typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
+        if (!url.endsWith('/record/stream') || response.body === null) return response;
+        const [mine, theirs] = response.body.tee();
+        void (async () => {
+          // Frames are counted as they pass, keeping only each one's first characters (for its
+          // event name) and its length: no rescanning of a multi-megabyte frame.
+          let head = '';
+          let length = 0;
+          let last = '';
+          const add = (text: string): void => {
+            if (head.length < 200) head += text.slice(0, 200 - head.length);
+            length += text.length;
+          };
+          const finish = (): void => {
+            const type = /^event: (.*)$/m.exec(head)?.[1] ?? 'message';
+            record.events.push({ type, at: performance.now(), size: length });
+            head = '';
+            length = 0;
+          };
+          const reader = mine.pipeThrough(new TextDecoderStream()).getReader();
+          for (;;) {
+            // The page stops its own reading at `complete`, which aborts this copy too.
+            const { done, value } = await reader.read().catch(() => ({ done: true, value: '' }));
+            if (done) return;
+            let start = 0;
+            if (last === '\n' && value.startsWith('\n')) {
+              finish();
+              start = 1;
+            }
+            let end = value.indexOf('\n\n', start);
+            while (end !== -1) {
+              add(value.slice(start, end));
+              finish();
+              start = end + 2;
+              end = value.indexOf('\n\n', start);
+            }
+            add(value.slice(start));
+            last = value.at(-1) ?? last;
           }
-        }
-      }
-      window.EventSource = Timed;
+        })();
+        return new Response(theirs, {
+          status: response.status,
+          statusText: response.statusText,
+          headers: response.headers,
+        });
+      };
     });
     page.on('pageerror', (error) => {
       pageErrors.push(error.message);

@@ -98,7 +98,9 @@ void describe('the API client', () => {
         }
         if (req.url === '/api/patients/9990000115/record/stream') {
           res.writeHead(200, { 'content-type': 'text/event-stream' });
-          res.end('event: started\ndata: {}\n\nevent: error\ndata: {"resourceType":"OperationOutcome"}\n\n');
+          res.end(
+            'event: started\ndata: {}\n\nevent: error\ndata: {"resourceType":"OperationOutcome"}\n\n',
+          );
           return;
         }
         if (req.url === '/api/patients/9990000123/record/stream') {
@@ -291,7 +293,13 @@ void describe('the API client', () => {
   void test('an audit search leaves empty filters out of the query', async () => {
     const api = createApiClient({ baseUrl });
     seen.length = 0;
-    await api.searchAudit({ nhsNumber: ' 943 476 5919 ', userId: '', action: 'record-view-started', beforeSeq: 40, limit: 25 });
+    await api.searchAudit({
+      nhsNumber: ' 943 476 5919 ',
+      userId: '',
+      action: 'record-view-started',
+      beforeSeq: 40,
+      limit: 25,
+    });
     assert.equal(
       seen[0]?.url,
       '/api/audit?nhsNumber=943+476+5919&action=record-view-started&limit=25&beforeSeq=40',

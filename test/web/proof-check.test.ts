@@ -7,7 +7,10 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { generateKeyPairSync } from 'node:crypto';
 import { entryLeafHash } from '../../src/audit/audit-checkpoints.ts';
-import { checkpointMessage as serverMessage, createCheckpointSigner } from '../../src/audit/checkpoint-signer.ts';
+import {
+  checkpointMessage as serverMessage,
+  createCheckpointSigner,
+} from '../../src/audit/checkpoint-signer.ts';
 import { MerkleTree, inclusionProof, leafHash as serverLeafHash } from '../../src/audit/merkle.ts';
 import type { EntryProofJson } from '../../src/web/oversight-types.ts';
 import {
@@ -47,9 +50,21 @@ const ROOTS = [
 
 const INCLUSION: { index: number; size: number; proof: string[] }[] = [
   { index: 0, size: 1, proof: [] },
-  { index: 0, size: 2, proof: ['96a296d224f285c67bee93c30f8a309157f0daa35dc5b87e410b78630a09cfc7'] },
-  { index: 1, size: 2, proof: ['6e340b9cffb37a989ca544e6bb780a2c78901d3fb33738768511a30617afa01d'] },
-  { index: 2, size: 3, proof: ['fac54203e7cc696cf0dfcb42c92a1d9dbaf70ad9e621f4bd8d98662f00e3c125'] },
+  {
+    index: 0,
+    size: 2,
+    proof: ['96a296d224f285c67bee93c30f8a309157f0daa35dc5b87e410b78630a09cfc7'],
+  },
+  {
+    index: 1,
+    size: 2,
+    proof: ['6e340b9cffb37a989ca544e6bb780a2c78901d3fb33738768511a30617afa01d'],
+  },
+  {
+    index: 2,
+    size: 3,
+    proof: ['fac54203e7cc696cf0dfcb42c92a1d9dbaf70ad9e621f4bd8d98662f00e3c125'],
+  },
   {
     index: 1,
     size: 5,
@@ -84,7 +99,10 @@ const bytes = (hex: string): Uint8Array => fromHex(hex) ?? assert.fail(`not hex:
 describe('the browser’s Merkle proof check (RFC 6962 reference vectors)', () => {
   test('leaf hashes and tree heads of every size match the reference roots and the server', async () => {
     const leaves = await Promise.all(LEAF_INPUTS.map((input) => leafHash(input)));
-    assert.deepEqual(leaves.map(toHex), LEAF_INPUTS.map((input) => serverLeafHash(input).toString('hex')));
+    assert.deepEqual(
+      leaves.map(toHex),
+      LEAF_INPUTS.map((input) => serverLeafHash(input).toString('hex')),
+    );
     for (let size = 0; size <= 8; size += 1) {
       assert.equal(toHex(await treeHead(leaves.slice(0, size))), ROOTS[size], `tree of ${size}`);
     }
@@ -102,9 +120,14 @@ describe('the browser’s Merkle proof check (RFC 6962 reference vectors)', () =
       assert.equal(await verifyInclusion(vector.index, vector.size, other, proof, root), false);
       assert.equal(await verifyInclusion(vector.size, vector.size, leaf, proof, root), false);
       if (proof.length > 0) {
-        const flipped = proof.map((p, i) => (i === proof.length - 1 ? p.map((b, j) => (j === 0 ? b ^ 1 : b)) : p));
+        const flipped = proof.map((p, i) =>
+          i === proof.length - 1 ? p.map((b, j) => (j === 0 ? b ^ 1 : b)) : p,
+        );
         assert.equal(await verifyInclusion(vector.index, vector.size, leaf, flipped, root), false);
-        assert.equal(await verifyInclusion(vector.index, vector.size, leaf, proof.slice(1), root), false);
+        assert.equal(
+          await verifyInclusion(vector.index, vector.size, leaf, proof.slice(1), root),
+          false,
+        );
       }
     });
   }
@@ -129,7 +152,12 @@ describe('the browser’s check of an audit entry against its signed checkpoint'
   const { privateKey, publicKey } = generateKeyPairSync('ed25519');
   const signer = createCheckpointSigner(privateKey);
   const entries = Array.from({ length: 11 }, (_, i) =>
-    JSON.stringify({ event: { action: 'sign-in', note: 'é' }, recordedAt: '2026-01-01T00:00:00.000Z', seq: i + 1, v: 1 }),
+    JSON.stringify({
+      event: { action: 'sign-in', note: 'é' },
+      recordedAt: '2026-01-01T00:00:00.000Z',
+      seq: i + 1,
+      v: 1,
+    }),
   );
   const tree = MerkleTree.of(entries.map(entryLeafHash));
   const checkpoint = signer.sign({
@@ -170,11 +198,19 @@ describe('the browser’s check of an audit entry against its signed checkpoint'
     assert.match((await checkEntryProof(proofFor(5), 4)).problem ?? '', /another entry/);
     const short = { ...proofFor(4), proof: proofFor(4).proof.slice(1) };
     assert.equal((await checkEntryProof(short, 4)).included, false);
-    const forged = { ...proofFor(4), checkpoint: { ...checkpoint, timestamp: '2026-01-02T00:00:00.000Z' } };
+    const forged = {
+      ...proofFor(4),
+      checkpoint: { ...checkpoint, timestamp: '2026-01-02T00:00:00.000Z' },
+    };
     const forgedCheck = await checkEntryProof(forged, 4);
     assert.equal(forgedCheck.included, true, 'the path still leads to the root');
     assert.equal(forgedCheck.signature, 'bad-signature');
-    const otherKey = generateKeyPairSync('ed25519').publicKey.export({ type: 'spki', format: 'pem' }).toString();
-    assert.equal((await checkEntryProof({ ...proofFor(4), publicKey: otherKey }, 4)).signature, 'wrong-key');
+    const otherKey = generateKeyPairSync('ed25519')
+      .publicKey.export({ type: 'spki', format: 'pem' })
+      .toString();
+    assert.equal(
+      (await checkEntryProof({ ...proofFor(4), publicKey: otherKey }, 4)).signature,
+      'wrong-key',
+    );
   });
 });

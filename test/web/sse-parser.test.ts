@@ -46,7 +46,11 @@ describe('the record stream’s event parser', () => {
         fc.uniqueArray(fc.integer({ min: 1, max: STREAM.length * 2 - 1 }), { maxLength: 12 }),
         (ending, cuts) => {
           const text = STREAM.replaceAll('\n', ending);
-          const points = [0, ...cuts.filter((c) => c < text.length).sort((a, b) => a - b), text.length];
+          const points = [
+            0,
+            ...cuts.filter((c) => c < text.length).sort((a, b) => a - b),
+            text.length,
+          ];
           const chunks = points.slice(1).map((end, i) => text.slice(points[i], end));
           assert.deepEqual(parse(chunks), EXPECTED);
         },

@@ -78,7 +78,7 @@ export function createPrivacyMonitor(deps: PrivacyMonitorDeps): PrivacyMonitor {
       .select('last_seq')
       .where('name', '=', STATE_NAME)
       .executeTakeFirst();
-    return row === undefined ? 0 : Number(row.last_seq);
+    return row === undefined ? 0 : row.last_seq;
   }
 
   /** Rebuilds the spike window as it stood after entry `cursor`, from the trail and the queue. */
@@ -143,7 +143,7 @@ export function createPrivacyMonitor(deps: PrivacyMonitorDeps): PrivacyMonitor {
             oc
               .column('name')
               .doUpdateSet({ last_seq: last.seq, updated_at: at })
-              .where("privacy_monitor_state.last_seq", "<", -1),
+              .where('privacy_monitor_state.last_seq', '<', last.seq),
           )
           .execute();
       });
@@ -175,11 +175,15 @@ export function createPrivacyMonitor(deps: PrivacyMonitorDeps): PrivacyMonitor {
           evaluated = await drain();
         } catch (error) {
           completed = generation;
-          settle(generation, (waiter) => waiter.reject(error));
+          settle(generation, (waiter) => {
+            waiter.reject(error);
+          });
           continue;
         }
         completed = generation;
-        settle(generation, (waiter) => waiter.resolve(evaluated));
+        settle(generation, (waiter) => {
+          waiter.resolve(evaluated);
+        });
       }
     } finally {
       running = false;

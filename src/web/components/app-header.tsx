@@ -16,7 +16,7 @@ export function AppHeader({ user, onSignOut }: AppHeaderProps) {
           <div className="header__user">
             <p className="header__who">
               <span className="header__name">{user.displayName}</span>
-              <span className="header__role">{user.role}</span>
+              <span className="header__role">{user.roleName ?? user.role}</span>
               <span className="header__org">{user.organisation}</span>
             </p>
             <button type="button" className="button button--reverse" onClick={onSignOut}>

@@ -1,10 +1,10 @@
-/** @module The app shell: restores the session, then shows sign-in or the signed-in workspace. */
+/** @module The app shell: restores the session, then shows sign-in or the signed-in pages. */
 import { useCallback, useEffect, useState } from 'react';
 import type { ApiClient } from '../api-client.ts';
 import type { Session } from '../api-types.ts';
 import { AppHeader } from './app-header.tsx';
 import { SignInPage } from './sign-in-page.tsx';
-import { Workspace } from './workspace.tsx';
+import { SignedInPages } from './signed-in-pages.tsx';
 
 export interface AppProps {
   readonly api: ApiClient;
@@ -66,9 +66,10 @@ export function App({ api, now }: AppProps) {
           />
         )}
         {phase.kind === 'signed-in' && (
-          <Workspace
+          <SignedInPages
             key={phase.session.user.id}
             api={api}
+            user={phase.session.user}
             now={now}
             onSessionEnded={sessionEnded}
           />

@@ -1,0 +1,339 @@
+/**
+ * @module The auditors' search of the audit trail: filters, a results table newest first with
+ * older entries a page at a time, and each entry's detail with its proof checked.
+ */
+import { useRef, useState, type SubmitEvent } from 'react';
+import type { ApiClient, ApiError } from '../api-client.ts';
+import {
+  ACTION_LABELS,
+  actionLabel,
+  basisLabel,
+  nhsNumberText,
+  outcomeLabel,
+  passesLocalFilters,
+  readEvent,
+  type LocalFilters,
+} from '../audit-display.ts';
+import { formatDateTime } from '../fhir-display.ts';
+import { normaliseNhsNumber, parseNhsNumber } from '../../identity/nhs-number.ts';
+import type { AuditEntryJson, AuditSearchQuery } from '../oversight-types.ts';
+import { roleText } from '../role-text.ts';
+import { AuditEntryDetail } from './audit-entry-detail.tsx';
+import { ErrorMessage } from './error-message.tsx';
+import { RefusalMessage } from './refusal-message.tsx';
+import { useFocusOnMount } from './use-focus-on-mount.ts';
+
+export interface AuditSearchPageProps {
+  readonly api: ApiClient;
+  readonly onSessionEnded: () => void;
+}
+
+interface Form {
+  readonly nhsNumber: string;
+  readonly userId: string;
+  readonly organisation: string;
+  readonly from: string;
+  readonly to: string;
+  readonly action: string;
+  readonly outcome: string;
+}
+
+const EMPTY: Form = {
+  nhsNumber: '',
+  userId: '',
+  organisation: '',
+  from: '',
+  to: '',
+  action: '',
+  outcome: '',
+};
+
+interface Results {
+  readonly query: AuditSearchQuery;
+  readonly local: LocalFilters;
+  /** Every entry fetched so far (before the local filters). */
+  readonly fetched: readonly AuditEntryJson[];
+  readonly nextBeforeSeq?: number | undefined;
+}
+
+const PAGE_SIZE = 50;
+
+/** The search form, its results and the entry detail. */
+export function AuditSearchPage({ api, onSessionEnded }: AuditSearchPageProps) {
+  const heading = useRef<HTMLHeadingElement>(null);
+  const resultsHeading = useRef<HTMLHeadingElement>(null);
+  const [form, setForm] = useState<Form>(EMPTY);
+  const [fieldError, setFieldError] = useState<string | undefined>();
+  const [error, setError] = useState<ApiError | undefined>();
+  const [busy, setBusy] = useState(false);
+  const [results, setResults] = useState<Results | undefined>();
+  const [selected, setSelected] = useState<number | undefined>();
+  useFocusOnMount(heading);
+
+  const set =
+    (field: keyof Form) =>
+    (event: { target: { value: string } }): void => {
+      setForm((current) => ({ ...current, [field]: event.target.value }));
+    };
+
+  async function fetchPage(
+    query: AuditSearchQuery,
+    local: LocalFilters,
+    before: Results | undefined,
+  ) {
+    setBusy(true);
+    setError(undefined);
+    const result = await api.searchAudit(query);
+    setBusy(false);
+    if (!result.ok) {
+      if (result.error.status === 401) onSessionEnded();
+      setError(result.error);
+      return;
+    }
+    setResults({
+      query,
+      local,
+      fetched: [...(before?.fetched ?? []), ...result.value.entries],
+      nextBeforeSeq: result.value.nextBeforeSeq,
+    });
+  }
+
+  async function submit(event: SubmitEvent<HTMLFormElement>) {
+    event.preventDefault();
+    let nhsNumber: string | undefined;
+    if (form.nhsNumber.trim() !== '') {
+      const parsed = parseNhsNumber(form.nhsNumber);
+      if (!parsed.ok) {
+        setFieldError(parsed.message);
+        return;
+      }
+      nhsNumber = normaliseNhsNumber(form.nhsNumber);
+    }
+    if (form.from !== '' && form.to !== '' && form.to < form.from) {
+      setFieldError('The end date must be on or after the start date.');
+      return;
+    }
+    setFieldError(undefined);
+    setSelected(undefined);
+    const query: AuditSearchQuery = {
+      ...(nhsNumber === undefined ? {} : { nhsNumber }),
+      ...(form.userId.trim() === '' ? {} : { userId: form.userId.trim() }),
+      ...(form.action === '' ? {} : { action: form.action }),
+      // Whole days, in UTC as the audit records time.
+      ...(form.from === '' ? {} : { from: `${form.from}T00:00:00.000Z` }),
+      ...(form.to === '' ? {} : { to: `${form.to}T23:59:59.999Z` }),
+      limit: PAGE_SIZE,
+    };
+    await fetchPage(query, { organisation: form.organisation, outcome: form.outcome }, undefined);
+    resultsHeading.current?.focus();
+  }
+
+  const shown = results?.fetched.filter((entry) => passesLocalFilters(entry, results.local)) ?? [];
+  const locallyFiltered =
+    results !== undefined &&
+    (results.local.organisation.trim() !== '' || results.local.outcome !== '');
+
+  if (selected !== undefined) {
+    return (
+      <div>
+        <p className="back">
+          <button
+            type="button"
+            className="link-button"
+            onClick={() => {
+              const seq = selected;
+              setSelected(undefined);
+              queueMicrotask(() => document.getElementById(`open-entry-${seq}`)?.focus());
+            }}
+          >
+            Back to the results
+          </button>
+        </p>
+        <AuditEntryDetail api={api} seq={selected} onSessionEnded={onSessionEnded} />
+      </div>
+    );
+  }
+
+  return (
+    <div>
+      <h1 ref={heading} tabIndex={-1}>
+        Audit trail
+      </h1>
+      <p className="lede">
+        Every sign-in, search, permission and record view, newest first. Searching is itself
+        recorded in the audit trail.
+      </p>
+      <form className="filters" onSubmit={(event) => void submit(event)} noValidate>
+        <ErrorMessage id="audit-filter-error" message={fieldError} />
+        <div className="filters__grid">
+          <div className="field">
+            <label htmlFor="audit-nhs-number">Patient NHS number</label>
+            <input
+              id="audit-nhs-number"
+              className="input--nhs-number"
+              inputMode="numeric"
+              autoComplete="off"
+              spellCheck={false}
+              value={form.nhsNumber}
+              onChange={set('nhsNumber')}
+            />
+          </div>
+          <div className="field">
+            <label htmlFor="audit-user">User id</label>
+            <input
+              id="audit-user"
+              autoComplete="off"
+              spellCheck={false}
+              value={form.userId}
+              onChange={set('userId')}
+            />
+          </div>
+          <div className="field">
+            <label htmlFor="audit-organisation">Organisation (ODS code)</label>
+            <input
+              id="audit-organisation"
+              className="input--short"
+              autoComplete="off"
+              spellCheck={false}
+              value={form.organisation}
+              onChange={set('organisation')}
+            />
+          </div>
+          <div className="field">
+            <label htmlFor="audit-from">From</label>
+            <input id="audit-from" type="date" value={form.from} onChange={set('from')} />
+          </div>
+          <div className="field">
+            <label htmlFor="audit-to">To</label>
+            <input id="audit-to" type="date" value={form.to} onChange={set('to')} />
+          </div>
+          <div className="field">
+            <label htmlFor="audit-action">Action</label>
+            <select id="audit-action" value={form.action} onChange={set('action')}>
+              <option value="">Any action</option>
+              {Object.entries(ACTION_LABELS).map(([code, label]) => (
+                <option key={code} value={code}>
+                  {label}
+                </option>
+              ))}
+            </select>
+          </div>
+          <div className="field">
+            <label htmlFor="audit-outcome">Outcome</label>
+            <select id="audit-outcome" value={form.outcome} onChange={set('outcome')}>
+              <option value="">Any outcome</option>
+              <option value="success">Success</option>
+              <option value="denied">Refused</option>
+              <option value="failure">Failed</option>
+            </select>
+          </div>
+        </div>
+        <p className="hint">Dates are whole days in UTC. Leave a filter empty to match anything.</p>
+        <button type="submit" className="button" disabled={busy}>
+          Search the audit trail
+        </button>
+      </form>
+      <RefusalMessage error={error} doing="search the audit trail" />
+      {busy && (
+        <p role="status" className="loading">
+          Searching…
+        </p>
+      )}
+      {results !== undefined && (
+        <section aria-labelledby="audit-results-heading">
+          <h2 id="audit-results-heading" ref={resultsHeading} tabIndex={-1}>
+            {shown.length === 0 ? 'No entries found' : `${shown.length} entries`}
+          </h2>
+          {locallyFiltered && (
+            <p className="hint">
+              Organisation and outcome are matched among the {results.fetched.length} most recent
+              entries fetched; show older entries to look further back.
+            </p>
+          )}
+          {shown.length > 0 && <ResultsTable entries={shown} onOpen={setSelected} />}
+          {results.nextBeforeSeq !== undefined && (
+            <button
+              type="button"
+              className="button button--secondary"
+              disabled={busy}
+              onClick={() =>
+                void fetchPage(
+                  { ...results.query, beforeSeq: results.nextBeforeSeq },
+                  results.local,
+                  results,
+                )
+              }
+            >
+              Show older entries
+            </button>
+          )}
+        </section>
+      )}
+    </div>
+  );
+}
+
+function ResultsTable({
+  entries,
+  onOpen,
+}: {
+  entries: readonly AuditEntryJson[];
+  onOpen: (seq: number) => void;
+}) {
+  return (
+    <div className="table-wrap">
+      <table className="data-table">
+        <thead>
+          <tr>
+            <th scope="col">Time</th>
+            <th scope="col">User</th>
+            <th scope="col">Role</th>
+            <th scope="col">Organisation</th>
+            <th scope="col">Action</th>
+            <th scope="col">Patient</th>
+            <th scope="col">Outcome</th>
+            <th scope="col">Basis</th>
+            <th scope="col">
+              <span className="visually-hidden">Entry</span>
+            </th>
+          </tr>
+        </thead>
+        <tbody>
+          {entries.map((entry) => {
+            const event = readEvent(entry.event);
+            return (
+              <tr key={entry.seq}>
+                <td className="nowrap">
+                  <time dateTime={event.time}>{formatDateTime(event.time)}</time>
+                </td>
+                <td>{event.actor?.name ?? '—'}</td>
+                <td>{event.actor === undefined ? '—' : roleText(event.actor.role)}</td>
+                <td>{event.actor?.organisation ?? '—'}</td>
+                <td>{actionLabel(event.action)}</td>
+                <td className="nowrap">{nhsNumberText(event.nhsNumber)}</td>
+                <td>
+                  <span className={`tag tag--${event.outcome === 'success' ? 'good' : 'alert'}`}>
+                    {outcomeLabel(event.outcome)}
+                  </span>
+                </td>
+                <td>{basisLabel(event.basis)}</td>
+                <td className="nowrap">
+                  <button
+                    id={`open-entry-${entry.seq}`}
+                    type="button"
+                    className="link-button"
+                    onClick={() => {
+                      onOpen(entry.seq);
+                    }}
+                  >
+                    Entry {entry.seq}
+                  </button>
+                </td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+    </div>
+  );
+}
