@@ -3,6 +3,8 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { roleDisplayName } from '../../access/roles.ts';
 import type { User } from '../../access/user.ts';
+import type { Policy } from '../../access/policy/policy.ts';
+import { POLICY_ACTIONS } from '../../access/policy/policy-schema.ts';
 import { auditableUsername } from '../../audit/audit-event.ts';
 import { auditActor } from '../../audit/audit-actor.ts';
 import { ApiError } from '../operation-outcome.ts';
@@ -17,11 +19,13 @@ export const UserSchema = Type.Object({
   role: Type.String(),
   roleName: Type.String(),
   organisation: Type.String(),
+  /** What the access policy lets this role do: the UI offers only these pages. */
+  actions: Type.Array(Type.String()),
 });
 
 const SessionSchema = Type.Object({ user: UserSchema, csrfToken: Type.String() });
 
-export function userJson(user: User) {
+export function userJson(user: User, policy: Pick<Policy, 'mayDo'>) {
   return {
     id: user.id,
     username: user.username,
@@ -29,6 +33,7 @@ export function userJson(user: User) {
     role: user.role,
     roleName: roleDisplayName(user.role),
     organisation: user.organisation,
+    actions: POLICY_ACTIONS.filter((action) => policy.mayDo(user.role, action)),
   };
 }
 
@@ -96,7 +101,7 @@ export const signInRoutes: FastifyPluginAsyncTypebox<{ services: ServerServices 
         path: '/',
         expires: session.expiresAt,
       });
-      return { user: userJson(user), csrfToken: session.csrfToken };
+      return { user: userJson(user, services.policy), csrfToken: session.csrfToken };
     },
   );
 };
@@ -110,7 +115,7 @@ export const sessionRoutes: FastifyPluginAsyncTypebox<{ services: ServerServices
 
   app.get('/api/session', { schema: { response: { 200: SessionSchema } } }, async (request) => {
     const { user, session } = requireAuth(request);
-    return { user: userJson(user), csrfToken: session.csrfToken };
+    return { user: userJson(user, services.policy), csrfToken: session.csrfToken };
   });
 
   app.delete('/api/session', async (request, reply) => {
