@@ -12,6 +12,20 @@ export const SourceAuth = Type.Union([
     { type: Type.Literal('bearer'), token: Type.String({ minLength: 1 }) },
     { additionalProperties: false },
   ),
+  /** SMART Backend Services: OAuth2 client credentials with a signed JWT assertion (`private_key_jwt`). */
+  Type.Object(
+    {
+      type: Type.Literal('smart-backend'),
+      tokenUrl: Type.String({ pattern: '^https?://' }),
+      clientId: Type.String({ minLength: 1 }),
+      /** PEM private key (RSA for RS384, EC P-384 for ES384), read once at start-up. */
+      privateKeyFile: Type.String({ minLength: 1 }),
+      keyId: Type.Optional(Type.String({ minLength: 1 })),
+      algorithm: Type.Union([Type.Literal('RS384'), Type.Literal('ES384')], { default: 'RS384' }),
+      scope: Type.String({ minLength: 1 }),
+    },
+    { additionalProperties: false },
+  ),
 ]);
 
 export const SourceTls = Type.Object(
@@ -206,7 +220,9 @@ export const ConfigSchema = Type.Object(
         publicUrl: Type.Optional(Type.String({ pattern: '^https?://' })),
         trustProxy: Type.Boolean({ default: false }),
         /** Origins allowed to embed the UI in a frame (in-context launch from an EPR); none by default. */
-        frameAncestors: Type.Array(Type.String({ pattern: '^https://[^\\s;,]+$' }), { default: [] }),
+        frameAncestors: Type.Array(Type.String({ pattern: '^https://[^\\s;,]+$' }), {
+          default: [],
+        }),
       },
       { additionalProperties: false, default: {} },
     ),

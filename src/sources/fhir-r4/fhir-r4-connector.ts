@@ -9,6 +9,10 @@ import {
 } from '../http/fetch-source.ts';
 import type { ByteBudget, SourceHttpOutcome, SourceTlsMaterial } from '../http/http-outcome.ts';
 import type { Connector, SourceRequest, SourceResult, SourceWarning } from '../source-result.ts';
+import {
+  createSourceAuthorization,
+  type SourceAuthorization,
+} from '../auth/source-authorization.ts';
 import { statusForFailure, statusForHttp, type StatusWithMessage } from './outcome-status.ts';
 import { resourceTypesFor } from './resource-types.ts';
 import { outcomeCode, readSearchPage, isResourceOfType } from './search-bundle.ts';
@@ -52,21 +56,41 @@ export function createFhirR4Connector(deps: FhirR4ConnectorDeps): Connector {
   const origin = new URL(base).origin;
   const resourceTypes = resourceTypesFor(source);
   let tls: SourceTlsMaterial | undefined;
+  let authorization: SourceAuthorization;
   try {
     tls = readSourceTls(source.tls);
+    authorization = createSourceAuthorization({
+      source,
+      fetchSource: deps.fetchSource,
+      tls,
+      now: deps.now,
+    });
   } catch (error) {
     throw new Error(`Source ${source.id}: ${(error as Error).message}`, { cause: error });
   }
   const headers: Record<string, string> = { accept: ACCEPT.join(', ') };
-  if (source.auth?.type === 'bearer') headers['authorization'] = `Bearer ${source.auth.token}`;
 
   async function fetchRecord(request: SourceRequest): Promise<SourceResult> {
     const started = performance.now();
     const deadlineAt = started + source.timeoutMs;
     const budget = createByteBudget(source.maxResponseBytes);
     const elapsedMs = (): number => Math.round(performance.now() - started);
+    const auth = await authorization.authorization(
+      authorization.mayWait ? callSignal(source.timeoutMs, request.signal) : undefined,
+    );
+    if (!auth.ok) {
+      return {
+        sourceId: source.id,
+        status: auth.status,
+        elapsedMs: elapsedMs(),
+        message: auth.message,
+        warnings: [],
+        ...(auth.httpStatus === undefined ? {} : { httpStatus: auth.httpStatus }),
+      };
+    }
+    const authHeader = auth.header;
     const get = (url: string): Promise<SourceHttpOutcome> =>
-      getWithOneRetry(url, { deadlineAt, budget, request });
+      getWithOneRetry(url, { deadlineAt, budget, request, authHeader });
 
     const failed = (outcome: StatusWithMessage, errorCode?: string): SourceResult => ({
       sourceId: source.id,
@@ -81,6 +105,7 @@ export function createFhirR4Connector(deps: FhirR4ConnectorDeps): Connector {
     const patientUrl = `${base}/Patient?identifier=${encodeURIComponent(`${NHS_NUMBER_SYSTEM}|${request.patient.nhsNumber}`)}`;
     const found = await get(patientUrl);
     if (found.kind !== 'response') return failed(statusForFailure(found, source.timeoutMs));
+    if (found.status === 401 && authHeader !== undefined) authorization.refused(authHeader);
     if (found.status < 200 || found.status > 299)
       return failed(statusForHttp(found.status), outcomeCode(found.json));
     const page = readSearchPage(found.json);
@@ -165,13 +190,22 @@ export function createFhirR4Connector(deps: FhirR4ConnectorDeps): Connector {
 
   async function getWithOneRetry(
     url: string,
-    call: { deadlineAt: number; budget: ByteBudget; request: SourceRequest },
+    call: {
+      deadlineAt: number;
+      budget: ByteBudget;
+      request: SourceRequest;
+      authHeader: string | undefined;
+    },
   ): Promise<SourceHttpOutcome> {
     const once = (freshConnection: boolean): Promise<SourceHttpOutcome> =>
       deps.fetchSource({
         method: 'GET',
         url,
-        headers: { ...headers, 'x-request-id': call.request.requestId },
+        headers: {
+          ...headers,
+          ...(call.authHeader === undefined ? {} : { authorization: call.authHeader }),
+          'x-request-id': call.request.requestId,
+        },
         timeoutMs: Math.max(0, Math.floor(call.deadlineAt - performance.now())),
         maxResponseBytes: source.maxResponseBytes,
         acceptContentTypes: ACCEPT,
@@ -307,6 +341,12 @@ export function createFhirR4Connector(deps: FhirR4ConnectorDeps): Connector {
       }
     },
   };
+}
+
+/** The call's deadline, joined with the caller's own abort. */
+function callSignal(timeoutMs: number, signal: AbortSignal | undefined): AbortSignal {
+  const deadline = AbortSignal.timeout(timeoutMs);
+  return signal === undefined ? deadline : AbortSignal.any([deadline, signal]);
 }
 
 function outcomeWarnings(outcome: fhir4.OperationOutcome, type: string): SourceWarning[] {
