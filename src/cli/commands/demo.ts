@@ -52,6 +52,8 @@ export const demoCommand: Command = {
           demographics: { url: sims.demographicsUrl },
           sources: sims.sourcesConfig(),
           dataDir: './data',
+          // Keep the terminal readable; MCR_LOG_LEVEL=info shows the access log.
+          logging: { level: 'warn' },
         },
         env: io.env,
       });
