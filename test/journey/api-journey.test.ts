@@ -274,6 +274,21 @@ describe('the clinician’s journey through the API', () => {
     assert.deepEqual(last.sources.map((source) => source.id).sort(), [...CLINICAL_SOURCES].sort());
   });
 
+  test('read only: every call any source received was a read (the GP Connect operation is a POST that reads)', async () => {
+    for (const id of ['pds', ...CLINICAL_SOURCES]) {
+      const stats = system.sims.stats[id];
+      assert.ok(stats !== undefined && stats.total > 0, `${id} was asked`);
+      for (const [method, count] of Object.entries(stats.byMethod)) {
+        if (method === 'GET') continue;
+        assert.ok(method === 'POST' && id.startsWith('gp-'), `${id} received ${count} ${method}`);
+        const operations = Object.entries(stats.byPath)
+          .filter(([path]) => path.endsWith('/Patient/$gpc.getstructuredrecord'))
+          .reduce((sum, [, n]) => sum + n, 0);
+        assert.equal(count, operations, `${id}: every POST was $gpc.getstructuredrecord`);
+      }
+    }
+  });
+
   test('signing out ends the session', async () => {
     const account = await system.createUser('nurse');
     const client = system.client();
