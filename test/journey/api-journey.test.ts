@@ -281,7 +281,7 @@ describe('the clinician’s journey through the API', () => {
       for (const [method, count] of Object.entries(stats.byMethod)) {
         if (method === 'GET') continue;
         assert.ok(method === 'POST' && id.startsWith('gp-'), `${id} received ${count} ${method}`);
-        const operations = Object.entries(stats.byPath)
+        const operations: number = Object.entries(stats.byPath)
           .filter(([path]) => path.endsWith('/Patient/$gpc.getstructuredrecord'))
           .reduce((sum, [, n]) => sum + n, 0);
         assert.equal(count, operations, `${id}: every POST was $gpc.getstructuredrecord`);
