@@ -98,6 +98,10 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<App>
     },
   });
   const emergencyReviews = createEmergencyReviews({ db, now });
+  /** Operational warnings (witness, monitor, sign-in provider): never clinical content. */
+  const warn = (message: string, error?: unknown): void => {
+    logger.warn(error === undefined ? {} : { err: error }, message);
+  };
   const oidc =
     config.oidc === undefined
       ? undefined
@@ -106,18 +110,14 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<App>
           db,
           now,
           publicUrl: config.server.publicUrl,
-          warn: (message) => {
-            logger.warn(message);
-          },
+          warn,
         });
   const auditSigning = createAuditSigning({
     store,
     settings: config.audit,
     dataDir: config.dataDir,
     now,
-    warn: (message, error) => {
-      logger.warn({ err: error }, message);
-    },
+    warn,
   });
   const privacyAlerts = createPrivacyAlerts({ db, now });
   const privacyMonitor = createPrivacyMonitor({
@@ -126,9 +126,7 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<App>
     alerts: privacyAlerts,
     settings: config.monitoring,
     directory: loadStaffDirectory(config.monitoring.staffDirectory),
-    warn: (message, error) => {
-      logger.warn({ err: error }, message);
-    },
+    warn,
   });
   const audit = createAuditLog({
     store,

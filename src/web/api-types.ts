@@ -1,4 +1,5 @@
 /** @module The shapes of the JSON API the clinicians' UI speaks (same origin, cookie session). */
+import type { SourceStatus } from '../sources/source-result.ts';
 import type { SectionName } from '../record/sections.ts';
 
 /** The signed-in professional. */
@@ -81,20 +82,8 @@ export interface PermissionRequest {
   readonly durationHours?: number;
 }
 
-export type SourceStatus =
-  | 'answered'
-  | 'patient-not-found'
-  | 'dissent'
-  | 'access-denied'
-  | 'demographics-mismatch'
-  | 'timed-out'
-  | 'too-large'
-  | 'malformed'
-  | 'wrong-content-type'
-  | 'unavailable'
-  | 'busy'
-  | 'refused'
-  | 'error';
+/** The server's own list of source statuses: the UI must describe every one (the compiler checks). */
+export type { SourceStatus };
 
 /** How one source answered this record view. */
 export interface SourceSummary {
