@@ -34,7 +34,7 @@ import type { SourceHttpOutcome, SourceHttpRequest } from './sources/http/http-o
 import type { Connector } from './sources/source-result.ts';
 import { resilienceOptionsFor } from './sources/resilience/resilience-options.ts';
 import { withResilience } from './sources/resilience/with-resilience.ts';
-import { openStore } from './store/open-store.ts';
+import { openStore, storeOptions } from './store/open-store.ts';
 import type { Store } from './store/store.ts';
 
 /** The built web UI, as `npm run build:web` writes it. */
@@ -60,6 +60,9 @@ export interface App {
   readonly services: ServerServices;
   /** The privacy-monitoring rules over new audit entries. */
   readonly privacyMonitor: PrivacyMonitor;
+  /** Begins a graceful shutdown: readiness answers 503 `draining`; requests are still served. */
+  drain(): void;
+  /** Stops listening, waits for in-flight requests and streams, signs a last checkpoint, closes the store. */
   close(): Promise<void>;
 }
 
@@ -71,7 +74,7 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<App>
   const policy = loadPolicy(config.policy.file);
   const logger = createLogger({ level: config.logging.level, destination: deps.logDestination });
   const store =
-    deps.store ?? (await openStore({ url: config.database.url, dataDir: config.dataDir }));
+    deps.store ?? (await openStore(storeOptions(config)));
   const db = store.db;
   const publicUrl = config.server.publicUrl ?? `http://${config.server.host}:${config.server.port}`;
 
@@ -165,6 +168,7 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<App>
     onTraced: (view) => privacyMonitor.onTraced(view),
   });
 
+  let draining = false;
   const services = {
     config,
     accounts,
@@ -190,6 +194,7 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<App>
     checkDatabase: async () => {
       await sql`select 1`.execute(db);
     },
+    draining: () => draining,
   };
   const server = await createServer(services, logger);
   privacyMonitor.start();
@@ -201,6 +206,9 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<App>
     logger,
     services,
     privacyMonitor,
+    drain() {
+      draining = true;
+    },
     async close() {
       await server.close();
       await privacyMonitor.stop();

@@ -1,4 +1,5 @@
-/** @module Starts the server for a loaded configuration and listens until told to stop. */
+/** @module Starts the server for a loaded configuration, listens, and shuts down gracefully when told. */
+import { setTimeout as sleep } from 'node:timers/promises';
 import { buildApp, type App, type AppDeps } from './app.ts';
 import type { Config } from './config/config-schema.ts';
 
@@ -12,17 +13,42 @@ export async function listen(
   return { app, url: address.replace('[::1]', 'localhost') };
 }
 
-/** Closes the app on SIGINT/SIGTERM, once. */
-export function closeOnSignals(close: () => Promise<void>): void {
-  let closing = false;
+/** What a graceful shutdown waits for, from `server.drainSeconds` and `server.shutdownTimeoutSeconds`. */
+export interface ShutdownSettings {
+  readonly drainSeconds: number;
+  readonly shutdownTimeoutSeconds: number;
+}
+
+/**
+ * The graceful shutdown, as one list of steps: readiness says `draining` (the balancer takes this
+ * instance out), requests are still served for `drainSeconds`, then the server stops listening,
+ * waits for in-flight views and streams, signs a last audit checkpoint and closes the store.
+ * Resolves true when all that finished within `shutdownTimeoutSeconds`.
+ */
+export async function shutDownGracefully(
+  app: Pick<App, 'drain' | 'close'>,
+  settings: ShutdownSettings,
+): Promise<boolean> {
+  app.drain();
+  await sleep(settings.drainSeconds * 1000);
+  const timeout = sleep(settings.shutdownTimeoutSeconds * 1000, false, { ref: false });
+  return Promise.race([app.close().then(() => true), timeout]);
+}
+
+/**
+ * Runs `shutDown` on SIGINT/SIGTERM, once, then exits: 0 when it finished in time, 1 otherwise
+ * (a second signal exits 1 at once).
+ */
+export function shutDownOnSignals(shutDown: () => Promise<boolean>): void {
+  let stopping = false;
   const stop = (): void => {
-    if (closing) return;
-    closing = true;
-    close().then(
-      () => process.exit(0),
+    if (stopping) process.exit(1);
+    stopping = true;
+    shutDown().then(
+      (finished) => process.exit(finished ? 0 : 1),
       () => process.exit(1),
     );
   };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
 }

@@ -223,6 +223,13 @@ export const ConfigSchema = Type.Object(
         frameAncestors: Type.Array(Type.String({ pattern: '^https://[^\\s;,]+$' }), {
           default: [],
         }),
+        /**
+         * On SIGTERM, seconds the readiness check answers 503 "draining" while requests are still
+         * served, so a load balancer stops sending new ones before the server stops listening.
+         */
+        drainSeconds: Type.Number({ minimum: 0, maximum: 300, default: 0 }),
+        /** On SIGTERM, seconds allowed for in-flight views and streams to finish before exit 1. */
+        shutdownTimeoutSeconds: Type.Number({ minimum: 1, maximum: 3600, default: 30 }),
       },
       { additionalProperties: false, default: {} },
     ),
@@ -231,6 +238,8 @@ export const ConfigSchema = Type.Object(
       {
         /** Empty: SQLite in the data directory. `postgres://…`: PostgreSQL. */
         url: Type.String({ default: '' }),
+        /** PostgreSQL only: the schema holding the tables (created if missing); `public` when absent. */
+        schema: Type.Optional(Type.String({ pattern: '^[a-z_][a-z0-9_]{0,62}$' })),
       },
       { additionalProperties: false, default: {} },
     ),

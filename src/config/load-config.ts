@@ -17,6 +17,7 @@ export const ENV_OVERRIDES = {
   MCR_HOST: 'server.host',
   MCR_DATA_DIR: 'dataDir',
   MCR_DATABASE_URL: 'database.url',
+  MCR_DATABASE_SCHEMA: 'database.schema',
   MCR_LOG_LEVEL: 'logging.level',
 } as const;
 

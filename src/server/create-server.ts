@@ -47,6 +47,8 @@ export async function createServer(
   // The request id is the audit entries' requestId: a client can name the entry of what it received.
   app.addHook('onSend', async (request, reply) => {
     void reply.header('x-request-id', request.id);
+    // Draining: the balancer must open new connections elsewhere, not reuse this one.
+    if (services.draining?.() === true) void reply.header('connection', 'close');
   });
   registerSecurityHeaders(app, { tls, frameAncestors: services.config.server.frameAncestors });
   registerErrorHandling(app);

@@ -34,6 +34,8 @@ export interface ServerServices {
   readonly webRoot: string | undefined;
   /** Readiness: the database answers. */
   readonly checkDatabase: () => Promise<void>;
+  /** True once a graceful shutdown has begun: readiness answers 503 and connections are not kept alive. */
+  readonly draining?: (() => boolean) | undefined;
   /** Each source's breaker, bulkhead and recent calls (status page, /metrics). */
   readonly sourceHealth?: (() => readonly SourceHealth[]) | undefined;
   /** The access policy (policy file): role → sections and actions. */

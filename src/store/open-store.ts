@@ -19,6 +19,18 @@ export interface OpenStoreOptions {
   readonly schema?: string;
 }
 
+/** The store options a loaded configuration names (`database.url`, `database.schema`, `dataDir`). */
+export function storeOptions(config: {
+  readonly dataDir: string;
+  readonly database: { readonly url: string; readonly schema?: string | undefined };
+}): OpenStoreOptions {
+  return {
+    url: config.database.url,
+    dataDir: config.dataDir,
+    ...(config.database.schema === undefined ? {} : { schema: config.database.schema }),
+  };
+}
+
 /** The SQLite file's name inside the data folder. */
 export const SQLITE_FILE_NAME = 'mcr.sqlite';
 

@@ -1,7 +1,7 @@
 /** @module Options several commands share: where the configuration is, and loading it. */
 import type { Config } from '../../config/config-schema.ts';
 import { loadConfig } from '../../config/load-config.ts';
-import { openStore } from '../../store/open-store.ts';
+import { openStore, storeOptions } from '../../store/open-store.ts';
 import type { Store } from '../../store/store.ts';
 import type { CliIo } from '../cli-io.ts';
 
@@ -16,5 +16,5 @@ export function configForCommand(file: string | undefined, io: CliIo): Config {
 }
 
 export async function storeForCommand(config: Config): Promise<Store> {
-  return openStore({ url: config.database.url, dataDir: config.dataDir });
+  return openStore(storeOptions(config));
 }

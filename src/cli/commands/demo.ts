@@ -39,7 +39,7 @@ export const demoCommand: Command = {
       return 1;
     }
     // Loaded on use: `mcr --help` and the other commands need not load the server or the sims.
-    const { closeOnSignals, listen } = await import('../../main.ts');
+    const { listen, shutDownGracefully, shutDownOnSignals } = await import('../../main.ts');
     const { startSims } = await import('../../../sim/start-sims.ts');
     const sims = await startSims({
       seed: values.seed === undefined ? undefined : Number(values.seed),
@@ -84,9 +84,10 @@ export const demoCommand: Command = {
         `Data directory: ${config.dataDir} (SQLite: accounts, permissions, audit — nothing clinical)`,
       );
       io.stdout('Stop with Ctrl+C.');
-      closeOnSignals(async () => {
-        await app.close();
+      shutDownOnSignals(async () => {
+        const finished = await shutDownGracefully(app, config.server);
         await sims.close();
+        return finished;
       });
       return 0;
     } catch (error) {

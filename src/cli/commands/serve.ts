@@ -19,10 +19,11 @@ export const serveCommand: Command = {
     if (file === undefined) throw new UsageError('--config FILE is required');
     const config = loadConfig({ file, env: io.env });
     // Loaded on use: `mcr --help` and the other commands need not load the server.
-    const { closeOnSignals, listen } = await import('../../main.ts');
+    const { listen, shutDownGracefully, shutDownOnSignals } = await import('../../main.ts');
     const { app, url } = await listen(config);
     io.stdout(`My Care Record is listening at ${url} with ${config.sources.length} source(s).`);
-    closeOnSignals(() => app.close());
+    // SIGTERM: drain (readiness 503), finish in-flight views and streams, sign a checkpoint, exit 0.
+    shutDownOnSignals(() => shutDownGracefully(app, config.server));
     return 0;
   },
 };
