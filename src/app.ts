@@ -14,6 +14,7 @@ import { createSessions } from './access/sessions.ts';
 import { createUserAccounts } from './access/user-accounts.ts';
 import { createAuditLog } from './audit/audit-log.ts';
 import { createAuditSigning } from './audit/audit-signing.ts';
+import { createSyslogShipper } from './audit/syslog-shipper.ts';
 import { createPrivacyAlerts } from './audit/monitoring/privacy-alerts.ts';
 import { createPrivacyMonitor, type PrivacyMonitor } from './audit/monitoring/privacy-monitor.ts';
 import { loadStaffDirectory } from './audit/monitoring/staff-directory.ts';
@@ -131,12 +132,24 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<App>
     directory: loadStaffDirectory(config.monitoring.staffDirectory),
     warn,
   });
+  /** Reads entries back for shipping (a log with no listeners: reading tells no one). */
+  const readAudit = createAuditLog({ store, now });
+  const syslog =
+    config.audit.syslog === undefined
+      ? undefined
+      : createSyslogShipper({
+          settings: config.audit.syslog,
+          readEntries: (fromSeq, toSeq) =>
+            readAudit.list({ afterSeq: fromSeq - 1, limit: toSeq - fromSeq + 1 }),
+          warn,
+        });
   const audit = createAuditLog({
     store,
     now,
     onAppended: (appended) => {
       auditSigning.onAppended(appended);
       privacyMonitor.onAppended(appended);
+      syslog?.onAppended(appended);
     },
   });
   const demographics = createDemographicsClient({
@@ -213,6 +226,7 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<App>
       await server.close();
       await privacyMonitor.stop();
       await auditSigning.stop();
+      await syslog?.stop();
       if (deps.store === undefined) await store.close();
     },
   };

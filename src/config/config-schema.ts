@@ -287,6 +287,18 @@ export const ConfigSchema = Type.Object(
         signingKeyFile: Type.Optional(Type.String({ minLength: 1 })),
         /** A file to append checkpoints to (JSON lines), or an http(s) URL to POST them to. */
         witness: Type.Optional(Type.String({ minLength: 1 })),
+        /** Ship each entry to a SIEM: syslog (RFC 5424) over TLS (RFC 5425). */
+        syslog: Type.Optional(
+          Type.Object(
+            {
+              url: Type.String({ pattern: '^tls://[^\\s/]+$' }),
+              caFile: Type.Optional(Type.String({ minLength: 1 })),
+              hostname: Type.Optional(Type.String({ minLength: 1, maxLength: 255 })),
+              maxQueue: Type.Integer({ minimum: 1, maximum: 10_000_000, default: 100_000 }),
+            },
+            { additionalProperties: false },
+          ),
+        ),
       },
       { additionalProperties: false, default: {} },
     ),
