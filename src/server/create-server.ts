@@ -8,7 +8,11 @@ import cookie from '@fastify/cookie';
 import fastifyStatic from '@fastify/static';
 import { fastify, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { createAuthenticationHook } from './authenticate.ts';
-import { registerErrorHandling } from './error-handler.ts';
+import {
+  clientErrorHandler,
+  frameworkErrorHandler,
+  registerErrorHandling,
+} from './error-handler.ts';
 import { refuseFhirWrites } from './read-only-fhir.ts';
 import { operationOutcome } from './operation-outcome.ts';
 import { alertRoutes } from './routes/alert-routes.ts';
@@ -24,6 +28,12 @@ import { recordStreamRoutes } from './routes/record-stream-routes.ts';
 import { sourceStatusRoutes } from './routes/source-status-routes.ts';
 import { metricsRoutes } from './metrics.ts';
 import { sessionRoutes, signInRoutes } from './routes/session-routes.ts';
+import {
+  BODY_LIMIT_BYTES,
+  MAX_PARAM_LENGTH,
+  registerStrictRequests,
+  STRICT_AJV_OPTIONS,
+} from './request-validation.ts';
 import { registerSecurityHeaders } from './security-headers.ts';
 import type { ServerServices } from './server-services.ts';
 
@@ -32,10 +42,15 @@ export async function createServer(
   logger: FastifyBaseLogger,
 ): Promise<FastifyInstance> {
   const tls = services.config.server.publicUrl?.startsWith('https://') ?? false;
+  const headers = { tls, frameAncestors: services.config.server.frameAncestors };
   const app: FastifyInstance = fastify({
     loggerInstance: logger,
     trustProxy: services.config.server.trustProxy,
-    bodyLimit: 64 * 1024,
+    bodyLimit: BODY_LIMIT_BYTES,
+    routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
+    ajv: { customOptions: STRICT_AJV_OPTIONS },
+    frameworkErrors: frameworkErrorHandler(headers),
+    clientErrorHandler: clientErrorHandler(headers),
     // Node's defaults let a slow client hold a socket for minutes.
     requestTimeout: 30_000,
     connectionTimeout: 10_000,
@@ -50,8 +65,9 @@ export async function createServer(
     // Draining: the balancer must open new connections elsewhere, not reuse this one.
     if (services.draining?.() === true) void reply.header('connection', 'close');
   });
-  registerSecurityHeaders(app, { tls, frameAncestors: services.config.server.frameAncestors });
+  registerSecurityHeaders(app, headers);
   registerErrorHandling(app);
+  registerStrictRequests(app);
   refuseFhirWrites(app);
   await app.register(cookie);
 

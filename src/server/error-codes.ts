@@ -41,6 +41,21 @@ export const ERROR_CODES = {
     issue: 'invalid',
     text: 'The permission cannot be recorded as given.',
   },
+  PAYLOAD_TOO_LARGE: {
+    status: 413,
+    issue: 'too-long',
+    text: 'The request body is larger than the server accepts.',
+  },
+  HEADERS_TOO_LARGE: {
+    status: 431,
+    issue: 'too-long',
+    text: 'The request headers are larger than the server accepts.',
+  },
+  REQUEST_TIMEOUT: {
+    status: 408,
+    issue: 'timeout',
+    text: 'The request took too long to arrive.',
+  },
   PATIENT_NOT_FOUND: {
     status: 404,
     issue: 'not-found',

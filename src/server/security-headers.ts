@@ -22,26 +22,44 @@ function isCacheableAsset(url: string): boolean {
   return url.startsWith('/assets/');
 }
 
+/** What the security headers depend on: TLS (HSTS) and who may frame the UI. */
+export interface SecurityHeaderOptions {
+  readonly tls: boolean;
+  readonly frameAncestors: readonly string[];
+}
+
+/**
+ * The security headers for a response to `url`. Also used where Fastify answers outside its
+ * hooks (router and client errors), so no answer leaves without them.
+ */
+export function securityHeaders(
+  options: SecurityHeaderOptions,
+  url: string,
+): Record<string, string> {
+  const headers: Record<string, string> = {
+    'Content-Security-Policy': contentSecurityPolicy(options.frameAncestors),
+    'X-Content-Type-Options': 'nosniff',
+    'Referrer-Policy': 'no-referrer',
+    'Cross-Origin-Opener-Policy': 'same-origin',
+    'Cross-Origin-Resource-Policy': 'same-origin',
+    'Permissions-Policy': 'camera=(), microphone=(), geolocation=(), payment=()',
+  };
+  if (options.frameAncestors.length === 0) headers['X-Frame-Options'] = 'DENY';
+  if (options.tls) headers['Strict-Transport-Security'] = 'max-age=63072000; includeSubDomains';
+  // Clinical data must never be kept by the browser or any cache on the way.
+  if (!isCacheableAsset(url)) {
+    headers['Cache-Control'] = 'no-store';
+    headers['Pragma'] = 'no-cache';
+  }
+  return headers;
+}
+
 export function registerSecurityHeaders(
   app: FastifyInstance,
-  options: { readonly tls: boolean; readonly frameAncestors: readonly string[] },
+  options: SecurityHeaderOptions,
 ): void {
-  const csp = contentSecurityPolicy(options.frameAncestors);
   app.addHook('onSend', async (request, reply, payload) => {
-    reply.header('Content-Security-Policy', csp);
-    reply.header('X-Content-Type-Options', 'nosniff');
-    reply.header('Referrer-Policy', 'no-referrer');
-    reply.header('Cross-Origin-Opener-Policy', 'same-origin');
-    reply.header('Cross-Origin-Resource-Policy', 'same-origin');
-    reply.header('Permissions-Policy', 'camera=(), microphone=(), geolocation=(), payment=()');
-    if (options.frameAncestors.length === 0) reply.header('X-Frame-Options', 'DENY');
-    if (options.tls)
-      reply.header('Strict-Transport-Security', 'max-age=63072000; includeSubDomains');
-    // Clinical data must never be kept by the browser or any cache on the way.
-    if (!isCacheableAsset(request.url)) {
-      reply.header('Cache-Control', 'no-store');
-      reply.header('Pragma', 'no-cache');
-    }
+    void reply.headers(securityHeaders(options, request.url));
     return payload;
   });
 }

@@ -128,13 +128,16 @@ export const auditRoutes: FastifyPluginAsyncTypebox<{ services: ServerServices }
     '/fhir/AuditEvent',
     {
       schema: {
-        querystring: Type.Object({
-          patient: Type.Optional(StringOrList),
-          'patient.identifier': Type.Optional(StringOrList),
-          date: Type.Optional(StringOrList),
-          _count: Type.Optional(Type.String({ maxLength: 5 })),
-          _before: Type.Optional(Type.String({ maxLength: 16 })),
-        }),
+        querystring: Type.Object(
+          {
+            patient: Type.Optional(StringOrList),
+            'patient.identifier': Type.Optional(StringOrList),
+            date: Type.Optional(StringOrList),
+            _count: Type.Optional(Type.String({ maxLength: 5 })),
+            _before: Type.Optional(Type.String({ maxLength: 16 })),
+          },
+          { additionalProperties: false },
+        ),
       },
     },
     async (request, reply) => {

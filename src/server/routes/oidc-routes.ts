@@ -137,48 +137,55 @@ export const oidcRoutes: FastifyPluginAsyncTypebox<{ services: ServerServices }>
     return reply.redirect(begun.authorizationUrl, 303);
   });
 
-  app.get(OIDC_CALLBACK_PATH, async (request, reply) => {
-    const queryAt = request.url.indexOf('?');
-    const result = await oidc.complete({
-      handle: request.cookies[loginCookie],
-      query: queryAt === -1 ? '' : request.url.slice(queryAt),
-      origin: originOf(request),
-    });
-    void reply.clearCookie(loginCookie, loginCookieOptions);
-    if (!result.ok) {
+  // The provider's answer (code, state, iss, session_state, error…) is checked whole by the
+  // OpenID Connect client, which refuses what it does not expect; its parameters are not ours to list.
+  const callbackQuery = Type.Object({}, { additionalProperties: true });
+  app.get(
+    OIDC_CALLBACK_PATH,
+    { schema: { querystring: callbackQuery } },
+    async (request, reply) => {
+      const queryAt = request.url.indexOf('?');
+      const result = await oidc.complete({
+        handle: request.cookies[loginCookie],
+        query: queryAt === -1 ? '' : request.url.slice(queryAt),
+        origin: originOf(request),
+      });
+      void reply.clearCookie(loginCookie, loginCookieOptions);
+      if (!result.ok) {
+        await audit.append({
+          action: 'sign-in-failed',
+          time: now().toISOString(),
+          requestId: request.id,
+          client: auditClient(request),
+          actor: null,
+          attemptedUsername: auditableUsername(result.attempted),
+          outcome: result.reason === 'provider-unavailable' ? 'failure' : 'denied',
+          method: 'oidc',
+          reasonCode: result.reason,
+        });
+        return refuse(reply, result.reason);
+      }
+      const { user } = result;
+      // A fresh session, as at every sign-in; a session this browser already had ends here.
+      await sessions.destroy(request.cookies[cookie.name]);
+      const session = await sessions.create(user.id);
       await audit.append({
-        action: 'sign-in-failed',
+        action: 'sign-in',
         time: now().toISOString(),
         requestId: request.id,
         client: auditClient(request),
-        actor: null,
-        attemptedUsername: auditableUsername(result.attempted),
-        outcome: result.reason === 'provider-unavailable' ? 'failure' : 'denied',
+        actor: auditActor(user),
+        outcome: 'success',
         method: 'oidc',
-        reasonCode: result.reason,
       });
-      return refuse(reply, result.reason);
-    }
-    const { user } = result;
-    // A fresh session, as at every sign-in; a session this browser already had ends here.
-    await sessions.destroy(request.cookies[cookie.name]);
-    const session = await sessions.create(user.id);
-    await audit.append({
-      action: 'sign-in',
-      time: now().toISOString(),
-      requestId: request.id,
-      client: auditClient(request),
-      actor: auditActor(user),
-      outcome: 'success',
-      method: 'oidc',
-    });
-    void reply.setCookie(cookie.name, session.token, {
-      httpOnly: true,
-      sameSite: 'strict',
-      secure: cookie.secure,
-      path: '/',
-      expires: session.expiresAt,
-    });
-    return reply.redirect('/', 303);
-  });
+      void reply.setCookie(cookie.name, session.token, {
+        httpOnly: true,
+        sameSite: 'strict',
+        secure: cookie.secure,
+        path: '/',
+        expires: session.expiresAt,
+      });
+      return reply.redirect('/', 303);
+    },
+  );
 };

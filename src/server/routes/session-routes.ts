@@ -48,10 +48,13 @@ export const signInRoutes: FastifyPluginAsyncTypebox<{ services: ServerServices 
     '/api/session',
     {
       schema: {
-        body: Type.Object({
-          username: Type.String({ minLength: 1, maxLength: 200 }),
-          password: Type.String({ minLength: 1, maxLength: 1024 }),
-        }),
+        body: Type.Object(
+          {
+            username: Type.String({ minLength: 1, maxLength: 200 }),
+            password: Type.String({ minLength: 1, maxLength: 1024 }),
+          },
+          { additionalProperties: false },
+        ),
         response: { 200: SessionSchema, 401: OutcomeSchema, 429: OutcomeSchema },
       },
     },
