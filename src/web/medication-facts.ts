@@ -127,8 +127,15 @@ function courseOf(request: Json | undefined, resource: Json): string {
 
 function repeatsOf(plan: Json | undefined): string {
   const repeat = extension(plan, 'medicationrepeatinformation');
-  const allowed = extensionNumber(subExtension(repeat, 'numberOfRepeatPrescriptionsAllowed'));
-  const issued = extensionNumber(subExtension(repeat, 'numberOfRepeatPrescriptionsIssued'));
+  // UK Core R4 keeps the number allowed on dispenseRequest and renamed the number issued.
+  const dispense = isJson(plan?.['dispenseRequest']) ? plan['dispenseRequest'] : {};
+  const allowedRaw = dispense['numberOfRepeatsAllowed'];
+  const allowed =
+    extensionNumber(subExtension(repeat, 'numberOfRepeatPrescriptionsAllowed')) ??
+    (typeof allowedRaw === 'number' ? allowedRaw : undefined);
+  const issued =
+    extensionNumber(subExtension(repeat, 'numberOfPrescriptionsIssued')) ??
+    extensionNumber(subExtension(repeat, 'numberOfRepeatPrescriptionsIssued'));
   if (allowed !== undefined && issued !== undefined) return `${issued} of ${allowed} issued`;
   if (allowed !== undefined) return `${allowed} allowed`;
   return '';

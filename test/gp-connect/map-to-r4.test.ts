@@ -40,7 +40,7 @@ void describe('GP Connect record mapped to FHIR R4', () => {
     assert.equal(resource.medicationReference?.display, 'Sertraline 100mg tablets');
     assert.equal(resource.dosage?.[0]?.text, '1 tablet once a day');
     assert.equal(
-      resource.extension?.find((e) => e.url.endsWith('MedicationStatementLastIssueDate-1'))
+      resource.extension?.find((e) => e.url.endsWith('Extension-UKCore-MedicationStatementLastIssueDate'))
         ?.valueDateTime,
       '2018-08-17',
     );
@@ -94,11 +94,11 @@ void describe('GP Connect record mapped to FHIR R4', () => {
     const { resource } = find<fhir4.Condition>(fullRecord.items, 'Condition', 'AllergiesProblem');
     assert.equal(resource.clinicalStatus?.coding?.[0]?.code, 'active');
     assert.equal(
-      resource.extension?.find((e) => e.url.endsWith('ProblemSignificance-1'))?.valueCode,
+      resource.extension?.find((e) => e.url.endsWith('Extension-UKCore-ProblemSignificance'))?.valueCode,
       'major',
     );
     assert.equal(
-      resource.extension.find((e) => e.url.endsWith('RelatedClinicalContent-1'))?.valueReference
+      resource.extension.find((e) => e.url.endsWith('Extension-UKCore-RelatedClinicalContent'))?.valueReference
         ?.reference,
       'AllergyIntolerance/29',
     );

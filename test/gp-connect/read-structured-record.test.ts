@@ -192,7 +192,7 @@ void describe('leniency with real-world variation', () => {
     const problem = mapped.items.find((item) => item.resource.id === 'AllergiesProblem')
       ?.resource as fhir4.Condition;
     const significance = problem.extension?.find((extension) =>
-      extension.url.endsWith('ProblemSignificance-1'),
+      extension.url.endsWith('Extension-UKCore-ProblemSignificance'),
     );
     assert.equal(significance?.valueCode, 'major');
   });

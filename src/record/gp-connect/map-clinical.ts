@@ -14,6 +14,7 @@ import {
   r4Meta,
   r4Reference,
   r4References,
+  r4Quantity,
   type MapContext,
 } from './r4-common.ts';
 
@@ -170,7 +171,8 @@ export function mapObservation(
 
 /** A test report: its results stay references to the Observations mapped beside it. */
 export function mapDiagnosticReport(ctx: MapContext, item: Stu3Resource): fhir4.DiagnosticReport {
-  const category = cc(item, 'category');
+  // STU3 allows one category; some suppliers (TPP) send a list anyway, as R4 does.
+  const category = objs(item, 'category') as fhir4.CodeableConcept[];
   return compact({
     resourceType: 'DiagnosticReport',
     id: str(item, 'id'),
@@ -178,7 +180,7 @@ export function mapDiagnosticReport(ctx: MapContext, item: Stu3Resource): fhir4.
     identifier: identifiers(item),
     basedOn: nonEmpty(r4References(ctx, objs(item, 'basedOn'))),
     status: str(item, 'status') ?? 'unknown',
-    category: category === undefined ? undefined : [category],
+    category: category.length > 0 ? category : nonEmpty([cc(item, 'category')].filter(isObject)),
     code: cc(item, 'code'),
     subject: r4Reference(ctx, obj(item, 'subject')) ?? ctx.patientReference,
     encounter: r4Reference(ctx, obj(item, 'context')),
@@ -229,7 +231,7 @@ export function mapImmunization(ctx: MapContext, item: Stu3Resource): fhir4.Immu
     expirationDate: str(item, 'expirationDate'),
     site: cc(item, 'site'),
     route: cc(item, 'route'),
-    doseQuantity: copy<fhir4.Quantity>(item, 'doseQuantity'),
+    doseQuantity: r4Quantity(item['doseQuantity']),
     performer: nonEmpty(
       objs(item, 'practitioner')
         .map((practitioner) => {

@@ -17,6 +17,7 @@ import {
   notes,
   r4Meta,
   r4Reference,
+  r4Timing,
   type MapContext,
 } from './r4-common.ts';
 
@@ -195,7 +196,7 @@ function mapDosage(dosage: Readonly<Record<string, unknown>>): fhir4.Dosage {
     text: str(dosage, 'text'),
     additionalInstruction: copy<fhir4.CodeableConcept[]>(dosage, 'additionalInstruction'),
     patientInstruction: str(dosage, 'patientInstruction'),
-    timing: copy<fhir4.Timing>(dosage, 'timing'),
+    timing: r4Timing(dosage['timing']),
     ...choice(dosage, 'asNeeded', ['Boolean', 'CodeableConcept']),
     site: cc(dosage, 'site'),
     route: cc(dosage, 'route'),

@@ -11,6 +11,7 @@
  * - Diary entries (recalls, future care) go to `carePlans` as ServiceRequest tagged `diary-entry`.
  * - One medication is one MedicationStatement item with its medicine, authorisation and issues contained.
  * - A test report is followed by its results (group headers, results, filing comments) as Observations.
+ * - Code systems and extensions get their R4 addresses (terminology.hl7.org, UK Core): see r4-terminology.ts.
  * - Items the practice sent only through links (e.g. consultation entries missing from their primary
  *   List) are still shown, tagged `linked-only`: nothing the practice shared is silently lost.
  */
@@ -34,6 +35,7 @@ import {
   mapMedicationStatement,
 } from './map-medications.ts';
 import { r4Reference, type MapContext } from './r4-common.ts';
+import { withR4Terminology } from './r4-terminology.ts';
 import {
   AREA_LABEL,
   AREA_SECTION,
@@ -131,7 +133,13 @@ function mapRecord(record: StructuredRecord, provenance: Provenance): MappedStru
     if (done.has(item)) return;
     done.add(item);
     try {
-      items.push(...mapItem(ctx, area, item, linkedOnly, container, issuesByPlan, done, record));
+      const mapped = mapItem(ctx, area, item, linkedOnly, container, issuesByPlan, done, record);
+      items.push(
+        ...mapped.map(({ section, resource }) => ({
+          section,
+          resource: withR4Terminology(resource),
+        })),
+      );
     } catch {
       dropped.set(area, (dropped.get(area) ?? 0) + 1);
     }
@@ -157,7 +165,8 @@ function mapRecord(record: StructuredRecord, provenance: Provenance): MappedStru
   const droppedHere = [...dropped.values()].reduce((sum, count) => sum + count, 0);
   let patient: fhir4.Patient | undefined;
   try {
-    patient = record.patient === undefined ? undefined : mapPatient(ctx, record.patient);
+    patient =
+      record.patient === undefined ? undefined : withR4Terminology(mapPatient(ctx, record.patient));
   } catch {
     patient = undefined;
   }

@@ -5,6 +5,7 @@
 import type { Provenance } from '../sections.ts';
 import type { BundleIndex } from './bundle-index.ts';
 import { extensionKey } from './gpc-extensions.ts';
+import { ukCoreExtensionUrl } from './r4-terminology.ts';
 import {
   codesOf,
   copy,
@@ -22,33 +23,23 @@ export const GPC_TAG_SYSTEM = 'https://mycarerecord.nhs.uk/fhir/CodeSystem/gp-co
 export const ODS_SYSTEM = 'https://fhir.nhs.uk/Id/ods-organization-code';
 export const DATA_ABSENT_REASON = 'http://hl7.org/fhir/StructureDefinition/data-absent-reason';
 
-/** The canonical URLs GP Connect extensions are given in our R4 output, whatever the supplier wrote. */
-export const GPC_EXTENSION_URL: Readonly<Record<string, string>> = {
-  problemsignificance:
-    'https://fhir.hl7.org.uk/STU3/StructureDefinition/Extension-CareConnect-ProblemSignificance-1',
-  actualproblem:
-    'https://fhir.hl7.org.uk/STU3/StructureDefinition/Extension-CareConnect-ActualProblem-1',
-  relatedclinicalcontent:
-    'https://fhir.hl7.org.uk/STU3/StructureDefinition/Extension-CareConnect-RelatedClinicalContent-1',
-  relatedproblemheader:
-    'https://fhir.hl7.org.uk/STU3/StructureDefinition/Extension-CareConnect-RelatedProblemHeader-1',
-  medicationstatementlastissuedate:
-    'https://fhir.nhs.uk/STU3/StructureDefinition/Extension-CareConnect-GPC-MedicationStatementLastIssueDate-1',
-  prescribingagency:
-    'https://fhir.nhs.uk/STU3/StructureDefinition/Extension-CareConnect-GPC-PrescribingAgency-1',
-  medicationrepeatinformation:
-    'https://fhir.nhs.uk/STU3/StructureDefinition/Extension-CareConnect-GPC-MedicationRepeatInformation-1',
-  prescriptiontype:
-    'https://fhir.nhs.uk/STU3/StructureDefinition/Extension-CareConnect-GPC-PrescriptionType-1',
-  allergyintoleranceend:
-    'https://fhir.nhs.uk/STU3/StructureDefinition/Extension-CareConnect-GPC-AllergyIntoleranceEnd-1',
-  vaccinationprocedure:
-    'https://fhir.hl7.org.uk/STU3/StructureDefinition/Extension-CareConnect-VaccinationProcedure-1',
-  medicationquantitytext:
-    'https://fhir.nhs.uk/STU3/StructureDefinition/Extension-CareConnect-GPC-MedicationQuantityText-1',
-  nhsnumberverificationstatus:
-    'https://fhir.nhs.uk/STU3/StructureDefinition/Extension-CareConnect-GPC-NHSNumberVerificationStatus-1',
-};
+/** The GP Connect extensions carried into R4 (keyed by `extensionKey`), each under its UK Core R4 URL. */
+export const GPC_EXTENSION_URL: Readonly<Record<string, string>> = Object.fromEntries(
+  [
+    'problemsignificance',
+    'actualproblem',
+    'relatedclinicalcontent',
+    'relatedproblemheader',
+    'medicationstatementlastissuedate',
+    'prescribingagency',
+    'medicationrepeatinformation',
+    'prescriptiontype',
+    'allergyintoleranceend',
+    'vaccinationprocedure',
+    'medicationquantitytext',
+    'nhsnumberverificationstatus',
+  ].map((key) => [key, ukCoreExtensionUrl(key) ?? key]),
+);
 
 /** Our extension on a MedicationStatement: how many issues (prescriptions) the practice sent. */
 export const ISSUE_COUNT_EXTENSION_URL =
@@ -231,7 +222,9 @@ export function choice(
   const out: Record<string, unknown> = {};
   if (!isObject(resource)) return out;
   for (const type of types) {
-    const value = resource[`${key}${type}`];
+    const raw = resource[`${key}${type}`];
+    // A choice is one value; a supplier that sent a list of one (Medicus effectivePeriod) gives its first.
+    const value: unknown = Array.isArray(raw) ? raw[0] : raw;
     if (value !== undefined && value !== null) out[`${key}${type}`] = value;
   }
   return out;
@@ -245,4 +238,27 @@ export function absent(): { extension: fhir4.Extension[] } {
 /** Removes undefined fields so mapped resources carry only what the practice sent. */
 export function compact<T extends object>(value: T): T {
   return Object.fromEntries(Object.entries(value).filter(([, field]) => field !== undefined)) as T;
+}
+
+/** STU3 Timing → R4: `repeat.when` was one code in STU3 and is a list in R4. */
+export function r4Timing(value: unknown): fhir4.Timing | undefined {
+  if (!isObject(value)) return undefined;
+  const repeat = obj(value, 'repeat');
+  const when = repeat?.['when'];
+  if (repeat === undefined || typeof when !== 'string') return value;
+  return { ...value, repeat: { ...repeat, when: [when] } } as fhir4.Timing;
+}
+
+/**
+ * A Quantity whose `value` is a number, as R4 requires: a supplier's numeric string ("0.5") becomes
+ * the number; any other value is left out (the unit and code are kept).
+ */
+export function r4Quantity(value: unknown): fhir4.Quantity | undefined {
+  if (!isObject(value)) return undefined;
+  const raw = value['value'];
+  if (raw === undefined || typeof raw === 'number') return value;
+  const rest = Object.fromEntries(Object.entries(value).filter(([key]) => key !== 'value'));
+  const number =
+    typeof raw === 'string' && /^-?\d+(\.\d+)?$/.test(raw.trim()) ? Number(raw) : undefined;
+  return number === undefined ? rest : { ...rest, value: number };
 }

@@ -1,0 +1,184 @@
+/**
+ * @module Gives mapped GP items R4's addresses for code systems and extensions: the HL7 code systems
+ * that moved to `http://terminology.hl7.org/CodeSystem/…` between STU3 and R4, and the UK Core R4
+ * extensions that replace GP Connect's STU3 (CareConnect) ones. An STU3 extension stays only where
+ * R4 has none.
+ */
+import { extensionKey } from './gpc-extensions.ts';
+import { isObject, type JsonObject } from './json-access.ts';
+
+const THO = 'http://terminology.hl7.org/CodeSystem/';
+const UK_CORE_EXTENSION = 'https://fhir.hl7.org.uk/StructureDefinition/Extension-UKCore-';
+
+/**
+ * Code systems FHIR core defined in STU3 under `http://hl7.org/fhir/…` that R4 publishes under
+ * terminology.hl7.org (R4 keeps only the required-binding ones, such as `administrative-gender`, at
+ * the old address). Every `v2/NNNN` and `v3/Name` system moved too (see {@link r4CodeSystem}).
+ */
+const MOVED_TO_THO: ReadonlySet<string> = new Set([
+  'observation-category',
+  'data-absent-reason',
+  'allergyintolerance-clinical',
+  'allergyintolerance-verification',
+  'condition-category',
+  'condition-clinical',
+  'condition-ver-status',
+  'medication-statement-category',
+  'medication-request-category',
+  'medicationrequest-category',
+  'diagnostic-service-sections',
+  'immunization-origin',
+  'immunization-recommendation-status',
+  'list-empty-reason',
+  'list-order',
+  'referralstatus',
+  'dose-rate-type',
+  'consentscope',
+  'consentcategorycodes',
+  'audit-event-type',
+  'provenance-participant-type',
+  'encounter-participant-type',
+]);
+
+/** Code systems a supplier wrote as a web page's address, and the R4 code system they meant. */
+const MISSPELLED: Readonly<Record<string, string>> = {
+  // EMIS sends the Immunization performer role (AP, EP…) with the STU3 value set page as its system.
+  'http://hl7.org/fhir/stu3/valueset-immunization-role.html': `${THO}v2-0443`,
+};
+
+/** GP Connect's own STU3 code systems with an R4 (UK Core) successor holding the same codes. */
+const NHS_STU3_TO_UK_CORE: Readonly<Record<string, string>> = {
+  'https://fhir.nhs.uk/STU3/CodeSystem/CareConnect-NHSNumberVerificationStatus-1':
+    'https://fhir.hl7.org.uk/CodeSystem/UKCore-NHSNumberVerificationStatusEngland',
+};
+
+/** The R4 address of a code system, given the address an STU3 source wrote (unchanged when none). */
+export function r4CodeSystem(system: string): string {
+  const trimmed = system.trim();
+  const known = MISSPELLED[trimmed] ?? NHS_STU3_TO_UK_CORE[trimmed];
+  if (known !== undefined) return known;
+  const match =
+    /^http:\/\/hl7\.org\/fhir\/(v2\/(\d{4})|v3\/([A-Za-z][A-Za-z0-9-]*)|([a-z][a-z0-9-]*))$/.exec(
+      trimmed,
+    );
+  if (match === null) return trimmed;
+  const [, , v2, v3, core] = match;
+  if (v2 !== undefined) return `${THO}v2-${v2}`;
+  if (v3 !== undefined) return `${THO}v3-${v3}`;
+  if (core !== undefined && MOVED_TO_THO.has(core)) return `${THO}${core}`;
+  return trimmed;
+}
+
+/** True for a code system address that STU3 used and R4 replaced (the test of "no STU3 left"). */
+export function isStu3CodeSystem(system: string): boolean {
+  return r4CodeSystem(system) !== system.trim();
+}
+
+/**
+ * The UK Core R4 extension for each GP Connect / CareConnect STU3 extension (keyed by
+ * `extensionKey`), with any sub-extensions R4 renamed. Every one of these exists in UK Core R4.
+ */
+const UK_CORE_EXTENSIONS: Readonly<
+  Record<string, { readonly name: string; readonly renamed?: Readonly<Record<string, string>> }>
+> = {
+  problemsignificance: { name: 'ProblemSignificance' },
+  actualproblem: { name: 'ActualProblem' },
+  relatedclinicalcontent: { name: 'RelatedClinicalContent' },
+  relatedproblemheader: { name: 'RelatedProblemHeader' },
+  medicationstatementlastissuedate: { name: 'MedicationStatementLastIssueDate' },
+  prescribingagency: { name: 'MedicationPrescribingAgency' },
+  medicationrepeatinformation: {
+    name: 'MedicationRepeatInformation',
+    renamed: { numberofrepeatprescriptionsissued: 'numberOfPrescriptionsIssued' },
+  },
+  prescriptiontype: { name: 'PrescriptionType' },
+  allergyintoleranceend: {
+    name: 'AllergyIntoleranceEnd',
+    renamed: { enddate: 'endDate', reasonended: 'reasonEnded' },
+  },
+  vaccinationprocedure: { name: 'VaccinationProcedure' },
+  medicationquantitytext: { name: 'MedicationQuantityText' },
+  nhsnumberverificationstatus: { name: 'NHSNumberVerificationStatus' },
+  'coding-sctdescid': {
+    name: 'CodingSCTDescId',
+    renamed: { descriptionid: 'descriptionId', descriptiondisplay: 'descriptionDisplay' },
+  },
+};
+
+/** The UK Core R4 URL for a GP Connect STU3 extension URL, or undefined when R4 has none. */
+export function ukCoreExtensionUrl(stu3Url: string): string | undefined {
+  const known = UK_CORE_EXTENSIONS[extensionKey(stu3Url)];
+  return known === undefined ? undefined : `${UK_CORE_EXTENSION}${known.name}`;
+}
+
+/**
+ * A copy of a mapped resource with R4 code system URLs and UK Core extensions throughout (contained
+ * resources, codings inside extensions and all). GP Connect's repeat count "allowed" has no place in
+ * UK Core's repeat extension: it becomes the MedicationRequest's `dispenseRequest.numberOfRepeatsAllowed`.
+ */
+export function withR4Terminology<T extends fhir4.FhirResource>(resource: T): T {
+  return rewrite(resource) as T;
+}
+
+function rewrite(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(rewrite);
+  if (!isObject(value)) return value;
+  const out: Record<string, unknown> = {};
+  for (const [key, field] of Object.entries(value)) {
+    if (key === 'system' && typeof field === 'string') out[key] = r4CodeSystem(field);
+    // A code with stray spaces (" 86290005") is not a valid R4 code, nor the code the practice meant.
+    else if (key === 'code' && typeof field === 'string' && 'system' in value)
+      out[key] = field.trim();
+    else if (key === 'extension' && Array.isArray(field)) out[key] = field.map(rewriteExtension);
+    else out[key] = rewrite(field);
+  }
+  if (out['resourceType'] === 'MedicationRequest') moveRepeatsAllowed(out);
+  return out;
+}
+
+function rewriteExtension(extension: unknown): unknown {
+  if (!isObject(extension) || typeof extension['url'] !== 'string') return rewrite(extension);
+  const known = UK_CORE_EXTENSIONS[extensionKey(extension['url'])];
+  const rewritten = rewrite(extension) as Record<string, unknown>;
+  if (known === undefined) return rewritten;
+  rewritten['url'] = `${UK_CORE_EXTENSION}${known.name}`;
+  const subs = rewritten['extension'];
+  if (known.renamed !== undefined && Array.isArray(subs)) {
+    const renamed = known.renamed;
+    rewritten['extension'] = subs.map((sub: unknown) => {
+      if (!isObject(sub) || typeof sub['url'] !== 'string') return sub;
+      const name = renamed[sub['url'].toLowerCase()];
+      return name === undefined ? sub : { ...sub, url: name };
+    });
+  }
+  return rewritten;
+}
+
+const REPEAT_URL = `${UK_CORE_EXTENSION}MedicationRepeatInformation`;
+
+function moveRepeatsAllowed(request: Record<string, unknown>): void {
+  const extensions = request['extension'];
+  if (!Array.isArray(extensions)) return;
+  const kept: unknown[] = [];
+  for (const extension of extensions as unknown[]) {
+    if (!isObject(extension) || extension['url'] !== REPEAT_URL) {
+      kept.push(extension);
+      continue;
+    }
+    const subs = Array.isArray(extension['extension']) ? (extension['extension'] as unknown[]) : [];
+    const allowed = subs.find(
+      (sub): sub is JsonObject =>
+        isObject(sub) && String(sub['url']).toLowerCase() === 'numberofrepeatprescriptionsallowed',
+    );
+    const rest = subs.filter((sub) => sub !== allowed);
+    // An extension with neither value nor sub-extensions is not valid FHIR: drop it when emptied.
+    if (rest.length > 0) kept.push({ ...extension, extension: rest });
+    const count = allowed?.['valueUnsignedInt'];
+    const dispense = isObject(request['dispenseRequest']) ? request['dispenseRequest'] : {};
+    if (typeof count === 'number' && dispense['numberOfRepeatsAllowed'] === undefined) {
+      request['dispenseRequest'] = { ...dispense, numberOfRepeatsAllowed: count };
+    }
+  }
+  if (kept.length > 0) request['extension'] = kept;
+  else delete request['extension'];
+}
