@@ -5,11 +5,13 @@
 import { sql, type RawBuilder, type SelectQueryBuilder } from 'kysely';
 import type { AuditEntriesTable, DatabaseSchema } from '../store/schema.ts';
 import type { Store } from '../store/store.ts';
+import { auditFilterExpression, type AuditFilterField } from '../store/audit-entry-fields.ts';
 import {
   checkAuditEvent,
   type AuditAction,
   type AuditEntry,
   type AuditEvent,
+  type AuditOutcome,
 } from './audit-event.ts';
 import { canonicalJson } from './canonical-json.ts';
 import { AUDIT_ENTRY_FORMAT, GENESIS_PREV_HASH, chainHash } from './chain-hash.ts';
@@ -54,6 +56,10 @@ export interface AuditListQuery {
   /** Entries whose actor is this user. */
   readonly userId?: string;
   readonly action?: AuditAction;
+  /** Entries whose actor belongs to this organisation (ODS code, `event.actor.organisation`). */
+  readonly organisation?: string;
+  /** Entries with this outcome (`success`, `denied`, `failure`). */
+  readonly outcome?: AuditOutcome;
   /** Recorded at or after this ISO-8601 instant. */
   readonly from?: string;
   /** Recorded strictly before this ISO-8601 instant. */
@@ -93,29 +99,13 @@ const MAX_LIST = 1000;
 /** The most entries committed together in one group. */
 const MAX_GROUP = 256;
 
-type FilterField = 'nhsNumber' | 'userId' | 'action';
-
-// Constant JSON paths into the stored entry (never built from input).
-const SQLITE_PATHS: Record<FilterField, string> = {
-  nhsNumber: "'$.event.nhsNumber'",
-  userId: "'$.event.actor.userId'",
-  action: "'$.event.action'",
-};
-const POSTGRES_PATHS: Record<FilterField, string> = {
-  nhsNumber: "'{event,nhsNumber}'",
-  userId: "'{event,actor,userId}'",
-  action: "'{event,action}'",
-};
-
 /** Creates the audit log over a store. */
 export function createAuditLog(deps: AuditLogDeps): AuditLog {
   const { store } = deps;
   const now = deps.now ?? (() => new Date());
 
-  function jsonField(field: FilterField): RawBuilder<string> {
-    return store.dialect === 'postgres'
-      ? sql<string>`(entry::jsonb #>> ${sql.raw(POSTGRES_PATHS[field])})`
-      : sql<string>`json_extract(entry, ${sql.raw(SQLITE_PATHS[field])})`;
+  function jsonField(field: AuditFilterField): RawBuilder<string> {
+    return sql<string>`${sql.raw(auditFilterExpression(store.dialect, field))}`;
   }
 
   async function append(event: AuditEvent): Promise<AppendedEntry> {
@@ -240,6 +230,10 @@ export function createAuditLog(deps: AuditLogDeps): AuditLog {
     if (query.nhsNumber !== undefined) q = q.where(jsonField('nhsNumber'), '=', query.nhsNumber);
     if (query.userId !== undefined) q = q.where(jsonField('userId'), '=', query.userId);
     if (query.action !== undefined) q = q.where(jsonField('action'), '=', query.action);
+    if (query.organisation !== undefined) {
+      q = q.where(jsonField('organisation'), '=', query.organisation);
+    }
+    if (query.outcome !== undefined) q = q.where(jsonField('outcome'), '=', query.outcome);
     if (query.from !== undefined) q = q.where('recorded_at', '>=', query.from);
     if (query.to !== undefined) q = q.where('recorded_at', '<', query.to);
     if (query.afterSeq !== undefined) q = q.where('seq', '>', query.afterSeq);

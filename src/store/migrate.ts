@@ -5,6 +5,7 @@ import { initialMigration } from './migrations/0001-initial.ts';
 import { auditCheckpointsMigration } from './migrations/0002-audit-checkpoints.ts';
 import { oidcSubjectMigration } from './migrations/0003-oidc-subject.ts';
 import { privacyAlertsMigration } from './migrations/0004-privacy-alerts.ts';
+import { auditSearchIndexesMigration } from './migrations/0005-audit-search-indexes.ts';
 import type { DatabaseSchema } from './schema.ts';
 import type { StoreDialect } from './store.ts';
 
@@ -15,6 +16,7 @@ export function storeMigrations(dialect: StoreDialect): Record<string, Migration
     '0002-audit-checkpoints': auditCheckpointsMigration(dialect),
     '0003-oidc-subject': oidcSubjectMigration(),
     '0004-privacy-alerts': privacyAlertsMigration(dialect),
+    '0005-audit-search-indexes': auditSearchIndexesMigration(dialect),
   };
 }
 

@@ -39,7 +39,13 @@ interface Access {
 }
 interface AuditEntryJson {
   seq: number;
-  event: { action: string; nhsNumber?: string; attempted?: string; actor?: { username: string } };
+  event: {
+    action: string;
+    outcome?: string;
+    nhsNumber?: string;
+    attempted?: string;
+    actor?: { username: string; organisation?: string };
+  };
 }
 
 describe('the auditor’s view of the audit trail', () => {
@@ -124,6 +130,23 @@ describe('the auditor’s view of the audit trail', () => {
     );
     assert.ok(attempts.includes('audit-search'));
     assert.ok(attempts.includes('access-report'));
+  });
+
+  test('a privacy officer filters the trail by organisation and outcome on the server', async () => {
+    const denied = await officer.get('/api/audit?outcome=denied&limit=500');
+    assert.equal(denied.status, 200, denied.text);
+    const entries = (denied.body as { entries: AuditEntryJson[] }).entries;
+    assert.ok(entries.length > 0);
+    assert.ok(entries.every((e) => e.event.outcome === 'denied'));
+    const organisation = entries[0]?.event.actor?.organisation ?? '';
+    const ofOne = await officer.get(`/api/audit?organisation=${organisation}&outcome=denied`);
+    const found = (ofOne.body as { entries: AuditEntryJson[] }).entries;
+    assert.ok(found.length > 0);
+    assert.ok(found.every((e) => e.event.actor?.organisation === organisation));
+    const nobody = await officer.get('/api/audit?organisation=ZZZ99');
+    assert.deepEqual((nobody.body as { entries: AuditEntryJson[] }).entries, []);
+    const bad = await officer.get('/api/audit?outcome=maybe');
+    assert.equal(bad.status, 400);
   });
 
   test('every audit search is itself audited, with the patient it named', async () => {

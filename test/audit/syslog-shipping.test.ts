@@ -29,8 +29,8 @@ class Receiver {
       { key: readFileSync(keyFile), cert: readFileSync(certFile) },
       (socket) => {
         this.sockets.add(socket);
-      socket.on('close', () => this.sockets.delete(socket));
-      let buffered = Buffer.alloc(0);
+        socket.on('close', () => this.sockets.delete(socket));
+        let buffered = Buffer.alloc(0);
         socket.on('data', (chunk: Buffer) => {
           buffered = Buffer.concat([buffered, chunk]);
           for (;;) {
@@ -56,7 +56,11 @@ class Receiver {
     const server = this.server;
     this.server = undefined;
     if (server === undefined) return;
-    const closed = new Promise<void>((resolve) => server.close(() => { resolve(); }));
+    const closed = new Promise<void>((resolve) =>
+      server.close(() => {
+        resolve();
+      }),
+    );
     // The receiver goes away: its connections too.
     for (const socket of this.sockets) socket.destroy();
     await closed;

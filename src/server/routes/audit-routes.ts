@@ -181,6 +181,14 @@ export const auditRoutes: FastifyPluginAsyncTypebox<{ services: ServerServices }
             nhsNumber: Type.Optional(Type.String({ maxLength: 20 })),
             userId: Type.Optional(Type.String({ maxLength: 128 })),
             action: Type.Optional(Type.String({ maxLength: 40 })),
+            organisation: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9]{3,10}$' })),
+            outcome: Type.Optional(
+              Type.Union([
+                Type.Literal('success'),
+                Type.Literal('denied'),
+                Type.Literal('failure'),
+              ]),
+            ),
             from: Type.Optional(Instant),
             to: Type.Optional(Instant),
             limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500 })),
@@ -213,6 +221,8 @@ export const auditRoutes: FastifyPluginAsyncTypebox<{ services: ServerServices }
         ...(nhsNumber === undefined ? {} : { nhsNumber }),
         ...(q.userId === undefined ? {} : { userId: q.userId }),
         ...(q.action === undefined ? {} : { action: q.action as AuditAction }),
+        ...(q.organisation === undefined ? {} : { organisation: q.organisation.toUpperCase() }),
+        ...(q.outcome === undefined ? {} : { outcome: q.outcome }),
         ...(from === undefined ? {} : { from }),
         ...(to === undefined ? {} : { to }),
         ...(q.beforeSeq === undefined ? {} : { beforeSeq: q.beforeSeq }),
