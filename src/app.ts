@@ -23,6 +23,7 @@ import { createEmergencyReviews } from './consent/emergency-reviews.ts';
 import { createPermissions } from './consent/permissions.ts';
 import { createDemographicsClient } from './identity/demographics-client.ts';
 import { createPatientFinder } from './identity/patient-finder.ts';
+import { createSourceDiscovery } from './record/discover-sources.ts';
 import { createRecordViews } from './record/record-view.ts';
 import { createServer } from './server/create-server.ts';
 import type { ServerServices } from './server/server-services.ts';
@@ -31,6 +32,8 @@ import { createLogger } from './server/logger.ts';
 import { createFhirR4Connector } from './sources/fhir-r4/fhir-r4-connector.ts';
 import { createGpConnectConnector } from './sources/gp-connect/gp-connect-connector.ts';
 import { fetchSource } from './sources/http/fetch-source.ts';
+import { createPatientIndexClient } from './sources/patient-index-client.ts';
+import { createSdsClient, type GpConnectEndpoint } from './sources/sds-client.ts';
 import type { SourceHttpOutcome, SourceHttpRequest } from './sources/http/http-outcome.ts';
 import type { Connector } from './sources/source-result.ts';
 import { resilienceOptionsFor } from './sources/resilience/resilience-options.ts';
@@ -156,6 +159,7 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<App>
     url: config.demographics.url,
     timeoutMs: config.demographics.timeoutMs,
     fetchSource: transport,
+    now,
   });
   const patients = createPatientFinder({
     demographics,
@@ -168,6 +172,34 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<App>
       resilienceOptionsFor(source),
     ),
   );
+  const discover = createSourceDiscovery({
+    connectors,
+    sds:
+      config.gpConnect.sds === undefined
+        ? undefined
+        : createSdsClient({
+            ...config.gpConnect.sds,
+            interaction: config.gpConnect.interaction,
+            fetchSource: transport,
+          }),
+    patientIndex:
+      config.recordLocator.patientIndex === undefined
+        ? undefined
+        : createPatientIndexClient({
+            ...config.recordLocator.patientIndex,
+            fetchSource: transport,
+          }),
+    practiceSource: (odsCode, endpoint) => discoveredPracticeSource(config, odsCode, endpoint),
+    // Built for this view only: the endpoint is not kept beyond the encounter.
+    practiceConnector: (endpoint) =>
+      createConnector(
+        discoveredPracticeSource(config, endpoint.odsCode, endpoint),
+        config,
+        publicUrl,
+        transport,
+        now,
+      ),
+  });
   const mayViewRecords = (user: { role: Role }) => policy.mayDo(user.role, 'view-record');
   const recordViews = createRecordViews({
     mayViewRecords,
@@ -175,6 +207,7 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<App>
     audit,
     trace: (nhsNumber) => patients.trace(nhsNumber),
     connectors,
+    discover,
     filter: ({ role, sections }) =>
       filterRecordForRole({ role, sections, policy, restrictedCodes: policy.restrictedCodes }),
     now,
@@ -249,9 +282,41 @@ function createConnector(
           organisationName: config.consumer.organisationName,
         },
         fetchSource: transport,
+        sspUrl: config.gpConnect.sspUrl,
+        interaction: config.gpConnect.interaction,
+        organisationName: (ods) => organisationNameOf(config, ods),
         now,
       });
     case 'fhir-r4':
       return createFhirR4Connector({ source, fetchSource: transport, now });
   }
+}
+
+/** A practice found through SDS, as a source: its endpoint address and ASID, the `gpConnect` deadline and cap. */
+function discoveredPracticeSource(
+  config: Config,
+  odsCode: string,
+  endpoint?: GpConnectEndpoint,
+): SourceConfig {
+  return {
+    id: `gp-${odsCode.toLowerCase()}`,
+    name: `Registered GP practice (${odsCode})`,
+    organisation: odsCode,
+    kind: 'gp-connect',
+    url: endpoint?.address ?? 'https://sds.invalid',
+    ...(endpoint === undefined ? {} : { asid: endpoint.asid }),
+    timeoutMs: config.gpConnect.timeoutMs,
+    maxResponseBytes: config.gpConnect.maxResponseBytes,
+    setting: 'gp',
+    pageSize: 100,
+    maxPages: 20,
+  };
+}
+
+/** An organisation's name by ODS code, from the configured sources (the JWT's `requesting_organization.name`). */
+function organisationNameOf(config: Config, odsCode: string): string | undefined {
+  return (
+    config.consumer.organisationNames[odsCode] ??
+    config.sources.find((source) => source.organisation === odsCode)?.name
+  );
 }

@@ -54,6 +54,10 @@ const SOURCE_STATUS_SET: Record<SourceStatus, true> = {
   busy: true,
   refused: true,
   error: true,
+  'not-known-to-index': true,
+  'index-unavailable': true,
+  'endpoint-not-found': true,
+  'no-registered-practice': true,
 };
 const SourceStatusSchema = Type.Union(
   (Object.keys(SOURCE_STATUS_SET) as SourceStatus[]).map((s): TLiteral<SourceStatus> =>

@@ -67,6 +67,12 @@ export const SourceConfigSchema = Type.Object(
       ],
       { default: 'hospital' },
     ),
+    /**
+     * FHIR R4: the source's patient identifier domain in the patient index (`recordLocator.patientIndex`),
+     * e.g. `urn:oid:1.2.3`. With it the source is asked only when the index says it knows the
+     * patient, and is asked by that local identifier; without it the source is always asked.
+     */
+    patientIdentifierSystem: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
     /** FHIR R4: the resource types searched by patient. */
     resourceTypes: Type.Optional(Type.Array(Type.String({ pattern: '^[A-Z][A-Za-z]+$' }))),
     pageSize: Type.Integer({ minimum: 1, maximum: 1000, default: 100 }),
@@ -248,6 +254,12 @@ export const ConfigSchema = Type.Object(
         /** Our ASID, sent as Ssp-From to GP Connect providers. */
         asid: Type.String({ pattern: '^[0-9]{1,12}$', default: '200000000359' }),
         organisationName: Type.String({ default: 'My Care Record' }),
+        /** Users' organisations' names by ODS code, sent as GP Connect `requesting_organization.name`. */
+        organisationNames: Type.Record(
+          Type.String({ pattern: '^[A-Z0-9]{3,10}$' }),
+          Type.String({ minLength: 1, maxLength: 200 }),
+          { default: {} },
+        ),
       },
       { additionalProperties: false, default: {} },
     ),
@@ -259,6 +271,62 @@ export const ConfigSchema = Type.Object(
       { additionalProperties: false },
     ),
     sources: Type.Array(SourceConfigSchema, { default: [] }),
+    /** Finding the registered practice's GP Connect endpoint in the Spine Directory Service. */
+    gpConnect: Type.Object(
+      {
+        /** The SDS FHIR API. When set, GP practices need not be listed in `sources`. */
+        sds: Type.Optional(
+          Type.Object(
+            {
+              url: Type.String({ pattern: '^https?://' }),
+              /** Sent as the `apikey` header. */
+              apiKey: Type.Optional(Type.String({ minLength: 1 })),
+              timeoutMs: Type.Integer({ minimum: 100, maximum: 60000, default: 3000 }),
+            },
+            { additionalProperties: false },
+          ),
+        ),
+        /** The Spine Secure Proxy prefix put in front of a practice's endpoint address. */
+        sspUrl: Type.Optional(Type.String({ pattern: '^https?://' })),
+        /** The interaction looked up in SDS and sent as `Ssp-InteractionID`. */
+        interaction: Type.String({
+          minLength: 1,
+          default: 'urn:nhs:names:services:gpconnect:fhir:operation:gpc.getstructuredrecord-1',
+        }),
+        /** Deadline and size cap of a call to a practice found through SDS. */
+        timeoutMs: Type.Integer({ minimum: 100, maximum: 60000, default: 3000 }),
+        maxResponseBytes: Type.Integer({ minimum: 1024, default: 10 * 1024 * 1024 }),
+      },
+      { additionalProperties: false, default: {} },
+    ),
+    /** Finding the patient's other records: a regional patient index and the National Record Locator. */
+    recordLocator: Type.Object(
+      {
+        /** An IHE PIXm patient index (`Patient/$ihe-pix`). */
+        patientIndex: Type.Optional(
+          Type.Object(
+            {
+              url: Type.String({ pattern: '^https?://' }),
+              timeoutMs: Type.Integer({ minimum: 100, maximum: 60000, default: 3000 }),
+            },
+            { additionalProperties: false },
+          ),
+        ),
+        /** The National Record Locator consumer API (FHIR R4 `DocumentReference` pointers). */
+        nrl: Type.Optional(
+          Type.Object(
+            {
+              url: Type.String({ pattern: '^https?://' }),
+              timeoutMs: Type.Integer({ minimum: 100, maximum: 60000, default: 3000 }),
+              /** Size cap of the pointer search and of each document opened from a pointer. */
+              maxResponseBytes: Type.Integer({ minimum: 1024, default: 10 * 1024 * 1024 }),
+            },
+            { additionalProperties: false },
+          ),
+        ),
+      },
+      { additionalProperties: false, default: {} },
+    ),
     sessions: Type.Object(
       {
         idleTimeoutMinutes: Type.Integer({ minimum: 1, maximum: 240, default: 15 }),
@@ -335,5 +403,7 @@ export const ConfigSchema = Type.Object(
 
 export type Config = Static<typeof ConfigSchema>;
 export type SourceConfig = Static<typeof SourceConfigSchema>;
+export type GpConnectConfig = Static<typeof ConfigSchema>['gpConnect'];
+export type RecordLocatorConfig = Static<typeof ConfigSchema>['recordLocator'];
 export type OidcConfig = Static<typeof OidcConfigSchema>;
 export type MonitoringConfig = Static<typeof MonitoringConfigSchema>;

@@ -26,14 +26,26 @@ export interface DemographicsSummary {
   /** Absent for a restricted patient. */
   readonly address?:
     { readonly lines: readonly string[]; readonly postcode?: string | undefined } | undefined;
-  /** ODS code of the registered GP practice. Absent for a restricted patient. */
+  /** ODS code of the current registered GP practice. Absent for a restricted patient or an ended registration. */
   readonly gpOdsCode?: string | undefined;
+  /** The current GP registration, as the record view's discovery needs it. */
+  readonly registeredPractice: RegisteredPractice;
   readonly deceasedDateTime?: string | undefined;
   /** Labelled `R` (restricted) or `V` (very restricted): where the patient lives must not be shown. */
   readonly restricted: boolean;
   /** The Patient as the service sent it, less address, telecom, contacts and GP when restricted. */
   readonly patient: fhir4.Patient;
 }
+
+/**
+ * The patient's registered GP practice from PDS `generalPractitioner`: current only (a registration
+ * whose `identifier.period.end` has passed is no GP to ask). A restricted patient's practice is
+ * `withheld`: PDS does not reveal it to us, and we do not go looking for it.
+ */
+export type RegisteredPractice =
+  | { readonly kind: 'registered'; readonly odsCode: string }
+  | { readonly kind: 'none' }
+  | { readonly kind: 'withheld' };
 
 /** Why a call did not give a patient, in plain words. */
 export type DemographicsProblem =
@@ -72,7 +84,10 @@ export function createDemographicsClient(deps: {
   readonly url: string;
   readonly timeoutMs: number;
   readonly fetchSource: typeof FetchSource;
+  /** The clock a registration's end date is compared with. */
+  readonly now?: (() => Date) | undefined;
 }): DemographicsClient {
+  const now = deps.now ?? (() => new Date());
   const base = deps.url.replace(/\/+$/, '');
 
   const get = (url: string, signal: AbortSignal | undefined): Promise<SourceHttpOutcome> =>
@@ -133,7 +148,7 @@ export function createDemographicsClient(deps: {
           message: 'The demographics service gave an answer that could not be read.',
         };
       }
-      return { kind: 'found', patient: summarisePatient(outcome.json) };
+      return { kind: 'found', patient: summarisePatient(outcome.json, now()) };
     },
 
     async search(query, signal) {
@@ -175,21 +190,25 @@ export function createDemographicsClient(deps: {
           message: 'The demographics service gave an answer that could not be read.',
         };
       }
-      return { kind: 'matches', patients: patients.map(summarisePatient) };
+      return {
+        kind: 'matches',
+        patients: patients.map((patient) => summarisePatient(patient, now())),
+      };
     },
   };
 }
 
 /** Summarises a PDS Patient, leaving out where a restricted patient lives and who their GP is. */
-export function summarisePatient(raw: fhir4.Patient): DemographicsSummary {
+export function summarisePatient(raw: fhir4.Patient, at: Date = new Date()): DemographicsSummary {
   const restricted = isRestricted(raw);
   const patient: fhir4.Patient = restricted ? withoutLocation(raw) : raw;
   const name = preferredName(patient.name);
   const address = restricted ? undefined : preferredAddress(patient.address);
-  const gpOdsCode = restricted
-    ? undefined
-    : patient.generalPractitioner?.find((gp) => gp.identifier?.system === ODS_SYSTEM)?.identifier
-        ?.value;
+  const registeredPractice: RegisteredPractice = restricted
+    ? { kind: 'withheld' }
+    : currentPractice(patient.generalPractitioner, at);
+  const gpOdsCode =
+    registeredPractice.kind === 'registered' ? registeredPractice.odsCode : undefined;
   return {
     nhsNumber: nhsNumberOf(patient) ?? patient.id ?? '',
     name:
@@ -203,6 +222,7 @@ export function summarisePatient(raw: fhir4.Patient): DemographicsSummary {
         ? undefined
         : { lines: address.line ?? [], postcode: address.postalCode },
     gpOdsCode,
+    registeredPractice,
     deceasedDateTime: patient.deceasedDateTime,
     restricted,
     patient,
@@ -216,6 +236,29 @@ export function isRestricted(patient: fhir4.Patient): boolean {
       (label.system === undefined || label.system === CONFIDENTIALITY_SYSTEM) &&
       (label.code === 'R' || label.code === 'V'),
   );
+}
+
+/**
+ * The current registration: an ODS-coded `generalPractitioner` whose period has started and not
+ * ended (a date-only end covers the whole of that day). Anything else is no GP to ask.
+ */
+export function currentPractice(
+  practitioners: readonly fhir4.Reference[] | undefined,
+  at: Date,
+): RegisteredPractice {
+  const today = at.toISOString().slice(0, 10);
+  for (const gp of practitioners ?? []) {
+    const identifier = gp.identifier;
+    const value = identifier?.value?.trim().toUpperCase();
+    if (identifier?.system !== ODS_SYSTEM || value === undefined || !/^[A-Z0-9]{3,10}$/.test(value))
+      continue;
+    const end = identifier.period?.end;
+    if (end !== undefined && end.slice(0, 10) < today) continue;
+    const start = identifier.period?.start;
+    if (start !== undefined && start.slice(0, 10) > today) continue;
+    return { kind: 'registered', odsCode: value };
+  }
+  return { kind: 'none' };
 }
 
 function withoutLocation(patient: fhir4.Patient): fhir4.Patient {

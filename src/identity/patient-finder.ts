@@ -62,6 +62,7 @@ export function createPatientFinder(deps: {
         return {
           kind: 'found',
           summary: summarise(patient),
+          registeredPractice: patient.registeredPractice,
           traced: {
             nhsNumber: patient.nhsNumber,
             family: patient.name?.family,

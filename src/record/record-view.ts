@@ -21,6 +21,11 @@ import type { Connector, SourceResult, TracedPatient } from '../sources/source-r
 import type { FilteredRecord } from '../access/policy/filter-record.ts';
 import type { Role } from '../access/roles.ts';
 import { assembleRecord, describeAnswered, type SourceSummary } from './assemble-record.ts';
+import {
+  askEveryConnector,
+  type ConsideredSource,
+  type DiscoverSources,
+} from './discover-sources.ts';
 import { SECTION_NAMES, type RecordItem, type SectionName, type Sections } from './sections.ts';
 
 /** The user's role may not view records. */
@@ -51,6 +56,11 @@ export interface RecordViewDeps {
   readonly audit: { append(event: AuditEvent): Promise<unknown> };
   readonly trace: (nhsNumber: string) => Promise<TraceResult>;
   readonly connectors: readonly Connector[];
+  /**
+   * Decides this view's sources after the trace (registered practice via SDS, the patient index,
+   * the NRL); every connector is asked when absent.
+   */
+  readonly discover?: DiscoverSources | undefined;
   /**
    * Removes what the user's role may not see and legally restricted items (fail closed), before
    * anything leaves the server; reports per-section counts and categories for the audit only.
@@ -144,6 +154,8 @@ export interface RecordViews {
 }
 
 export function createRecordViews(deps: RecordViewDeps): RecordViews {
+  const discover = deps.discover ?? askEveryConnector(deps.connectors);
+
   /** The steps before any source is asked: access → consent → audit start → trace. */
   async function open(request: RecordViewRequest) {
     const started = performance.now();
@@ -214,12 +226,18 @@ export function createRecordViews(deps: RecordViewDeps): RecordViews {
       patient: trace.summary,
       auditSeq: seqOf(startEntry),
     });
-    return { started, common, basis, permission, trace };
+    // discovery: which sources this view asks, and why each other considered source is not asked.
+    const considered = await discover({
+      traced: trace.traced,
+      registeredPractice: trace.registeredPractice,
+      signal: request.signal,
+    });
+    return { started, common, basis, permission, trace, considered };
   }
 
   return {
     async view(request) {
-      const { started, common, basis, permission, trace } = await open(request);
+      const { started, common, basis, permission, trace, considered } = await open(request);
       const { user } = request;
 
       // sources: every connector in parallel, each under its own deadline; none can sink the others.
@@ -230,7 +248,7 @@ export function createRecordViews(deps: RecordViewDeps): RecordViews {
         signal: request.signal,
       };
       const results = await Promise.all(
-        deps.connectors.map((connector) => callSafely(connector, sourceRequest)),
+        considered.map((candidate) => callConsidered(candidate, sourceRequest)),
       );
       const retrievedAt = deps.now();
 
@@ -238,7 +256,7 @@ export function createRecordViews(deps: RecordViewDeps): RecordViews {
       const record = assembleRecord({
         traced: trace.traced,
         results,
-        sources: deps.connectors.map((connector) => connector.source),
+        sources: considered.map(sourceOf),
         retrievedAt,
       });
 
@@ -270,17 +288,18 @@ export function createRecordViews(deps: RecordViewDeps): RecordViews {
     },
 
     async stream(request) {
-      const { started, common, basis, permission, trace } = await open(request);
+      const { started, common, basis, permission, trace, considered } = await open(request);
       return {
         patient: trace.summary,
         permission: { id: permission.id, basis: permission.basis, expiresAt: permission.expiresAt },
-        sources: deps.connectors.map(({ source }) => ({
+        sources: considered.map(sourceOf).map((source) => ({
           id: source.id,
           name: source.name,
           organisation: source.organisation,
         })),
         events: streamSources({
           deps,
+          considered,
           request,
           traced: trace.traced,
           started,
@@ -298,13 +317,14 @@ export function createRecordViews(deps: RecordViewDeps): RecordViews {
  */
 async function* streamSources(input: {
   readonly deps: RecordViewDeps;
+  readonly considered: readonly ConsideredSource[];
   readonly request: RecordViewRequest;
   readonly traced: TracedPatient;
   readonly started: number;
   readonly audit: Omit<AuditEventOf<'record-view-source'>, 'action' | 'outcome' | 'source'>;
   readonly patientRestricted: boolean;
 }): AsyncGenerator<RecordStreamEvent, void, undefined> {
-  const { deps, request, traced } = input;
+  const { deps, request, traced, considered } = input;
   // Stopping early (client gone, audit failed) abandons the calls still running.
   const stop = new AbortController();
   const signal =
@@ -316,13 +336,13 @@ async function* streamSources(input: {
     signal,
   };
   const pending = new Map(
-    deps.connectors.map((connector, index) => [
+    considered.map((candidate, index) => [
       index,
-      callSafely(connector, sourceRequest).then((result) => ({ index, result })),
+      callConsidered(candidate, sourceRequest).then((result) => ({ index, result })),
     ]),
   );
-  const summaries: (SourceSummary | undefined)[] = deps.connectors.map(() => undefined);
-  const visibleSummaries: (SourceSummary | undefined)[] = deps.connectors.map(() => undefined);
+  const summaries: (SourceSummary | undefined)[] = considered.map(() => undefined);
+  const visibleSummaries: (SourceSummary | undefined)[] = considered.map(() => undefined);
   const withheld: Partial<Record<SectionName, number>> = {};
   const withheldCategories = new Set<string>();
   let informationWithheld = false;
@@ -337,7 +357,7 @@ async function* streamSources(input: {
       const record = assembleRecord({
         traced,
         results: [result],
-        sources: deps.connectors.map((connector) => connector.source),
+        sources: considered.map(sourceOf),
         retrievedAt: deps.now(),
       });
       const received = record.sources[0];
@@ -454,6 +474,26 @@ function recountVisible(sources: readonly SourceSummary[], sections: Sections): 
       if (count > 0) counts[name] = count;
     }
     return { ...source, counts, message: describeAnswered(counts) };
+  });
+}
+
+/** The configuration of a considered source, asked or not. */
+function sourceOf(candidate: ConsideredSource): Connector['source'] {
+  return candidate.kind === 'ask' ? candidate.connector.source : candidate.source;
+}
+
+/** Asks a source discovery chose; a source not asked answers at once with its reason. */
+function callConsidered(
+  candidate: ConsideredSource,
+  request: Parameters<Connector['fetchRecord']>[0],
+): Promise<SourceResult> {
+  if (candidate.kind === 'ask') return callSafely(candidate.connector, request);
+  return Promise.resolve({
+    sourceId: candidate.source.id,
+    status: candidate.status,
+    elapsedMs: 0,
+    message: candidate.message,
+    warnings: [],
   });
 }
 

@@ -21,6 +21,14 @@ const TEXT: Readonly<Record<SourceStatus, string>> = {
   busy: 'This source is busy with other requests. Its information is missing from this view; try again shortly.',
   refused: 'This source could not be reached. Its information is missing from this view.',
   error: 'This source reported an error. Its information is missing from this view.',
+  'not-known-to-index':
+    'Not asked: the regional patient index does not know this patient at this organisation.',
+  'index-unavailable':
+    'Not asked: the regional patient index could not be consulted, so whether this organisation holds a record is not known. Its information may be missing from this view.',
+  'endpoint-not-found':
+    "Not asked: the registered practice's GP Connect endpoint could not be found. Its information is missing from this view.",
+  'no-registered-practice':
+    'No GP practice asked: the national demographics service shows no current registered practice for this patient.',
 };
 
 /** The plain-words description of a source status. */

@@ -18,7 +18,12 @@ export type SourceStatus =
   | 'unavailable'
   | 'busy'
   | 'refused'
-  | 'error';
+  | 'error'
+  // Sources considered but not asked (record discovery), each with its reason:
+  | 'not-known-to-index'
+  | 'index-unavailable'
+  | 'endpoint-not-found'
+  | 'no-registered-practice';
 
 /** A warning a source gave alongside data (GP Connect List warnings, disabled areas, …). */
 export interface SourceWarning {
@@ -74,6 +79,8 @@ export interface SourceRequest {
   readonly patient: TracedPatient;
   readonly user: RequestingUser;
   readonly requestId: string;
+  /** The patient's identifier in this source's domain, from the patient index; else the NHS number is used. */
+  readonly localIdentifier?: { readonly system: string; readonly value: string } | undefined;
   /** Aborts the call when the view is abandoned; the connector adds its own deadline. */
   readonly signal?: AbortSignal | undefined;
 }

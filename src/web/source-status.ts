@@ -21,6 +21,19 @@ const STATUS: Readonly<Record<SourceStatus, { text: string; tone: StatusTone }>>
   busy: { text: 'Too busy to answer; try again shortly', tone: 'alert' },
   refused: { text: 'Refused the request', tone: 'alert' },
   error: { text: 'Something went wrong asking this system', tone: 'alert' },
+  'not-known-to-index': {
+    text: 'Not asked: the patient index does not know the patient here',
+    tone: 'neutral',
+  },
+  'index-unavailable': {
+    text: 'Not asked: the patient index could not be consulted',
+    tone: 'alert',
+  },
+  'endpoint-not-found': {
+    text: "Not asked: the practice's GP Connect endpoint could not be found",
+    tone: 'alert',
+  },
+  'no-registered-practice': { text: 'No registered GP practice to ask', tone: 'warning' },
 };
 
 /** A source status in plain words with its tone; unknown statuses are shown as given. */
@@ -57,5 +70,10 @@ export function describeCounts(counts: SourceSummary['counts']): string {
 
 /** True when some sources did not answer, so the record may be incomplete. */
 export function isIncomplete(sources: readonly SourceSummary[]): boolean {
-  return sources.some((s) => s.status !== 'answered' && s.status !== 'patient-not-found');
+  return sources.some(
+    (s) =>
+      s.status !== 'answered' &&
+      s.status !== 'patient-not-found' &&
+      s.status !== 'not-known-to-index',
+  );
 }

@@ -98,7 +98,7 @@ void describe('demographics client (PDS-style)', () => {
     ]);
   });
 
-  void test('a traced patient comes back with name, birth date, address, GP and date of death', async () => {
+  void test('a traced patient comes back with name, birth date, address and date of death; a GP registration that ended is no registered GP', async () => {
     const result = await client.getPatient('900 000 0009');
     assert.equal(result.kind, 'found');
     const summary = result.patient;
@@ -110,7 +110,9 @@ void describe('demographics client (PDS-style)', () => {
       lines: ['1 Trevelyan Square', 'Boar Lane', 'City Centre', 'Leeds', 'West Yorkshire'],
       postcode: 'LS1 6AE',
     });
-    assert.equal(summary.gpOdsCode, 'Y12345');
+    // Y12345's registration ended on 2021-12-31: not a practice to show or to ask.
+    assert.equal(summary.gpOdsCode, undefined);
+    assert.deepEqual(summary.registeredPractice, { kind: 'none' });
     assert.equal(summary.deceasedDateTime, '2010-10-22T00:00:00+00:00');
     assert.equal(summary.restricted, false);
     assert.deepEqual(summary.patient, richPatient);

@@ -86,6 +86,7 @@ function harness(overrides: Partial<RecordViewDeps> = {}) {
       return {
         kind: 'found',
         traced: { nhsNumber: '9990000107' },
+        registeredPractice: { kind: 'none' },
         summary: {
           nhsNumber: '9990000107',
           nhsNumberFormatted: '999 000 0107',

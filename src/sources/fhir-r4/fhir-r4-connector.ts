@@ -102,7 +102,12 @@ export function createFhirR4Connector(deps: FhirR4ConnectorDeps): Connector {
       ...(errorCode === undefined ? {} : { errorCode }),
     });
 
-    const patientUrl = `${base}/Patient?identifier=${encodeURIComponent(`${NHS_NUMBER_SYSTEM}|${request.patient.nhsNumber}`)}`;
+    // The patient index's local identifier for this source's domain, when discovery found one.
+    const identifier = request.localIdentifier ?? {
+      system: NHS_NUMBER_SYSTEM,
+      value: request.patient.nhsNumber,
+    };
+    const patientUrl = `${base}/Patient?identifier=${encodeURIComponent(`${identifier.system}|${identifier.value}`)}`;
     const found = await get(patientUrl);
     if (found.kind !== 'response') return failed(statusForFailure(found, source.timeoutMs));
     if (found.status === 401 && authHeader !== undefined) authorization.refused(authHeader);

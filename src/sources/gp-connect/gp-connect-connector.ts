@@ -32,6 +32,16 @@ export interface GpConnectConnectorDeps {
     readonly organisationName: string;
   };
   readonly fetchSource: (request: SourceHttpRequest) => Promise<SourceHttpOutcome>;
+  /**
+   * The Spine Secure Proxy prefix (`gpConnect.sspUrl`): calls go to `{sspUrl}/{provider address}`,
+   * while the JWT `aud` stays the provider address. A source `url` that already starts with the
+   * prefix is not prefixed twice.
+   */
+  readonly sspUrl?: string | undefined;
+  /** `Ssp-InteractionID` (`gpConnect.interaction`); the structured record interaction by default. */
+  readonly interaction?: string | undefined;
+  /** The name of the user's organisation, by ODS code, for `requesting_organization.name`. */
+  readonly organisationName?: ((odsCode: string) => string | undefined) | undefined;
   readonly now?: () => Date;
   readonly newTraceId?: () => string;
 }
@@ -50,7 +60,10 @@ export function createGpConnectConnector(deps: GpConnectConnectorDeps): Connecto
   }
   const now = deps.now ?? (() => new Date());
   const newTraceId = deps.newTraceId ?? randomUUID;
-  const baseUrl = source.url.replace(/\/+$/, '');
+  const ssp = deps.sspUrl?.replace(/\/+$/, '');
+  const providerAddress = withoutSspPrefix(source.url.replace(/\/+$/, ''), ssp);
+  const baseUrl = ssp === undefined ? providerAddress : `${ssp}/${providerAddress}`;
+  const interaction = deps.interaction ?? STRUCTURED_RECORD_INTERACTION;
 
   async function fetchRecord(request: SourceRequest): Promise<SourceResult> {
     const started = performance.now();
@@ -73,13 +86,14 @@ export function createGpConnectConnector(deps: GpConnectConnectorDeps): Connecto
         'Ssp-TraceID': newTraceId(),
         'Ssp-From': deps.consumer.asid,
         'Ssp-To': asid,
-        'Ssp-InteractionID': STRUCTURED_RECORD_INTERACTION,
+        'Ssp-InteractionID': interaction,
         Accept: FHIR_JSON,
         'Content-Type': FHIR_JSON,
         Authorization: `Bearer ${createGpcJwt({
           user: request.user,
           consumerUrl: deps.consumer.url,
-          providerUrl: source.url,
+          providerUrl: providerAddress,
+          organisationName: deps.organisationName?.(request.user.organisation),
           productName: PRODUCT_NAME,
           productVersion: PRODUCT_VERSION,
           now,
@@ -188,6 +202,12 @@ const TRANSPORT_STATUS: Readonly<Record<SourceHttpFailureKind, SourceStatus>> = 
   aborted: 'error',
   'network-error': 'unavailable',
 };
+
+/** The provider address of a `url` written with the proxy in front (`https://ssp/https://practice/…`). */
+function withoutSspPrefix(url: string, ssp: string | undefined): string {
+  if (ssp === undefined) return url;
+  return url.startsWith(`${ssp}/`) ? url.slice(ssp.length + 1) : url;
+}
 
 function isBundle(json: unknown): boolean {
   return (

@@ -29,5 +29,11 @@ export function verdictFor(result: SourceResult, abandoned: boolean): CallVerdic
     case 'access-denied':
     case 'demographics-mismatch':
       return 'success';
+    // Not asked at all (discovery): nothing was learnt about the source.
+    case 'not-known-to-index':
+    case 'index-unavailable':
+    case 'endpoint-not-found':
+    case 'no-registered-practice':
+      return 'neutral';
   }
 }
