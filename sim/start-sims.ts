@@ -12,7 +12,9 @@ import {
   type RunningGpConnectServer,
 } from './servers/gp-connect-server.ts';
 import { startPdsServer } from './servers/pds-server.ts';
-import { R4_RESOURCE_TYPES, startR4Server } from './servers/r4-server.ts';
+import { startPixmServer } from './servers/pixm-server.ts';
+import { R4_RESOURCE_TYPES, startR4Server, type R4SourceDomain } from './servers/r4-server.ts';
+import { startSdsServer } from './servers/sds-server.ts';
 import type { RequestStats } from './servers/request-stats.ts';
 import type { RunningSimServer } from './servers/sim-server.ts';
 
@@ -30,7 +32,98 @@ export const R4_SOURCES: readonly {
   { id: 'social-care', name: 'Northgate City Council Social Care', organisation: 'SC003' },
 ];
 
+/** The region's R4 sources (`region: true`): 3 trusts, 2 community providers, 2 councils. */
+export const REGION_R4_SOURCES: readonly {
+  readonly id: string;
+  readonly name: string;
+  readonly organisation: string;
+  readonly setting: SimR4Setting;
+}[] = [
+  {
+    id: 'hospital',
+    name: 'Northgate Teaching Hospitals NHS Trust',
+    organisation: 'RXX01',
+    setting: 'hospital',
+  },
+  {
+    id: 'dales-hospitals',
+    name: 'Dales and Moors Hospitals NHS Foundation Trust',
+    organisation: 'RXX02',
+    setting: 'hospital',
+  },
+  {
+    id: 'airedale-hospitals',
+    name: 'Airedale Valley Hospitals NHS Trust',
+    organisation: 'RXX03',
+    setting: 'hospital',
+  },
+  {
+    id: 'community',
+    name: 'Dales Community Health NHS Trust',
+    organisation: 'RYY02',
+    setting: 'community',
+  },
+  {
+    id: 'wharfe-community',
+    name: 'Wharfe Community Care CIC',
+    organisation: 'RYY03',
+    setting: 'community',
+  },
+  {
+    id: 'social-care',
+    name: 'Northgate City Council Social Care',
+    organisation: 'SC003',
+    setting: 'social-care',
+  },
+  {
+    id: 'dales-council',
+    name: 'Dales County Council Adult Social Care',
+    organisation: 'SC004',
+    setting: 'social-care',
+  },
+];
+
+/** The id of the one GP Connect process serving every practice of the region, in `urls` and `stats`. */
+export const GP_CONNECT_REGION_ID = 'gp-connect';
+/** The ids of the SDS and patient index sims in `urls`, `stats` and `faults`. */
+export const SDS_ID = 'sds';
+export const PATIENT_INDEX_ID = 'patient-index';
+
+/** The interaction the region's practices are registered for in SDS. */
+const STRUCTURED_INTERACTION =
+  'urn:nhs:names:services:gpconnect:fhir:operation:gpc.getstructuredrecord-1';
+
+/**
+ * A region source's identifier domain: `urn:oid:…99.{n}`, local ids `{ORG}-{NHS number}`. The
+ * first source of each setting holds everyone that setting's data covers; the others about a third.
+ */
+function regionDomain(
+  population: SimPopulation,
+  source: (typeof REGION_R4_SOURCES)[number],
+  n: number,
+): R4SourceDomain {
+  const primary = REGION_R4_SOURCES.find((s) => s.setting === source.setting) === source;
+  return {
+    system: `urn:oid:2.16.840.1.113883.2.1.3.2.4.18.99.${String(n + 1)}`,
+    localId: (nhsNumber) => `${source.organisation}-${nhsNumber}`,
+    nhsNumberOf: (localId) =>
+      localId.startsWith(`${source.organisation}-`)
+        ? localId.slice(source.organisation.length + 1)
+        : undefined,
+    knows: (nhsNumber) =>
+      population.has(nhsNumber) &&
+      (primary || Number(BigInt(nhsNumber) % 3n) === n % 3) &&
+      population.r4Record(source.setting, nhsNumber) !== undefined,
+  };
+}
+
 export interface StartSimsOptions {
+  /**
+   * The whole region: the population spread over 300 practices served by one GP Connect process,
+   * an SDS, a PIXm patient index and 7 R4 sources. `sourcesConfig()` then lists no practice, and
+   * `discoveryConfig()` says where SDS and the index are.
+   */
+  readonly region?: boolean | undefined;
   readonly seed?: number | undefined;
   readonly size?: number | undefined;
   /** 127.0.0.1 unless told otherwise. */
@@ -69,6 +162,11 @@ export interface RunningSims {
   readonly practices: readonly RunningPractice[];
   /** The source configuration entries that point My Care Record at these simulators. */
   sourcesConfig(): SourceConfig[];
+  /** Region only: `gpConnect` and `recordLocator` configuration pointing at the SDS and index sims. */
+  discoveryConfig(): {
+    gpConnect?: { sds: { url: string } };
+    recordLocator?: { patientIndex: { url: string } };
+  };
   close(): Promise<void>;
 }
 
@@ -80,7 +178,9 @@ export function practiceSourceId(ods: string): string {
 /** Starts all simulated sources; closes what was started if any fails to start. */
 export async function startSims(options: StartSimsOptions = {}): Promise<RunningSims> {
   const population =
-    options.population ?? createPopulation({ seed: options.seed, size: options.size });
+    options.population ??
+    createPopulation({ seed: options.seed, size: options.size, region: options.region === true });
+  if (options.region === true) return startRegion(options, population);
   const host = options.host;
   let nextPort = options.portBase;
   const port = (): number | undefined => (nextPort === undefined ? undefined : nextPort++);
@@ -182,6 +282,129 @@ export async function startSims(options: StartSimsOptions = {}): Promise<Running
           maxPages: 20,
         })),
       ],
+      discoveryConfig: () => ({}),
+      close: closeAll,
+    };
+  } catch (error) {
+    await closeAll();
+    throw error;
+  }
+}
+
+/** The region: PDS, one GP Connect process for every practice, SDS, the patient index, 7 R4 sources. */
+async function startRegion(
+  options: StartSimsOptions,
+  population: SimPopulation,
+): Promise<RunningSims> {
+  const host = options.host;
+  let nextPort = options.portBase;
+  const port = (): number | undefined => (nextPort === undefined ? undefined : nextPort++);
+  const fault = (id: string): Fault | undefined => options.faults?.[id];
+  const started: RunningSimServer[] = [];
+  const keep = <T extends RunningSimServer>(server: T): T => {
+    started.push(server);
+    return server;
+  };
+  const closeAll = async (): Promise<void> => {
+    await Promise.all(started.map((server) => server.close()));
+  };
+  try {
+    const pds = keep(
+      await startPdsServer({ population, host, port: port(), fault: fault(DEMOGRAPHICS_ID) }),
+    );
+    const [first] = population.practices;
+    if (first === undefined) throw new Error('The region has no practices.');
+    const gp = keep(
+      await startGpConnectServer({
+        population,
+        practice: first,
+        practices: population.practices,
+        host,
+        port: port(),
+        fault: fault(GP_CONNECT_REGION_ID),
+        settings: options.practiceSettings?.[GP_CONNECT_REGION_ID],
+      }),
+    );
+    const practices = population.practices.map((practice): RunningPractice => ({
+      id: practiceSourceId(practice.ods),
+      ods: practice.ods,
+      name: practice.name,
+      asid: practice.asid,
+      url: gp.fhirBaseUrlOf(practice.ods),
+      server: gp,
+    }));
+    const sds = keep(
+      await startSdsServer({
+        practices: practices.map((p) => ({
+          ods: p.ods,
+          name: p.name,
+          asid: p.asid,
+          address: p.url,
+        })),
+        interactions: [STRUCTURED_INTERACTION],
+        host,
+        port: port(),
+        fault: fault(SDS_ID),
+      }),
+    );
+    const domains = REGION_R4_SOURCES.map((source, n) => regionDomain(population, source, n));
+    const index = keep(
+      await startPixmServer({
+        knows: (nhsNumber) => population.has(nhsNumber),
+        domains,
+        host,
+        port: port(),
+        fault: fault(PATIENT_INDEX_ID),
+      }),
+    );
+    const r4: Record<string, RunningSimServer> = {};
+    for (const [n, source] of REGION_R4_SOURCES.entries()) {
+      r4[source.id] = keep(
+        await startR4Server({
+          population,
+          setting: source.setting,
+          domain: domains[n],
+          host,
+          port: port(),
+          fault: fault(source.id),
+        }),
+      );
+    }
+    const servers: Record<string, RunningSimServer> = {
+      [DEMOGRAPHICS_ID]: pds,
+      [GP_CONNECT_REGION_ID]: gp,
+      [SDS_ID]: sds,
+      [PATIENT_INDEX_ID]: index,
+      ...r4,
+    };
+    const urls = Object.fromEntries(Object.entries(servers).map(([id, s]) => [id, s.url]));
+    const stats = Object.fromEntries(Object.entries(servers).map(([id, s]) => [id, s.stats]));
+    return {
+      population,
+      demographicsUrl: pds.url,
+      urls,
+      stats,
+      servers,
+      practices,
+      sourcesConfig: () =>
+        REGION_R4_SOURCES.map((source, n): SourceConfig => ({
+          id: source.id,
+          name: source.name,
+          organisation: source.organisation,
+          kind: 'fhir-r4',
+          url: urls[source.id] ?? '',
+          timeoutMs: 3000,
+          maxResponseBytes: 10 * 1024 * 1024,
+          setting: source.setting,
+          resourceTypes: [...R4_RESOURCE_TYPES[source.setting]],
+          pageSize: 100,
+          maxPages: 20,
+          patientIdentifierSystem: domains[n]?.system,
+        })),
+      discoveryConfig: () => ({
+        gpConnect: { sds: { url: sds.url } },
+        recordLocator: { patientIndex: { url: index.url } },
+      }),
       close: closeAll,
     };
   } catch (error) {

@@ -15,7 +15,7 @@ import type {
   SimPopulation,
   SimR4Setting,
 } from './population.ts';
-import { PRACTICES } from './practices.ts';
+import { PRACTICES, REGION_PRACTICES } from './practices.ts';
 import { renderCommunityRecord } from './render-community.ts';
 import { renderGpConnectRecord } from './render-gp-connect.ts';
 import { renderHospitalRecord } from './render-hospital.ts';
@@ -29,6 +29,11 @@ export interface PopulationOptions {
   readonly seed?: number;
   /** Number of patients, personas included; defaults to 500. */
   readonly size?: number;
+  /**
+   * Spread the generated patients over the region's 300 practices (`REGION_PRACTICES`) instead
+   * of the first two; personas keep theirs. The records are otherwise the same.
+   */
+  readonly region?: boolean;
 }
 
 /** How many generated patients to keep ready; the large-record persona alone is several MB. */
@@ -61,7 +66,11 @@ export function createPopulation(options: PopulationOptions = {}): SimPopulation
     if (cached) return cached;
     const index = indexOf(nhsNumber);
     if (index === undefined) return undefined;
-    const generated = generatePatient(seed, nhsNumber, index);
+    const made = generatePatient(seed, nhsNumber, index);
+    const generated =
+      options.region === true && index >= PERSONAS.length
+        ? { ...made, gp: { ...made.gp, practiceOds: regionPracticeOf(nhsNumber) } }
+        : made;
     cache.set(nhsNumber, generated);
     return generated;
   };
@@ -85,7 +94,9 @@ export function createPopulation(options: PopulationOptions = {}): SimPopulation
   return {
     seed,
     size,
-    practices: PRACTICES.map(({ ods, name, asid }) => ({ ods, name, asid })),
+    practices: (options.region === true ? REGION_PRACTICES : PRACTICES).map(
+      ({ ods, name, asid }) => ({ ods, name, asid }),
+    ),
     nhsNumberAt,
     has: (nhsNumber) => indexOf(nhsNumber) !== undefined,
     pdsPatient: (nhsNumber) => {
@@ -128,4 +139,10 @@ export function createPopulation(options: PopulationOptions = {}): SimPopulation
       }
     },
   };
+}
+
+/** A generated patient's practice in the region: spread evenly by NHS number, the same every run. */
+export function regionPracticeOf(nhsNumber: string): string {
+  const slot = Number((BigInt(nhsNumber) * 2_654_435_761n) % BigInt(REGION_PRACTICES.length));
+  return REGION_PRACTICES[slot]?.ods ?? 'A81001';
 }

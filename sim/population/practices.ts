@@ -34,3 +34,55 @@ export const PROVIDERS = {
   community: { ods: 'RYY02', name: 'Dales Community Health NHS Trust' },
   socialCare: { ods: 'SC003', name: 'Northgate City Council Adult and Children Social Care' },
 } as const;
+
+const REGION_NAMES = [
+  'Health Centre',
+  'Medical Practice',
+  'Surgery',
+  'Family Practice',
+  'Group Practice',
+];
+const REGION_PLACES = [
+  ['Leeds', 'LS'],
+  ['Harrogate', 'HG'],
+  ['Bradford', 'BD'],
+  ['York', 'YO'],
+  ['Wakefield', 'WF'],
+  ['Halifax', 'HX'],
+] as const;
+
+/** How many practices the simulated region has (`npm start`, the discovery bench). */
+export const REGION_PRACTICE_COUNT = 300;
+
+/**
+ * The region's practices: the two above, then generated ones with ODS codes `C8nnnn` and ASIDs
+ * `91899920nnnn`, in a fixed order (the same list every run).
+ */
+export const REGION_PRACTICES: readonly PracticeDetails[] = [
+  ...PRACTICES,
+  ...Array.from({ length: REGION_PRACTICE_COUNT - PRACTICES.length }, (_, i): PracticeDetails => {
+    const n = i + 1;
+    const [city, area] = REGION_PLACES[n % REGION_PLACES.length] ?? REGION_PLACES[0];
+    const street = `${String(n)} ${['Mill', 'Church', 'Station', 'Park', 'High'][n % 5] ?? 'High'} Street`;
+    return {
+      ods: `C8${String(n).padStart(4, '0')}`,
+      name: `${city} ${['North', 'South', 'East', 'West', 'Central', 'Vale'][n % 6] ?? 'Central'} ${REGION_NAMES[n % REGION_NAMES.length] ?? 'Surgery'}`,
+      asid: `91899920${String(n).padStart(4, '0')}`,
+      phone: `01632 96${String(n % 10000).padStart(4, '0')}`,
+      address: {
+        line: [street],
+        city,
+        postalCode: `${area}${String((n % 20) + 1)} ${String(n % 9)}AB`,
+      },
+    };
+  }),
+];
+
+/** A practice of the region by ODS code, with its place in the region's list. */
+export function regionPractice(
+  ods: string,
+): { readonly practice: PracticeDetails; readonly index: number } | undefined {
+  const index = REGION_PRACTICES.findIndex((p) => p.ods === ods);
+  const practice = REGION_PRACTICES[index];
+  return practice === undefined ? undefined : { practice, index };
+}

@@ -31,7 +31,7 @@ import {
 import type { GpcContext } from './gpc-resources.ts';
 import type { SimPatient } from './patient-model.ts';
 import type { GpcRecordOutcome, GpcRecordRequest } from './population.ts';
-import { PRACTICES } from './practices.ts';
+import { regionPractice } from './practices.ts';
 import { stableId } from './random.ts';
 
 const LIST_WARNING_URL =
@@ -117,9 +117,9 @@ export function renderGpConnectRecord(
     return { outcome: 'error', spineCode: 'PATIENT_NOT_FOUND' };
   }
   if (gp.dissented) return { outcome: 'error', spineCode: 'NO_PATIENT_CONSENT' };
-  const practiceIndex = PRACTICES.findIndex((p) => p.ods === request.ods);
-  const practice = PRACTICES[practiceIndex];
-  if (!practice) return { outcome: 'error', spineCode: 'PATIENT_NOT_FOUND' };
+  const found = regionPractice(request.ods);
+  if (!found) return { outcome: 'error', spineCode: 'PATIENT_NOT_FOUND' };
+  const { practice, index: practiceIndex } = found;
   const ctx: GpcContext = {
     patient,
     practice,

@@ -53,7 +53,10 @@ export interface GpConnectStats extends RequestStats {
 
 export interface GpConnectServerOptions {
   readonly population: SimPopulation;
+  /** The practice this server is; or, with `practices`, the first of them. */
   readonly practice: SimPractice;
+  /** Serve many practices from one process, each at its own path and ASID (the region). */
+  readonly practices?: readonly SimPractice[] | undefined;
   readonly host?: string | undefined;
   readonly port?: number | undefined;
   readonly fault?: Fault | undefined;
@@ -69,7 +72,9 @@ export interface RunningGpConnectServer extends RunningSimServer<GpConnectStats>
   readonly asid: string;
   /** The practice's FHIR base URL: `{url}/{ODS}/STU3/1/gpconnect/structured/fhir`. */
   readonly fhirBaseUrl: string;
-  /** Live settings: change them and the next request sees the change. */
+  /** The FHIR base URL of any practice this server serves. */
+  fhirBaseUrlOf(ods: string): string;
+  /** Live settings (for every practice served): change them and the next request sees the change. */
   readonly settings: GpPracticeSettings;
 }
 
@@ -82,11 +87,22 @@ export function gpConnectBasePath(ods: string): string {
 export async function startGpConnectServer(
   options: GpConnectServerOptions,
 ): Promise<RunningGpConnectServer> {
-  const { population, practice } = options;
+  const { population } = options;
+  const served = new Map((options.practices ?? [options.practice]).map((p) => [p.ods, p] as const));
   const now = options.now ?? (() => new Date());
   const recentLimit = options.recentLimit ?? 20;
-  const basePath = gpConnectBasePath(practice.ods);
-  const operationPath = `${basePath}/Patient/$gpc.getstructuredrecord`;
+  /** The practice a path is under, with its base path. */
+  const practiceAt = (path: string) => {
+    const ods = /^\/([A-Z0-9]{3,10})\//.exec(path)?.[1];
+    const practice = ods === undefined ? undefined : served.get(ods);
+    if (practice === undefined) return undefined;
+    const basePath = gpConnectBasePath(practice.ods);
+    return path.startsWith(`${basePath}/`) ? { practice, basePath } : undefined;
+  };
+  const isOperation = (path: string): boolean => {
+    const at = practiceAt(path);
+    return at !== undefined && path === `${at.basePath}/Patient/$gpc.getstructuredrecord`;
+  };
   const initial = (): GpPracticeSettings => ({
     structuredAccess: options.settings?.structuredAccess ?? true,
     disabledAreas: [...(options.settings?.disabledAreas ?? [])],
@@ -117,6 +133,11 @@ export async function startGpConnectServer(
   }
 
   function handle(request: SimRequest): PreparedResponse {
+    const at = practiceAt(request.path);
+    if (at === undefined)
+      return error('NOT_IMPLEMENTED', `Unsupported interaction ${request.path}`);
+    const { practice, basePath } = at;
+    const operationPath = `${basePath}/Patient/$gpc.getstructuredrecord`;
     const fhirBase = `${request.baseUrl}${basePath}`;
     if (request.path === `${basePath}/metadata`) {
       return { status: 200, headers: gpcHeaders(), body: JSON.stringify(capabilityStatement()) };
@@ -126,12 +147,12 @@ export async function startGpConnectServer(
     if (request.method !== 'POST')
       return error('NOT_IMPLEMENTED', '$gpc.getstructuredrecord is invoked with POST');
     record(request);
-    const at = now();
+    const time = now();
     const headerCheck = checkHeaders(request.headers, {
       asid: practice.asid,
       audience: fhirBase,
       interactionId: STRUCTURED_INTERACTION_ID,
-      nowSeconds: Math.floor(at.getTime() / 1000),
+      nowSeconds: Math.floor(time.getTime() / 1000),
       hasBody: true,
     });
     if (!headerCheck.ok) return error(headerCheck.code, headerCheck.diagnostics);
@@ -141,7 +162,7 @@ export async function startGpConnectServer(
         'The Access Record Structured capability is disabled at this practice.',
       );
     }
-    const ask = checkParameters(request.body, at.toISOString().slice(0, 10));
+    const ask = checkParameters(request.body, time.toISOString().slice(0, 10));
     if (!ask.ok) return error(ask.code, ask.diagnostics);
 
     const disabled = GPC_AREAS.filter(
@@ -181,7 +202,7 @@ export async function startGpConnectServer(
       stats,
       handle,
       extraHeaders: { 'cache-control': 'no-store' },
-      postAllowed: (path) => path === operationPath,
+      postAllowed: isOperation,
       errorBody: (status, message) => {
         const code: GpcErrorCode =
           status === 405
@@ -213,9 +234,10 @@ export async function startGpConnectServer(
   );
   return {
     ...server,
-    ods: practice.ods,
-    asid: practice.asid,
-    fhirBaseUrl: `${server.url}${basePath}`,
+    ods: options.practice.ods,
+    asid: options.practice.asid,
+    fhirBaseUrl: `${server.url}${gpConnectBasePath(options.practice.ods)}`,
+    fhirBaseUrlOf: (ods) => `${server.url}${gpConnectBasePath(ods)}`,
     settings,
   };
 }

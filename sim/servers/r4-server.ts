@@ -56,6 +56,18 @@ export interface R4ServerOptions {
   readonly fault?: Fault | undefined;
   /** Page size when `_count` is absent (50 by default). */
   readonly defaultPageSize?: number | undefined;
+  /** This source's own patient identifier domain (as a patient index knows it), and whom it knows. */
+  readonly domain?: R4SourceDomain | undefined;
+}
+
+/** A source's identifier domain: its system, its local ids, and which patients it holds. */
+export interface R4SourceDomain {
+  readonly system: string;
+  localId(nhsNumber: string): string;
+  /** The NHS number behind a local id, if it is one of ours. */
+  nhsNumberOf(localId: string): string | undefined;
+  /** Whether this source holds a record for the patient. */
+  knows(nhsNumber: string): boolean;
 }
 
 const MAX_PAGE_SIZE = 1000;
@@ -140,11 +152,21 @@ export function startR4Server(options: R4ServerOptions): Promise<RunningSimServe
       return fail(400, 'Search Patient by identifier=https://fhir.nhs.uk/Id/nhs-number|{nhs}');
     const bar = identifier.indexOf('|');
     const system = bar < 0 ? undefined : identifier.slice(0, bar);
-    const value = identifier.slice(bar + 1);
+    let value = identifier.slice(bar + 1);
+    const domain = options.domain;
+    const nhsNumber =
+      system === undefined || system === NHS_NUMBER_SYSTEM
+        ? value
+        : system === domain?.system
+          ? domain.nhsNumberOf(value)
+          : undefined;
     const resources =
-      (system === undefined || system === NHS_NUMBER_SYSTEM) && population.has(value)
-        ? population.r4Record(setting, value)
+      nhsNumber !== undefined &&
+      population.has(nhsNumber) &&
+      (domain === undefined || domain.knows(nhsNumber))
+        ? population.r4Record(setting, nhsNumber)
         : undefined;
+    if (nhsNumber !== undefined) value = nhsNumber;
     const patient = resources?.find((r): r is fhir4.Patient => r.resourceType === 'Patient');
     if (patient?.id !== undefined) remember(patient.id, value);
     const selfUrl = `${request.baseUrl}/Patient?${request.query.toString()}`;

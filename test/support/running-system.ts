@@ -51,6 +51,8 @@ export async function startSystem(options: StartSystemOptions = {}): Promise<Run
     base: {
       demographics: { url: sims.demographicsUrl },
       sources: sims.sourcesConfig(),
+      // The region's SDS and patient index (nothing for the default sims).
+      ...sims.discoveryConfig(),
       dataDir,
       server: { port: 0 },
       logging: { level: 'info' },

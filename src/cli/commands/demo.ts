@@ -17,7 +17,11 @@ export const demoCommand: Command = {
   summary:
     'Run everything: simulated sources, the server (SQLite in ./data) and demo users (npm start).',
   usage: [
-    'Usage: mcr demo [--config FILE] [--seed N] [--size N]',
+    'Usage: mcr demo [--config FILE] [--seed N] [--size N] [--static]',
+    '',
+    'The region: 300 GP practices (one GP Connect process), SDS, a PIXm patient index and 7 R4',
+    'sources; each record view finds the registered practice through PDS and SDS and asks only',
+    'it. --static runs the small fixed set instead (2 practices listed as sources, 3 R4 sources).',
     '',
     'MCR_PORT (default 8080), MCR_DATA_DIR (default ./data), MCR_DEMO_PASSWORD (else generated once',
     'and kept in the data directory). A --config FILE is laid over the demo configuration.',
@@ -28,6 +32,7 @@ export const demoCommand: Command = {
       strict: true,
       options: {
         config: { type: 'string' },
+        static: { type: 'boolean' },
         seed: { type: 'string' },
         size: { type: 'string' },
       },
@@ -42,6 +47,7 @@ export const demoCommand: Command = {
     const { listen, shutDownGracefully, shutDownOnSignals } = await import('../../main.ts');
     const { startSims } = await import('../../../sim/start-sims.ts');
     const sims = await startSims({
+      region: values.static !== true,
       seed: values.seed === undefined ? undefined : Number(values.seed),
       size: values.size === undefined ? undefined : Number(values.size),
     });
@@ -51,6 +57,7 @@ export const demoCommand: Command = {
         base: {
           demographics: { url: sims.demographicsUrl },
           sources: sims.sourcesConfig(),
+          ...sims.discoveryConfig(),
           dataDir: './data',
           // Keep the terminal readable; MCR_LOG_LEVEL=info shows the access log.
           logging: { level: 'warn' },

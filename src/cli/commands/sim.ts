@@ -8,15 +8,16 @@ export const simCommand: Command = {
   summary:
     'Run only the simulated source systems (PDS, GP practices, hospital, community, social care).',
   usage:
-    'Usage: mcr sim [--seed N] [--size N]\n\nThe population is deterministic from the seed; size up to 100000.',
+    'Usage: mcr sim [--seed N] [--size N] [--static]\n\nThe population is deterministic from the seed; size up to 100000.\nThe whole region (300 practices, SDS, patient index) unless --static.',
   async run(args, io) {
     const { values } = parseArgs({
       args: [...args],
       strict: true,
-      options: { seed: { type: 'string' }, size: { type: 'string' } },
+      options: { seed: { type: 'string' }, size: { type: 'string' }, static: { type: 'boolean' } },
     });
     const { startSims } = await import('../../../sim/start-sims.ts');
     const sims = await startSims({
+      region: values.static !== true,
       seed: values.seed === undefined ? undefined : Number(values.seed),
       size: values.size === undefined ? undefined : Number(values.size),
     });
