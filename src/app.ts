@@ -21,6 +21,13 @@ import { loadStaffDirectory } from './audit/monitoring/staff-directory.ts';
 import type { Config, SourceConfig } from './config/config-schema.ts';
 import { createEmergencyReviews } from './consent/emergency-reviews.ts';
 import { createPermissions } from './consent/permissions.ts';
+import { createReviewPrivacyAlert } from './audit/monitoring/review-privacy-alert.ts';
+import { createEmergencyAccess } from './consent/emergency-access.ts';
+import { createGrantPermission } from './consent/grant-permission.ts';
+import { createRecordDissent } from './consent/record-dissent.ts';
+import { createReviewEmergencyAccess } from './consent/review-emergency-access.ts';
+import { createWithdrawDissent } from './consent/withdraw-dissent.ts';
+import { createWithdrawPermission } from './consent/withdraw-permission.ts';
 import { createDemographicsClient } from './identity/demographics-client.ts';
 import { createPatientFinder } from './identity/patient-finder.ts';
 import { createSourceDiscovery } from './record/discover-sources.ts';
@@ -204,6 +211,7 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<App>
   const recordViews = createRecordViews({
     mayViewRecords,
     consent: permissions,
+    emergencyOverridesDissent: policy.settings.emergencyOverridesDissent,
     audit,
     trace: (nhsNumber) => patients.trace(nhsNumber),
     connectors,
@@ -215,7 +223,28 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<App>
   });
 
   let draining = false;
+
+  const consentActionDeps = {
+    audit,
+    now,
+    permissions,
+    mayViewRecords,
+    mayDo: (user: { role: Role }, action: 'emergency-access' | 'manage-dissent') =>
+      policy.mayDo(user.role, action),
+  };
+  const mayReview = (user: { role: Role }) => policy.mayDo(user.role, 'review-emergency-access');
+  const actions = {
+    grantPermission: createGrantPermission(consentActionDeps),
+    emergencyAccess: createEmergencyAccess(consentActionDeps),
+    withdrawPermission: createWithdrawPermission(consentActionDeps),
+    recordDissent: createRecordDissent(consentActionDeps),
+    withdrawDissent: createWithdrawDissent(consentActionDeps),
+    reviewEmergencyAccess: createReviewEmergencyAccess({ audit, now, mayReview, emergencyReviews }),
+    reviewPrivacyAlert: createReviewPrivacyAlert({ audit, now, mayReview, privacyAlerts }),
+  };
+
   const services = {
+    actions,
     config,
     accounts,
     sessions,

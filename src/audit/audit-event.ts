@@ -210,6 +210,11 @@ const RecordViewStarted = event('record-view-started', {
   outcome: Outcome,
   nhsNumber: NhsNumber,
   basis: Basis,
+  /**
+   * The patient is on the local dissent register and the emergency basis overrode it (policy
+   * `emergencyOverridesDissent: true`). Absent when there was no dissent to override.
+   */
+  dissentOverridden: Type.Optional(Type.Literal(true)),
 });
 const RecordViewCompleted = event('record-view-completed', {
   actor: Actor,

@@ -2,7 +2,7 @@
  * @module The append-only, hash-chained audit log: appends under the store's audit lock,
  * and reads entries back for search. Nothing but validated audit events is ever written.
  */
-import { sql, type RawBuilder, type SelectQueryBuilder } from 'kysely';
+import { sql, type RawBuilder, type SelectQueryBuilder, type Transaction } from 'kysely';
 import type { AuditEntriesTable, DatabaseSchema } from '../store/schema.ts';
 import type { Store } from '../store/store.ts';
 import { auditFilterExpression, type AuditFilterField } from '../store/audit-entry-fields.ts';
@@ -74,10 +74,30 @@ export interface AuditListQuery {
   readonly newestFirst?: boolean;
 }
 
+/** What a change of state made, and the audit entries that record it (at least one). */
+export interface AuditedChange<T> {
+  readonly result: T;
+  readonly events: readonly [AuditEvent, ...AuditEvent[]];
+}
+
+/**
+ * A change of state run inside the audit's transaction, under its ordering lock. It must use
+ * `trx` for every query (on SQLite the store has one connection, held by this transaction). It
+ * may throw (e.g. a domain error: already reviewed); then nothing it did is kept, no entry is
+ * written, and its caller gets that error.
+ */
+export type StateChange<T> = (trx: Transaction<DatabaseSchema>) => Promise<AuditedChange<T>>;
+
 /** The audit trail. Every method throws {@link AuditUnavailable} when it cannot do its job. */
 export interface AuditLog {
   /** Validates the event, appends it as the next link of the chain, and commits. */
   append(event: AuditEvent): Promise<AppendedEntry>;
+  /**
+   * Runs `change` and appends the entries it returns in one transaction: the change of state and
+   * its audit entries commit together or not at all. Throws {@link AuditUnavailable} when the
+   * entries cannot be written (nothing changed), or whatever `change` threw.
+   */
+  appendWith<T>(change: StateChange<T>): Promise<T>;
   /** Entries matching the query, in sequence order. */
   list(query: AuditListQuery): Promise<AuditRecord[]>;
   /** How many entries the trail holds. */
@@ -108,7 +128,8 @@ export function createAuditLog(deps: AuditLogDeps): AuditLog {
     return sql<string>`${sql.raw(auditFilterExpression(store.dialect, field))}`;
   }
 
-  async function append(event: AuditEvent): Promise<AppendedEntry> {
+  /** The event exactly as the schema admits it, or AuditUnavailable('invalid-event'). */
+  function validated(event: AuditEvent): AuditEvent {
     const check = checkAuditEvent(event);
     if (!check.ok) {
       throw new AuditUnavailable(
@@ -125,28 +146,64 @@ export function createAuditLog(deps: AuditLogDeps): AuditLog {
         cause: error,
       });
     }
-    const appended = await enqueue(check.event);
-    deps.onAppended?.(appended);
+    return check.event;
+  }
+
+  async function append(event: AuditEvent): Promise<AppendedEntry> {
+    const checked = validated(event);
+    const { entries } = await enqueue(() => Promise.resolve({ events: [checked], result: null }));
+    const [appended] = entries;
+    if (appended === undefined) throw unavailable(new Error('nothing appended'));
     return appended;
   }
 
+  async function appendWith<T>(change: StateChange<T>): Promise<T> {
+    const { result } = await enqueue(async (trx) => {
+      const made = await change(trx);
+      return { result: made.result, events: made.events.map(validated) };
+    });
+    return result;
+  }
+
   /*
-   * Group commit: appends that arrive while a commit is under way wait for it, then go in
-   * together — one lock, one transaction, one durable flush for the whole group. Each caller
-   * still gets its answer only after its own entry is committed. If a group fails, its entries
-   * are retried one by one, so one bad entry fails only its own caller.
+   * Group commit: appends (and changes of state with their entries) that arrive while a commit
+   * is under way wait for it, then go in together — one lock, one transaction, one durable flush
+   * for the whole group. Each change runs under its own savepoint, so one that throws is undone
+   * alone. Each caller gets its answer only after its own entries are committed. If a group
+   * fails to commit, its members are retried one by one, so one refused entry fails only its
+   * own caller.
    */
+  type Prepare = (trx: Transaction<DatabaseSchema>) => Promise<{
+    readonly events: readonly AuditEvent[];
+    readonly result: unknown;
+  }>;
   interface Pending {
-    readonly event: AuditEvent;
-    readonly resolve: (entry: AppendedEntry) => void;
+    readonly prepare: Prepare;
+    readonly resolve: (done: Committed) => void;
     readonly reject: (error: unknown) => void;
+  }
+  interface Committed {
+    readonly entries: readonly AppendedEntry[];
+    readonly result: unknown;
   }
   const queue: Pending[] = [];
   let flushing = false;
 
-  function enqueue(event: AuditEvent): Promise<AppendedEntry> {
-    return new Promise<AppendedEntry>((resolve, reject) => {
-      queue.push({ event, resolve, reject });
+  function enqueue<R>(
+    prepare: (trx: Transaction<DatabaseSchema>) => Promise<{
+      readonly events: readonly AuditEvent[];
+      readonly result: R;
+    }>,
+  ): Promise<{ readonly entries: readonly AppendedEntry[]; readonly result: R }> {
+    return new Promise((resolve, reject) => {
+      queue.push({
+        prepare,
+        // The result is the one this caller's own prepare returned.
+        resolve: (done) => {
+          resolve(done as { entries: readonly AppendedEntry[]; result: R });
+        },
+        reject,
+      });
       if (!flushing) void flush();
     });
   }
@@ -157,30 +214,18 @@ export function createAuditLog(deps: AuditLogDeps): AuditLog {
       while (queue.length > 0) {
         const group = queue.splice(0, MAX_GROUP);
         try {
-          const entries = await commit(group.map((pending) => pending.event));
-          group.forEach((pending, index) => {
-            const entry = entries[index];
-            if (entry === undefined)
-              pending.reject(
-                new AuditUnavailable('store-failed', 'The audit trail could not be written'),
-              );
-            else pending.resolve(entry);
-          });
+          settle(group, await commit(group));
         } catch (groupError) {
           if (group.length === 1) {
             group[0]?.reject(unavailable(groupError));
             continue;
           }
           for (const pending of group) {
-            const entry = await commit([pending.event]).then(
-              ([appended]) => appended,
-              (error: unknown) => {
-                pending.reject(unavailable(error));
-                return null;
-              },
-            );
-            if (entry === undefined) pending.reject(unavailable(new Error('nothing appended')));
-            else if (entry !== null) pending.resolve(entry);
+            try {
+              settle([pending], await commit([pending]));
+            } catch (error) {
+              pending.reject(unavailable(error));
+            }
           }
         }
       }
@@ -189,14 +234,35 @@ export function createAuditLog(deps: AuditLogDeps): AuditLog {
     }
   }
 
+  /** Answers each member of a committed group with its entries, or with its change's own error. */
+  function settle(group: readonly Pending[], outcomes: readonly Outcome[]): void {
+    group.forEach((pending, index) => {
+      const outcome = outcomes[index];
+      if (outcome === undefined) pending.reject(unavailable(new Error('nothing appended')));
+      else if (!outcome.ok) pending.reject(outcome.error);
+      else {
+        for (const entry of outcome.entries) deps.onAppended?.(entry);
+        pending.resolve(outcome);
+      }
+    });
+  }
+
+  type Outcome =
+    ({ readonly ok: true } & Committed) | { readonly ok: false; readonly error: unknown };
+
   function unavailable(error: unknown): AuditUnavailable {
+    if (error instanceof AuditUnavailable) return error;
     return new AuditUnavailable('store-failed', 'The audit trail could not be written', {
       cause: error,
     });
   }
 
-  /** Appends the events as the next links of the chain, in one transaction under the audit lock. */
-  async function commit(events: readonly AuditEvent[]): Promise<AppendedEntry[]> {
+  /**
+   * Runs each member's change and appends its events as the next links of the chain, in one
+   * transaction under the audit lock. A change that throws is rolled back to its savepoint and
+   * reported as that member's outcome; the others go on.
+   */
+  async function commit(group: readonly Pending[]): Promise<Outcome[]> {
     return store.withAuditLock(async (trx) => {
       const last = await trx
         .selectFrom('audit_entries')
@@ -206,18 +272,34 @@ export function createAuditLog(deps: AuditLogDeps): AuditLog {
         .executeTakeFirst();
       let seq = last === undefined ? 0 : last.seq;
       let prevHash = last === undefined ? GENESIS_PREV_HASH : last.hash;
-      const rows = events.map((event) => {
-        seq += 1;
-        const recordedAt = now().toISOString();
-        const entry: AuditEntry = { v: AUDIT_ENTRY_FORMAT, seq, recordedAt, event };
-        const entryJson = canonicalJson(entry);
-        const hash = chainHash(prevHash, entryJson);
-        const row = { seq, recorded_at: recordedAt, entry: entryJson, hash, prev_hash: prevHash };
-        prevHash = hash;
-        return row;
-      });
-      await trx.insertInto('audit_entries').values(rows).execute();
-      return rows.map((row) => ({ seq: row.seq, hash: row.hash }));
+      const rows: AuditEntriesTable[] = [];
+      const outcomes: Outcome[] = [];
+      for (const pending of group) {
+        let prepared: Awaited<ReturnType<Prepare>>;
+        await sql`savepoint audited_change`.execute(trx);
+        try {
+          prepared = await pending.prepare(trx);
+          await sql`release savepoint audited_change`.execute(trx);
+        } catch (error) {
+          await sql`rollback to savepoint audited_change`.execute(trx);
+          await sql`release savepoint audited_change`.execute(trx);
+          outcomes.push({ ok: false, error });
+          continue;
+        }
+        const entries = prepared.events.map((event) => {
+          seq += 1;
+          const recordedAt = now().toISOString();
+          const entry: AuditEntry = { v: AUDIT_ENTRY_FORMAT, seq, recordedAt, event };
+          const entryJson = canonicalJson(entry);
+          const hash = chainHash(prevHash, entryJson);
+          rows.push({ seq, recorded_at: recordedAt, entry: entryJson, hash, prev_hash: prevHash });
+          prevHash = hash;
+          return { seq, hash };
+        });
+        outcomes.push({ ok: true, entries, result: prepared.result });
+      }
+      if (rows.length > 0) await trx.insertInto('audit_entries').values(rows).execute();
+      return outcomes;
     });
   }
 
@@ -282,7 +364,7 @@ export function createAuditLog(deps: AuditLogDeps): AuditLog {
     }
   }
 
-  return { append, list, count, head };
+  return { append, appendWith, list, count, head };
 }
 
 function toRecord(row: AuditEntriesTable): AuditRecord {

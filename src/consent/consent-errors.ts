@@ -34,10 +34,10 @@ export class PermissionNotFound extends Error {
   }
 }
 
-/** The emergency access has already been reviewed; a review is recorded once. */
-export class ReviewAlreadyRecorded extends Error {
-  override readonly name = 'ReviewAlreadyRecorded';
+/** The patient is not on the local dissent register, so there is nothing to withdraw. */
+export class DissentNotFound extends Error {
+  override readonly name = 'DissentNotFound';
   constructor() {
-    super('This emergency access has already been reviewed.');
+    super('This patient is not on the dissent register.');
   }
 }

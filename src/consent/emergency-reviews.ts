@@ -3,16 +3,14 @@
  * the access is granted) that a privacy officer closes with an outcome and a note.
  */
 import type { Kysely } from 'kysely';
+import { AlreadyReviewed, NothingToReview } from '../audit/review-step.ts';
 import type { DatabaseSchema } from '../store/schema.ts';
-import { InvalidPermission, PermissionNotFound, ReviewAlreadyRecorded } from './consent-errors.ts';
 import { isLive, type Permission } from './permission.ts';
 import { permissionFromRow } from './permissions.ts';
 
 export const REVIEW_OUTCOMES = ['appropriate', 'needs-follow-up'] as const;
 /** What the privacy officer concluded about one emergency access. */
 export type ReviewOutcome = (typeof REVIEW_OUTCOMES)[number];
-
-const MAX_NOTE_LENGTH = 2000;
 
 /** One emergency access and its review, if it has had one. */
 export interface EmergencyReview {
@@ -35,8 +33,11 @@ export interface RecordReviewRequest {
 export interface EmergencyReviews {
   /** `open`: not yet reviewed (oldest first); `all`: every emergency access, newest first. */
   list(status: 'open' | 'all'): Promise<EmergencyReview[]>;
-  /** Records the review. Throws PermissionNotFound, ReviewAlreadyRecorded or InvalidPermission (note). */
-  record(request: RecordReviewRequest): Promise<EmergencyReview>;
+  /**
+   * Records the review (its note already checked, see src/audit/review-step.ts) through `into`.
+   * Throws NothingToReview or AlreadyReviewed.
+   */
+  record(request: RecordReviewRequest, into?: Kysely<DatabaseSchema>): Promise<EmergencyReview>;
 }
 
 export function createEmergencyReviews(deps: {
@@ -45,8 +46,8 @@ export function createEmergencyReviews(deps: {
 }): EmergencyReviews {
   const { db, now } = deps;
 
-  function query() {
-    return db
+  function query(from: Kysely<DatabaseSchema> = db) {
+    return from
       .selectFrom('emergency_reviews')
       .innerJoin('permissions', 'permissions.id', 'emergency_reviews.permission_id')
       .selectAll('permissions')
@@ -84,22 +85,17 @@ export function createEmergencyReviews(deps: {
       return rows.map((row) => fromRow(row, at));
     },
 
-    async record(request) {
-      const note = request.note.trim();
-      if (note === '') throw new InvalidPermission('note', 'Say why you reached this outcome.');
-      if (note.length > MAX_NOTE_LENGTH) {
-        throw new InvalidPermission(
-          'note',
-          `The note must be under ${MAX_NOTE_LENGTH} characters.`,
-        );
-      }
-      const existing = await query()
+    async record(request, into = db) {
+      const { note } = request;
+      const existing = await query(into)
         .where('emergency_reviews.permission_id', '=', request.permissionId)
         .executeTakeFirst();
-      if (existing === undefined) throw new PermissionNotFound();
-      if (existing.reviewed_at !== null) throw new ReviewAlreadyRecorded();
+      if (existing === undefined) {
+        throw new NothingToReview('There is no emergency access with this id.', 'permissionId');
+      }
+      if (existing.reviewed_at !== null) throw alreadyReviewed();
       const reviewedAt = now().toISOString();
-      const result = await db
+      const result = await into
         .updateTable('emergency_reviews')
         .set({
           outcome: request.outcome,
@@ -111,7 +107,7 @@ export function createEmergencyReviews(deps: {
         .where('reviewed_at', 'is', null)
         .executeTakeFirst();
       // Two reviewers at once: only the first update lands.
-      if (result.numUpdatedRows === 0n) throw new ReviewAlreadyRecorded();
+      if (result.numUpdatedRows === 0n) throw alreadyReviewed();
       return fromRow(
         {
           ...existing,
@@ -124,4 +120,8 @@ export function createEmergencyReviews(deps: {
       );
     },
   };
+}
+
+function alreadyReviewed(): AlreadyReviewed {
+  return new AlreadyReviewed('This emergency access has already been reviewed.', 'permissionId');
 }

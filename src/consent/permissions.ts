@@ -5,6 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely, Selectable } from 'kysely';
 import type { DatabaseSchema, DissentsTable, PermissionRow } from '../store/schema.ts';
+import { visibleText, type VisibleText } from '../access/visible-text.ts';
 import { InvalidPermission, PermissionNotFound } from './consent-errors.ts';
 import {
   EMERGENCY_REASON_CODES,
@@ -40,21 +41,38 @@ export interface GrantRequest {
   readonly actor: ConsentActor;
 }
 
+/**
+ * The connection a write goes through: the audit's transaction when the write is an audited
+ * action (see src/consent/*-permission.ts and *-dissent.ts), else the store's own.
+ */
+export type ConsentDb = Kysely<DatabaseSchema>;
+
 export interface Permissions {
   /** Records a permission. Throws InvalidPermission naming the bad field. */
-  grant(request: GrantRequest): Promise<Permission>;
-  /** The live permission covering this actor and patient now, if any (the latest to expire). */
-  findLive(nhsNumber: string, actor: ConsentActor): Promise<Permission | undefined>;
+  grant(request: GrantRequest, into?: ConsentDb): Promise<Permission>;
+  /** Records a permission already checked by {@link validateGrant}. */
+  insert(permission: Permission, into?: ConsentDb): Promise<Permission>;
+  /** Checks a grant request against the rules and the policy's defaults; builds its permission. */
+  validate(request: GrantRequest): Permission;
+  /**
+   * The live permission covering this actor and patient now, if any (the latest to expire);
+   * only one of `basis` when given.
+   */
+  findLive(
+    nhsNumber: string,
+    actor: ConsentActor,
+    basis?: PermissionBasis,
+  ): Promise<Permission | undefined>;
   listForPatient(nhsNumber: string): Promise<Permission[]>;
-  get(id: string): Promise<Permission | undefined>;
+  get(id: string, from?: ConsentDb): Promise<Permission | undefined>;
   /** Withdraws a permission recorded by the actor's organisation. Throws PermissionNotFound. */
-  withdraw(id: string, actor: ConsentActor): Promise<Permission>;
+  withdraw(id: string, actor: ConsentActor, into?: ConsentDb): Promise<Permission>;
   /** Whether the patient is on the local dissent register. */
   hasDissent(nhsNumber: string): Promise<boolean>;
   /** Puts the patient on the dissent register; an existing entry is returned unchanged. */
-  recordDissent(nhsNumber: string, actor: ConsentActor): Promise<Dissent>;
+  recordDissent(nhsNumber: string, actor: ConsentActor, into?: ConsentDb): Promise<Dissent>;
   /** Takes the patient off the register; returns the entries revoked (none when there was none). */
-  revokeDissent(nhsNumber: string, actor: ConsentActor): Promise<Dissent[]>;
+  revokeDissent(nhsNumber: string, actor: ConsentActor, into?: ConsentDb): Promise<Dissent[]>;
   /** Every dissent entry for the patient, newest first, revoked ones included. */
   listDissents(nhsNumber: string): Promise<Dissent[]>;
 }
@@ -79,6 +97,7 @@ export interface PermissionDefaults {
 
 const HOUR_MS = 3_600_000;
 const MAX_REASON_LENGTH = 500;
+const MAX_GIVEN_BY_LENGTH = 200;
 
 export function createPermissions(deps: {
   readonly db: Kysely<DatabaseSchema>;
@@ -96,63 +115,69 @@ export function createPermissions(deps: {
       : permission.organisation === actor.organisation;
   }
 
-  return {
-    async grant(request) {
-      const organisationHours =
-        request.basis === 'consent' ? defaults.hoursFor?.(request.actor.organisation) : undefined;
-      const permission = validateGrant(
-        {
-          ...request,
-          scope: request.scope ?? defaults.scope,
-          durationHours:
-            request.durationHours ??
-            (organisationHours === undefined
-              ? undefined
-              : Math.min(organisationHours, settings.maxHours)),
-        },
-        settings,
-        now(),
-      );
-      await db
-        .insertInto('permissions')
+  function validate(request: GrantRequest): Permission {
+    const organisationHours =
+      request.basis === 'consent' ? defaults.hoursFor?.(request.actor.organisation) : undefined;
+    return validateGrant(
+      {
+        ...request,
+        scope: request.scope ?? defaults.scope,
+        durationHours:
+          request.durationHours ??
+          (organisationHours === undefined
+            ? undefined
+            : Math.min(organisationHours, settings.maxHours)),
+      },
+      settings,
+      now(),
+    );
+  }
+
+  async function insert(permission: Permission, into: ConsentDb = db): Promise<Permission> {
+    await into
+      .insertInto('permissions')
+      .values({
+        id: permission.id,
+        nhs_number: permission.nhsNumber,
+        basis: permission.basis,
+        method: permission.method,
+        given_by: permission.givenBy,
+        reason_code: permission.reasonCode ?? null,
+        reason: permission.reason ?? null,
+        scope: permission.scope,
+        user_id: permission.userId,
+        organisation: permission.organisation,
+        created_at: permission.createdAt,
+        expires_at: permission.expiresAt,
+        withdrawn_at: null,
+        withdrawn_by: null,
+      })
+      .execute();
+    if (permission.basis === 'emergency') {
+      await into
+        .insertInto('emergency_reviews')
         .values({
-          id: permission.id,
-          nhs_number: permission.nhsNumber,
-          basis: permission.basis,
-          method: permission.method,
-          given_by: permission.givenBy,
-          reason_code: permission.reasonCode ?? null,
-          reason: permission.reason ?? null,
-          scope: permission.scope,
-          user_id: permission.userId,
-          organisation: permission.organisation,
-          created_at: permission.createdAt,
-          expires_at: permission.expiresAt,
-          withdrawn_at: null,
-          withdrawn_by: null,
+          permission_id: permission.id,
+          outcome: null,
+          note: null,
+          reviewed_by: null,
+          reviewed_at: null,
         })
         .execute();
-      if (permission.basis === 'emergency') {
-        await db
-          .insertInto('emergency_reviews')
-          .values({
-            permission_id: permission.id,
-            outcome: null,
-            note: null,
-            reviewed_by: null,
-            reviewed_at: null,
-          })
-          .execute();
-      }
-      return permission;
-    },
+    }
+    return permission;
+  }
 
-    async findLive(nhsNumber, actor) {
+  return {
+    validate,
+    insert,
+    grant: (request, into) => insert(validate(request), into),
+
+    async findLive(nhsNumber, actor, basis) {
       const at = now();
-      const rows = await db
-        .selectFrom('permissions')
-        .selectAll()
-        .where('nhs_number', '=', nhsNumber)
+      let query = db.selectFrom('permissions').selectAll().where('nhs_number', '=', nhsNumber);
+      if (basis !== undefined) query = query.where('basis', '=', basis);
+      const rows = await query
         .where('withdrawn_at', 'is', null)
         .where('expires_at', '>', at.toISOString())
         .orderBy('expires_at', 'desc')
@@ -172,8 +197,8 @@ export function createPermissions(deps: {
       return rows.map(permissionFromRow);
     },
 
-    async get(id) {
-      const row = await db
+    async get(id, from = db) {
+      const row = await from
         .selectFrom('permissions')
         .selectAll()
         .where('id', '=', id)
@@ -181,8 +206,8 @@ export function createPermissions(deps: {
       return row === undefined ? undefined : permissionFromRow(row);
     },
 
-    async withdraw(id, actor) {
-      const row = await db
+    async withdraw(id, actor, into = db) {
+      const row = await into
         .selectFrom('permissions')
         .selectAll()
         .where('id', '=', id)
@@ -191,7 +216,7 @@ export function createPermissions(deps: {
         throw new PermissionNotFound();
       if (row.withdrawn_at !== null) return permissionFromRow(row);
       const withdrawnAt = now().toISOString();
-      await db
+      await into
         .updateTable('permissions')
         .set({ withdrawn_at: withdrawnAt, withdrawn_by: actor.id })
         .where('id', '=', id)
@@ -210,8 +235,8 @@ export function createPermissions(deps: {
       return row !== undefined;
     },
 
-    async recordDissent(nhsNumber, actor) {
-      const existing = await db
+    async recordDissent(nhsNumber, actor, into = db) {
+      const existing = await into
         .selectFrom('dissents')
         .selectAll()
         .where('nhs_number', '=', nhsNumber)
@@ -226,12 +251,12 @@ export function createPermissions(deps: {
         revoked_at: null,
         revoked_by: null,
       };
-      await db.insertInto('dissents').values(row).execute();
+      await into.insertInto('dissents').values(row).execute();
       return dissentFromRow(row);
     },
 
-    async revokeDissent(nhsNumber, actor) {
-      const live = await db
+    async revokeDissent(nhsNumber, actor, into = db) {
+      const live = await into
         .selectFrom('dissents')
         .selectAll()
         .where('nhs_number', '=', nhsNumber)
@@ -239,7 +264,7 @@ export function createPermissions(deps: {
         .execute();
       if (live.length === 0) return [];
       const revokedAt = now().toISOString();
-      await db
+      await into
         .updateTable('dissents')
         .set({ revoked_at: revokedAt, revoked_by: actor.id })
         .where('nhs_number', '=', nhsNumber)
@@ -280,15 +305,13 @@ export function validateGrant(
   at: Date,
 ): Permission {
   const emergency = request.basis === 'emergency';
-  const givenBy = (request.givenBy ?? (emergency ? 'not-applicable' : '')).trim();
-  if (!emergency && givenBy === '') {
-    throw new InvalidPermission(
-      'givenBy',
-      'Say who gave permission: the patient, or the person with authority.',
-    );
-  }
-  if (givenBy.length > 200)
-    throw new InvalidPermission('givenBy', 'Who gave permission must be under 200 characters.');
+  const givenBy =
+    emergency && request.givenBy === undefined
+      ? 'not-applicable'
+      : typedText(visibleText(request.givenBy, MAX_GIVEN_BY_LENGTH), 'givenBy', {
+          empty: 'Say who gave permission: the patient, or the person with authority.',
+          tooLong: `Who gave permission must be under ${MAX_GIVEN_BY_LENGTH} characters.`,
+        });
 
   const method = request.method ?? (emergency ? 'not-applicable' : undefined);
   if (method === undefined || (!emergency && method === 'not-applicable')) {
@@ -296,13 +319,7 @@ export function validateGrant(
   }
 
   let reasonCode: EmergencyReasonCode | undefined;
-  const reason = request.reason?.trim() === '' ? undefined : request.reason?.trim();
-  if (reason !== undefined && reason.length > MAX_REASON_LENGTH) {
-    throw new InvalidPermission(
-      'reason',
-      `The reason must be under ${MAX_REASON_LENGTH} characters.`,
-    );
-  }
+  let reason: string | undefined;
   if (emergency) {
     reasonCode = EMERGENCY_REASON_CODES.find((code) => code === request.reasonCode);
     if (reasonCode === undefined) {
@@ -311,12 +328,14 @@ export function validateGrant(
         `Emergency access needs a reason code: one of ${EMERGENCY_REASON_CODES.join(', ')}.`,
       );
     }
-    if (reason === undefined) {
-      throw new InvalidPermission(
-        'reason',
-        'Emergency access needs a reason: say why the patient cannot give permission.',
-      );
-    }
+  }
+  const checkedReason = visibleText(request.reason, MAX_REASON_LENGTH);
+  // A consent's reason is optional: nothing visible is no reason. Emergency access needs one.
+  if (emergency || checkedReason.ok || checkedReason.problem !== 'empty') {
+    reason = typedText(checkedReason, 'reason', {
+      empty: 'Emergency access needs a reason: say why the patient cannot give permission.',
+      tooLong: `The reason must be under ${MAX_REASON_LENGTH} characters.`,
+    });
   }
 
   const maxHours = emergency ? settings.emergencyHours : settings.maxHours;
@@ -343,6 +362,23 @@ export function validateGrant(
     createdAt: at.toISOString(),
     expiresAt: new Date(at.getTime() + hours * HOUR_MS).toISOString(),
   };
+}
+
+/** The typed text, or InvalidPermission naming the field and saying what is wrong. */
+function typedText(
+  checked: VisibleText,
+  field: string,
+  messages: { readonly empty: string; readonly tooLong: string },
+): string {
+  if (checked.ok) return checked.text;
+  switch (checked.problem) {
+    case 'empty':
+      throw new InvalidPermission(field, messages.empty);
+    case 'too-long':
+      throw new InvalidPermission(field, messages.tooLong);
+    case 'control-characters':
+      throw new InvalidPermission(field, 'Use plain text: no control characters.');
+  }
 }
 
 /** A permissions row as a Permission. */

@@ -5,7 +5,7 @@
  * no data is returned unless the end is in the audit trail too.
  */
 import type { User } from '../access/user.ts';
-import { auditActor } from '../audit/audit-actor.ts';
+import { auditedAction } from '../audit/audited-action.ts';
 import type {
   AuditClient,
   AuditEvent,
@@ -50,8 +50,18 @@ export interface RecordViewDeps {
   readonly mayViewRecords: (user: User) => boolean;
   readonly consent: {
     hasDissent(nhsNumber: string): Promise<boolean>;
-    findLive(nhsNumber: string, actor: ConsentActor): Promise<Permission | undefined>;
+    findLive(
+      nhsNumber: string,
+      actor: ConsentActor,
+      basis?: Permission['basis'],
+    ): Promise<Permission | undefined>;
   };
+  /**
+   * The policy's `emergencyOverridesDissent`: a live emergency basis (which always has a reason)
+   * overrides the local dissent register, and the view's audit entries say so. Never a GP
+   * practice's own dissent: that source still answers `dissent`.
+   */
+  readonly emergencyOverridesDissent?: boolean | undefined;
   /** Appends to the audit trail; throws when it cannot (the view then fails closed). */
   readonly audit: { append(event: AuditEvent): Promise<unknown> };
   readonly trace: (nhsNumber: string) => Promise<TraceResult>;
@@ -160,38 +170,30 @@ export function createRecordViews(deps: RecordViewDeps): RecordViews {
   async function open(request: RecordViewRequest) {
     const started = performance.now();
     const { user, nhsNumber } = request;
-    const common = {
-      time: deps.now().toISOString(),
-      requestId: request.requestId,
-      ...(request.client === undefined ? {} : { client: request.client }),
-      actor: auditActor(user),
-      nhsNumber,
-    };
-    const deny = async (reasonCode: string): Promise<void> => {
-      await deps.audit.append({
-        ...common,
-        action: 'access-denied',
-        outcome: 'denied',
-        attempted: 'record-view',
-        reasonCode,
-      });
-    };
+    const audited = auditedAction(deps, request);
+    const common = audited.fields(nhsNumber);
+    const deny = (reasonCode: string, error: Error) =>
+      audited.deny({ attempted: 'record-view', reasonCode, nhsNumber }, error);
 
     // access: may this role view records at all?
-    if (!deps.mayViewRecords(user)) {
-      await deny('role-not-allowed');
-      throw new RoleMayNotViewRecords();
-    }
+    if (!deps.mayViewRecords(user)) await deny('role-not-allowed', new RoleMayNotViewRecords());
 
-    // consent: dissent first (it overrides any permission), then a live permission for this user.
+    // consent: dissent first (it overrides any permission, unless the policy lets an emergency
+    // basis override it), then a live permission for this user.
+    let permission: Permission | undefined;
+    let dissentOverridden = false;
     if (await deps.consent.hasDissent(nhsNumber)) {
-      await deny('dissent');
-      throw new PatientDissented();
+      permission =
+        deps.emergencyOverridesDissent === true
+          ? await deps.consent.findLive(nhsNumber, user, 'emergency')
+          : undefined;
+      if (permission === undefined) await deny('dissent', new PatientDissented());
+      dissentOverridden = true;
+    } else {
+      permission = await deps.consent.findLive(nhsNumber, user);
     }
-    const permission = await deps.consent.findLive(nhsNumber, user);
     if (permission === undefined) {
-      await deny('no-live-permission');
-      throw new PermissionRequired();
+      return deny('no-live-permission', new PermissionRequired());
     }
     const basis = { permissionId: permission.id, basis: permission.basis };
 
@@ -201,6 +203,7 @@ export function createRecordViews(deps: RecordViewDeps): RecordViews {
       action: 'record-view-started',
       outcome: 'success',
       basis,
+      ...(dissentOverridden ? { dissentOverridden: true as const } : {}),
     });
 
     // identity: trace the patient nationally; sources' answers are checked against it.

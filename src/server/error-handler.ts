@@ -6,9 +6,12 @@
 import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { Forbidden } from '../access/access-errors.ts';
 import { AccountError } from '../access/account-errors.ts';
 import { AuditUnavailable } from '../audit/audit-log.ts';
+import { AlreadyReviewed, InvalidReviewNote, NothingToReview } from '../audit/review-step.ts';
 import {
+  DissentNotFound,
   InvalidPermission,
   PatientDissented,
   PermissionNotFound,
@@ -32,6 +35,13 @@ export function toApiError(error: unknown): ApiError {
   if (error instanceof InvalidPermission)
     return new ApiError('INVALID_PERMISSION', error.message, error.field);
   if (error instanceof PermissionNotFound) return new ApiError('NOT_FOUND', error.message);
+  if (error instanceof DissentNotFound) return new ApiError('NOT_FOUND', error.message);
+  if (error instanceof Forbidden) return new ApiError('FORBIDDEN', error.message);
+  if (error instanceof InvalidReviewNote)
+    return new ApiError('INVALID_REQUEST', error.message, error.field);
+  if (error instanceof NothingToReview)
+    return new ApiError('NOT_FOUND', error.message, error.field);
+  if (error instanceof AlreadyReviewed) return new ApiError('CONFLICT', error.message, error.field);
   if (error instanceof RoleMayNotViewRecords) return new ApiError('FORBIDDEN', error.message);
   if (error instanceof AuditUnavailable) return new ApiError('AUDIT_UNAVAILABLE');
   if (error instanceof PatientNotTraced) {

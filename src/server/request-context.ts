@@ -3,6 +3,7 @@ import type { FastifyRequest } from 'fastify';
 import type { User } from '../access/user.ts';
 import type { Session } from '../access/sessions.ts';
 import type { AuditClient } from '../audit/audit-event.ts';
+import type { ActionRequest } from '../audit/audited-action.ts';
 
 export interface Authenticated {
   readonly user: User;
@@ -28,4 +29,10 @@ export function auditClient(request: FastifyRequest): AuditClient {
   // eslint-disable-next-line no-control-regex -- control characters never go into the audit
   const agent = (request.headers['user-agent'] ?? '').replace(/[\x00-\x1F\x7F]/g, '').slice(0, 512);
   return agent === '' ? { address } : { address, userAgent: agent };
+}
+
+/** The signed-in user, the request id and the client: what every audited action is given. */
+export function actionRequest(request: FastifyRequest): ActionRequest {
+  const { user } = requireAuth(request);
+  return { user, requestId: request.id, client: auditClient(request) };
 }

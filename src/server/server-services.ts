@@ -13,9 +13,32 @@ import type { EmergencyReviews } from '../consent/emergency-reviews.ts';
 import type { Permissions } from '../consent/permissions.ts';
 import type { PatientFinder } from '../identity/patient-finder.ts';
 import type { RecordViews } from '../record/record-view.ts';
+import type { createReviewPrivacyAlert } from '../audit/monitoring/review-privacy-alert.ts';
+import type { createEmergencyAccess } from '../consent/emergency-access.ts';
+import type { createGrantPermission } from '../consent/grant-permission.ts';
+import type { createRecordDissent } from '../consent/record-dissent.ts';
+import type { createReviewEmergencyAccess } from '../consent/review-emergency-access.ts';
+import type { createWithdrawDissent } from '../consent/withdraw-dissent.ts';
+import type { createWithdrawPermission } from '../consent/withdraw-permission.ts';
 import type { SourceHealth } from '../sources/resilience/with-resilience.ts';
 
+/**
+ * The audited actions that change state: each checks, refuses with an audit entry, and commits
+ * its change together with its audit entry (routes only parse, call and serialise).
+ */
+export interface AuditedActions {
+  readonly grantPermission: ReturnType<typeof createGrantPermission>;
+  readonly emergencyAccess: ReturnType<typeof createEmergencyAccess>;
+  readonly withdrawPermission: ReturnType<typeof createWithdrawPermission>;
+  readonly recordDissent: ReturnType<typeof createRecordDissent>;
+  readonly withdrawDissent: ReturnType<typeof createWithdrawDissent>;
+  readonly reviewEmergencyAccess: ReturnType<typeof createReviewEmergencyAccess>;
+  readonly reviewPrivacyAlert: ReturnType<typeof createReviewPrivacyAlert>;
+}
+
 export interface ServerServices {
+  /** Grant, withdraw, emergency access, dissent, reviews. */
+  readonly actions: AuditedActions;
   readonly config: Config;
   readonly accounts: UserAccounts;
   readonly sessions: Sessions;

@@ -4,13 +4,13 @@
  */
 import type { Kysely } from 'kysely';
 import type { DatabaseSchema, PrivacyAlertsTable } from '../../store/schema.ts';
+import { AlreadyReviewed, NothingToReview } from '../review-step.ts';
 import type { RaisedAlert } from './privacy-rules.ts';
 
 export const ALERT_OUTCOMES = ['appropriate', 'needs-follow-up'] as const;
 /** What the privacy officer concluded about one alert. */
 export type AlertOutcome = (typeof ALERT_OUTCOMES)[number];
 
-const MAX_NOTE_LENGTH = 2000;
 const MAX_LIST = 1000;
 
 /** One alert in the queue. */
@@ -38,24 +38,20 @@ export interface ReviewAlertRequest {
   readonly reviewer: { readonly id: string };
 }
 
-/** A review's result: the reviewed alert, or why it could not be recorded. */
-export type ReviewAlertResult =
-  | { readonly ok: true; readonly alert: PrivacyAlert }
-  | {
-      readonly ok: false;
-      readonly reason: 'not-found' | 'already-reviewed' | 'note-required' | 'note-too-long';
-    };
-
 /** The database connection the queue writes through (a transaction, or the store's db). */
 export type AlertsDb = Pick<Kysely<DatabaseSchema>, 'insertInto'>;
+/** The connection a review goes through (the audit's transaction, see src/audit/review-step.ts). */
+export type ReviewDb = Pick<Kysely<DatabaseSchema>, 'selectFrom' | 'updateTable'>;
 
 export interface PrivacyAlerts {
   /** Adds alerts not already raised (same rule and audit entry); returns how many were new. */
   raise(alerts: readonly RaisedAlert[], db?: AlertsDb): Promise<number>;
   /** `open`: not yet reviewed, oldest first; `all`: newest first. At most 1000. */
   list(status: 'open' | 'all'): Promise<PrivacyAlert[]>;
-  /** Records the review once. */
-  review(request: ReviewAlertRequest): Promise<ReviewAlertResult>;
+  /**
+   * Records the review once (its note already checked). Throws NothingToReview or AlreadyReviewed.
+   */
+  review(request: ReviewAlertRequest, into?: ReviewDb): Promise<PrivacyAlert>;
 }
 
 export function createPrivacyAlerts(deps: {
@@ -111,17 +107,17 @@ export function createPrivacyAlerts(deps: {
       return rows.map(alertFromRow);
     },
 
-    async review(request) {
-      const note = request.note.trim();
-      if (note === '') return { ok: false, reason: 'note-required' };
-      if (note.length > MAX_NOTE_LENGTH) return { ok: false, reason: 'note-too-long' };
-      const existing = await db
+    async review(request, into = db) {
+      const { note } = request;
+      const existing = await into
         .selectFrom('privacy_alerts')
         .selectAll()
         .where('id', '=', request.id)
         .executeTakeFirst();
-      if (existing === undefined) return { ok: false, reason: 'not-found' };
-      if (existing.status !== 'open') return { ok: false, reason: 'already-reviewed' };
+      if (existing === undefined) {
+        throw new NothingToReview('There is no privacy alert with this id.', 'id');
+      }
+      if (existing.status !== 'open') throw alreadyReviewed();
       const reviewedAt = now().toISOString();
       const update = {
         status: 'reviewed',
@@ -130,15 +126,15 @@ export function createPrivacyAlerts(deps: {
         reviewed_by: request.reviewer.id,
         reviewed_at: reviewedAt,
       };
-      const result = await db
+      const result = await into
         .updateTable('privacy_alerts')
         .set(update)
         .where('id', '=', request.id)
         .where('status', '=', 'open')
         .executeTakeFirst();
       // Two reviewers at once: only the first update lands.
-      if (result.numUpdatedRows === 0n) return { ok: false, reason: 'already-reviewed' };
-      return { ok: true, alert: alertFromRow({ ...existing, ...update }) };
+      if (result.numUpdatedRows === 0n) throw alreadyReviewed();
+      return alertFromRow({ ...existing, ...update });
     },
   };
 }
@@ -159,4 +155,8 @@ function alertFromRow(row: PrivacyAlertsTable): PrivacyAlert {
     reviewedBy: row.reviewed_by ?? undefined,
     reviewedAt: row.reviewed_at ?? undefined,
   };
+}
+
+function alreadyReviewed(): AlreadyReviewed {
+  return new AlreadyReviewed('This alert has already been reviewed.', 'id');
 }

@@ -5,12 +5,10 @@
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import { auditActor } from '../../audit/audit-actor.ts';
+import { auditedAction, requirePolicyAction } from '../../audit/audited-action.ts';
 import { ALERT_OUTCOMES, type PrivacyAlert } from '../../audit/monitoring/privacy-alerts.ts';
-import { ApiError } from '../operation-outcome.ts';
-import { auditClient, requireAuth } from '../request-context.ts';
+import { actionRequest } from '../request-context.ts';
 import type { ServerServices } from '../server-services.ts';
-import { requirePolicyAction } from './consent-admin-routes.ts';
 import { OutcomeSchema } from './schemas.ts';
 
 const AlertSchema = Type.Object({
@@ -37,7 +35,7 @@ export const alertRoutes: FastifyPluginAsyncTypebox<{ services: ServerServices }
   app,
   { services },
 ) => {
-  const { audit, now, privacyAlerts } = services;
+  const { audit, privacyAlerts, actions } = services;
 
   app.get(
     '/api/privacy-alerts',
@@ -54,22 +52,13 @@ export const alertRoutes: FastifyPluginAsyncTypebox<{ services: ServerServices }
       },
     },
     async (request) => {
-      const { user } = requireAuth(request);
-      await requirePolicyAction(
-        services,
-        request,
-        user,
-        'review-emergency-access',
-        'privacy-alert-list',
-      );
+      const acting = actionRequest(request);
+      await requirePolicyAction(services, acting, 'review-emergency-access', 'privacy-alert-list');
       const alerts = await privacyAlerts.list(request.query.status);
       // The queue says who looked at whom: reading it is audited like a search of the trail.
       await audit.append({
+        ...auditedAction(services, acting).fields(),
         action: 'audit-searched',
-        time: now().toISOString(),
-        requestId: request.id,
-        client: auditClient(request),
-        actor: auditActor(user),
         outcome: 'success',
         resultCount: alerts.length,
       });
@@ -99,48 +88,11 @@ export const alertRoutes: FastifyPluginAsyncTypebox<{ services: ServerServices }
       },
     },
     async (request) => {
-      const { user } = requireAuth(request);
-      await requirePolicyAction(
-        services,
-        request,
-        user,
-        'review-emergency-access',
-        'privacy-alert-review',
-      );
-      const result = await privacyAlerts.review({
-        id: request.params.id,
+      const alert = await actions.reviewPrivacyAlert({
+        ...actionRequest(request),
+        alertId: request.params.id,
         outcome: request.body.outcome,
         note: request.body.note,
-        reviewer: user,
-      });
-      if (!result.ok) {
-        switch (result.reason) {
-          case 'not-found':
-            throw new ApiError('NOT_FOUND', 'There is no privacy alert with this id.', 'id');
-          case 'already-reviewed':
-            throw new ApiError('CONFLICT', 'This alert has already been reviewed.', 'id');
-          case 'note-required':
-            throw new ApiError('INVALID_REQUEST', 'Say why you reached this outcome.', 'note');
-          case 'note-too-long':
-            throw new ApiError(
-              'INVALID_REQUEST',
-              'The note must be under 2000 characters.',
-              'note',
-            );
-        }
-      }
-      const { alert } = result;
-      await audit.append({
-        action: 'privacy-alert-reviewed',
-        time: now().toISOString(),
-        requestId: request.id,
-        client: auditClient(request),
-        actor: auditActor(user),
-        outcome: 'success',
-        alertId: alert.id,
-        rule: alert.rule,
-        ...(alert.nhsNumber === undefined ? {} : { nhsNumber: alert.nhsNumber }),
-        reviewOutcome: request.body.outcome,
       });
       return { alert: alertJson(alert) };
     },

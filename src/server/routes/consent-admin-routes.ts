@@ -5,45 +5,13 @@
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import type { FastifyRequest } from 'fastify';
-import type { PolicyAction } from '../../access/policy/policy-schema.ts';
-import type { User } from '../../access/user.ts';
-import { auditActor } from '../../audit/audit-actor.ts';
-import { ReviewAlreadyRecorded } from '../../consent/consent-errors.ts';
+import { requirePolicyAction } from '../../audit/audited-action.ts';
 import { REVIEW_OUTCOMES, type EmergencyReview } from '../../consent/emergency-reviews.ts';
 import type { Dissent } from '../../consent/permissions.ts';
-import { ApiError } from '../operation-outcome.ts';
-import { auditClient, requireAuth } from '../request-context.ts';
+import { actionRequest } from '../request-context.ts';
 import type { ServerServices } from '../server-services.ts';
 import { validNhsNumber } from './nhs-number-param.ts';
 import { NhsNumberParams, OutcomeSchema } from './schemas.ts';
-
-/**
- * Refuses, with an audited `access-denied`, a user whose role the policy does not allow `action`.
- * `attempted` names what was tried in the audit (a code, e.g. `emergency-review-list`).
- */
-export async function requirePolicyAction(
-  services: Pick<ServerServices, 'policy' | 'audit' | 'now'>,
-  request: FastifyRequest,
-  user: User,
-  action: PolicyAction,
-  attempted: string,
-  nhsNumber?: string,
-): Promise<void> {
-  if (services.policy.mayDo(user.role, action)) return;
-  await services.audit.append({
-    action: 'access-denied',
-    time: services.now().toISOString(),
-    requestId: request.id,
-    client: auditClient(request),
-    actor: auditActor(user),
-    outcome: 'denied',
-    ...(nhsNumber === undefined ? {} : { nhsNumber }),
-    attempted,
-    reasonCode: 'role-not-allowed',
-  });
-  throw new ApiError('FORBIDDEN');
-}
 
 const ReviewSchema = Type.Object({
   permissionId: Type.String(),
@@ -106,7 +74,7 @@ export const consentAdminRoutes: FastifyPluginAsyncTypebox<{ services: ServerSer
   app,
   { services },
 ) => {
-  const { audit, now, emergencyReviews, permissions } = services;
+  const { emergencyReviews, actions } = services;
 
   app.get(
     '/api/emergency-reviews',
@@ -123,11 +91,9 @@ export const consentAdminRoutes: FastifyPluginAsyncTypebox<{ services: ServerSer
       },
     },
     async (request) => {
-      const { user } = requireAuth(request);
       await requirePolicyAction(
         services,
-        request,
-        user,
+        actionRequest(request),
         'review-emergency-access',
         'emergency-review-list',
       );
@@ -153,42 +119,16 @@ export const consentAdminRoutes: FastifyPluginAsyncTypebox<{ services: ServerSer
           400: OutcomeSchema,
           403: OutcomeSchema,
           404: OutcomeSchema,
+          409: OutcomeSchema,
         },
       },
     },
     async (request) => {
-      const { user } = requireAuth(request);
-      await requirePolicyAction(
-        services,
-        request,
-        user,
-        'review-emergency-access',
-        'emergency-review-record',
-      );
-      let review: EmergencyReview;
-      try {
-        review = await emergencyReviews.record({
-          permissionId: request.params.permissionId,
-          outcome: request.body.outcome,
-          note: request.body.note,
-          reviewer: user,
-        });
-      } catch (error) {
-        if (error instanceof ReviewAlreadyRecorded) {
-          throw new ApiError('CONFLICT', error.message, 'permissionId');
-        }
-        throw error;
-      }
-      await audit.append({
-        action: 'emergency-access-reviewed',
-        time: now().toISOString(),
-        requestId: request.id,
-        client: auditClient(request),
-        actor: auditActor(user),
-        outcome: 'success',
-        nhsNumber: review.permission.nhsNumber,
-        permissionId: review.permission.id,
-        reviewOutcome: request.body.outcome,
+      const review = await actions.reviewEmergencyAccess({
+        ...actionRequest(request),
+        permissionId: request.params.permissionId,
+        outcome: request.body.outcome,
+        note: request.body.note,
       });
       return { review: reviewJson(review) };
     },
@@ -207,27 +147,8 @@ export const consentAdminRoutes: FastifyPluginAsyncTypebox<{ services: ServerSer
       },
     },
     async (request) => {
-      const { user } = requireAuth(request);
       const nhsNumber = validNhsNumber(request.params.nhsNumber);
-      await requirePolicyAction(
-        services,
-        request,
-        user,
-        'manage-dissent',
-        'dissent-record',
-        nhsNumber,
-      );
-      const dissent = await permissions.recordDissent(nhsNumber, user);
-      await audit.append({
-        action: 'dissent-recorded',
-        time: now().toISOString(),
-        requestId: request.id,
-        client: auditClient(request),
-        actor: auditActor(user),
-        outcome: 'success',
-        nhsNumber,
-        dissentId: dissent.id,
-      });
+      const dissent = await actions.recordDissent({ ...actionRequest(request), nhsNumber });
       return { dissent: dissentJson(dissent) };
     },
   );
@@ -241,32 +162,8 @@ export const consentAdminRoutes: FastifyPluginAsyncTypebox<{ services: ServerSer
       },
     },
     async (request, reply) => {
-      const { user } = requireAuth(request);
       const nhsNumber = validNhsNumber(request.params.nhsNumber);
-      await requirePolicyAction(
-        services,
-        request,
-        user,
-        'manage-dissent',
-        'dissent-revoke',
-        nhsNumber,
-      );
-      const revoked = await permissions.revokeDissent(nhsNumber, user);
-      if (revoked.length === 0) {
-        throw new ApiError('NOT_FOUND', 'This patient is not on the dissent register.');
-      }
-      for (const dissent of revoked) {
-        await audit.append({
-          action: 'dissent-revoked',
-          time: now().toISOString(),
-          requestId: request.id,
-          client: auditClient(request),
-          actor: auditActor(user),
-          outcome: 'success',
-          nhsNumber,
-          dissentId: dissent.id,
-        });
-      }
+      await actions.withdrawDissent({ ...actionRequest(request), nhsNumber });
       return reply.code(204).send(null);
     },
   );

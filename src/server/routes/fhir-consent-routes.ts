@@ -5,7 +5,7 @@
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import { auditActor } from '../../audit/audit-actor.ts';
+import { auditedAction, requirePolicyAction } from '../../audit/audited-action.ts';
 import {
   consentSearchBundle,
   dissentToFhirConsent,
@@ -13,9 +13,8 @@ import {
 } from '../../consent/fhir-consent.ts';
 import { NHS_NUMBER_SYSTEM } from '../../identity/nhs-number.ts';
 import { ApiError } from '../operation-outcome.ts';
-import { auditClient, requireAuth } from '../request-context.ts';
+import { actionRequest } from '../request-context.ts';
 import type { ServerServices } from '../server-services.ts';
-import { requirePolicyAction } from './consent-admin-routes.ts';
 import { validNhsNumber } from './nhs-number-param.ts';
 
 const ConsentQuery = Type.Object(
@@ -58,12 +57,11 @@ export const fhirConsentRoutes: FastifyPluginAsyncTypebox<{ services: ServerServ
   const { permissions, audit, now } = services;
 
   app.get('/fhir/Consent', { schema: { querystring: ConsentQuery } }, async (request, reply) => {
-    const { user } = requireAuth(request);
     const nhsNumber = searchedNhsNumber(request.query);
+    const acting = actionRequest(request);
     await requirePolicyAction(
       services,
-      request,
-      user,
+      acting,
       'search-audit',
       'fhir-consent-search',
       nhsNumber,
@@ -78,11 +76,8 @@ export const fhirConsentRoutes: FastifyPluginAsyncTypebox<{ services: ServerServ
       ...dissents.map(dissentToFhirConsent),
     ];
     await audit.append({
+      ...auditedAction(services, acting).fields(),
       action: 'audit-searched',
-      time: at.toISOString(),
-      requestId: request.id,
-      client: auditClient(request),
-      actor: auditActor(user),
       outcome: 'success',
       nhsNumber,
       resultCount: consents.length,

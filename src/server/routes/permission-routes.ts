@@ -4,10 +4,9 @@
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import { auditActor } from '../../audit/audit-actor.ts';
+import { requirePolicyAction } from '../../audit/audited-action.ts';
 import { isLive, type Permission } from '../../consent/permission.ts';
-import { ApiError } from '../operation-outcome.ts';
-import { auditClient, requireAuth } from '../request-context.ts';
+import { actionRequest, requireAuth } from '../request-context.ts';
 import type { ServerServices } from '../server-services.ts';
 import { validNhsNumber } from './nhs-number-param.ts';
 import { NhsNumberParams, OutcomeSchema } from './schemas.ts';
@@ -36,7 +35,7 @@ export const permissionRoutes: FastifyPluginAsyncTypebox<{ services: ServerServi
   app,
   { services },
 ) => {
-  const { permissions, audit, accounts, now, mayViewRecords, policy } = services;
+  const { permissions, accounts, now, actions } = services;
 
   async function permissionJson(permission: Permission) {
     const recorder = await accounts.findById(permission.userId);
@@ -63,20 +62,13 @@ export const permissionRoutes: FastifyPluginAsyncTypebox<{ services: ServerServi
     async (request) => {
       const { user } = requireAuth(request);
       const nhsNumber = validNhsNumber(request.params.nhsNumber);
-      if (!mayViewRecords(user)) {
-        await audit.append({
-          action: 'access-denied',
-          time: now().toISOString(),
-          requestId: request.id,
-          client: auditClient(request),
-          actor: auditActor(user),
-          outcome: 'denied',
-          nhsNumber,
-          attempted: 'permission-list',
-          reasonCode: 'role-not-allowed',
-        });
-        throw new ApiError('FORBIDDEN');
-      }
+      await requirePolicyAction(
+        services,
+        actionRequest(request),
+        'view-record',
+        'permission-list',
+        nhsNumber,
+      );
       const list = await permissions.listForPatient(nhsNumber);
       const visible = list.filter((permission) => permission.organisation === user.organisation);
       return { permissions: await Promise.all(visible.map(permissionJson)) };
@@ -108,55 +100,13 @@ export const permissionRoutes: FastifyPluginAsyncTypebox<{ services: ServerServi
       },
     },
     async (request, reply) => {
-      const { user } = requireAuth(request);
       const nhsNumber = validNhsNumber(request.params.nhsNumber);
-      const common = {
-        time: now().toISOString(),
-        requestId: request.id,
-        client: auditClient(request),
-        actor: auditActor(user),
-        nhsNumber,
-      };
-      if (!mayViewRecords(user)) {
-        await audit.append({
-          ...common,
-          action: 'access-denied',
-          outcome: 'denied',
-          attempted: 'permission-grant',
-          reasonCode: 'role-not-allowed',
-        });
-        throw new ApiError('FORBIDDEN');
-      }
-      if (request.body.basis === 'emergency' && !policy.mayDo(user.role, 'emergency-access')) {
-        await audit.append({
-          ...common,
-          action: 'access-denied',
-          outcome: 'denied',
-          attempted: 'emergency-access',
-          reasonCode: 'role-not-allowed',
-        });
-        throw new ApiError('FORBIDDEN', 'Your role does not allow emergency access.');
-      }
-      const permission = await permissions.grant({ ...request.body, nhsNumber, actor: user });
-      await audit.append({
-        ...common,
-        action: 'permission-granted',
-        outcome: 'success',
-        permissionId: permission.id,
-        basis: permission.basis,
-        method: permission.method,
-        scope: permission.scope,
-        expiresAt: permission.expiresAt,
-      });
-      if (permission.basis === 'emergency') {
-        await audit.append({
-          ...common,
-          action: 'emergency-access',
-          outcome: 'success',
-          permissionId: permission.id,
-          ...(permission.reasonCode === undefined ? {} : { reasonCode: permission.reasonCode }),
-        });
-      }
+      const { basis, ...given } = request.body;
+      const grant = { ...actionRequest(request), ...given, nhsNumber };
+      const permission =
+        basis === 'emergency'
+          ? await actions.emergencyAccess(grant)
+          : await actions.grantPermission(grant);
       return reply.code(201).send({ permission: await permissionJson(permission) });
     },
   );
@@ -166,21 +116,13 @@ export const permissionRoutes: FastifyPluginAsyncTypebox<{ services: ServerServi
     {
       schema: {
         params: Type.Object({ id: Type.String({ format: 'uuid' }) }),
-        response: { 204: Type.Null(), 404: OutcomeSchema },
+        response: { 204: Type.Null(), 403: OutcomeSchema, 404: OutcomeSchema },
       },
     },
     async (request, reply) => {
-      const { user } = requireAuth(request);
-      const permission = await permissions.withdraw(request.params.id, user);
-      await audit.append({
-        action: 'permission-withdrawn',
-        time: now().toISOString(),
-        requestId: request.id,
-        client: auditClient(request),
-        actor: auditActor(user),
-        outcome: 'success',
-        nhsNumber: permission.nhsNumber,
-        permissionId: permission.id,
+      await actions.withdrawPermission({
+        ...actionRequest(request),
+        permissionId: request.params.id,
       });
       return reply.code(204).send(null);
     },

@@ -1,0 +1,9 @@
+/** @module The typed refusal of an action the user's role, or their relation to the thing, does not allow. */
+
+/** The user may not do this (the policy, or whom the thing belongs to, says no). */
+export class Forbidden extends Error {
+  override readonly name = 'Forbidden';
+  constructor(message = 'Your role does not allow this.') {
+    super(message);
+  }
+}

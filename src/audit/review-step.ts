@@ -1,0 +1,106 @@
+/**
+ * @module One privacy officer's review of a flagged access (an emergency access, a privacy alert),
+ * as steps: access → note → the review and its audit entry, committed together.
+ */
+import type { Transaction } from 'kysely';
+import { Forbidden } from '../access/access-errors.ts';
+import type { User } from '../access/user.ts';
+import { visibleText } from '../access/visible-text.ts';
+import type { DatabaseSchema } from '../store/schema.ts';
+import type { AuditEvent } from './audit-event.ts';
+import type { AuditLog } from './audit-log.ts';
+import { auditedAction, type ActionRequest, type CommonAuditFields } from './audited-action.ts';
+
+/** The longest review note, in UTF-16 units. */
+export const MAX_REVIEW_NOTE_LENGTH = 2000;
+
+/** The review's note is missing (nothing visible), too long, or not plain text. */
+export class InvalidReviewNote extends Error {
+  override readonly name = 'InvalidReviewNote';
+  readonly field = 'note';
+}
+
+/** There is nothing with this id to review. `field` names the id's parameter. */
+export class NothingToReview extends Error {
+  override readonly name = 'NothingToReview';
+  readonly field: string;
+  constructor(message: string, field: string) {
+    super(message);
+    this.field = field;
+  }
+}
+
+/** It has been reviewed already: a review is recorded once. `field` names the id's parameter. */
+export class AlreadyReviewed extends Error {
+  override readonly name = 'AlreadyReviewed';
+  readonly field: string;
+  constructor(message: string, field: string) {
+    super(message);
+    this.field = field;
+  }
+}
+
+/** What a review step needs. */
+export interface ReviewDeps {
+  readonly audit: Pick<AuditLog, 'append' | 'appendWith'>;
+  readonly now: () => Date;
+  /** Whether the policy lets this user review (`review-emergency-access`). */
+  readonly mayReview: (user: User) => boolean;
+}
+
+/** One review as the reviewer sent it. */
+export interface ReviewRequest extends ActionRequest {
+  readonly note: string;
+}
+
+/** What differs between kinds of review. */
+export interface ReviewKind<R> {
+  /** What a refusal is audited as having attempted, e.g. `privacy-alert-review`. */
+  readonly attempted: string;
+  /**
+   * Records the review with the checked note in `trx` (the audit's transaction); throws
+   * {@link NothingToReview} or {@link AlreadyReviewed}.
+   */
+  record(note: string, trx: Transaction<DatabaseSchema>): Promise<R>;
+  /** The audit entry that records the review (never the note). */
+  event(reviewed: R, fields: CommonAuditFields): AuditEvent;
+}
+
+/** Runs one review's steps; answers what was reviewed. */
+export async function recordReview<R>(
+  deps: ReviewDeps,
+  request: ReviewRequest,
+  kind: ReviewKind<R>,
+): Promise<R> {
+  const audited = auditedAction(deps, request);
+
+  // access: may this role review?
+  if (!deps.mayReview(request.user)) {
+    await audited.deny(
+      { attempted: kind.attempted, reasonCode: 'role-not-allowed' },
+      new Forbidden(),
+    );
+  }
+
+  // note: visible, plain text, bounded.
+  const note = reviewNote(request.note);
+
+  // the review and its audit entry commit together, or neither does.
+  return deps.audit.appendWith(async (trx) => {
+    const reviewed = await kind.record(note, trx);
+    return { result: reviewed, events: [kind.event(reviewed, audited.fields())] };
+  });
+}
+
+function reviewNote(typed: string): string {
+  const checked = visibleText(typed, MAX_REVIEW_NOTE_LENGTH);
+  if (checked.ok) return checked.text;
+  switch (checked.problem) {
+    case 'empty':
+      throw new InvalidReviewNote('Say why you reached this outcome.');
+    case 'too-long':
+      throw new InvalidReviewNote(`The note must be under ${MAX_REVIEW_NOTE_LENGTH} characters.`);
+    case 'control-characters':
+      throw new InvalidReviewNote('Use plain text in the note: no control characters.');
+  }
+}
