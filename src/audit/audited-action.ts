@@ -36,7 +36,6 @@ export interface Refusal {
 /** One action's audit helper, from {@link auditedAction}. */
 export interface AuditedAction {
   /** time (now), requestId, client, actor, and `nhsNumber` when given. */
-  fields(): CommonAuditFields;
   fields(nhsNumber: string): CommonAuditFields & { readonly nhsNumber: string };
   fields(nhsNumber?: string): CommonAuditFields;
   /**
