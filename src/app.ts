@@ -84,8 +84,7 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<App>
   // An invalid policy file stops the start here, naming the file and the key (PolicyError).
   const policy = loadPolicy(config.policy.file);
   const logger = createLogger({ level: config.logging.level, destination: deps.logDestination });
-  const store =
-    deps.store ?? (await openStore(storeOptions(config)));
+  const store = deps.store ?? (await openStore(storeOptions(config)));
   const db = store.db;
   const publicUrl = config.server.publicUrl ?? `http://${config.server.host}:${config.server.port}`;
 
