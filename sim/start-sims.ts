@@ -12,6 +12,7 @@ import {
   type RunningGpConnectServer,
 } from './servers/gp-connect-server.ts';
 import { startPdsServer } from './servers/pds-server.ts';
+import { startNrlServer } from './servers/nrl-server.ts';
 import { startPixmServer } from './servers/pixm-server.ts';
 import { R4_RESOURCE_TYPES, startR4Server, type R4SourceDomain } from './servers/r4-server.ts';
 import { startSdsServer } from './servers/sds-server.ts';
@@ -88,6 +89,8 @@ export const GP_CONNECT_REGION_ID = 'gp-connect';
 /** The ids of the SDS and patient index sims in `urls`, `stats` and `faults`. */
 export const SDS_ID = 'sds';
 export const PATIENT_INDEX_ID = 'patient-index';
+/** The id of the NRL sim (also the NRL's source id in a record). */
+export const NRL_ID = 'nrl';
 
 /** The interaction the region's practices are registered for in SDS. */
 const STRUCTURED_INTERACTION =
@@ -165,7 +168,7 @@ export interface RunningSims {
   /** Region only: `gpConnect` and `recordLocator` configuration pointing at the SDS and index sims. */
   discoveryConfig(): {
     gpConnect?: { sds: { url: string } };
-    recordLocator?: { patientIndex: { url: string } };
+    recordLocator?: { patientIndex: { url: string }; nrl: { url: string } };
   };
   close(): Promise<void>;
 }
@@ -357,6 +360,7 @@ async function startRegion(
         fault: fault(PATIENT_INDEX_ID),
       }),
     );
+    const nrl = keep(await startNrlServer({ host, port: port(), fault: fault(NRL_ID) }));
     const r4: Record<string, RunningSimServer> = {};
     for (const [n, source] of REGION_R4_SOURCES.entries()) {
       r4[source.id] = keep(
@@ -375,6 +379,7 @@ async function startRegion(
       [GP_CONNECT_REGION_ID]: gp,
       [SDS_ID]: sds,
       [PATIENT_INDEX_ID]: index,
+      [NRL_ID]: nrl,
       ...r4,
     };
     const urls = Object.fromEntries(Object.entries(servers).map(([id, s]) => [id, s.url]));
@@ -403,7 +408,7 @@ async function startRegion(
         })),
       discoveryConfig: () => ({
         gpConnect: { sds: { url: sds.url } },
-        recordLocator: { patientIndex: { url: index.url } },
+        recordLocator: { patientIndex: { url: index.url }, nrl: { url: nrl.url } },
       }),
       close: closeAll,
     };

@@ -39,6 +39,7 @@ import { createLogger } from './server/logger.ts';
 import { createFhirR4Connector } from './sources/fhir-r4/fhir-r4-connector.ts';
 import { createGpConnectConnector } from './sources/gp-connect/gp-connect-connector.ts';
 import { fetchSource } from './sources/http/fetch-source.ts';
+import { createNrlConnector } from './sources/nrl-client.ts';
 import { createPatientIndexClient } from './sources/patient-index-client.ts';
 import { createSdsClient, type GpConnectEndpoint } from './sources/sds-client.ts';
 import type { SourceHttpOutcome, SourceHttpRequest } from './sources/http/http-outcome.ts';
@@ -195,6 +196,10 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<App>
             ...config.recordLocator.patientIndex,
             fetchSource: transport,
           }),
+    nrl:
+      config.recordLocator.nrl === undefined
+        ? undefined
+        : createNrlConnector({ ...config.recordLocator.nrl, fetchSource: transport }),
     practiceSource: (odsCode, endpoint) => discoveredPracticeSource(config, odsCode, endpoint),
     // Built for this view only: the endpoint is not kept beyond the encounter.
     practiceConnector: (endpoint) =>

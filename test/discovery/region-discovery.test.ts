@@ -109,8 +109,8 @@ describe('record discovery across a region of 300 practices', () => {
       (system.sims.stats[PATIENT_INDEX_ID]?.total ?? 0) - (before[PATIENT_INDEX_ID] ?? 0),
       1,
     );
-    // Seven R4 sources and the practice: every one considered appears.
-    assert.equal(record.sources.length, 8);
+    // Seven R4 sources, the practice and the NRL: every one considered appears.
+    assert.equal(record.sources.length, 9);
   });
 
   test('a restricted patient: no practice asked, said plainly, and recorded in the audit', async () => {
@@ -138,6 +138,22 @@ describe('record discovery across a region of 300 practices', () => {
           source.id === 'registered-practice' && source.status === 'no-registered-practice',
       ),
     );
+  });
+
+  test("the NRL's pointers show in Documents and crisis plans are flagged", async () => {
+    const typical = PERSONAS.find((p) => p.key === 'typical');
+    assert.ok(typical !== undefined);
+    const record = await viewRecord(typical.nhsNumber);
+    const nrl = record.sources.find((source) => source.id === 'nrl') as
+      (SourceBody & { warnings: { code: string; message: string }[] }) | undefined;
+    assert.equal(nrl?.status, 'answered', nrl?.message);
+    const pointers = (record.sections['documents'] ?? []).filter(
+      (i) => i.source.sourceId === 'nrl',
+    );
+    assert.equal(pointers.length, 2);
+    const flags = nrl?.warnings.filter((w) => w.code === 'crisis-document').map((w) => w.message);
+    assert.equal(flags?.length, 2);
+    assert.ok(flags?.some((message) => message.startsWith('ReSPECT form available from RYY02')));
   });
 
   test('when SDS fails, the practice is "endpoint not found" and is not asked', async () => {

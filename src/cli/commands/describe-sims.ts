@@ -10,8 +10,10 @@ export function describeSims(sims: RunningSims): string[] {
       `GP Connect           ${sims.urls['gp-connect'] ?? ''}  (${sims.practices.length} practices, each at /{ODS}/STU3/1/gpconnect/structured/fhir)`,
     );
   }
-  if (discovery.recordLocator !== undefined)
+  if (discovery.recordLocator !== undefined) {
     lines.push(`patient index (PIXm) ${discovery.recordLocator.patientIndex.url}`);
+    lines.push(`record locator (NRL) ${discovery.recordLocator.nrl.url}`);
+  }
   for (const source of sims.sourcesConfig()) {
     lines.push(
       `${source.id.padEnd(20)} ${source.url}  (${source.name}, ${source.kind}, ODS ${source.organisation})`,
