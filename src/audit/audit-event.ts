@@ -119,6 +119,8 @@ const SourceCall = Type.Object(
     errorCode: Type.Optional(Code),
     /** Warning codes, e.g. `confidential-items`, `area-disabled`. */
     warnings: Type.Array(Code, { maxItems: 100 }),
+    /** Items the source sent that were left out as not this patient's (see patient-ownership). */
+    dropped: Type.Optional(Count),
   },
   closed,
 );

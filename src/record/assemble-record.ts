@@ -1,7 +1,8 @@
 /**
  * @module Turns what each source answered into one record: FHIR R4 items grouped into sections,
  * each with its provenance, and a plain-words status per source. A source whose patient does not
- * match the national demographics trace has its data withheld.
+ * match the national demographics trace has its data withheld; every item shown belongs to the
+ * patient the source matched to the trace (see patient-ownership), the rest is counted, not shown.
  */
 import type { SourceConfig } from '../config/config-schema.ts';
 import { compareDemographics, tracedPatientFromR4 } from '../identity/demographics-match.ts';
@@ -11,7 +12,18 @@ import type {
   SourceWarning,
   TracedPatient,
 } from '../sources/source-result.ts';
+import { resourceTypesFor } from '../sources/fhir-r4/resource-types.ts';
 import { mapStructuredRecord } from './gp-connect/map-to-r4.ts';
+import {
+  countDropped,
+  droppedWarnings,
+  otherPatientKind,
+  ownershipOf,
+  OTHER_NHS_NUMBER_MESSAGE,
+  totalDropped,
+  type DropReason,
+  type DroppedCounts,
+} from './patient-ownership.ts';
 import { sectionForR4 } from './r4-sections.ts';
 import {
   SECTION_NAMES,
@@ -35,6 +47,11 @@ export interface SourceSummary {
   readonly errorCode?: string | undefined;
   readonly counts: SectionCounts;
   readonly warnings: readonly SourceWarning[];
+  /**
+   * Items this source sent that were left out because they are not this patient's (another or no
+   * patient named, a kind not asked for, a second patient record). Absent when none were.
+   */
+  readonly dropped?: number | undefined;
 }
 
 export interface AssembledRecord {
@@ -45,8 +62,16 @@ export interface AssembledRecord {
 interface SourceItems {
   readonly items: readonly { section: SectionName; resource: fhir4.FhirResource }[];
   readonly warnings: readonly SourceWarning[];
+  /** The source's Patient matched to the trace; undefined when the answer named none (malformed). */
   readonly patient: fhir4.Patient | undefined;
+  /** Why the answer cannot be used at all, when it cannot. */
+  readonly unusable?: 'malformed' | 'other-nhs-number' | undefined;
+  readonly message?: string | undefined;
+  readonly notThisPatient: DroppedCounts;
 }
+
+const NO_PATIENT_MESSAGE =
+  "This source's answer did not include the patient it is about, so none of it can be checked and none is shown.";
 
 /** Assembles the record from the sources' results, in the order the sources are configured. */
 export function assembleRecord(input: {
@@ -87,27 +112,43 @@ export function assembleRecord(input: {
       organisation: source.organisation,
       retrievedAt: input.retrievedAt.toISOString(),
     };
-    const read = readPayload(result, source, provenance);
+    const read = readPayload(result, source, provenance, input.traced.nhsNumber);
     // The GP Connect mapping re-reads the practice's warnings from the Bundle itself.
     const warnings = payloadWarnings(result, read);
+    const dropped = totalDropped(read.notThisPatient);
+    const droppedField = dropped === 0 ? {} : { dropped };
 
-    if (read.patient !== undefined) {
-      const { matches, differences } = compareDemographics(
-        input.traced,
-        tracedPatientFromR4(read.patient),
-      );
-      if (!matches) {
-        summaries.push({
-          ...base,
-          status: 'demographics-mismatch',
-          message:
-            `This source's details for the patient do not match the national record (${differences.join(', ')} ` +
-            'differ), so its information is not shown. Check the patient’s identity with the source organisation.',
-          counts: {},
-          warnings,
-        });
-        continue;
-      }
+    if (read.unusable !== undefined || read.patient === undefined) {
+      const otherNhsNumber = read.unusable === 'other-nhs-number';
+      summaries.push({
+        ...base,
+        status: otherNhsNumber ? 'demographics-mismatch' : 'malformed',
+        message: read.message ?? NO_PATIENT_MESSAGE,
+        counts: {},
+        warnings: otherNhsNumber
+          ? [...warnings, { code: 'other-nhs-number', message: OTHER_NHS_NUMBER_MESSAGE }]
+          : warnings,
+        ...droppedField,
+      });
+      continue;
+    }
+
+    const { matches, differences } = compareDemographics(
+      input.traced,
+      tracedPatientFromR4(read.patient),
+    );
+    if (!matches) {
+      summaries.push({
+        ...base,
+        status: 'demographics-mismatch',
+        message:
+          `This source's details for the patient do not match the national record (${differences.join(', ')} ` +
+          'differ), so its information is not shown. Check the patient’s identity with the source organisation.',
+        counts: {},
+        warnings,
+        ...droppedField,
+      });
+      continue;
     }
 
     const counts: SectionCounts = {};
@@ -121,6 +162,7 @@ export function assembleRecord(input: {
       message: describeAnswered(counts),
       counts,
       warnings,
+      ...droppedField,
     });
   }
 
@@ -131,24 +173,75 @@ function readPayload(
   result: SourceResult,
   source: SourceConfig,
   provenance: Provenance,
+  tracedNhsNumber: string,
 ): SourceItems {
   const payload = result.payload;
-  if (payload === undefined) return { items: [], warnings: [], patient: undefined };
+  if (payload === undefined)
+    return { items: [], warnings: [], patient: undefined, notThisPatient: {} };
   if (payload.format === 'gp-connect-stu3') {
-    const mapped = mapStructuredRecord(payload.bundle, provenance);
-    return { items: mapped.items, warnings: mapped.warnings, patient: mapped.patient };
+    const mapped = mapStructuredRecord(payload.bundle, provenance, tracedNhsNumber);
+    return {
+      items: mapped.items,
+      warnings: mapped.warnings,
+      patient: mapped.patient,
+      notThisPatient: mapped.notThisPatient,
+      ...(mapped.readable
+        ? mapped.otherPatient
+          ? { unusable: 'other-nhs-number', message: OTHER_NHS_NUMBER_MESSAGE }
+          : {}
+        : { unusable: 'malformed', message: mapped.warnings[0]?.message }),
+    };
   }
-  let patient: fhir4.Patient | undefined;
+  return readR4Payload(payload, source, tracedNhsNumber);
+}
+
+/**
+ * A FHIR R4 source's answer: the matched Patient comes first (the connector puts it there); every
+ * other resource must be of a type that was searched for and name that Patient as its subject.
+ */
+function readR4Payload(
+  payload: Extract<NonNullable<SourceResult['payload']>, { format: 'fhir-r4' }>,
+  source: SourceConfig,
+  tracedNhsNumber: string,
+): SourceItems {
+  const [patient, ...rest] = payload.resources;
+  const notThisPatient: Partial<Record<DropReason, number>> = {};
+  if (patient?.resourceType !== 'Patient' || typeof patient.id !== 'string' || patient.id === '')
+    return { items: [], warnings: [], patient: undefined, unusable: 'malformed', notThisPatient };
+  const owner = {
+    id: patient.id,
+    nhsNumber: tracedNhsNumber,
+    aliases: [
+      `${source.url.replace(/\/+$/, '')}/Patient/${patient.id}`,
+      ...(payload.patientAliases ?? []),
+    ],
+  };
+  const requested = new Set(resourceTypesFor(source));
   const items: { section: SectionName; resource: fhir4.FhirResource }[] = [];
-  for (const resource of payload.resources) {
+  let otherNhsNumber = false;
+  for (const resource of rest) {
     if (resource.resourceType === 'Patient') {
-      patient ??= resource;
+      const kind = otherPatientKind(resource, owner);
+      if (kind === 'other-nhs-number') otherNhsNumber = true;
+      if (kind !== 'same') countDropped(notThisPatient, 'second-patient');
+      continue;
+    }
+    const ownership = ownershipOf(resource, owner, requested.has(resource.resourceType));
+    if (ownership !== 'owned') {
+      countDropped(notThisPatient, ownership);
       continue;
     }
     const section = sectionForR4(resource, source.setting);
-    if (section !== undefined) items.push({ section, resource });
+    if (section === undefined) countDropped(notThisPatient, 'not-requested');
+    else items.push({ section, resource });
   }
-  return { items, warnings: [], patient };
+  return {
+    items,
+    warnings: droppedWarnings(notThisPatient),
+    patient,
+    notThisPatient,
+    ...(otherNhsNumber ? { unusable: 'other-nhs-number', message: OTHER_NHS_NUMBER_MESSAGE } : {}),
+  };
 }
 
 function payloadWarnings(result: SourceResult, read: SourceItems): readonly SourceWarning[] {

@@ -17,6 +17,7 @@ import type { Permission } from '../consent/permission.ts';
 import type { ConsentActor } from '../consent/permissions.ts';
 import type { PatientSummary } from '../identity/patient-summary.ts';
 import type { TraceResult } from '../identity/trace-result.ts';
+import { auditableCode } from '../sources/source-codes.ts';
 import type { Connector, SourceResult, TracedPatient } from '../sources/source-result.ts';
 import type { FilteredRecord } from '../access/policy/filter-record.ts';
 import type { Role } from '../access/roles.ts';
@@ -525,12 +526,14 @@ function sourceCallForAudit(summary: SourceSummary): AuditSourceCall {
     status: summary.status,
     elapsedMs: summary.elapsedMs,
     counts: summary.counts,
-    ...(summary.errorCode === undefined ? {} : { errorCode: auditCode(summary.errorCode) }),
-    warnings: [...new Set(summary.warnings.map((warning) => auditCode(warning.code)))],
+    ...(summary.errorCode === undefined ? {} : { errorCode: auditableCode(summary.errorCode) }),
+    warnings: [...new Set(summary.warnings.map((warning) => auditableCode(warning.code)))].slice(
+      0,
+      AUDITED_WARNINGS,
+    ),
+    ...(summary.dropped === undefined ? {} : { dropped: summary.dropped }),
   };
 }
 
-/** Protocol codes such as `ACCESS DENIED` carry a space; the audit keeps codes space-free. */
-function auditCode(code: string): string {
-  return code.replace(/[^A-Za-z0-9_.:-]/g, '_').slice(0, 80) || 'unknown';
-}
+/** The audit keeps at most this many distinct warning codes per source (its schema's bound). */
+const AUDITED_WARNINGS = 100;

@@ -38,7 +38,16 @@ export interface SourceWarning {
 /** What a source answered, in the format its protocol speaks. */
 export type SourcePayload =
   | { readonly format: 'gp-connect-stu3'; readonly bundle: unknown }
-  | { readonly format: 'fhir-r4'; readonly resources: readonly fhir4.FhirResource[] };
+  | {
+      readonly format: 'fhir-r4';
+      /** The matched Patient first, then what the searches returned (not yet checked as this patient's). */
+      readonly resources: readonly fhir4.FhirResource[];
+      /**
+       * Absolute names of the matched Patient in the source's answers (its `fullUrl`s, e.g.
+       * `urn:uuid:…`, and `<base>/Patient/<id>`): a reference equal to one of these names it.
+       */
+      readonly patientAliases?: readonly string[];
+    };
 
 export interface SourceResult {
   readonly sourceId: string;

@@ -99,6 +99,8 @@ export interface SourceSummary {
     readonly area?: string;
     readonly message: string;
   }[];
+  /** Items left out as not this patient's; the warnings say why. */
+  readonly dropped?: number;
 }
 
 /** Where one item came from. */

@@ -211,7 +211,7 @@ void describe('reading the practice’s answer', () => {
   });
 
   const expected: Record<string, { http: number; status: string; code: string }> = {
-    'gpc-error-ACCESS_DENIED.json': { http: 403, status: 'access-denied', code: 'ACCESS DENIED' },
+    'gpc-error-ACCESS_DENIED.json': { http: 403, status: 'access-denied', code: 'ACCESS_DENIED' },
     'gpc-error-BAD_REQUEST.json': { http: 400, status: 'error', code: 'BAD_REQUEST' },
     'gpc-error-INVALID_NHS_NUMBER.json': { http: 400, status: 'error', code: 'INVALID_NHS_NUMBER' },
     'gpc-error-NO_PATIENT_CONSENT.json': {

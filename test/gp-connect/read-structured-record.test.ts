@@ -22,6 +22,32 @@ function recordOf(bundle: unknown): StructuredRecord {
   return read.record;
 }
 
+/** `Type/id` of each top-level item that names no patient, or a Patient other than the Bundle's. */
+function notTheBundlesPatient(bundle: unknown): { unnamed: Set<string>; others: Set<string> } {
+  const entries = (bundle as { entry: { resource: Record<string, unknown> }[] }).entry;
+  const patient = entries.find(({ resource }) => resource['resourceType'] === 'Patient');
+  const own = `Patient/${String(patient?.resource['id'])}`;
+  const nhsNumber = (patient?.resource['identifier'] as { value?: string }[] | undefined)?.[0]
+    ?.value;
+  const unnamed = new Set<string>();
+  const others = new Set<string>();
+  const supporting = ['Patient', 'Organization', 'Practitioner', 'PractitionerRole', 'Location'];
+  for (const { resource } of entries) {
+    const type = String(resource['resourceType']);
+    if ([...supporting, 'Medication', 'HealthcareService', 'QuestionnaireResponse'].includes(type))
+      continue;
+    const element =
+      type === 'AllergyIntolerance' || type === 'Immunization' ? 'patient' : 'subject';
+    const subject = resource[element] as
+      { reference?: string; identifier?: { value?: string } } | undefined;
+    const key = `${type}/${String(resource['id'])}`;
+    if (subject === undefined) unnamed.add(key);
+    else if (subject.reference === undefined && subject.identifier?.value === nhsNumber) continue;
+    else if (subject.reference !== own) others.add(key);
+  }
+  return { unnamed, others };
+}
+
 function keysOf(record: StructuredRecord, area: keyof StructuredRecord['areas']): string[] {
   return record.areas[area].map((item) => `${item.resourceType}/${String(item['id'])}`);
 }
@@ -64,10 +90,17 @@ void describe('each supplier record gives exactly the items its primary Lists na
       const walked = walkPrimaryLists(bundle);
       const record = recordOf(bundle);
       assert.equal(record.dropped, 0, 'real supplier items are all readable');
+      // Real suppliers' test records hold items that name no patient, or another patient (filing
+      // comments in the investigations extract): they are left out, and counted.
+      const { unnamed, others } = notTheBundlesPatient(bundle);
+      assert.deepEqual(record.notThisPatient, {
+        ...(unnamed.size === 0 ? {} : { 'no-subject': unnamed.size }),
+        ...(others.size === 0 ? {} : { 'other-patient': others.size }),
+      });
       for (const [area, expected] of Object.entries(walked)) {
         assert.deepEqual(
           keysOf(record, area as keyof StructuredRecord['areas']),
-          expected.ids,
+          expected.ids.filter((id) => !unnamed.has(id)),
           `area ${area}`,
         );
       }
@@ -198,7 +231,10 @@ void describe('leniency with real-world variation', () => {
   });
 
   void test('resolved allergies contained in a List coded TBD are read as ended allergies', () => {
-    const record = recordOf(readFixtureJson('gp-connect/spec/gpc-spec-allergies_response1.json'));
+    // The specification's example gives that List the NHS number 1234567890, not its patient's:
+    // as published the List is left out (next test); here it names the Bundle's patient.
+    const text = readFixtureText('gp-connect/spec/gpc-spec-allergies_response1.json');
+    const record = recordOf(JSON.parse(text.replaceAll('"1234567890"', '"9999999999"')));
     assert.deepEqual(keysOf(record, 'endedAllergies'), ['AllergyIntolerance/Resolved-1']);
     assert.equal(record.areas.allergies.length, 3);
     assert.ok(
@@ -208,10 +244,44 @@ void describe('leniency with real-world variation', () => {
     );
   });
 
+  void test('a List naming another NHS number is left out with what it contains, and counted', () => {
+    const record = recordOf(readFixtureJson('gp-connect/spec/gpc-spec-allergies_response1.json'));
+    assert.deepEqual(keysOf(record, 'endedAllergies'), []);
+    assert.deepEqual(record.notThisPatient, { 'other-patient': 1 });
+    assert.ok(record.warnings.some((warning) => warning.code === 'other-patient-items'));
+  });
+
+  void test('the specification’s consultation example names patients its Bundle does not hold: their items are left out', () => {
+    const record = recordOf(
+      readFixtureJson('gp-connect/spec/gpc-spec-consultations_response1.json'),
+    );
+    // 4 problems, 3 consultations, 46 observations and 38 Lists name Patient ids other than the Bundle's.
+    assert.deepEqual(record.notThisPatient, { 'other-patient': 91, 'no-subject': 1 });
+    assert.equal(record.areas.consultations.length, 0);
+    assert.equal(record.areas.problems.length, 0);
+  });
+
   void test('entries in any order and references by bare id are still resolved', () => {
-    const bundle = readFixtureJson('gp-connect/spec/gpc-spec-consultations_response1.json') as {
-      entry: unknown[];
-    };
+    // The published example names three different patient ids; made consistent here, as any
+    // real supplier's record is, so that only order and bare ids are under test.
+    const text = readFixtureText('gp-connect/spec/gpc-spec-consultations_response1.json')
+      .replaceAll(
+        'Patient/9340157B-6973-4209-9B57-BF6C64F29E46',
+        'Patient/04603d77-1a4e-4d63-b246-d7504f8bd833',
+      )
+      .replaceAll(
+        'Patient/6c41ebfd-57c3-4162-9d7b-208c171a2fd7',
+        'Patient/04603d77-1a4e-4d63-b246-d7504f8bd833',
+      )
+      .replaceAll(
+        'Patient/3ddadd9a-e64a-4b6c-bdec-45ef1fcb89e2',
+        'Patient/04603d77-1a4e-4d63-b246-d7504f8bd833',
+      );
+    const bundle = JSON.parse(text) as { entry: { resource: Record<string, unknown> }[] };
+    // One observation names no patient at all; give it one too.
+    for (const { resource } of bundle.entry)
+      if (resource['resourceType'] === 'Observation' && resource['subject'] === undefined)
+        resource['subject'] = { reference: 'Patient/04603d77-1a4e-4d63-b246-d7504f8bd833' };
     const reversed = { ...bundle, entry: [...bundle.entry].reverse() };
     const record = recordOf(reversed);
     assert.equal(record.areas.uncategorised.length, 47);

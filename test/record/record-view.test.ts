@@ -39,6 +39,13 @@ const permission: Permission = {
   expiresAt: '2026-11-27T10:00:00.000Z',
 };
 
+/** The patient as each source holds them: every answer names its patient first. */
+const sourcePatient: fhir4.Patient = {
+  resourceType: 'Patient',
+  id: 'p1',
+  identifier: [{ system: 'https://fhir.nhs.uk/Id/nhs-number', value: '9990000107' }],
+};
+
 function source(id: string): SourceConfig {
   return {
     id,
@@ -65,7 +72,7 @@ function harness(overrides: Partial<RecordViewDeps> = {}) {
         status: 'answered',
         elapsedMs: 5,
         warnings: [],
-        payload: { format: 'fhir-r4', resources: [] },
+        payload: { format: 'fhir-r4', resources: [sourcePatient] },
         ...result,
       };
     },
@@ -181,7 +188,10 @@ describe('one record view', () => {
         status: 'answered',
         elapsedMs: 5,
         warnings: [],
-        payload: { format: 'fhir-r4', resources: [condition('shown'), condition('restricted')] },
+        payload: {
+          format: 'fhir-r4',
+          resources: [sourcePatient, condition('shown'), condition('restricted')],
+        },
       }),
     };
     const { views } = harness({

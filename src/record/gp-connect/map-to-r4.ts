@@ -44,6 +44,7 @@ import {
   type StructuredRecord,
 } from './read-structured-record.ts';
 import { resourceKey } from './bundle-index.ts';
+import type { DroppedCounts } from '../patient-ownership.ts';
 
 export interface MappedItem {
   readonly section: SectionName;
@@ -58,6 +59,10 @@ export interface MappedStructuredRecord {
   readonly dropped: number;
   /** False when the Bundle itself could not be read (then `items` is empty and a `malformed` warning says why). */
   readonly readable: boolean;
+  /** Resources left out because they are not this patient's, by reason (see patient-ownership). */
+  readonly notThisPatient: DroppedCounts;
+  /** True when the Bundle also holds a patient with another NHS number: none of it may be shown. */
+  readonly otherPatient: boolean;
 }
 
 /** The order areas are given in: active allergies before ended ones; reports before loose observations. */
@@ -89,30 +94,33 @@ const ADDITIONAL_ORDER = [
   'MedicationRequest',
 ];
 
-/** Maps the Bundle. Never throws: one item that fails to map is dropped and counted. */
+/**
+ * Maps the Bundle. Never throws: one item that fails to map is dropped and counted. Only items
+ * that belong to the patient carrying `tracedNhsNumber` are mapped (see read-structured-record).
+ */
 export function mapStructuredRecord(
   bundle: unknown,
   provenance: Provenance,
+  tracedNhsNumber?: string,
 ): MappedStructuredRecord {
-  const read = readStructuredRecord(bundle);
+  const read = readStructuredRecord(bundle, tracedNhsNumber);
   if (!read.ok)
     return {
       items: [],
       warnings: [{ code: 'malformed', message: read.message }],
       dropped: 0,
       readable: false,
+      notThisPatient: {},
+      otherPatient: false,
     };
   return mapRecord(read.record, provenance);
 }
 
 function mapRecord(record: StructuredRecord, provenance: Provenance): MappedStructuredRecord {
-  const patientReference =
-    record.patient === undefined
-      ? undefined
-      : r4Reference(
-          { index: record.index, provenance, patientReference: undefined },
-          { reference: `Patient/${str(record.patient, 'id') ?? ''}` },
-        );
+  const patientReference = r4Reference(
+    { index: record.index, provenance, patientReference: undefined },
+    { reference: `Patient/${str(record.patient, 'id') ?? ''}` },
+  );
   const issuesByPlan = indexIssues(record.index);
   const ctx: MapContext = {
     index: record.index,
@@ -165,12 +173,19 @@ function mapRecord(record: StructuredRecord, provenance: Provenance): MappedStru
   const droppedHere = [...dropped.values()].reduce((sum, count) => sum + count, 0);
   let patient: fhir4.Patient | undefined;
   try {
-    patient =
-      record.patient === undefined ? undefined : withR4Terminology(mapPatient(ctx, record.patient));
+    patient = withR4Terminology(mapPatient(ctx, record.patient));
   } catch {
     patient = undefined;
   }
-  return { items, warnings, patient, dropped: record.dropped + droppedHere, readable: true };
+  return {
+    items,
+    warnings,
+    patient,
+    dropped: record.dropped + droppedHere,
+    readable: true,
+    notThisPatient: record.notThisPatient,
+    otherPatient: record.otherPatient,
+  };
 }
 
 function mapItem(

@@ -4,6 +4,16 @@
  * send; one malformed item drops only that item.
  */
 import type { SourceWarning } from '../../sources/source-result.ts';
+import {
+  countDropped,
+  droppedWarnings,
+  nhsNumbersOf,
+  otherPatientKind,
+  ownershipOf,
+  type DropReason,
+  type DroppedCounts,
+  type PatientOwner,
+} from '../patient-ownership.ts';
 import type { SectionName } from '../sections.ts';
 import { indexBundle, resourceKey, type BundleIndex } from './bundle-index.ts';
 import { extensionsNamed, extensionValue } from './gpc-extensions.ts';
@@ -108,6 +118,25 @@ export const CLINICAL_TYPES: ReadonlySet<string> = new Set([
   'DocumentReference',
 ]);
 
+/**
+ * Resources that support items (people, places, medicines, the practice's notes) and carry no
+ * patient of their own. Anything neither clinical, structural nor supporting was not asked for.
+ */
+const SUPPORTING_TYPES: ReadonlySet<string> = new Set([
+  'Organization',
+  'Practitioner',
+  'PractitionerRole',
+  'Location',
+  'Medication',
+  'HealthcareService',
+  'Device',
+  'OperationOutcome',
+  'QuestionnaireResponse',
+]);
+
+/** Types whose subject is checked besides the clinical items: the Lists that structure them, the specimens reports name. */
+const STRUCTURAL_TYPES: ReadonlySet<string> = new Set(['List', 'Specimen']);
+
 export interface StructuredRecord {
   /** Each area's items, in the order of its primary List (documents: in Bundle order). */
   readonly areas: Readonly<Record<GpcArea, readonly Stu3Resource[]>>;
@@ -119,7 +148,15 @@ export interface StructuredRecord {
   readonly warnings: readonly SourceWarning[];
   /** Items left out because they could not be read. */
   readonly dropped: number;
-  readonly patient: Stu3Resource | undefined;
+  /** The Patient the record is about: the one carrying the traced NHS number (else the first). */
+  readonly patient: Stu3Resource;
+  /**
+   * Resources left out because they do not belong to `patient` (another or no subject, a type not
+   * asked for, a second Patient record), by reason. They are not in `index` either.
+   */
+  readonly notThisPatient: DroppedCounts;
+  /** True when the Bundle also holds a Patient with another NHS number: nothing in it may be shown. */
+  readonly otherPatient: boolean;
   readonly index: BundleIndex;
   /** The consultation-level List of each consultation, keyed `Encounter/<id>`. */
   readonly consultationLists: ReadonlyMap<string, Stu3Resource>;
@@ -129,8 +166,19 @@ export type ReadStructuredRecordResult =
   | { readonly ok: true; readonly record: StructuredRecord }
   | { readonly ok: false; readonly message: string };
 
-/** Reads the Bundle. Never throws: an unreadable Bundle is `{ ok: false }`. */
-export function readStructuredRecord(bundle: unknown): ReadStructuredRecordResult {
+/** The message of a structured record that names no patient. */
+export const NO_PATIENT_MESSAGE =
+  'The GP practice’s answer did not say which patient it is about, so none of it can be checked and none is shown.';
+
+/**
+ * Reads the Bundle. Never throws: an unreadable Bundle, or one without a Patient, is `{ ok: false }`.
+ * `tracedNhsNumber` picks the Patient the items must belong to (else the Bundle's first Patient is
+ * used, with its own NHS number).
+ */
+export function readStructuredRecord(
+  bundle: unknown,
+  tracedNhsNumber?: string,
+): ReadStructuredRecordResult {
   if (!isObject(bundle) || bundle['resourceType'] !== 'Bundle') {
     return {
       ok: false,
@@ -138,14 +186,82 @@ export function readStructuredRecord(bundle: unknown): ReadStructuredRecordResul
     };
   }
   try {
-    return { ok: true, record: read(bundle) };
+    const record = read(bundle, tracedNhsNumber);
+    return record === undefined ? { ok: false, message: NO_PATIENT_MESSAGE } : { ok: true, record };
   } catch {
     return { ok: false, message: 'The GP practice’s answer could not be read.' };
   }
 }
 
-function read(bundle: unknown): StructuredRecord {
-  const index = indexBundle(bundle);
+/**
+ * The Bundle's index with everything that does not belong to the patient taken out: such
+ * resources are neither listed nor resolvable, so no link can bring them back into view.
+ */
+function ownedIndex(
+  raw: BundleIndex,
+  tracedNhsNumber: string | undefined,
+):
+  | {
+      index: BundleIndex;
+      patient: Stu3Resource;
+      notThisPatient: DroppedCounts;
+      otherPatient: boolean;
+    }
+  | undefined {
+  const patients = raw.resources.filter((resource) => resource.resourceType === 'Patient');
+  const patient =
+    (tracedNhsNumber === undefined
+      ? undefined
+      : patients.find((candidate) => nhsNumbersOf(candidate).includes(tracedNhsNumber))) ??
+    patients[0];
+  if (patient === undefined) return undefined;
+  const owner: PatientOwner = {
+    id: str(patient, 'id') ?? '',
+    nhsNumber: tracedNhsNumber ?? nhsNumbersOf(patient)[0] ?? '',
+    // GP Connect leaves fullUrl empty; an absolute reference to the Patient is not expected.
+    aliases: [],
+  };
+  const counts: Partial<Record<DropReason, number>> = {};
+  const verdicts = new Map<Stu3Resource, boolean>();
+  let otherPatient = false;
+  const belongs = (resource: Stu3Resource): boolean => {
+    const known = verdicts.get(resource);
+    if (known !== undefined) return known;
+    let keep = true;
+    if (resource.resourceType === 'Patient') {
+      if (resource !== patient) {
+        const kind = otherPatientKind(resource, owner);
+        if (kind === 'other-nhs-number') otherPatient = true;
+        // The same Patient twice is harmless; any other Patient record is left out.
+        keep = kind === 'same';
+        if (!keep) countDropped(counts, 'second-patient');
+      }
+    } else if (!SUPPORTING_TYPES.has(resource.resourceType)) {
+      const requested =
+        CLINICAL_TYPES.has(resource.resourceType) || STRUCTURAL_TYPES.has(resource.resourceType);
+      const ownership = ownershipOf(resource, owner, requested);
+      keep = ownership === 'owned';
+      if (ownership !== 'owned') countDropped(counts, ownership);
+    }
+    verdicts.set(resource, keep);
+    return keep;
+  };
+  const resources = raw.resources.filter(belongs);
+  const index: BundleIndex = {
+    resources,
+    resolve(reference, container) {
+      const resolved = raw.resolve(reference, container);
+      return resolved !== undefined && belongs(resolved) ? resolved : undefined;
+    },
+  };
+  return { index, patient, notThisPatient: counts, otherPatient };
+}
+
+function read(bundle: unknown, tracedNhsNumber: string | undefined): StructuredRecord | undefined {
+  const raw = indexBundle(bundle);
+  const owned = ownedIndex(raw, tracedNhsNumber);
+  if (owned === undefined) return undefined;
+  const { index } = owned;
   const warnings: SourceWarning[] = [];
   const areas = Object.fromEntries(GPC_AREAS.map((area) => [area, [] as Stu3Resource[]])) as Record<
     GpcArea,
@@ -173,7 +289,9 @@ function read(bundle: unknown): StructuredRecord {
     for (const entry of objs(list, 'entry')) {
       const item = index.resolve(obj(entry, 'item'), list);
       if (item === undefined) {
-        missing.set(area, (missing.get(area) ?? 0) + 1);
+        // Left out as not this patient's (and counted so): not missing from the answer.
+        if (raw.resolve(obj(entry, 'item'), list) === undefined)
+          missing.set(area, (missing.get(area) ?? 0) + 1);
         continue;
       }
       if (inPrimary.has(item)) continue;
@@ -218,12 +336,16 @@ function read(bundle: unknown): StructuredRecord {
     });
   }
 
+  warnings.push(...droppedWarnings(owned.notThisPatient));
+
   return {
     areas,
     additional,
     warnings,
     dropped: [...dropped.values()].reduce((sum, count) => sum + count, 0),
-    patient: index.resources.find((resource) => resource.resourceType === 'Patient'),
+    patient: owned.patient,
+    notThisPatient: owned.notThisPatient,
+    otherPatient: owned.otherPatient,
     index,
     consultationLists,
   };

@@ -30,6 +30,7 @@ const SourceSummarySchema = Type.Object({
       message: Type.String(),
     }),
   ),
+  dropped: Type.Optional(Type.Integer()),
 });
 
 const SectionItemsSchema = Type.Array(

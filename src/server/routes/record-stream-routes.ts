@@ -148,5 +148,6 @@ function summaryData(summary: SourceSummary): unknown {
       ...(warning.area === undefined ? {} : { area: warning.area }),
       message: warning.message,
     })),
+    ...(summary.dropped === undefined ? {} : { dropped: summary.dropped }),
   };
 }

@@ -13,9 +13,10 @@ import {
   createSourceAuthorization,
   type SourceAuthorization,
 } from '../auth/source-authorization.ts';
+import { otherPatientKind } from '../../record/patient-ownership.ts';
 import { statusForFailure, statusForHttp, type StatusWithMessage } from './outcome-status.ts';
 import { resourceTypesFor } from './resource-types.ts';
-import { outcomeCode, readSearchPage, isResourceOfType } from './search-bundle.ts';
+import { issueCode, outcomeCode, readSearchPage, isResourceOfType } from './search-bundle.ts';
 
 /** What the connector is built from. */
 export interface FhirR4ConnectorDeps {
@@ -36,6 +37,8 @@ interface TypeSearch {
   readonly type: string;
   readonly resources: fhir4.FhirResource[];
   readonly warnings: SourceWarning[];
+  /** `fullUrl`s under which the matched Patient appeared in this search's pages. */
+  readonly patientAliases: string[];
   pagesRead: number;
   unsupported: boolean;
   failure?: StatusWithMessage;
@@ -143,9 +146,8 @@ export function createFhirR4Connector(deps: FhirR4ConnectorDeps): Connector {
       });
     }
 
-    const searches = await Promise.all(
-      resourceTypes.map((type) => searchType(type, patient.id as string, get)),
-    );
+    const owner = { id: patient.id, nhsNumber: request.patient.nhsNumber };
+    const searches = await Promise.all(resourceTypes.map((type) => searchType(type, owner, get)));
 
     if (request.signal?.aborted) {
       return failed({
@@ -155,14 +157,19 @@ export function createFhirR4Connector(deps: FhirR4ConnectorDeps): Connector {
     }
     const warnings: SourceWarning[] = [];
     const resources: fhir4.FhirResource[] = [patient];
-    const seen = new Set<string>([`Patient/${patient.id}`]);
+    const patientAliases = new Set([`${base}/Patient/${patient.id}`]);
+    const patientFullUrl = page.fullUrls.get(patient);
+    if (patientFullUrl !== undefined) patientAliases.add(patientFullUrl);
+    const seen = new Set<string>();
     const failures: TypeSearch[] = [];
     for (const search of searches) {
       warnings.push(...search.warnings);
+      for (const alias of search.patientAliases) patientAliases.add(alias);
       for (const resource of search.resources) {
         const key =
           resource.id === undefined ? undefined : `${resource.resourceType}/${resource.id}`;
-        if (key !== undefined && seen.has(key)) continue;
+        // Patients are never merged away: the record's assembly must see every one the source sent.
+        if (resource.resourceType !== 'Patient' && key !== undefined && seen.has(key)) continue;
         if (key !== undefined) seen.add(key);
         resources.push(resource);
       }
@@ -189,7 +196,7 @@ export function createFhirR4Connector(deps: FhirR4ConnectorDeps): Connector {
             message: `Part of this source's record is missing: ${failures.length} of ${resourceTypes.length} searches did not complete (${failures.map((f) => f.type).join(', ')}).`,
           }),
       warnings,
-      payload: { format: 'fhir-r4', resources },
+      payload: { format: 'fhir-r4', resources, patientAliases: [...patientAliases] },
     };
   }
 
@@ -228,13 +235,15 @@ export function createFhirR4Connector(deps: FhirR4ConnectorDeps): Connector {
 
   async function searchType(
     type: string,
-    patientId: string,
+    owner: { readonly id: string; readonly nhsNumber: string },
     get: (url: string) => Promise<SourceHttpOutcome>,
   ): Promise<TypeSearch> {
+    const patientId = owner.id;
     const search: TypeSearch = {
       type,
       resources: [],
       warnings: [],
+      patientAliases: [],
       pagesRead: 0,
       unsupported: false,
     };
@@ -275,6 +284,16 @@ export function createFhirR4Connector(deps: FhirR4ConnectorDeps): Connector {
       }
       search.pagesRead++;
       search.resources.push(...page.resources);
+      for (const resource of page.resources) {
+        const fullUrl = page.fullUrls.get(resource);
+        // An included copy of the matched Patient names it under its fullUrl within this answer.
+        if (
+          fullUrl !== undefined &&
+          isResourceOfType(resource, 'Patient') &&
+          otherPatientKind(resource, owner) === 'same'
+        )
+          search.patientAliases.push(fullUrl);
+      }
       dropped += page.dropped;
       for (const note of page.outcomes) search.warnings.push(...outcomeWarnings(note, type));
       const next = page.next === undefined ? undefined : nextPageUrl(page.next);
@@ -355,16 +374,23 @@ function callSignal(timeoutMs: number, signal: AbortSignal | undefined): AbortSi
 }
 
 function outcomeWarnings(outcome: fhir4.OperationOutcome, type: string): SourceWarning[] {
-  const issues = Array.isArray(outcome.issue) ? outcome.issue : [];
-  return issues
-    .filter((issue) => issue.severity !== 'information')
+  const issues: unknown = outcome.issue;
+  if (!Array.isArray(issues)) return [];
+  return (issues as unknown[])
+    .filter(
+      (issue) =>
+        typeof issue === 'object' &&
+        issue !== null &&
+        (issue as { severity?: unknown }).severity !== 'information',
+    )
     .map((issue) => {
-      const code =
-        issue.details?.coding?.find((coding) => coding.code !== undefined)?.code ?? issue.code;
+      // Only our own code for the issue is named: the source's words never reach the clinician or the trail.
+      const code = issueCode(issue);
+      const warning = (issue as { severity?: unknown }).severity === 'warning';
       return {
         code: 'search-outcome',
         area: type,
-        message: `The source reported a ${issue.severity === 'warning' ? 'warning' : 'problem'} with its ${type} results (${code}); some may be missing.`,
+        message: `The source reported a ${warning ? 'warning' : 'problem'} with its ${type} results (${code}); some may be missing.`,
       };
     });
 }

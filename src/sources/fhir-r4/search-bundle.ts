@@ -1,4 +1,5 @@
 /** @module Reads one page of a FHIR R4 search: the resources, the OperationOutcome notes, what had to be dropped, and the next-page link. */
+import { issueType, spineCode, UNKNOWN_CODE } from '../source-codes.ts';
 
 /** One page of a `searchset` Bundle, read without changing any resource. */
 export interface SearchPage {
@@ -7,6 +8,8 @@ export interface SearchPage {
   readonly outcomes: readonly fhir4.OperationOutcome[];
   /** Entries that carried no usable resource. */
   readonly dropped: number;
+  /** Each resource's `fullUrl`, where its entry gave one. */
+  readonly fullUrls: ReadonlyMap<fhir4.FhirResource, string>;
   /** `Bundle.link[relation=next].url`, as given (may be relative). */
   readonly next?: string | undefined;
 }
@@ -31,6 +34,7 @@ export function readSearchPage(json: unknown): SearchPage | undefined {
   const entries: unknown[] = raw ?? [];
   const resources: fhir4.FhirResource[] = [];
   const outcomes: fhir4.OperationOutcome[] = [];
+  const fullUrls = new Map<fhir4.FhirResource, string>();
   let dropped = 0;
   for (const entry of entries) {
     const resource = isRecord(entry) ? entry['resource'] : undefined;
@@ -42,7 +46,12 @@ export function readSearchPage(json: unknown): SearchPage | undefined {
     const mode = isRecord(search) ? search['mode'] : undefined;
     if (isResourceOfType(resource, 'OperationOutcome')) outcomes.push(resource);
     else if (mode === 'outcome') dropped++;
-    else resources.push(resource as unknown as fhir4.FhirResource);
+    else {
+      const item = resource as unknown as fhir4.FhirResource;
+      resources.push(item);
+      const fullUrl = isRecord(entry) ? entry['fullUrl'] : undefined;
+      if (typeof fullUrl === 'string' && fullUrl.trim() !== '') fullUrls.set(item, fullUrl.trim());
+    }
   }
   const links: unknown = json['link'];
   const next = Array.isArray(links)
@@ -51,12 +60,30 @@ export function readSearchPage(json: unknown): SearchPage | undefined {
           isRecord(link) && link['relation'] === 'next' && typeof link['url'] === 'string',
       )
     : undefined;
-  return { resources, outcomes, dropped, next: next?.url };
+  return { resources, outcomes, dropped, fullUrls, next: next?.url };
 }
 
-/** The most specific code an OperationOutcome's first issue gives (a Spine code when present). */
+/**
+ * The most specific code an OperationOutcome's first issue gives, as a code of ours: a known Spine
+ * code when its details carry one, else its FHIR issue type, else `unknown` (raw values are dropped).
+ * Undefined when the answer is not an OperationOutcome.
+ */
 export function outcomeCode(outcome: unknown): string | undefined {
   if (!isResourceOfType(outcome, 'OperationOutcome')) return undefined;
-  const issue = Array.isArray(outcome.issue) ? outcome.issue[0] : undefined;
-  return issue?.details?.coding?.find((coding) => coding.code !== undefined)?.code ?? issue?.code;
+  const issues: unknown = outcome.issue;
+  return issueCode(Array.isArray(issues) ? (issues as unknown[])[0] : undefined);
+}
+
+/** One OperationOutcome issue's code, normalised as `outcomeCode` describes. */
+export function issueCode(issue: unknown): string {
+  if (!isRecord(issue)) return UNKNOWN_CODE;
+  const details = issue['details'];
+  const codings: unknown = isRecord(details) ? details['coding'] : undefined;
+  if (Array.isArray(codings)) {
+    for (const coding of codings as unknown[]) {
+      const code = isRecord(coding) ? spineCode(coding['code']) : UNKNOWN_CODE;
+      if (code !== UNKNOWN_CODE) return code;
+    }
+  }
+  return issueType(issue['code']);
 }

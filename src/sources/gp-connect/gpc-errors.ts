@@ -1,7 +1,9 @@
 /**
  * @module Turns a GP Connect or Spine proxy error (an OperationOutcome with an HTTP status) into a
- * source status and plain words, matching on the error code, never on its code system.
+ * source status and plain words, matching on the error code, never on its code system. The code
+ * kept is ours: a known Spine code in its canonical spelling, else `unknown` (the raw value is dropped).
  */
+import { spineCode, sspCheck, UNKNOWN_CODE } from '../source-codes.ts';
 import type { SourceStatus } from '../source-result.ts';
 
 export interface GpcErrorReading {
@@ -52,10 +54,7 @@ const BY_CODE: Readonly<Record<string, Omit<GpcErrorReading, 'errorCode'>>> = {
     status: 'access-denied',
     message: 'The GP practice has not agreed to share records with your organisation.',
   },
-  'ACCESS DENIED': {
-    status: 'access-denied',
-    message: 'The GP practice has switched off record sharing (GP Connect) or this part of it.',
-  },
+  // GP Connect spells it `ACCESS DENIED`, with a space; spineCode reads both spellings as this one.
   ACCESS_DENIED: {
     status: 'access-denied',
     message: 'The GP practice has switched off record sharing (GP Connect) or this part of it.',
@@ -95,18 +94,20 @@ export function readGpcError(httpStatus: number, body: unknown): GpcErrorReading
   if (coding !== undefined) {
     if (coding.system?.includes(SSP_CODE_SYSTEM_PART) === true)
       return readSspError(httpStatus, coding);
-    const known = coding.code === undefined ? undefined : BY_CODE[coding.code.trim().toUpperCase()];
-    if (known !== undefined) return { ...known, errorCode: coding.code };
-    if (coding.code !== undefined) return { ...byHttpStatus(httpStatus), errorCode: coding.code };
+    const code = spineCode(coding.code);
+    const known = Object.hasOwn(BY_CODE, code) ? BY_CODE[code] : undefined;
+    if (known !== undefined) return { ...known, errorCode: code };
+    return { ...byHttpStatus(httpStatus), errorCode: UNKNOWN_CODE };
   }
   return byHttpStatus(httpStatus);
 }
 
 function readSspError(httpStatus: number, coding: Coding): GpcErrorReading {
   // The display names the check that failed, e.g. ASID_CHECK_FAILED_MESSAGESENDER_100000000001.
-  const errorCode =
-    coding.display?.replace(/_\d+$/, '') ?? `SSP_${coding.code ?? String(httpStatus)}`;
-  const status = Number(coding.code ?? httpStatus);
+  const errorCode = sspCheck(coding.display) ?? `SSP_${String(httpStatus)}`;
+  const claimed = Number(coding.code?.trim());
+  const status =
+    Number.isInteger(claimed) && claimed >= 100 && claimed <= 599 ? claimed : httpStatus;
   if (status === 403) {
     return {
       status: 'access-denied',
