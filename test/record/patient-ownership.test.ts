@@ -361,7 +361,7 @@ void describe('a GP Connect structured record', () => {
     const nhsNumber = '9465701998';
     const patientResource = bundle.entry.find(
       (entry) => entry.resource['resourceType'] === 'Patient',
-    )?.resource as fhir4.Patient;
+    )?.resource as unknown as fhir4.Patient;
     const traced: TracedPatient = {
       nhsNumber,
       family: patientResource.name?.[0]?.family,
