@@ -100,14 +100,16 @@ function send(res: ServerResponse, answer: Answer): void {
 }
 
 function route(req: IncomingMessage, res: ServerResponse): void {
-  const url = new URL(req.url ?? '/', 'http://loopback');
-  if (url.pathname.startsWith('/gpc/')) return send(res, answers.gp);
-  if (url.pathname === '/fhir/Patient') return send(res, answers.patientSearch);
-  if (url.pathname.startsWith('/fhir/')) return send(res, answers.conditions);
+  send(res, answerFor(new URL(req.url ?? '/', 'http://loopback').pathname));
+}
+
+function answerFor(path: string): Answer {
+  if (path.startsWith('/gpc/')) return answers.gp;
+  if (path === '/fhir/Patient') return answers.patientSearch;
+  if (path.startsWith('/fhir/')) return answers.conditions;
   // The steady hospital: always one problem for the patient.
-  if (url.pathname === '/steady/Patient')
-    return send(res, { status: 200, body: searchset([patient('s-1')]) });
-  return send(res, {
+  if (path === '/steady/Patient') return { status: 200, body: searchset([patient('s-1')]) };
+  return {
     status: 200,
     body: searchset([
       {
@@ -117,7 +119,7 @@ function route(req: IncomingMessage, res: ServerResponse): void {
         subject: { reference: 'Patient/s-1' },
       },
     ]),
-  });
+  };
 }
 
 function config(id: string, kind: SourceConfig['kind'], url: string): SourceConfig {
