@@ -163,6 +163,7 @@ before(async () => {
         name: { given: ['Ada'], family: 'Hardy' },
         restricted: false,
       },
+      registeredPractice: { kind: 'none' },
     }),
     connectors: [
       createGpConnectConnector({
