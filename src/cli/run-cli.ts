@@ -1,5 +1,6 @@
 /** @module Parses `mcr` arguments and runs the matching command; returns the exit code. */
 import { ConfigError } from '../config/load-config.ts';
+import { StoreNotFound } from '../store/store-errors.ts';
 import { UsageError, type CliIo } from './cli-io.ts';
 import { auditVerifyCommand } from './commands/audit-verify.ts';
 import { demoCommand } from './commands/demo.ts';
@@ -65,6 +66,10 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   } catch (error) {
     if (error instanceof UsageError) {
       io.stderr(`mcr ${command.path.join(' ')}: ${error.message}\n\n${command.usage}`);
+      return 2;
+    }
+    if (error instanceof StoreNotFound) {
+      io.stderr(`mcr ${command.path.join(' ')}: ${error.message}`);
       return 2;
     }
     if (error instanceof ConfigError) {

@@ -1,9 +1,10 @@
 /** @module Opens the store named by a database URL: SQLite (the default) or PostgreSQL. */
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { openPostgresStore } from './postgres-store.ts';
 import { openSqliteStore } from './sqlite-store.ts';
 import type { Store } from './store.ts';
+import { StoreNotFound } from './store-errors.ts';
 
 /** Options for {@link openStore}. */
 export interface OpenStoreOptions {
@@ -17,6 +18,11 @@ export interface OpenStoreOptions {
   readonly dataDir: string;
   /** PostgreSQL schema for the tables (created if missing); `public` when absent. */
   readonly schema?: string;
+  /**
+   * Only open a database that already exists (commands that only read): a missing SQLite file,
+   * or a PostgreSQL schema without the audit trail, is {@link StoreNotFound} and nothing is created.
+   */
+  readonly mustExist?: boolean;
 }
 
 /** The store options a loaded configuration names (`database.url`, `database.schema`, `dataDir`). */
@@ -41,6 +47,7 @@ export async function openStore(options: OpenStoreOptions): Promise<Store> {
     return openPostgresStore({
       url,
       ...(options.schema === undefined ? {} : { schema: options.schema }),
+      ...(options.mustExist === true ? { mustExist: true } : {}),
     });
   }
   if (url === ':memory:' || url === 'sqlite::memory:') {
@@ -52,6 +59,11 @@ export async function openStore(options: OpenStoreOptions): Promise<Store> {
       named === '' || named === '//'
         ? join(resolve(options.dataDir), SQLITE_FILE_NAME)
         : resolve(named);
+    if (options.mustExist === true && !existsSync(path)) {
+      throw new StoreNotFound(
+        `There is no database at ${path}: set MCR_DATA_DIR or MCR_DATABASE_URL, or pass --config FILE, to name the one the server uses`,
+      );
+    }
     mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
     return openSqliteStore({ path });
   }

@@ -4,7 +4,7 @@ import { CompiledQuery, Kysely, PostgresDialect, sql } from 'kysely';
 import { migrateToLatest } from './migrate.ts';
 import type { DatabaseSchema } from './schema.ts';
 import type { Store } from './store.ts';
-import { isUniqueViolation } from './store-errors.ts';
+import { isUniqueViolation, StoreNotFound } from './store-errors.ts';
 
 type TypeId = Parameters<typeof pg.types.getTypeParser>[0];
 type TypeFormat = Parameters<typeof pg.types.getTypeParser>[1];
@@ -27,6 +27,8 @@ export interface PostgresStoreOptions {
   readonly schema?: string;
   /** Most connections the pool opens; 10 when absent. */
   readonly maxConnections?: number;
+  /** Refuse ({@link StoreNotFound}) rather than create a database whose audit trail is missing. */
+  readonly mustExist?: boolean;
 }
 
 /**
@@ -68,6 +70,11 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     await db.connection().execute(async (connection) => {
       await sql`select pg_advisory_lock(${sql.lit(SCHEMA_CHANGE_LOCK)})`.execute(connection);
       try {
+        if (options.mustExist === true && !(await hasAuditTrail(connection, schema))) {
+          throw new StoreNotFound(
+            `There is no My Care Record database in schema ${schema} at ${redactUrl(options.url)}: set MCR_DATABASE_URL, or pass --config FILE, to name the one the server uses`,
+          );
+        }
         if (schema !== 'public') {
           await createSchema(connection, schema);
         }
@@ -78,6 +85,11 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     });
   } catch (error) {
     await db.destroy();
+    if (options.mustExist === true && field(error, 'code') === PG_INVALID_CATALOG_NAME) {
+      throw new StoreNotFound(`There is no database at ${redactUrl(options.url)}`, {
+        cause: error,
+      });
+    }
     throw error;
   }
 
@@ -97,7 +109,25 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
   };
 }
 
+/** PostgreSQL SQLSTATE for a database that does not exist. */
+const PG_INVALID_CATALOG_NAME = '3D000';
+
+function field(error: unknown, name: string): unknown {
+  return typeof error === 'object' && error !== null
+    ? (error as Record<string, unknown>)[name]
+    : undefined;
+}
+
+async function hasAuditTrail(db: Kysely<DatabaseSchema>, schema: string): Promise<boolean> {
+  const found = await sql<{ n: number }>`select 1 as n from information_schema.tables
+    where table_schema = ${schema} and table_name = 'audit_entries'`.execute(db);
+  return found.rows.length > 0;
+}
+
 async function createSchema(db: Kysely<DatabaseSchema>, schema: string): Promise<void> {
+  // A role without CREATE on the database (docs/security.md) may still use an existing schema.
+  const existing = await sql`select 1 from pg_namespace where nspname = ${schema}`.execute(db);
+  if (existing.rows.length > 0) return;
   try {
     await sql`create schema if not exists ${sql.id(schema)}`.execute(db);
   } catch (error) {

@@ -28,3 +28,12 @@ export function isSqliteBusy(error: unknown): boolean {
   const errcode = field(error, 'errcode');
   return typeof errcode === 'number' && (errcode & 0xff) === SQLITE_BUSY;
 }
+
+/**
+ * The database a command was pointed at does not exist, and the command only reads, so it was
+ * not created. `mcr` prints the message and exits 2.
+ */
+export class StoreNotFound extends Error {
+  override readonly name = 'StoreNotFound';
+  readonly code = 'store-not-found';
+}

@@ -2,7 +2,7 @@
  * @module The `mcr` command as an operator runs it: real child processes on Node 24, their exit
  * codes and words, and what they leave in the data folder.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
@@ -12,6 +12,7 @@ import { createAuditLog } from '../../src/audit/audit-log.ts';
 import { COMMANDS } from '../../src/cli/run-cli.ts';
 import { openStore } from '../../src/store/open-store.ts';
 import { PERSONAS } from '../../sim/population/personas.ts';
+import { testDatabaseUrl } from '../support/test-database.ts';
 import { MCR_BIN, runMcr } from './run-mcr.ts';
 
 function tempDir(): string {
@@ -75,6 +76,30 @@ describe('the mcr command', () => {
     } finally {
       await store.close();
     }
+  });
+
+  for (const command of [
+    ['audit', 'verify'],
+    ['users', 'list'],
+  ]) {
+    test(`${command.join(' ')} with no database named finds none, says so, exit 2, and creates nothing`, async () => {
+      const cwd = tempDir();
+      const run = await runMcr(command, { cwd });
+      assert.equal(run.code, 2, run.stdout + run.stderr);
+      assert.match(run.stderr, /There is no database at .*mcr\.sqlite/);
+      assert.match(run.stderr, /MCR_DATA_DIR/);
+      assert.doesNotMatch(run.stdout, /intact/);
+      assert.deepEqual(readdirSync(cwd), [], 'no ./data folder, no new empty database');
+    });
+  }
+
+  test('audit verify pointed at a PostgreSQL database that does not exist says so, exit 2', async () => {
+    const url = new URL(testDatabaseUrl);
+    url.pathname = '/mcr_no_such_database';
+    const run = await runMcr(['audit', 'verify'], { env: { MCR_DATABASE_URL: url.toString() } });
+    assert.equal(run.code, 2, run.stdout + run.stderr);
+    assert.match(run.stderr, /There is no database at postgres:\/\/.*mcr_no_such_database/);
+    assert.doesNotMatch(run.stdout, /intact/);
   });
 
   test('users add without --password-stdin is refused with the usage, and creates nobody', async () => {

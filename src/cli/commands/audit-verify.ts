@@ -37,7 +37,7 @@ export const auditVerifyCommand: Command = {
       if (existsSync(own)) keys.push(loadPublicKey(own));
     }
     const witness = parseWitness(values.witness ?? config.audit.witness);
-    const store = await storeForCommand(config);
+    const store = await storeForCommand(config, { readOnly: true });
     try {
       return await runAuditVerify(store, io.stdout, {
         trustedKeys: keys.length === 0 ? undefined : trustedKeys(keys),

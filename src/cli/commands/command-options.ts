@@ -15,6 +15,13 @@ export function configForCommand(file: string | undefined, io: CliIo): Config {
   return loadConfig({ base: { demographics: { url: 'http://127.0.0.1:1' } }, env: io.env });
 }
 
-export async function storeForCommand(config: Config): Promise<Store> {
-  return openStore(storeOptions(config));
+/**
+ * Opens the configured database. Commands that only read pass `readOnly`: a database that does
+ * not exist is then refused (StoreNotFound, exit 2), never a new empty one that looks intact.
+ */
+export async function storeForCommand(
+  config: Config,
+  options: { readonly readOnly?: boolean } = {},
+): Promise<Store> {
+  return openStore({ ...storeOptions(config), mustExist: options.readOnly === true });
 }

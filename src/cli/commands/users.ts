@@ -99,7 +99,7 @@ export const usersListCommand: Command = {
       options: { json: { type: 'boolean' }, config: { type: 'string' } },
     });
     const config = configForCommand(values.config, io);
-    const store = await storeForCommand(config);
+    const store = await storeForCommand(config, { readOnly: true });
     try {
       const users = await createUserAccounts({ db: store.db, production: false }).list();
       if (values.json === true) {
