@@ -23,6 +23,7 @@ import { treeHead } from '../../src/audit/merkle.ts';
 import { runAuditVerify } from '../../src/audit/verify-command.ts';
 import { verifyAuditTrail, type TrailVerdict } from '../../src/audit/verify-trail.ts';
 import type { Store } from '../../src/store/store.ts';
+import { dropAppendOnlyGuards } from '../support/database-owner.ts';
 import { forEachStore } from '../support/test-database.ts';
 import { recordViewCompleted, recordViewStarted } from './sample-events.ts';
 
@@ -47,6 +48,7 @@ forEachStore((_name, open) => {
   async function trail(): Promise<{ store: Store; witnessFile: string }> {
     shared ??= open();
     const store = await shared;
+    await dropAppendOnlyGuards(store);
     await store.db.deleteFrom('audit_checkpoints').execute();
     await store.db.deleteFrom('audit_entries').execute();
     witnessCounter += 1;

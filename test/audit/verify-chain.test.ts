@@ -6,6 +6,7 @@ import { chainHash } from '../../src/audit/chain-hash.ts';
 import { verifyAuditChain } from '../../src/audit/verify-chain.ts';
 import { runAuditVerify } from '../../src/audit/verify-command.ts';
 import type { Store } from '../../src/store/store.ts';
+import { dropAppendOnlyGuards } from '../support/database-owner.ts';
 import { forEachStore } from '../support/test-database.ts';
 import { recordViewCompleted, recordViewStarted } from './sample-events.ts';
 
@@ -17,10 +18,14 @@ forEachStore((_name, open) => {
     await Promise.all(opened.map((s) => s.close()));
   });
   let shared: Promise<Store> | undefined;
-  /** One store per dialect, emptied for each test (each new database costs a migration). */
+  /**
+   * One store per dialect, emptied for each test (each new database costs a migration). Emptying
+   * (and tampering) is what only the database owner can do: the append-only guards go first.
+   */
   async function emptied(): Promise<Store> {
-    shared ??= open().then((s) => {
+    shared ??= open().then(async (s) => {
       opened.push(s);
+      await dropAppendOnlyGuards(s);
       return s;
     });
     const store = await shared;

@@ -9,6 +9,7 @@ import assert from 'node:assert/strict';
 import { PERSONAS } from '../../sim/population/personas.ts';
 import { SQLITE_FILE_NAME } from '../../src/store/open-store.ts';
 import { runMcr } from '../cli/run-mcr.ts';
+import { dropSqliteAppendOnlyGuards } from '../support/database-owner.ts';
 import { startSystem } from '../support/running-system.ts';
 
 const nhsNumber = PERSONAS.find((persona) => persona.key === 'typical')?.nhsNumber ?? '';
@@ -57,6 +58,13 @@ describe('mcr audit verify on the trail a journey wrote', () => {
     // Rewrite who did it: still valid JSON of the same shape, only the hash no longer matches.
     const edited = entry.replace(/"username":"[^"]*"/, '"username":"someone-else"');
     assert.notEqual(edited, entry, `entry ${seq} has a username to change: ${entry}`);
+    // Only the database owner can: the append-only triggers refuse the edit until dropped.
+    assert.throws(() => {
+      database.prepare('UPDATE audit_entries SET entry = ? WHERE seq = ?').run(edited, seq);
+    }, /append-only/);
+    dropSqliteAppendOnlyGuards((statement) => {
+      database.exec(statement);
+    });
     database.prepare('UPDATE audit_entries SET entry = ? WHERE seq = ?').run(edited, seq);
     database.close();
 

@@ -7,6 +7,7 @@ import { sql } from 'kysely';
 import type { Store } from '../../src/store/store.ts';
 import { isUniqueViolation } from '../../src/store/store-errors.ts';
 import type { NewPermissionRow, NewUserRow } from '../../src/store/schema.ts';
+import { dropAppendOnlyGuards } from '../support/database-owner.ts';
 import { forEachStore } from '../support/test-database.ts';
 
 const now = '2025-01-02T03:04:05.000Z';
@@ -85,9 +86,9 @@ forEachStore((name, open, factory) => {
       const first = await database.open();
       await first.db.insertInto('users').values(user('u1', 'alice')).execute();
       const second = await database.open();
-      const migrations = await sql<{ name: string }>`select name from kysely_migration order by name`.execute(
-        second.db,
-      );
+      const migrations = await sql<{
+        name: string;
+      }>`select name from kysely_migration order by name`.execute(second.db);
       // Each migration applied exactly once, all of them.
       assert.deepEqual(
         migrations.rows.map((row) => row.name),
@@ -95,6 +96,32 @@ forEachStore((name, open, factory) => {
       );
       const users = await second.db.selectFrom('users').select('username').execute();
       assert.deepEqual(users, [{ username: 'alice' }]);
+    } finally {
+      await database.dispose();
+    }
+  });
+
+  void test('a trail written by the previous version becomes append-only when it is opened, rows intact', async () => {
+    const database = await factory.createDatabase();
+    try {
+      const old = await database.open();
+      // The previous version: no append-only triggers, and migration 0005 never applied.
+      await dropAppendOnlyGuards(old);
+      await sql`delete from kysely_migration where name = '0006-audit-append-only'`.execute(old.db);
+      await appendAuditEntry(old, 'before the upgrade');
+      await old.db
+        .updateTable('audit_entries')
+        .set({ entry: '{"label":"still editable"}' })
+        .execute();
+      await old.close();
+
+      const upgraded = await database.open();
+      await assert.rejects(
+        upgraded.db.updateTable('audit_entries').set({ hash: 'x' }).execute(),
+        /append-only/,
+      );
+      const rows = await upgraded.db.selectFrom('audit_entries').select(['seq', 'entry']).execute();
+      assert.deepEqual(rows, [{ seq: 1, entry: '{"label":"still editable"}' }]);
     } finally {
       await database.dispose();
     }
@@ -236,17 +263,12 @@ forEachStore((name, open, factory) => {
       );
 
       await appendAuditEntry(store, 'first');
-      await db
-        .updateTable('audit_entries')
-        .set({ hash: 'tampered' })
-        .where('seq', '=', 1)
-        .execute();
       const entry = await db.selectFrom('audit_entries').selectAll().executeTakeFirstOrThrow();
       assert.deepEqual(entry, {
         seq: 1,
         recorded_at: now,
         entry: '{"label":"first"}',
-        hash: 'tampered',
+        hash: 'h1',
         prev_hash: 'h0',
       });
       assert.equal(typeof entry.seq, 'number', `${name} must return seq as a JS number`);
@@ -256,6 +278,52 @@ forEachStore((name, open, factory) => {
         .select((eb) => eb.fn.countAll<number>().as('n'))
         .executeTakeFirstOrThrow();
       assert.equal(counted.n, 1);
+    } finally {
+      await store.close();
+    }
+  });
+
+  void test('the audit tables refuse every update, delete and truncate, even from the database owner', async () => {
+    const store = await open();
+    const { db } = store;
+    try {
+      await appendAuditEntry(store, 'first');
+      await db
+        .insertInto('audit_checkpoints')
+        .values({
+          tree_size: 1,
+          root_hash: 'r1',
+          created_at: now,
+          key_id: 'k',
+          signature: 's',
+          frontier: '[]',
+        })
+        .execute();
+      const attempts: [string, () => Promise<unknown>][] = [
+        ['edit an entry', () => db.updateTable('audit_entries').set({ hash: 'x' }).execute()],
+        ['delete an entry', () => db.deleteFrom('audit_entries').execute()],
+        [
+          'edit a checkpoint',
+          () => db.updateTable('audit_checkpoints').set({ signature: 'x' }).execute(),
+        ],
+        ['delete a checkpoint', () => db.deleteFrom('audit_checkpoints').execute()],
+      ];
+      if (name === 'postgres') {
+        attempts.push(
+          ['truncate the entries', () => sql`truncate audit_entries`.execute(db)],
+          ['truncate the checkpoints', () => sql`truncate audit_checkpoints`.execute(db)],
+        );
+      }
+      for (const [what, attempt] of attempts) {
+        await assert.rejects(attempt(), /append-only/, `${what} was allowed`);
+      }
+      const entry = await db.selectFrom('audit_entries').select('hash').executeTakeFirstOrThrow();
+      assert.equal(entry.hash, 'h1');
+      const checkpoint = await db
+        .selectFrom('audit_checkpoints')
+        .select('signature')
+        .executeTakeFirstOrThrow();
+      assert.equal(checkpoint.signature, 's');
     } finally {
       await store.close();
     }
