@@ -13,7 +13,7 @@ import type { Role } from './access/roles.ts';
 import { createSessions } from './access/sessions.ts';
 import { createUserAccounts } from './access/user-accounts.ts';
 import { createAuditLog } from './audit/audit-log.ts';
-import { createAuditSigning } from './audit/audit-signing.ts';
+import { checkProductionAuditSettings, createAuditSigning } from './audit/audit-signing.ts';
 import { createSyslogShipper } from './audit/syslog-shipper.ts';
 import { createPrivacyAlerts } from './audit/monitoring/privacy-alerts.ts';
 import { createPrivacyMonitor, type PrivacyMonitor } from './audit/monitoring/privacy-monitor.ts';
@@ -56,7 +56,7 @@ export interface AppDeps {
   readonly now?: () => Date;
   /** Where logs go (tests capture them); standard output by default. */
   readonly logDestination?: DestinationStream | undefined;
-  /** NODE_ENV=production: demo accounts are refused. */
+  /** NODE_ENV=production: demo accounts are refused, and the audit witness is required. */
   readonly production?: boolean | undefined;
   /** A store opened by the caller (tests); otherwise opened from the configuration. */
   readonly store?: Store | undefined;
@@ -82,6 +82,8 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<App>
   const now = deps.now ?? (() => new Date());
   const production = deps.production ?? process.env['NODE_ENV'] === 'production';
   const transport = deps.fetchSource ?? fetchSource;
+  // Before anything is opened: production never runs with a trail whose tampering could hide.
+  if (production) checkProductionAuditSettings(config.audit);
   // An invalid policy file stops the start here, naming the file and the key (PolicyError).
   const policy = loadPolicy(config.policy.file);
   const logger = createLogger({ level: config.logging.level, destination: deps.logDestination });

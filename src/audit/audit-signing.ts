@@ -3,6 +3,7 @@
  * the checkpointer on its schedule, the witness, and the proof service, started and stopped
  * together. The composition root builds one of these per app.
  */
+import { ConfigError } from '../config/load-config.ts';
 import type { Store } from '../store/store.ts';
 import { createAuditCheckpoints, type AuditCheckpoints } from './audit-checkpoints.ts';
 import type { AppendedEntry } from './audit-log.ts';
@@ -27,6 +28,24 @@ export interface AuditSigningDeps {
   readonly now?: () => Date;
   /** Told when a checkpoint could not be made or witnessed. */
   readonly warn?: (message: string, error: unknown) => void;
+}
+
+/**
+ * Refuses settings under which tampering could hide in production: without a witness a database
+ * owner can cut the trail and its checkpoints together; without the timer the unsigned tail has
+ * no bound, so `mcr audit verify` cannot tell a stale tail from a recent one (docs/security.md).
+ */
+export function checkProductionAuditSettings(settings: AuditSigningSettings): void {
+  if (parseWitness(settings.witness) === undefined) {
+    throw new ConfigError(
+      'audit.witness is required when NODE_ENV=production: set it to a file on storage the database administrators cannot write, or an http(s) URL that keeps each checkpoint (docs/security.md)',
+    );
+  }
+  if (settings.checkpointSeconds <= 0) {
+    throw new ConfigError(
+      'audit.checkpointSeconds must be above 0 when NODE_ENV=production: the unsigned tail of the audit trail must be signed and witnessed within a bounded time (docs/security.md)',
+    );
+  }
 }
 
 /** Signing, checkpoints and proofs for one app. */

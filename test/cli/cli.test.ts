@@ -152,6 +152,19 @@ describe('the mcr command', () => {
     }
   });
 
+  test('serve under NODE_ENV=production without an audit witness refuses to start, naming audit.witness', async () => {
+    const folder = tempDir();
+    const file = join(folder, 'mcr.yaml');
+    writeFileSync(file, 'demographics:\n  url: http://127.0.0.1:1\nserver:\n  port: 0\n');
+    const run = await runMcr(['serve', '--config', file], {
+      env: { MCR_DATA_DIR: folder, NODE_ENV: 'production' },
+    });
+    assert.equal(run.code, 78, run.stdout + run.stderr);
+    assert.match(run.stderr, /audit\.witness is required when NODE_ENV=production/);
+    assert.doesNotMatch(run.stdout, /listening/);
+    assert.deepEqual(readdirSync(folder), ['mcr.yaml'], 'nothing was opened or created');
+  });
+
   test('serve with a configuration key that does not exist stops with exit 78, naming file and key', async () => {
     const folder = tempDir();
     const file = join(folder, 'bad.yaml');

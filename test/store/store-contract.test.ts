@@ -105,7 +105,7 @@ forEachStore((name, open, factory) => {
     const database = await factory.createDatabase();
     try {
       const old = await database.open();
-      // The previous version: no append-only triggers, and migration 0005 never applied.
+      // The previous version: no append-only triggers, and migration 0006 never applied.
       await dropAppendOnlyGuards(old);
       await sql`delete from kysely_migration where name = '0006-audit-append-only'`.execute(old.db);
       await appendAuditEntry(old, 'before the upgrade');
