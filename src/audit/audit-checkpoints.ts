@@ -9,7 +9,7 @@ import type { Store } from '../store/store.ts';
 import { isUniqueViolation } from '../store/store.ts';
 import type { AuditCheckpointsTable } from '../store/schema.ts';
 import type { Checkpoint, CheckpointSigner } from './checkpoint-signer.ts';
-import { sendToWitness, type WitnessTarget } from './checkpoint-witness.ts';
+import { sendToWitness, type WitnessAlarm, type WitnessTarget } from './checkpoint-witness.ts';
 import { GENESIS_PREV_HASH } from './chain-hash.ts';
 import { MerkleFrontier, leafHash } from './merkle.ts';
 import { walkAuditChain } from './verify-chain.ts';
@@ -35,12 +35,18 @@ export interface AuditCheckpointsDeps {
 
 /** The trail's signed checkpoints. */
 export interface AuditCheckpoints {
-  /** Tells the checkpointer an entry was appended; starts a checkpoint when one is due. */
-  noteAppended(seq: number): void;
+  /**
+   * Tells the checkpointer an entry was appended; starts a checkpoint when one is due. With the
+   * entry's hash, the next checkpoint also checks that this entry is still in the trail as it
+   * was appended (so an unsigned tail cut or rewritten behind the server's back is caught).
+   */
+  noteAppended(seq: number, hash?: string): void;
   /**
    * Signs the head of the whole trail now if it has grown since the last checkpoint, and
    * returns the newest checkpoint (null for an empty trail). Refuses (throws) to sign over an
-   * entry that fails the hash chain: a checkpoint must never launder tampering.
+   * entry that fails the hash chain, over a trail that has lost or changed an entry this process
+   * appended, or below the last checkpoint — and then sends the witness an alarm, once per
+   * problem: a checkpoint must never launder tampering.
    */
   checkpointNow(): Promise<Checkpoint | null>;
   /** The checkpoint over the most entries, or null. */
@@ -76,6 +82,11 @@ export function createAuditCheckpoints(deps: AuditCheckpointsDeps): AuditCheckpo
   let running: Promise<Checkpoint | null> | undefined;
   let queued: Promise<Checkpoint | null> | undefined;
   let timer: NodeJS.Timeout | undefined;
+  /** The newest entry this process appended, as it was appended. */
+  let known: { seq: number; hash: string } | undefined;
+  /** A checkpoint the witness has not yet taken: sent again on the next run. */
+  let unwitnessed: Checkpoint | undefined;
+  const alarmsRaised = new Set<string>();
 
   async function latestRow(): Promise<AuditCheckpointsTable | undefined> {
     return store.db
@@ -114,7 +125,59 @@ export function createAuditCheckpoints(deps: AuditCheckpointsDeps): AuditCheckpo
     return { frontier: new MerkleFrontier(), lastHash: GENESIS_PREV_HASH };
   }
 
+  /** Witnesses the alarm (once per problem), then throws it: nothing is signed over tampering. */
+  async function tampered(seq: number, message: string): Promise<never> {
+    const key = `${seq}:${message}`;
+    if (deps.witness !== undefined && !alarmsRaised.has(key)) {
+      const alarm: WitnessAlarm = { alarm: message, seq, timestamp: now().toISOString() };
+      try {
+        await sendToWitness(deps.witness, alarm);
+        alarmsRaised.add(key);
+      } catch (error) {
+        onError(error, 'witness');
+      }
+    }
+    throw new Error(message);
+  }
+
+  async function witness(checkpoint: Checkpoint): Promise<void> {
+    if (deps.witness === undefined) return;
+    try {
+      await sendToWitness(deps.witness, checkpoint);
+      if (unwitnessed === undefined || unwitnessed.treeSize <= checkpoint.treeSize) {
+        unwitnessed = undefined;
+      }
+    } catch (error) {
+      unwitnessed = checkpoint;
+      onError(error, 'witness');
+    }
+  }
+
+  /** The entry this process appended last must still be there, unchanged. */
+  async function checkKnown(): Promise<void> {
+    const mine = known;
+    if (mine === undefined) return;
+    const row = await store.db
+      .selectFrom('audit_entries')
+      .select('hash')
+      .where('seq', '=', mine.seq)
+      .executeTakeFirst();
+    if (row === undefined) {
+      await tampered(
+        mine.seq,
+        `Audit entry ${mine.seq}, appended by this server, is no longer in the trail: entries were removed before they could be signed`,
+      );
+    } else if (row.hash !== mine.hash) {
+      await tampered(
+        mine.seq,
+        `Audit entry ${mine.seq}, appended by this server with hash ${mine.hash}, now has hash ${row.hash}: the unsigned tail was rewritten`,
+      );
+    }
+  }
+
   async function makeCheckpoint(): Promise<Checkpoint | null> {
+    if (unwitnessed !== undefined) await witness(unwitnessed);
+    await checkKnown();
     const last = await latestRow();
     const head = await store.db
       .selectFrom('audit_entries')
@@ -127,7 +190,8 @@ export function createAuditCheckpoints(deps: AuditCheckpointsDeps): AuditCheckpo
     if (headSeq <= lastSize) {
       lastSignedSize = lastSize;
       if (headSeq < lastSize) {
-        throw new Error(
+        return await tampered(
+          headSeq + 1,
           `The audit trail has ${headSeq} entries but checkpoint ${lastSize} was signed: entries were removed`,
         );
       }
@@ -140,7 +204,10 @@ export function createAuditCheckpoints(deps: AuditCheckpointsDeps): AuditCheckpo
       throughSeq: headSeq,
     })) {
       if (!step.ok) {
-        throw new Error(`Not signing a checkpoint over entry ${step.seq}: ${step.message}`);
+        return await tampered(
+          step.seq,
+          `Not signing a checkpoint over entry ${step.seq}: ${step.message}`,
+        );
       }
       frontier.append(entryLeafHash(step.entry));
     }
@@ -173,13 +240,7 @@ export function createAuditCheckpoints(deps: AuditCheckpointsDeps): AuditCheckpo
       throw error;
     }
     lastSignedSize = Math.max(lastSignedSize, headSeq);
-    if (deps.witness !== undefined) {
-      try {
-        await sendToWitness(deps.witness, checkpoint);
-      } catch (error) {
-        onError(error, 'witness');
-      }
-    }
+    await witness(checkpoint);
     return checkpoint;
   }
 
@@ -215,7 +276,8 @@ export function createAuditCheckpoints(deps: AuditCheckpointsDeps): AuditCheckpo
   }
 
   return {
-    noteAppended(seq) {
+    noteAppended(seq, hash) {
+      if (hash !== undefined && (known === undefined || seq > known.seq)) known = { seq, hash };
       if (lastSignedSize < 0) {
         // First append since start: learn where the last checkpoint is, once.
         lastSignedSize = 0;
@@ -237,6 +299,8 @@ export function createAuditCheckpoints(deps: AuditCheckpointsDeps): AuditCheckpo
       if (timer !== undefined || schedule.checkpointSeconds <= 0) return;
       timer = setInterval(background, schedule.checkpointSeconds * 1000);
       timer.unref();
+      // A tail left unsigned by a crash is signed now, not a whole period later.
+      background();
     },
     async stop() {
       if (timer !== undefined) clearInterval(timer);

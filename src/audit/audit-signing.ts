@@ -87,7 +87,7 @@ export function createAuditSigning(deps: AuditSigningDeps): AuditSigning {
     checkpoints,
     proofs,
     onAppended: (appended) => {
-      checkpoints.noteAppended(appended.seq);
+      checkpoints.noteAppended(appended.seq, appended.hash);
     },
     stop: () => checkpoints.stop(),
   };

@@ -1,7 +1,8 @@
 /**
  * @module The external witness of audit checkpoints: a file that checkpoints are appended to as
  * JSON lines, or an HTTP(S) endpoint they are POSTed to. Rewriting history in the database
- * alone then shows, because the witness still holds the heads that were signed.
+ * alone then shows, because the witness still holds the heads that were signed. A server that
+ * finds the trail tampered with before it could sign it sends an alarm line the same way.
  */
 import { open, readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
@@ -19,25 +20,42 @@ export function parseWitness(setting: string | undefined): WitnessTarget | undef
   return { kind: 'file', path: resolve(value.replace(/^file:(\/\/)?/, '')) };
 }
 
-/** A witness line as written: exactly the checkpoint's fields. */
-function witnessLine(checkpoint: Checkpoint): string {
-  const { treeSize, rootHash, timestamp, keyId, signature } = checkpoint;
+/**
+ * What a server sends the witness when it finds the trail it was about to sign tampered with
+ * (an entry it appended is gone or different, or the chain is broken). Not signed: it can only
+ * make verification fail, never pass.
+ */
+export interface WitnessAlarm {
+  /** What was found, in plain words (sequence numbers and hashes only, no audit content). */
+  readonly alarm: string;
+  /** The entry the problem is at. */
+  readonly seq: number;
+  readonly timestamp: string;
+}
+
+/** A witness line as written: exactly the checkpoint's (or the alarm's) fields. */
+function witnessLine(item: Checkpoint | WitnessAlarm): string {
+  if ('alarm' in item) {
+    const { alarm, seq, timestamp } = item;
+    return `${JSON.stringify({ alarm, seq, timestamp })}\n`;
+  }
+  const { treeSize, rootHash, timestamp, keyId, signature } = item;
   return `${JSON.stringify({ treeSize, rootHash, timestamp, keyId, signature })}\n`;
 }
 
 /**
- * Hands a checkpoint to the witness: appends and flushes a line to the file, or POSTs the JSON
- * (any 2xx within `timeoutMs` is accepted). Throws when the witness did not take it.
+ * Hands a checkpoint (or an alarm) to the witness: appends and flushes a line to the file, or
+ * POSTs the JSON (any 2xx within `timeoutMs` is accepted). Throws when the witness did not take it.
  */
 export async function sendToWitness(
   target: WitnessTarget,
-  checkpoint: Checkpoint,
+  item: Checkpoint | WitnessAlarm,
   timeoutMs = 5000,
 ): Promise<void> {
   if (target.kind === 'file') {
     const file = await open(target.path, 'a', 0o600);
     try {
-      await file.write(witnessLine(checkpoint));
+      await file.write(witnessLine(item));
       await file.datasync();
     } finally {
       await file.close();
@@ -47,7 +65,7 @@ export async function sendToWitness(
   const response = await fetch(target.url, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: witnessLine(checkpoint),
+    body: witnessLine(item),
     signal: AbortSignal.timeout(timeoutMs),
   });
   await response.body?.cancel();
@@ -56,10 +74,11 @@ export async function sendToWitness(
 
 /** One line of a witness file, read back. */
 export type WitnessEntry =
-  | { readonly line: number; readonly ok: true; readonly checkpoint: Checkpoint }
-  | { readonly line: number; readonly ok: false; readonly message: string };
+  | { readonly line: number; readonly kind: 'checkpoint'; readonly checkpoint: Checkpoint }
+  | { readonly line: number; readonly kind: 'alarm'; readonly alarm: WitnessAlarm }
+  | { readonly line: number; readonly kind: 'unreadable'; readonly message: string };
 
-/** Reads every checkpoint in a witness file (empty when the file does not exist yet). */
+/** Reads every checkpoint and alarm in a witness file (empty when the file does not exist yet). */
 export async function readWitnessFile(path: string): Promise<WitnessEntry[]> {
   let text: string;
   try {
@@ -76,17 +95,32 @@ export async function readWitnessFile(path: string): Promise<WitnessEntry[]> {
     try {
       value = JSON.parse(raw);
     } catch {
-      entries.push({ line, ok: false, message: `witness line ${line} is not JSON` });
+      entries.push({ line, kind: 'unreadable', message: `witness line ${line} is not JSON` });
+      return;
+    }
+    const alarm = asAlarm(value);
+    if (alarm !== undefined) {
+      entries.push({ line, kind: 'alarm', alarm });
       return;
     }
     const checkpoint = asCheckpoint(value);
     entries.push(
       checkpoint === undefined
-        ? { line, ok: false, message: `witness line ${line} is not a checkpoint` }
-        : { line, ok: true, checkpoint },
+        ? { line, kind: 'unreadable', message: `witness line ${line} is not a checkpoint` }
+        : { line, kind: 'checkpoint', checkpoint },
     );
   });
   return entries;
+}
+
+function asAlarm(value: unknown): WitnessAlarm | undefined {
+  if (typeof value !== 'object' || value === null || !('alarm' in value)) return undefined;
+  const v = value as Record<string, unknown>;
+  return {
+    alarm: typeof v['alarm'] === 'string' ? v['alarm'] : 'tampering reported',
+    seq: typeof v['seq'] === 'number' && Number.isSafeInteger(v['seq']) ? v['seq'] : 0,
+    timestamp: typeof v['timestamp'] === 'string' ? v['timestamp'] : '',
+  };
 }
 
 function asCheckpoint(value: unknown): Checkpoint | undefined {

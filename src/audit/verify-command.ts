@@ -23,13 +23,16 @@ export async function runAuditVerify(
     if (verdict.ok) {
       const signed =
         verdict.latest === undefined
-          ? 'no checkpoint yet'
+          ? 'no checkpoint yet' + (verdict.witnessChecked ? ', witness empty too' : '')
           : `${verdict.checkpoints} checkpoints (latest ${verdict.latest.treeSize} entries, root ${verdict.latest.rootHash})` +
             (verdict.signaturesChecked
               ? ', signatures valid'
               : ', signatures NOT checked (no key)') +
-            (verdict.witnessed > 0 ? `, ${verdict.witnessed} witnessed` : '') +
-            `, ${verdict.unsigned} entries since`;
+            (verdict.witnessChecked
+              ? `, ${verdict.witnessed} witnessed`
+              : ', witness NOT compared') +
+            `, ${verdict.unsigned} entries since` +
+            (verdict.tailChecked ? '' : ' (their age NOT checked)');
       out(
         `audit trail intact: ${verdict.entries} entries verified, last hash ${verdict.lastHash}; ${signed}`,
       );

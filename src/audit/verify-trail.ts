@@ -1,7 +1,9 @@
 /**
  * @module Verifies the whole audit trail from its rows: the hash chain with no gaps, the Merkle
  * tree head at every signed checkpoint, each checkpoint's signature, consistency between
- * consecutive checkpoints, and the external witness file — and names the first thing wrong.
+ * consecutive checkpoints, the external witness file (every checkpoint it holds, its alarms, and
+ * that it holds the newest checkpoint), and that no entry has stayed unsigned for longer than the
+ * checkpoint timer allows — and names the first thing wrong.
  */
 import type { KeyObject } from 'node:crypto';
 import type { Store } from '../store/store.ts';
@@ -22,7 +24,10 @@ export type TrailProblem =
   | 'truncated'
   | 'checkpoint-missing'
   | 'witness-mismatch'
-  | 'bad-witness';
+  | 'bad-witness'
+  | 'tamper-alarm'
+  | 'unwitnessed'
+  | 'unsigned-tail';
 
 /** Where the first problem is. */
 export type TrailPlace =
@@ -47,6 +52,10 @@ export type TrailVerdict =
       readonly unsigned: number;
       /** False when no trusted key was given, so signatures were not checked. */
       readonly signaturesChecked: boolean;
+      /** False when no witness file was given, so cut or re-signed history could not be seen. */
+      readonly witnessChecked: boolean;
+      /** False when no bound on the unsigned tail's age was given. */
+      readonly tailChecked: boolean;
     }
   | {
       readonly ok: false;
@@ -63,8 +72,23 @@ export interface TrailVerifyOptions {
   readonly trustedKeys?: ReadonlyMap<string, KeyObject> | undefined;
   /** A witness file of checkpoint JSON lines, compared with the trail. */
   readonly witnessFile?: string | undefined;
+  /**
+   * The longest an entry may stay beyond the newest checkpoint (`checkpointSeconds` plus
+   * {@link UNSIGNED_GRACE_SECONDS}); older unsigned entries fail. Unchecked when absent.
+   */
+  readonly maxUnsignedSeconds?: number | undefined;
+  /** The time to judge ages against; now when absent. */
+  readonly now?: Date | undefined;
   readonly batchSize?: number;
 }
+
+/**
+ * How long past its due time a checkpoint may still be missing (a signing run in progress, a
+ * witness answering slowly) before `mcr audit verify` calls the trail tampered with: the
+ * unsigned tail may be `checkpointSeconds` plus this old, and the newest checkpoint this old
+ * before the witness must hold it.
+ */
+export const UNSIGNED_GRACE_SECONDS = 60;
 
 type Failure = Extract<TrailVerdict, { ok: false }>;
 
@@ -89,19 +113,23 @@ export async function verifyAuditTrail(
   const witness =
     options.witnessFile === undefined ? [] : await readWitnessFile(options.witnessFile);
   for (const line of witness) {
-    if (!line.ok) {
+    if (line.kind === 'unreadable') {
       return fail(0, { kind: 'witness', line: line.line }, 'bad-witness', line.message);
     }
   }
   const witnessed = witness.flatMap((w) =>
-    w.ok ? [{ line: w.line, checkpoint: w.checkpoint }] : [],
+    w.kind === 'checkpoint' ? [{ line: w.line, checkpoint: w.checkpoint }] : [],
   );
+  const alarms = witness.flatMap((w) => (w.kind === 'alarm' ? [w] : []));
   const witnessBySize = new Map<number, { line: number; checkpoint: Checkpoint }[]>();
   for (const w of witnessed) {
     const list = witnessBySize.get(w.checkpoint.treeSize) ?? [];
     list.push(w);
     witnessBySize.set(w.checkpoint.treeSize, list);
   }
+  const latest = checkpoints.at(-1);
+  const signedSize = latest?.treeSize ?? 0;
+  let oldestUnsigned: string | undefined;
 
   const tree = new MerkleTree();
   let lastHash = GENESIS_PREV_HASH;
@@ -127,6 +155,7 @@ export async function verifyAuditTrail(
     }
     tree.append(entryLeafHash(step.entry));
     lastHash = step.hash;
+    if (tree.size === signedSize + 1) oldestUnsigned = recordedAtOf(step.entry);
     const found = checkAt(tree.size);
     if (found !== undefined) return found;
   }
@@ -151,7 +180,41 @@ export async function verifyAuditTrail(
       `${who} ${size} covers ${size} entries but the trail holds ${n}: entries ${n + 1}–${size} were removed`,
     );
   }
-  const latest = checkpoints.at(-1);
+  const alarm = alarms[0];
+  if (alarm !== undefined) {
+    return fail(
+      n,
+      { kind: 'witness', line: alarm.line },
+      'tamper-alarm',
+      `The server reported the trail tampered with at entry ${alarm.alarm.seq} (${alarm.alarm.timestamp}): ${alarm.alarm.alarm}`,
+    );
+  }
+  const now = (options.now ?? new Date()).getTime();
+  if (options.witnessFile !== undefined && latest !== undefined) {
+    const held = witnessBySize.get(latest.treeSize) ?? [];
+    const age = (now - Date.parse(latest.timestamp)) / 1000;
+    if (held.length === 0 && !(age <= UNSIGNED_GRACE_SECONDS)) {
+      return fail(
+        n,
+        { kind: 'checkpoint', treeSize: latest.treeSize },
+        'unwitnessed',
+        `Checkpoint ${latest.treeSize}, the newest, is not in the witness although it was signed ${latest.timestamp}: it was forged in the database, or the witness lost it`,
+      );
+    }
+  }
+  if (options.maxUnsignedSeconds !== undefined && oldestUnsigned !== undefined) {
+    const age = (now - Date.parse(oldestUnsigned)) / 1000;
+    if (!(age <= options.maxUnsignedSeconds)) {
+      const first = signedSize + 1;
+      const range = first === n ? `entry ${n} is` : `entries ${first}–${n} are`;
+      return fail(
+        signedSize,
+        { kind: 'entry', seq: first },
+        'unsigned-tail',
+        `${range} covered by no signed checkpoint, the oldest recorded ${oldestUnsigned}, more than ${options.maxUnsignedSeconds} s ago: the checkpoints over them were deleted, or the server stopped without signing them`,
+      );
+    }
+  }
   return {
     ok: true,
     entries: n,
@@ -161,7 +224,15 @@ export async function verifyAuditTrail(
     latest,
     unsigned: n - (latest?.treeSize ?? 0),
     signaturesChecked: keys !== undefined,
+    witnessChecked: options.witnessFile !== undefined,
+    tailChecked: options.maxUnsignedSeconds !== undefined,
   };
+}
+
+/** The `recordedAt` of a stored entry that already passed the chain checks. */
+function recordedAtOf(entryJson: string): string {
+  const parsed = JSON.parse(entryJson) as { recordedAt?: unknown };
+  return typeof parsed.recordedAt === 'string' ? parsed.recordedAt : '';
 }
 
 function fail(entries: number, at: TrailPlace, problem: TrailProblem, message: string): Failure {

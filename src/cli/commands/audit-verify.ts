@@ -7,7 +7,8 @@ import { parseArgs } from 'node:util';
 import type { KeyObject } from 'node:crypto';
 import { loadPublicKey, signingKeyPath, trustedKeys } from '../../audit/checkpoint-signer.ts';
 import { parseWitness } from '../../audit/checkpoint-witness.ts';
-import { runAuditVerify } from '../../audit/verify-command.ts';
+import { AUDIT_VERIFY_EXIT, runAuditVerify } from '../../audit/verify-command.ts';
+import { UNSIGNED_GRACE_SECONDS } from '../../audit/verify-trail.ts';
 import type { Command } from '../run-cli.ts';
 import { configForCommand, storeForCommand } from './command-options.ts';
 
@@ -17,7 +18,9 @@ export const auditVerifyCommand: Command = {
   usage:
     'Usage: mcr audit verify [--config FILE] [--public-key PEM]... [--witness FILE]\n\n' +
     'Checks signatures with each --public-key, else with the configured (or demo) signing key.\n' +
-    'Compares with --witness FILE, else with audit.witness when it is a file.\n\n' +
+    'Compares with --witness FILE, else with audit.witness when it is a file (required under\n' +
+    'NODE_ENV=production; for a URL witness, pass a copy of what it holds).\n' +
+    'Entries unsigned for longer than audit.checkpointSeconds + 60 s are reported as tampering.\n\n' +
     'Exit codes: 0 intact, 1 tampered, 2 unreadable.',
   async run(args, io) {
     const { values } = parseArgs({
@@ -37,11 +40,20 @@ export const auditVerifyCommand: Command = {
       if (existsSync(own)) keys.push(loadPublicKey(own));
     }
     const witness = parseWitness(values.witness ?? config.audit.witness);
+    if (io.env['NODE_ENV'] === 'production' && witness?.kind !== 'file') {
+      io.stderr(
+        'mcr audit verify: under NODE_ENV=production the witness is required: pass --witness FILE (a copy of what the audit.witness endpoint holds), or set audit.witness to the file',
+      );
+      return AUDIT_VERIFY_EXIT.unreadable;
+    }
+    const { checkpointSeconds } = config.audit;
     const store = await storeForCommand(config, { readOnly: true });
     try {
       return await runAuditVerify(store, io.stdout, {
         trustedKeys: keys.length === 0 ? undefined : trustedKeys(keys),
         witnessFile: witness?.kind === 'file' ? witness.path : undefined,
+        maxUnsignedSeconds:
+          checkpointSeconds > 0 ? checkpointSeconds + UNSIGNED_GRACE_SECONDS : undefined,
       });
     } finally {
       await store.close();
