@@ -34,7 +34,7 @@ import {
   type TrailProblem,
   type TrailVerdict,
 } from '../../src/audit/verify-trail.ts';
-import { auditAppendOnlyMigration } from '../../src/store/migrations/0005-audit-append-only.ts';
+import { auditAppendOnlyMigration } from '../../src/store/migrations/0006-audit-append-only.ts';
 import type { Store } from '../../src/store/store.ts';
 import { dropAppendOnlyGuards } from '../support/database-owner.ts';
 import { forEachStore } from '../support/test-database.ts';
