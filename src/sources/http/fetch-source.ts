@@ -11,6 +11,7 @@ import type {
   SourceHttpRequest,
   SourceTlsMaterial,
 } from './http-outcome.ts';
+import { startDeadline } from './deadline.ts';
 import type { SourceTls } from './tls-options.ts';
 
 /**
@@ -53,8 +54,8 @@ export function fetchSource(request: SourceHttpRequest): Promise<SourceHttpOutco
   }
 
   return new Promise<SourceHttpOutcome>((resolve) => {
-    const deadline = AbortSignal.timeout(request.timeoutMs);
-    const signal = request.signal ? AbortSignal.any([deadline, request.signal]) : deadline;
+    const deadline = startDeadline(request.timeoutMs, request.signal);
+    const { signal } = deadline;
     const accepted = new Set(request.acceptContentTypes.map((type) => type.toLowerCase()));
     let settled = false;
     let req: ClientRequest | undefined;
@@ -64,6 +65,7 @@ export function fetchSource(request: SourceHttpRequest): Promise<SourceHttpOutco
       if (settled) return;
       settled = true;
       signal.removeEventListener('abort', onAbort);
+      deadline.dispose();
       if (outcome.kind !== 'response') {
         res?.destroy();
         req?.destroy();
@@ -80,7 +82,7 @@ export function fetchSource(request: SourceHttpRequest): Promise<SourceHttpOutco
       );
     };
     function onAbort(): void {
-      if (deadline.aborted) {
+      if (deadline.expired) {
         settle(
           fail(
             'timed-out',

@@ -3,12 +3,13 @@
  * one deadline covering the wait for a slot and the call, and the call statistics the status page
  * and /metrics show. Like every connector it returns a value and never throws.
  */
+import { startDeadline, type Deadline } from '../http/deadline.ts';
 import { formatSeconds } from '../http/fetch-source.ts';
 import type { Connector, SourceRequest, SourceResult, SourceStatus } from '../source-result.ts';
 import { createBulkhead, type BulkheadSnapshot } from './bulkhead.ts';
 import { verdictFor } from './call-verdict.ts';
 import { createCallStats, type CallTotals, type RecentCalls } from './call-stats.ts';
-import { createCircuitBreaker, type BreakerSnapshot } from './circuit-breaker.ts';
+import { createCircuitBreaker, type Admission, type BreakerSnapshot } from './circuit-breaker.ts';
 import { MONOTONIC_CLOCK, type Clock, type ResilienceOptions } from './resilience-options.ts';
 
 /**
@@ -72,8 +73,22 @@ export function withResilience(
       );
     }
 
-    const cut = AbortSignal.timeout(options.timeoutMs + DEADLINE_GRACE_MS);
-    const signal = request.signal === undefined ? cut : AbortSignal.any([cut, request.signal]);
+    const cut = startDeadline(options.timeoutMs + DEADLINE_GRACE_MS, request.signal);
+    try {
+      return await callWithin(request, cut, admission, elapsed);
+    } finally {
+      cut.dispose();
+    }
+  }
+
+  /** The call once the breaker admitted it: a slot in the bulkhead, then the connector, under `cut`. */
+  async function callWithin(
+    request: SourceRequest,
+    cut: Deadline,
+    admission: Extract<Admission, { admitted: true }>,
+    elapsed: () => number,
+  ): Promise<SourceResult> {
+    const { signal } = cut;
     const slot = await bulkhead.acquire(signal);
     if (slot.kind !== 'acquired') {
       breaker.record(admission, 'neutral');
@@ -113,7 +128,7 @@ export function withResilience(
     }
 
     const abandoned = request.signal?.aborted === true;
-    if (!abandoned && cut.aborted && result.status === 'error') {
+    if (!abandoned && cut.expired && result.status === 'error') {
       // Our own deadline cut a call that had waited for its slot: the source ran out of time.
       const waited =
         slot.waitedMs >= 50
