@@ -1,5 +1,8 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { sql } from 'kysely';
+import { AUDIT_FILTER_PATHS, type AuditFilterField } from '../../src/store/audit-entry-fields.ts';
+import { indexName } from '../../src/store/migrations/0005-audit-search-indexes.ts';
 import { createAuditLog } from '../../src/audit/audit-log.ts';
 import { canonicalJson } from '../../src/audit/canonical-json.ts';
 import { chainHash } from '../../src/audit/chain-hash.ts';
@@ -65,6 +68,13 @@ forEachStore((_name, open) => {
   ): Promise<void> {
     const r = await row(store, seq);
     const entry = edit(r.entry);
+    if (store.dialect === 'postgres') {
+      // PostgreSQL's search indexes parse each entry as jsonb, refusing text that is not JSON; the
+      // owner of the database can drop them first, so verify must catch what follows regardless.
+      for (const field of Object.keys(AUDIT_FILTER_PATHS) as AuditFilterField[]) {
+        await sql`drop index if exists ${sql.id(indexName(field))}`.execute(store.db);
+      }
+    }
     await store.db
       .updateTable('audit_entries')
       .set({ entry, hash: chainHash(r.prev_hash, entry) })
