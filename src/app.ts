@@ -21,6 +21,7 @@ import { loadStaffDirectory } from './audit/monitoring/staff-directory.ts';
 import type { Config, SourceConfig } from './config/config-schema.ts';
 import { createEmergencyReviews } from './consent/emergency-reviews.ts';
 import { createPermissions } from './consent/permissions.ts';
+import { createListPrivacyAlerts } from './audit/monitoring/list-privacy-alerts.ts';
 import { createReviewPrivacyAlert } from './audit/monitoring/review-privacy-alert.ts';
 import { createEmergencyAccess } from './consent/emergency-access.ts';
 import { createGrantPermission } from './consent/grant-permission.ts';
@@ -247,6 +248,7 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<App>
     withdrawDissent: createWithdrawDissent(consentActionDeps),
     reviewEmergencyAccess: createReviewEmergencyAccess({ audit, now, mayReview, emergencyReviews }),
     reviewPrivacyAlert: createReviewPrivacyAlert({ audit, now, mayReview, privacyAlerts }),
+    listPrivacyAlerts: createListPrivacyAlerts({ audit, now, policy, privacyAlerts }),
   };
 
   const services = {

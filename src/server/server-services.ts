@@ -13,6 +13,7 @@ import type { EmergencyReviews } from '../consent/emergency-reviews.ts';
 import type { Permissions } from '../consent/permissions.ts';
 import type { PatientFinder } from '../identity/patient-finder.ts';
 import type { RecordViews } from '../record/record-view.ts';
+import type { createListPrivacyAlerts } from '../audit/monitoring/list-privacy-alerts.ts';
 import type { createReviewPrivacyAlert } from '../audit/monitoring/review-privacy-alert.ts';
 import type { createEmergencyAccess } from '../consent/emergency-access.ts';
 import type { createGrantPermission } from '../consent/grant-permission.ts';
@@ -34,6 +35,7 @@ export interface AuditedActions {
   readonly withdrawDissent: ReturnType<typeof createWithdrawDissent>;
   readonly reviewEmergencyAccess: ReturnType<typeof createReviewEmergencyAccess>;
   readonly reviewPrivacyAlert: ReturnType<typeof createReviewPrivacyAlert>;
+  readonly listPrivacyAlerts: ReturnType<typeof createListPrivacyAlerts>;
 }
 
 export interface ServerServices {

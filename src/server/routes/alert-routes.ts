@@ -5,7 +5,6 @@
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import { auditedAction, requirePolicyAction } from '../../audit/audited-action.ts';
 import { ALERT_OUTCOMES, type PrivacyAlert } from '../../audit/monitoring/privacy-alerts.ts';
 import { actionRequest } from '../request-context.ts';
 import type { ServerServices } from '../server-services.ts';
@@ -35,7 +34,7 @@ export const alertRoutes: FastifyPluginAsyncTypebox<{ services: ServerServices }
   app,
   { services },
 ) => {
-  const { audit, privacyAlerts, actions } = services;
+  const { actions } = services;
 
   app.get(
     '/api/privacy-alerts',
@@ -52,15 +51,9 @@ export const alertRoutes: FastifyPluginAsyncTypebox<{ services: ServerServices }
       },
     },
     async (request) => {
-      const acting = actionRequest(request);
-      await requirePolicyAction(services, acting, 'review-emergency-access', 'privacy-alert-list');
-      const alerts = await privacyAlerts.list(request.query.status);
-      // The queue says who looked at whom: reading it is audited like a search of the trail.
-      await audit.append({
-        ...auditedAction(services, acting).fields(),
-        action: 'audit-searched',
-        outcome: 'success',
-        resultCount: alerts.length,
+      const alerts = await actions.listPrivacyAlerts({
+        ...actionRequest(request),
+        status: request.query.status,
       });
       return { alerts: alerts.map(alertJson) };
     },
