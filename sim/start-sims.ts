@@ -18,6 +18,7 @@ import { R4_RESOURCE_TYPES, startR4Server, type R4SourceDomain } from './servers
 import { startSdsServer } from './servers/sds-server.ts';
 import type { RequestStats } from './servers/request-stats.ts';
 import type { RunningSimServer } from './servers/sim-server.ts';
+import type { RunningEhrServer } from './servers/ehr-server.ts';
 
 /** The id of the demographics service in `urls`, `stats` and `faults`. */
 export const DEMOGRAPHICS_ID = 'pds';
@@ -139,6 +140,8 @@ export interface StartSimsOptions {
   readonly practiceSettings?: Readonly<Record<string, Partial<GpPracticeSettings>>> | undefined;
   /** Use this population instead of creating one from seed and size. */
   readonly population?: SimPopulation | undefined;
+  /** Also start the simulated EHR that launches the viewer (sim/servers/ehr-server.ts). */
+  readonly ehr?: boolean | undefined;
 }
 
 /** One simulated GP practice as a consumer must address it. */
@@ -163,6 +166,8 @@ export interface RunningSims {
   /** Each server (faults, connections), keyed like `urls`. */
   readonly servers: Readonly<Record<string, RunningSimServer>>;
   readonly practices: readonly RunningPractice[];
+  /** The simulated EHR, when `ehr` was asked for: connect the viewer to it once it listens. */
+  readonly ehr?: RunningEhrServer | undefined;
   /** The source configuration entries that point My Care Record at these simulators. */
   sourcesConfig(): SourceConfig[];
   /** Region only: `gpConnect` and `recordLocator` configuration pointing at the SDS and index sims. */
@@ -188,8 +193,8 @@ export async function startSims(options: StartSimsOptions = {}): Promise<Running
   let nextPort = options.portBase;
   const port = (): number | undefined => (nextPort === undefined ? undefined : nextPort++);
   const fault = (id: string): Fault | undefined => options.faults?.[id];
-  const started: RunningSimServer[] = [];
-  const keep = <T extends RunningSimServer>(server: T): T => {
+  const started: { close(): Promise<void> }[] = [];
+  const keep = <T extends { close(): Promise<void> }>(server: T): T => {
     started.push(server);
     return server;
   };
@@ -236,6 +241,13 @@ export async function startSims(options: StartSimsOptions = {}): Promise<Running
       );
     }
 
+    let ehr: RunningEhrServer | undefined;
+    if (options.ehr === true) {
+      // Loaded only when asked for: oidc-provider is heavy, and most tests need no EHR.
+      const { startEhrServer } = await import('./servers/ehr-server.ts');
+      ehr = keep(await startEhrServer({ population, host, port: port() }));
+    }
+
     const urls: Record<string, string> = { [DEMOGRAPHICS_ID]: pds.url };
     const stats: Record<string, RequestStats> = { [DEMOGRAPHICS_ID]: pds.stats };
     const servers: Record<string, RunningSimServer> = { [DEMOGRAPHICS_ID]: pds };
@@ -257,6 +269,7 @@ export async function startSims(options: StartSimsOptions = {}): Promise<Running
       stats,
       servers,
       practices,
+      ehr,
       sourcesConfig: () => [
         ...practices.map((practice): SourceConfig => ({
           id: practice.id,

@@ -11,6 +11,7 @@ import { filterRecordForRole } from './access/policy/filter-record.ts';
 import { loadPolicy } from './access/policy/load-policy.ts';
 import type { Role } from './access/roles.ts';
 import { createSessions } from './access/sessions.ts';
+import { createSmartLaunch } from './access/smart/smart-launch.ts';
 import { createUserAccounts } from './access/user-accounts.ts';
 import { createAuditLog } from './audit/audit-log.ts';
 import { checkProductionAuditSettings, createAuditSigning } from './audit/audit-signing.ts';
@@ -126,6 +127,17 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<App>
           settings: config.oidc,
           db,
           now,
+          publicUrl: config.server.publicUrl,
+          warn,
+        });
+  const smart =
+    config.smart.ehrs.length === 0
+      ? undefined
+      : createSmartLaunch({
+          ehrs: config.smart.ehrs,
+          db,
+          now,
+          fetchJson: transport,
           publicUrl: config.server.publicUrl,
           warn,
         });
@@ -267,6 +279,7 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<App>
     emergencyReviews,
     privacyAlerts,
     oidc,
+    smart,
     now,
     cookie: {
       name: sessionCookieName(publicUrl.startsWith('https://')),

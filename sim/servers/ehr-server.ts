@@ -18,7 +18,7 @@ import {
   type ViewerClient,
 } from './ehr-authorisation.ts';
 import { renderEhrPage, type EhrPatientLink } from './ehr-page.ts';
-import { ehrUser, EHR_USERS } from './ehr-users.ts';
+import { ehrUser, EHR_ROLE_VALUES, EHR_USERS } from './ehr-users.ts';
 
 /** The client id the EHR knows the viewer by. */
 export const EHR_CLIENT_ID = 'my-care-record';
@@ -74,6 +74,22 @@ export interface RunningEhrServer {
   /** Adds a Patient the EHR holds beyond the population (e.g. one without a valid NHS number). */
   addPatient(patient: fhir4.Patient & { readonly id: string }): void;
   close(): Promise<void>;
+}
+
+/** The `smart.ehrs` entry that lets this EHR launch My Care Record (its claims mapped to our roles). */
+export function ehrSmartConfig(ehr: RunningEhrServer): Record<string, unknown> {
+  return {
+    iss: ehr.fhirBaseUrl,
+    name: 'Northgate Teaching Hospitals EPR (simulated)',
+    clientId: ehr.clientId,
+    clientSecret: ehr.clientSecret,
+    claims: {
+      username: 'username',
+      displayName: 'name',
+      role: { claim: 'role', values: EHR_ROLE_VALUES },
+      organisation: 'organisation',
+    },
+  };
 }
 
 /** Starts the simulated EHR on loopback. */
@@ -170,41 +186,43 @@ export async function startEhrServer(options: EhrServerOptions): Promise<Running
     if (request.method === 'GET' && path === '/') {
       const user = ehrUser(at.searchParams.get('user') ?? '') ?? EHR_USERS[0];
       if (user === undefined) throw new Error('The EHR has no users');
-      return send(response, 200, 'text/html; charset=utf-8', renderEhrPage({ user, patients }));
+      send(response, 200, 'text/html; charset=utf-8', renderEhrPage({ user, patients }));
+      return;
     }
     if (request.method === 'GET' && path === '/ehr/launch') {
       const user = ehrUser(at.searchParams.get('user') ?? '');
       const patient = patients.find((p) => p.id === at.searchParams.get('patient'));
       if (user === undefined || patient === undefined || viewer === undefined) {
-        return send(
+        send(
           response,
           400,
           'text/plain; charset=utf-8',
           'Unknown user or patient, or no viewer registered',
         );
+        return;
       }
       response.writeHead(303, { location: startLaunch(user.username, patient.id) }).end();
       return;
     }
     if (request.method === 'GET' && path === '/fhir/.well-known/smart-configuration') {
-      return sendJson(response, 200, smartConfiguration(url), 'application/json');
+      sendJson(response, 200, smartConfiguration(url), 'application/json');
+      return;
     }
     const patientRead = /^\/fhir\/Patient\/([A-Za-z0-9.-]{1,64})$/.exec(path);
     if (request.method === 'GET' && patientRead?.[1] !== undefined) {
       const [status, body] = await readPatient(request, patientRead[1]);
       if (status === 401) response.setHeader('www-authenticate', 'Bearer realm="ehr"');
-      return sendJson(response, status, body, 'application/fhir+json');
+      sendJson(response, status, body, 'application/fhir+json');
+      return;
     }
     if (path.startsWith('/fhir/')) {
-      return sendJson(
-        response,
-        404,
-        outcome('not-found', 'Not supported here'),
-        'application/fhir+json',
-      );
+      sendJson(response, 404, outcome('not-found', 'Not supported here'), 'application/fhir+json');
+      return;
     }
-    if (authorisation === undefined)
-      return send(response, 503, 'text/plain', 'No viewer registered');
+    if (authorisation === undefined) {
+      send(response, 503, 'text/plain', 'No viewer registered');
+      return;
+    }
     if (path.startsWith('/interaction/')) return authorisation.interaction(request, response);
     authorisation.handler(request, response);
   }

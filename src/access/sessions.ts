@@ -22,6 +22,8 @@ export interface Session {
   readonly expiresAt: Date;
   /** When the session ends if nothing more happens. */
   readonly idleExpiresAt: Date;
+  /** Started by a SMART launch from an EHR: the patient in the EHR's context, which the UI opens first. */
+  readonly launchNhsNumber?: string | undefined;
 }
 
 /** What signing in hands the browser: the token goes in an HttpOnly cookie, the CSRF token to the page. */
@@ -45,7 +47,10 @@ export interface SessionsDeps {
 
 export interface Sessions {
   /** Starts a new session for a signed-in user. Call at every sign-in: a fresh token each time is the rotation. */
-  create(userId: string): Promise<NewSession>;
+  create(
+    userId: string,
+    options?: { readonly launchNhsNumber?: string | undefined },
+  ): Promise<NewSession>;
   /**
    * The session and user for a token, refreshing its idle timer. An expired session is deleted
    * and reported as expired; an unknown token, or one whose account is disabled, gives undefined.
@@ -80,7 +85,7 @@ export function createSessions(deps: SessionsDeps): Sessions {
   }
 
   return {
-    async create(userId) {
+    async create(userId, options = {}) {
       const at = now();
       const token = newToken();
       const csrfToken = newToken();
@@ -94,6 +99,7 @@ export function createSessions(deps: SessionsDeps): Sessions {
           created_at: at.toISOString(),
           last_seen_at: at.toISOString(),
           expires_at: expiresAt.toISOString(),
+          launch_nhs_number: options.launchNhsNumber ?? null,
         })
         .execute();
       return { token, csrfToken, expiresAt };
@@ -111,6 +117,7 @@ export function createSessions(deps: SessionsDeps): Sessions {
           'sessions.created_at as session_created_at',
           'sessions.last_seen_at',
           'sessions.expires_at',
+          'sessions.launch_nhs_number',
         ])
         .where('sessions.id', '=', id)
         .executeTakeFirst();
@@ -145,6 +152,7 @@ export function createSessions(deps: SessionsDeps): Sessions {
           lastSeenAt: at,
           expiresAt,
           idleExpiresAt: new Date(Math.min(at.getTime() + idleMs, expiresAt.getTime())),
+          ...(row.launch_nhs_number === null ? {} : { launchNhsNumber: row.launch_nhs_number }),
         },
       };
     },

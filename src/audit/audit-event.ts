@@ -33,6 +33,8 @@ const Username = Type.String({ pattern: '^[^\\x00-\\x20\\x7F]{1,128}$' });
 /** A person's name as held on their account (not from a source): one line, bounded. */
 const PersonName = Type.String({ pattern: '^[^\\x00-\\x1F\\x7F]{0,200}$' });
 const Count = Type.Integer({ minimum: 0, maximum: 1_000_000_000 });
+/** An http(s) URL with no whitespace, at most 300 characters (e.g. a SMART launch's `iss`). */
+const Url = Type.String({ pattern: '^https?://[^\\x00-\\x20\\x7F]{1,292}$' });
 
 const OUTCOMES = ['success', 'denied', 'failure'] as const;
 /** How an audited action ended. */
@@ -147,6 +149,10 @@ const SignIn = event('sign-in', {
   actor: Actor,
   outcome: Type.Literal('success'),
   method: Type.Union([Type.Literal('password'), Type.Literal('oidc'), Type.Literal('smart')]),
+  /** SMART launch: the EHR's FHIR base URL (`iss`). */
+  issuer: Type.Optional(Url),
+  /** SMART launch: the patient in the EHR's context, whose record the session opens on. */
+  nhsNumber: Type.Optional(NhsNumber),
 });
 const SignInFailed = event('sign-in-failed', {
   actor: Type.Null(),
@@ -156,6 +162,8 @@ const SignInFailed = event('sign-in-failed', {
   method: Type.Union([Type.Literal('password'), Type.Literal('oidc'), Type.Literal('smart')]),
   /** e.g. `bad-credentials`, `locked`, `disabled`. */
   reasonCode: Code,
+  /** SMART launch: the `iss` the launch named (configured or not). */
+  issuer: Type.Optional(Url),
 });
 const SignOut = event('sign-out', { actor: Actor, outcome: Outcome });
 const SessionExpired = event('session-expired', { actor: Actor, outcome: Outcome });

@@ -118,6 +118,18 @@ export const OidcRoleMapping = Type.Object(
   { additionalProperties: false },
 );
 
+/** How an identity provider's claims become our username, display name, role and organisation. */
+export const OidcClaimsSchema = Type.Object(
+  {
+    username: Type.String({ minLength: 1, default: 'sub' }),
+    displayName: Type.String({ minLength: 1, default: 'name' }),
+    role: Type.Union([Type.String({ minLength: 1 }), OidcRoleMapping]),
+    organisation: OidcClaimPath,
+    sdsUserId: Type.Optional(Type.String({ minLength: 1 })),
+  },
+  { additionalProperties: false },
+);
+
 /** Sign-in through an OpenID Connect provider (e.g. NHS CIS2), beside local accounts. */
 export const OidcConfigSchema = Type.Object(
   {
@@ -138,16 +150,29 @@ export const OidcConfigSchema = Type.Object(
     redirectUri: Type.Optional(Type.String({ pattern: '^https?://' })),
     scopes: Type.String({ minLength: 1, default: 'openid profile email' }),
     displayName: Type.String({ minLength: 1, maxLength: 100 }),
-    claims: Type.Object(
-      {
-        username: Type.String({ minLength: 1, default: 'sub' }),
-        displayName: Type.String({ minLength: 1, default: 'name' }),
-        role: Type.Union([Type.String({ minLength: 1 }), OidcRoleMapping]),
-        organisation: OidcClaimPath,
-        sdsUserId: Type.Optional(Type.String({ minLength: 1 })),
-      },
-      { additionalProperties: false },
-    ),
+    claims: OidcClaimsSchema,
+    createUsers: Type.Boolean({ default: true }),
+  },
+  { additionalProperties: false },
+);
+
+/** https, or http on a loopback address only (tests, local development). */
+const HTTPS_OR_LOOPBACK = '^(https://|http://(127\\.0\\.0\\.1|localhost|\\[::1\\])(:[0-9]+)?(/|$))';
+
+/** One EHR that may launch the viewer in context (SMART App Launch v2, EHR launch). */
+export const SmartEhrSchema = Type.Object(
+  {
+    /** The EHR's FHIR base URL, exactly as its launches send it in `iss`. */
+    iss: Type.String({ pattern: HTTPS_OR_LOOPBACK }),
+    /** What pages call this EHR; the iss's host when absent. */
+    name: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
+    clientId: Type.String({ minLength: 1 }),
+    /** A shared secret (`client_secret_basic`)… */
+    clientSecret: Type.Optional(Type.String({ minLength: 1 })),
+    /** …or a private key (PKCS#8 PEM, RS256 or ES256) for `private_key_jwt`. Neither: a public client. */
+    privateKeyFile: Type.Optional(Type.String({ minLength: 1 })),
+    scopes: Type.String({ minLength: 1, default: 'launch openid fhirUser patient/Patient.rs' }),
+    claims: OidcClaimsSchema,
     createUsers: Type.Boolean({ default: true }),
   },
   { additionalProperties: false },
@@ -388,6 +413,11 @@ export const ConfigSchema = Type.Object(
     ),
     /** Absent: local accounts only. */
     oidc: Type.Optional(OidcConfigSchema),
+    /** EHRs that may launch the viewer in a patient's context; none by default. */
+    smart: Type.Object(
+      { ehrs: Type.Array(SmartEhrSchema, { default: [] }) },
+      { additionalProperties: false, default: {} },
+    ),
     policy: Type.Object(
       {
         /** The access policy file (docs/policy.md); the shipped policy/default-policy.yaml when absent. */
@@ -406,4 +436,5 @@ export type SourceConfig = Static<typeof SourceConfigSchema>;
 export type GpConnectConfig = Static<typeof ConfigSchema>['gpConnect'];
 export type RecordLocatorConfig = Static<typeof ConfigSchema>['recordLocator'];
 export type OidcConfig = Static<typeof OidcConfigSchema>;
+export type SmartEhrConfig = Static<typeof SmartEhrSchema>;
 export type MonitoringConfig = Static<typeof MonitoringConfigSchema>;

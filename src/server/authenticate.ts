@@ -52,6 +52,25 @@ export function createAuthenticationHook(deps: {
         throw new ApiError('CSRF_FAILED');
       }
     }
+    // Fetch Metadata: the UI's own requests are same-origin. A SMART-launched session's cookie is
+    // SameSite=None (it must work in the EHR's frame), so another site's page could otherwise make
+    // the browser send it, e.g. to start a record view the clinician never asked for.
+    const site = request.headers['sec-fetch-site'];
+    if (site !== undefined && site !== 'same-origin' && site !== 'none') {
+      await deps.audit.append({
+        action: 'access-denied',
+        time: deps.now().toISOString(),
+        requestId: request.id,
+        client: auditClient(request),
+        actor: auditActor(resolved.user),
+        outcome: 'denied',
+        attempted: `${request.method.toLowerCase()}-${request.routeOptions.url ?? 'unknown'}`
+          .replace(/[^A-Za-z0-9_.:-]/g, '_')
+          .slice(0, 80),
+        reasonCode: 'cross-site-request',
+      });
+      throw new ApiError('CROSS_SITE_REQUEST');
+    }
     request.auth = resolved;
   };
 }

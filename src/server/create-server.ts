@@ -21,6 +21,7 @@ import { consentAdminRoutes } from './routes/consent-admin-routes.ts';
 import { fhirConsentRoutes } from './routes/fhir-consent-routes.ts';
 import { healthRoutes } from './routes/health-routes.ts';
 import { oidcRoutes } from './routes/oidc-routes.ts';
+import { smartLaunchRoutes } from './routes/smart-launch-routes.ts';
 import { patientRoutes } from './routes/patient-routes.ts';
 import { permissionRoutes } from './routes/permission-routes.ts';
 import { recordRoutes } from './routes/record-routes.ts';
@@ -42,7 +43,14 @@ export async function createServer(
   logger: FastifyBaseLogger,
 ): Promise<FastifyInstance> {
   const tls = services.config.server.publicUrl?.startsWith('https://') ?? false;
-  const headers = { tls, frameAncestors: services.config.server.frameAncestors };
+  const headers = {
+    tls,
+    // An EHR that launches the viewer frames it.
+    frameAncestors: [
+      ...services.config.server.frameAncestors,
+      ...(services.smart?.ehrOrigins ?? []),
+    ],
+  };
   const app: FastifyInstance = fastify({
     loggerInstance: logger,
     trustProxy: services.config.server.trustProxy,
@@ -75,6 +83,7 @@ export async function createServer(
   await app.register(metricsRoutes, { services });
   await app.register(signInRoutes, { services });
   await app.register(oidcRoutes, { services });
+  await app.register(smartLaunchRoutes, { services });
   await app.register(async (api) => {
     api.addHook(
       'onRequest',

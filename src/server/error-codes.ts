@@ -23,6 +23,11 @@ export const ERROR_CODES = {
     issue: 'security',
     text: 'The request was refused: its CSRF token is missing or wrong.',
   },
+  CROSS_SITE_REQUEST: {
+    status: 403,
+    issue: 'security',
+    text: 'The request was refused: it came from another site’s page.',
+  },
   FORBIDDEN: { status: 403, issue: 'forbidden', text: 'Your role does not allow this.' },
   PERMISSION_REQUIRED: {
     status: 403,

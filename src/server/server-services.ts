@@ -2,6 +2,7 @@
 import type { OidcSignIn } from '../access/oidc/oidc-sign-in.ts';
 import type { Policy } from '../access/policy/policy.ts';
 import type { Sessions } from '../access/sessions.ts';
+import type { SmartLaunch } from '../access/smart/smart-launch.ts';
 import type { User } from '../access/user.ts';
 import type { UserAccounts } from '../access/user-accounts.ts';
 import type { AuditCheckpoints } from '../audit/audit-checkpoints.ts';
@@ -71,4 +72,6 @@ export interface ServerServices {
   readonly privacyAlerts: PrivacyAlerts;
   /** Sign-in through the configured OpenID Connect provider; undefined when none is configured. */
   readonly oidc?: OidcSignIn | undefined;
+  /** SMART App Launch from the EHRs of `smart.ehrs`; undefined when none is configured. */
+  readonly smart?: SmartLaunch | undefined;
 }

@@ -7,6 +7,7 @@ import { oidcSubjectMigration } from './migrations/0003-oidc-subject.ts';
 import { privacyAlertsMigration } from './migrations/0004-privacy-alerts.ts';
 import { auditSearchIndexesMigration } from './migrations/0005-audit-search-indexes.ts';
 import { auditAppendOnlyMigration } from './migrations/0006-audit-append-only.ts';
+import { smartLaunchesMigration } from './migrations/0007-smart-launches.ts';
 import type { DatabaseSchema } from './schema.ts';
 import type { StoreDialect } from './store.ts';
 
@@ -19,6 +20,7 @@ export function storeMigrations(dialect: StoreDialect): Record<string, Migration
     '0004-privacy-alerts': privacyAlertsMigration(dialect),
     '0005-audit-search-indexes': auditSearchIndexesMigration(dialect),
     '0006-audit-append-only': auditAppendOnlyMigration(dialect),
+    '0007-smart-launches': smartLaunchesMigration(),
   };
 }
 

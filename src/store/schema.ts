@@ -42,6 +42,8 @@ export interface SessionsTable {
   last_seen_at: string;
   /** Absolute expiry. */
   expires_at: string;
+  /** A SMART-launched session: the NHS number of the patient in the EHR's context, opened first. */
+  launch_nhs_number: string | null;
 }
 
 export interface LoginFailuresTable {
@@ -128,6 +130,20 @@ export interface OidcLoginsTable {
   expires_at: string;
 }
 
+/** One SMART App Launch in progress at an EHR's authorisation server. */
+export interface SmartLaunchesTable {
+  /** SHA-256 of the handle in the browser's cookie. */
+  id: string;
+  /** The EHR's FHIR base URL, as configured in `smart.ehrs[].iss`. */
+  iss: string;
+  state: string;
+  nonce: string;
+  /** PKCE S256 verifier. */
+  code_verifier: string;
+  created_at: string;
+  expires_at: string;
+}
+
 /** One alert raised by a privacy-monitoring rule (src/audit/monitoring), awaiting or after review. */
 export interface PrivacyAlertsTable {
   id: string;
@@ -170,6 +186,7 @@ export interface DatabaseSchema {
   audit_entries: AuditEntriesTable;
   audit_checkpoints: AuditCheckpointsTable;
   oidc_logins: OidcLoginsTable;
+  smart_launches: SmartLaunchesTable;
   privacy_alerts: PrivacyAlertsTable;
   privacy_monitor_state: PrivacyMonitorStateTable;
 }

@@ -22,6 +22,8 @@ export interface SessionUser {
 export interface Session {
   readonly user: SessionUser;
   readonly csrfToken: string;
+  /** A session started from an EHR (SMART launch): the patient in the EHR's context, opened first. */
+  readonly launch?: { readonly nhsNumber: string };
 }
 
 /** A patient as the search and record endpoints describe them. */

@@ -50,7 +50,9 @@ export const demoCommand: Command = {
       region: values.static !== true,
       seed: values.seed === undefined ? undefined : Number(values.seed),
       size: values.size === undefined ? undefined : Number(values.size),
+      ehr: true,
     });
+    const { ehrSmartConfig } = await import('../../../sim/servers/ehr-server.ts');
     try {
       const config = loadConfig({
         file: values.config,
@@ -58,6 +60,7 @@ export const demoCommand: Command = {
           demographics: { url: sims.demographicsUrl },
           sources: sims.sourcesConfig(),
           ...sims.discoveryConfig(),
+          smart: { ehrs: sims.ehr === undefined ? [] : [ehrSmartConfig(sims.ehr)] },
           dataDir: './data',
           // Keep the terminal readable; MCR_LOG_LEVEL=info shows the access log.
           logging: { level: 'warn' },
@@ -65,6 +68,10 @@ export const demoCommand: Command = {
         env: io.env,
       });
       const { app, url } = await listen(config);
+      sims.ehr?.connectViewer({
+        launchUrl: new URL('/launch', config.server.publicUrl ?? url).href,
+        redirectUri: new URL('/launch/callback', config.server.publicUrl ?? url).href,
+      });
       const { password, source } = demoPassword(config.dataDir, io.env['MCR_DEMO_PASSWORD']);
       const demo = await ensureDemoUsers({ accounts: app.services.accounts, password });
 
@@ -84,6 +91,11 @@ export const demoCommand: Command = {
         io.stdout(`  ${formatNhsNumber(persona.nhsNumber)}  ${persona.name} — ${persona.story}`);
       }
       io.stdout('');
+      if (sims.ehr !== undefined) {
+        io.stdout('Open it from a hospital EHR (SMART App Launch, one click per patient):');
+        io.stdout(`  ${sims.ehr.url}/  (simulated EHR; FHIR base ${sims.ehr.fhirBaseUrl})`);
+        io.stdout('');
+      }
       io.stdout('Simulated sources:');
       for (const line of describeSims(sims)) io.stdout(`  ${line}`);
       io.stdout('');

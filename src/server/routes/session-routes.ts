@@ -11,6 +11,7 @@ import { ApiError } from '../operation-outcome.ts';
 import { auditClient, requireAuth } from '../request-context.ts';
 import type { ServerServices } from '../server-services.ts';
 import { OutcomeSchema } from './schemas.ts';
+import { FRAMED_COOKIE } from './smart-launch-routes.ts';
 
 export const UserSchema = Type.Object({
   id: Type.String(),
@@ -23,7 +24,12 @@ export const UserSchema = Type.Object({
   actions: Type.Array(Type.String()),
 });
 
-const SessionSchema = Type.Object({ user: UserSchema, csrfToken: Type.String() });
+const SessionSchema = Type.Object({
+  user: UserSchema,
+  csrfToken: Type.String(),
+  /** A session started by a SMART launch: the patient in the EHR's context, which the UI opens. */
+  launch: Type.Optional(Type.Object({ nhsNumber: Type.String() })),
+});
 
 export function userJson(user: User, policy: Pick<Policy, 'mayDo'>) {
   return {
@@ -118,11 +124,17 @@ export const sessionRoutes: FastifyPluginAsyncTypebox<{ services: ServerServices
 
   app.get('/api/session', { schema: { response: { 200: SessionSchema } } }, async (request) => {
     const { user, session } = requireAuth(request);
-    return { user: userJson(user, services.policy), csrfToken: session.csrfToken };
+    return {
+      user: userJson(user, services.policy),
+      csrfToken: session.csrfToken,
+      ...(session.launchNhsNumber === undefined
+        ? {}
+        : { launch: { nhsNumber: session.launchNhsNumber } }),
+    };
   });
 
   app.delete('/api/session', async (request, reply) => {
-    const { user } = requireAuth(request);
+    const { user, session } = requireAuth(request);
     await sessions.destroy(request.cookies[cookie.name]);
     await audit.append({
       action: 'sign-out',
@@ -132,12 +144,13 @@ export const sessionRoutes: FastifyPluginAsyncTypebox<{ services: ServerServices
       actor: auditActor(user),
       outcome: 'success',
     });
-    void reply.clearCookie(cookie.name, {
-      path: '/',
-      httpOnly: true,
-      sameSite: 'strict',
-      secure: cookie.secure,
-    });
+    // A launched session's cookie was set for the EHR's frame, and is cleared the same way.
+    void reply.clearCookie(
+      cookie.name,
+      session.launchNhsNumber === undefined
+        ? { path: '/', httpOnly: true, sameSite: 'strict', secure: cookie.secure }
+        : { ...FRAMED_COOKIE, path: '/' },
+    );
     return reply.code(204).send();
   });
 };

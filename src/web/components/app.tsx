@@ -70,6 +70,7 @@ export function App({ api, now }: AppProps) {
             key={phase.session.user.id}
             api={api}
             user={phase.session.user}
+            launchNhsNumber={phase.session.launch?.nhsNumber}
             now={now}
             onSessionEnded={sessionEnded}
           />

@@ -13,12 +13,20 @@ import { Workspace } from './workspace.tsx';
 export interface SignedInPagesProps {
   readonly api: ApiClient;
   readonly user: SessionUser;
+  /** Launched from an EHR: the patient to open first. */
+  readonly launchNhsNumber?: string | undefined;
   readonly now: () => Date;
   readonly onSessionEnded: () => void;
 }
 
 /** Each role sees only the pages it may use; a path it may not use shows its home page. */
-export function SignedInPages({ api, user, now, onSessionEnded }: SignedInPagesProps) {
+export function SignedInPages({
+  api,
+  user,
+  launchNhsNumber,
+  now,
+  onSessionEnded,
+}: SignedInPagesProps) {
   const [path, go] = useRoute();
   const pages = pagesFor(user);
   const page = pageAt(path, pages);
@@ -31,7 +39,14 @@ export function SignedInPages({ api, user, now, onSessionEnded }: SignedInPagesP
           <p>Your role has no pages in My Care Record. Ask your system administrator.</p>
         </div>
       )}
-      {page?.id === 'patients' && <Workspace api={api} now={now} onSessionEnded={onSessionEnded} />}
+      {page?.id === 'patients' && (
+        <Workspace
+          api={api}
+          now={now}
+          launchNhsNumber={launchNhsNumber}
+          onSessionEnded={onSessionEnded}
+        />
+      )}
       {page?.id === 'audit' && <AuditSearchPage api={api} onSessionEnded={onSessionEnded} />}
       {page?.id === 'access-report' && (
         <AccessReportPage api={api} onSessionEnded={onSessionEnded} />

@@ -1,5 +1,5 @@
 /** @module The signed-in workspace: find a patient, then view their record. */
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import type { ApiClient } from '../api-client.ts';
 import type { PatientSummary } from '../api-types.ts';
 import { PatientBanner } from './patient-banner.tsx';
@@ -10,14 +10,33 @@ export interface WorkspaceProps {
   readonly api: ApiClient;
   readonly now: () => Date;
   readonly onSessionEnded: () => void;
+  /** Launched from an EHR: the patient in its context, opened at once (permission dialog first). */
+  readonly launchNhsNumber?: string | undefined;
 }
 
 /**
  * Holds the chosen patient. Choosing another patient, or going back to search, unmounts the
  * record panel and with it every item of the previous patient's record.
  */
-export function Workspace({ api, now, onSessionEnded }: WorkspaceProps) {
+export function Workspace({ api, now, onSessionEnded, launchNhsNumber }: WorkspaceProps) {
   const [patient, setPatient] = useState<PatientSummary | undefined>();
+  const [opening, setOpening] = useState(launchNhsNumber !== undefined);
+
+  useEffect(() => {
+    if (launchNhsNumber === undefined) return;
+    let live = true;
+    void api.findByNhsNumber(launchNhsNumber).then((result) => {
+      if (!live) return;
+      const [only, ...others] = result.ok ? result.value : [];
+      if (only !== undefined && others.length === 0) setPatient(only);
+      setOpening(false);
+    });
+    return () => {
+      live = false;
+    };
+  }, [api, launchNhsNumber]);
+
+  if (opening) return <p role="status">Opening the patient from your system…</p>;
 
   if (patient === undefined) {
     return (

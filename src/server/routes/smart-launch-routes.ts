@@ -1,0 +1,238 @@
+/**
+ * @module SMART App Launch from an EHR: `GET /launch?iss=…&launch=…` sends the browser to the
+ * EHR's authorisation server, `GET /launch/callback` brings it back signed in, on a session that
+ * opens the patient in the EHR's context (or to a plain page saying why not). Public routes.
+ *
+ * Cookies: the launch usually runs inside the EHR's frame, a cross-site context, where a
+ * SameSite=Lax or Strict cookie is neither stored nor sent. So the launch handle and the session
+ * cookie set here are `SameSite=None; Secure; Partitioned` (CHIPS): partitioned by the EHR's site,
+ * they are sent only inside that EHR's pages, and keep working where third-party cookies are
+ * blocked but partitioned ones are allowed. CSRF stays closed by the CSRF token every write must
+ * carry, and cross-site reads by the Fetch Metadata check in authenticate.ts.
+ */
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from '@sinclair/typebox';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import {
+  SMART_CALLBACK_PATH,
+  SMART_LAUNCH_PATH,
+  type SmartLaunch,
+  type SmartLaunchFailure,
+} from '../../access/smart/smart-launch.ts';
+import { auditActor } from '../../audit/audit-actor.ts';
+import { auditableUsername } from '../../audit/audit-event.ts';
+import { auditClient } from '../request-context.ts';
+import type { ServerServices } from '../server-services.ts';
+
+/** The cookie tying a callback to the browser that started the launch (`__Host-` under TLS). */
+export function smartLaunchCookieName(tls: boolean): string {
+  return tls ? '__Host-mcr_smart' : 'mcr_smart';
+}
+
+/** Cookies that must work inside the EHR's frame (see the module comment). */
+export const FRAMED_COOKIE = {
+  httpOnly: true,
+  sameSite: 'none',
+  secure: true,
+  partitioned: true,
+} as const;
+
+// eslint-disable-next-line no-control-regex -- the audit schema's own rule for a URL
+const AUDITABLE_URL = /^https?:\/\/[^\x00-\x20\x7F]{1,292}$/;
+
+/** What the person is told, and the status, for each refusal. Reason codes go only to the audit. */
+function refusal(reason: SmartLaunchFailure, ehr: string): { status: number; message: string } {
+  switch (reason) {
+    case 'unknown-iss':
+      return {
+        status: 403,
+        message:
+          'This system is not one My Care Record has been set up to open from. Ask your system administrator.',
+      };
+    case 'launch-invalid':
+      return { status: 400, message: 'The launch did not say which system it came from.' };
+    case 'discovery-unavailable':
+    case 'provider-unavailable':
+      return { status: 502, message: `${ehr} cannot be reached just now. Please try again.` };
+    case 'discovery-malformed':
+      return {
+        status: 502,
+        message: `${ehr} describes its sign-in service in a way My Care Record cannot use. Ask your system administrator.`,
+      };
+    case 'pkce-s256-unsupported':
+      return {
+        status: 502,
+        message: `${ehr} does not offer the secure sign-in (PKCE S256) My Care Record requires. Ask your system administrator.`,
+      };
+    case 'launch-not-found':
+      return {
+        status: 400,
+        message:
+          'This launch has expired or was already used. Open My Care Record again from your system.',
+      };
+    case 'provider-refused':
+      return { status: 400, message: `${ehr} did not sign you in.` };
+    case 'response-invalid':
+      return {
+        status: 400,
+        message: `The answer from ${ehr} failed its checks, so you have not been signed in.`,
+      };
+    case 'patient-missing':
+      return { status: 400, message: `${ehr} did not say which patient to open.` };
+    case 'patient-unreadable':
+      return { status: 502, message: `The patient's details could not be read from ${ehr}.` };
+    case 'patient-nhs-number-invalid':
+      return {
+        status: 422,
+        message: `The patient in ${ehr} has no valid NHS number, so their shared record cannot be opened. Check the patient's NHS number in ${ehr}.`,
+      };
+    case 'role-not-mapped':
+      return {
+        status: 403,
+        message: `Your role in ${ehr} is not one that may use My Care Record.`,
+      };
+    case 'organisation-missing':
+      return { status: 403, message: `${ehr} did not say which organisation you work for.` };
+    case 'no-subject':
+    case 'no-username':
+      return { status: 400, message: `${ehr} did not say who you are.` };
+    case 'no-account':
+      return {
+        status: 403,
+        message: 'There is no My Care Record account for you. Ask your system administrator.',
+      };
+    case 'disabled':
+      return { status: 403, message: 'Your My Care Record account is disabled.' };
+    case 'username-taken':
+      return {
+        status: 403,
+        message: `A My Care Record account already has your user name and is not linked to ${ehr}. Ask your system administrator.`,
+      };
+  }
+}
+
+function escapeHtml(text: string): string {
+  return text.replace(
+    /[&<>"']/g,
+    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c,
+  );
+}
+
+/** A plain page (no scripts, no inline styles: the CSP allows neither) saying why the launch stopped. */
+function refusalPage(message: string): string {
+  return `<!doctype html>
+<html lang="en">
+<head><meta charset="utf-8"><title>Not opened - My Care Record</title></head>
+<body>
+<main>
+<h1>My Care Record was not opened</h1>
+<p id="launch-refused">${escapeHtml(message)}</p>
+</main>
+</body>
+</html>
+`;
+}
+
+function originOf(request: FastifyRequest): string {
+  return `${request.protocol}://${request.host}`;
+}
+
+function queryString(request: FastifyRequest): string {
+  const at = request.url.indexOf('?');
+  return at === -1 ? '' : request.url.slice(at);
+}
+
+export const smartLaunchRoutes: FastifyPluginAsyncTypebox<{ services: ServerServices }> = async (
+  app,
+  { services },
+) => {
+  const { sessions, audit, now, cookie } = services;
+  const smart: SmartLaunch | undefined = services.smart;
+  const launchCookie = smartLaunchCookieName(cookie.secure);
+  const launchCookieOptions = { ...FRAMED_COOKIE, path: '/launch/' } as const;
+
+  async function refuse(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    failure: { reason: SmartLaunchFailure; iss: string | undefined; attempted: string },
+  ) {
+    await audit.append({
+      action: 'sign-in-failed',
+      time: now().toISOString(),
+      requestId: request.id,
+      client: auditClient(request),
+      actor: null,
+      attemptedUsername: auditableUsername(failure.attempted),
+      outcome:
+        failure.reason === 'provider-unavailable' || failure.reason === 'discovery-unavailable'
+          ? 'failure'
+          : 'denied',
+      method: 'smart',
+      reasonCode: failure.reason,
+      ...(failure.iss !== undefined && AUDITABLE_URL.test(failure.iss)
+        ? { issuer: failure.iss }
+        : {}),
+    });
+    const { status, message } = refusal(failure.reason, smart?.nameOf(failure.iss) ?? 'The EHR');
+    return reply.code(status).type('text/html; charset=utf-8').send(refusalPage(message));
+  }
+
+  app.get(
+    SMART_LAUNCH_PATH,
+    {
+      schema: {
+        querystring: Type.Object({
+          iss: Type.Optional(Type.String({ maxLength: 2048 })),
+          launch: Type.Optional(Type.String({ maxLength: 2048 })),
+        }),
+      },
+    },
+    async (request, reply) => {
+      const { iss, launch } = request.query;
+      if (smart === undefined) {
+        return refuse(request, reply, { reason: 'unknown-iss', iss, attempted: '' });
+      }
+      const begun = await smart.begin({ iss, launch, origin: originOf(request) });
+      if (!begun.ok) return refuse(request, reply, { ...begun, attempted: '' });
+      void reply.setCookie(launchCookie, begun.handle, {
+        ...launchCookieOptions,
+        maxAge: begun.maxAgeSeconds,
+      });
+      return reply.redirect(begun.authorizationUrl, 303);
+    },
+  );
+
+  app.get(SMART_CALLBACK_PATH, async (request, reply) => {
+    void reply.clearCookie(launchCookie, launchCookieOptions);
+    if (smart === undefined) {
+      return refuse(request, reply, { reason: 'launch-not-found', iss: undefined, attempted: '' });
+    }
+    const result = await smart.complete({
+      handle: request.cookies[launchCookie],
+      query: queryString(request),
+      origin: originOf(request),
+    });
+    if (!result.ok) return refuse(request, reply, result);
+    const { user, iss, nhsNumber } = result;
+    // A fresh session, as at every sign-in; a session this browser already had ends here.
+    await sessions.destroy(request.cookies[cookie.name]);
+    const session = await sessions.create(user.id, { launchNhsNumber: nhsNumber });
+    await audit.append({
+      action: 'sign-in',
+      time: now().toISOString(),
+      requestId: request.id,
+      client: auditClient(request),
+      actor: auditActor(user),
+      outcome: 'success',
+      method: 'smart',
+      ...(AUDITABLE_URL.test(iss) ? { issuer: iss } : {}),
+      nhsNumber,
+    });
+    void reply.setCookie(cookie.name, session.token, {
+      ...FRAMED_COOKIE,
+      path: '/',
+      expires: session.expiresAt,
+    });
+    return reply.redirect('/', 303);
+  });
+};
