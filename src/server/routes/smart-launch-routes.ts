@@ -181,10 +181,14 @@ export const smartLaunchRoutes: FastifyPluginAsyncTypebox<{ services: ServerServ
     SMART_LAUNCH_PATH,
     {
       schema: {
-        querystring: Type.Object({
-          iss: Type.Optional(Type.String({ maxLength: 2048 })),
-          launch: Type.Optional(Type.String({ maxLength: 2048 })),
-        }),
+        // EHRs may add parameters of their own to the launch URL; they are ignored.
+        querystring: Type.Object(
+          {
+            iss: Type.Optional(Type.String({ maxLength: 2048 })),
+            launch: Type.Optional(Type.String({ maxLength: 2048 })),
+          },
+          { additionalProperties: true },
+        ),
       },
     },
     async (request, reply) => {
@@ -202,37 +206,47 @@ export const smartLaunchRoutes: FastifyPluginAsyncTypebox<{ services: ServerServ
     },
   );
 
-  app.get(SMART_CALLBACK_PATH, async (request, reply) => {
-    void reply.clearCookie(launchCookie, launchCookieOptions);
-    if (smart === undefined) {
-      return refuse(request, reply, { reason: 'launch-not-found', iss: undefined, attempted: '' });
-    }
-    const result = await smart.complete({
-      handle: request.cookies[launchCookie],
-      query: queryString(request),
-      origin: originOf(request),
-    });
-    if (!result.ok) return refuse(request, reply, result);
-    const { user, iss, nhsNumber } = result;
-    // A fresh session, as at every sign-in; a session this browser already had ends here.
-    await sessions.destroy(request.cookies[cookie.name]);
-    const session = await sessions.create(user.id, { launchNhsNumber: nhsNumber });
-    await audit.append({
-      action: 'sign-in',
-      time: now().toISOString(),
-      requestId: request.id,
-      client: auditClient(request),
-      actor: auditActor(user),
-      outcome: 'success',
-      method: 'smart',
-      ...(AUDITABLE_URL.test(iss) ? { issuer: iss } : {}),
-      nhsNumber,
-    });
-    void reply.setCookie(cookie.name, session.token, {
-      ...FRAMED_COOKIE,
-      path: '/',
-      expires: session.expiresAt,
-    });
-    return reply.redirect('/', 303);
-  });
+  // The authorisation server's answer (code, state, iss, error…) is read by openid-client.
+  const callbackQuery = Type.Object({}, { additionalProperties: true });
+  app.get(
+    SMART_CALLBACK_PATH,
+    { schema: { querystring: callbackQuery } },
+    async (request, reply) => {
+      void reply.clearCookie(launchCookie, launchCookieOptions);
+      if (smart === undefined) {
+        return refuse(request, reply, {
+          reason: 'launch-not-found',
+          iss: undefined,
+          attempted: '',
+        });
+      }
+      const result = await smart.complete({
+        handle: request.cookies[launchCookie],
+        query: queryString(request),
+        origin: originOf(request),
+      });
+      if (!result.ok) return refuse(request, reply, result);
+      const { user, iss, nhsNumber } = result;
+      // A fresh session, as at every sign-in; a session this browser already had ends here.
+      await sessions.destroy(request.cookies[cookie.name]);
+      const session = await sessions.create(user.id, { launchNhsNumber: nhsNumber });
+      await audit.append({
+        action: 'sign-in',
+        time: now().toISOString(),
+        requestId: request.id,
+        client: auditClient(request),
+        actor: auditActor(user),
+        outcome: 'success',
+        method: 'smart',
+        ...(AUDITABLE_URL.test(iss) ? { issuer: iss } : {}),
+        nhsNumber,
+      });
+      void reply.setCookie(cookie.name, session.token, {
+        ...FRAMED_COOKIE,
+        path: '/',
+        expires: session.expiresAt,
+      });
+      return reply.redirect('/', 303);
+    },
+  );
 };
