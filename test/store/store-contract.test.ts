@@ -105,9 +105,11 @@ forEachStore((name, open, factory) => {
     const database = await factory.createDatabase();
     try {
       const old = await database.open();
-      // The previous version: no append-only triggers, and migration 0006 never applied.
+      // The previous version: no append-only triggers, migration 0006 never applied, nor any after it.
       await dropAppendOnlyGuards(old);
-      await sql`delete from kysely_migration where name = '0006-audit-append-only'`.execute(old.db);
+      await sql`delete from kysely_migration where name >= '0006'`.execute(old.db);
+      await sql`drop table smart_launches`.execute(old.db);
+      await sql`alter table sessions drop column launch_nhs_number`.execute(old.db);
       await appendAuditEntry(old, 'before the upgrade');
       await old.db
         .updateTable('audit_entries')
