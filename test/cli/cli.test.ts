@@ -93,6 +93,17 @@ describe('the mcr command', () => {
     });
   }
 
+  test('audit verify under NODE_ENV=production without a witness to compare refuses, exit 2', async () => {
+    const dataDir = tempDir();
+    await (await openStore({ url: '', dataDir })).close();
+    const run = await runMcr(['audit', 'verify'], {
+      env: { MCR_DATA_DIR: dataDir, NODE_ENV: 'production' },
+    });
+    assert.equal(run.code, 2, run.stdout + run.stderr);
+    assert.match(run.stderr, /the witness is required: pass --witness FILE/);
+    assert.doesNotMatch(run.stdout, /intact/);
+  });
+
   test('audit verify pointed at a PostgreSQL database that does not exist says so, exit 2', async () => {
     const url = new URL(testDatabaseUrl);
     url.pathname = '/mcr_no_such_database';
