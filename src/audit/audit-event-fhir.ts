@@ -331,6 +331,8 @@ function sourceEntity(source: AuditSourceCall): fhir4.AuditEventEntity {
   if (source.errorCode !== undefined)
     detail.push({ type: 'errorCode', valueString: source.errorCode });
   for (const warning of source.warnings) detail.push({ type: 'warning', valueString: warning });
+  if (source.dropped !== undefined)
+    detail.push({ type: 'dropped', valueString: String(source.dropped) });
   detail.push(...countDetails('count', source.counts));
   return {
     what: { identifier: { system: SOURCE_ID_SYSTEM, value: source.id } },

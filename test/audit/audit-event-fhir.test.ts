@@ -82,6 +82,8 @@ void describe('audit entries as FHIR AuditEvents', () => {
     assert.ok(
       sources[1]?.detail?.some((d) => d.type === 'errorCode' && d.valueString === 'TIMEOUT'),
     );
+    // Items left out as not this patient's are counted in the export too.
+    assert.ok(sources[0]?.detail?.some((d) => d.type === 'dropped' && d.valueString === '1'));
 
     const chain = audit.extension?.find((x) => x.url === AUDIT_CHAIN_EXTENSION_URL);
     assert.deepEqual(chain?.extension, [

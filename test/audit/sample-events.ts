@@ -53,7 +53,8 @@ export function recordViewCompleted(
         elapsedMs: 412,
         counts: { medications: 7, allergies: 2, problems: 4 },
         httpStatus: 200,
-        warnings: ['confidential-items'],
+        warnings: ['confidential-items', 'other-patient-items'],
+        dropped: 1,
       },
       {
         id: 'hospital-rx1',
