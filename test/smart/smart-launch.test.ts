@@ -13,6 +13,7 @@ import { NHS_NUMBER_SYSTEM } from '../../src/identity/nhs-number.ts';
 import { createPopulation } from '../../sim/population/create-population.ts';
 import { startEhrServer, type RunningEhrServer } from '../../sim/servers/ehr-server.ts';
 import { EHR_ROLE_VALUES } from '../../sim/servers/ehr-users.ts';
+import { launchBrowser } from '../support/browser.ts';
 import { readFixtureJson } from '../support/fixtures.ts';
 import { startSystem, type RunningSystem } from '../support/running-system.ts';
 import { RedirectFollowingClient, type Page } from '../oidc/redirect-following-client.ts';
@@ -315,5 +316,30 @@ describe('opening My Care Record from the hospital EHR (SMART App Launch)', () =
     assert.equal(response.status, 403);
     assert.match(await response.text(), /CROSS_SITE_REQUEST/);
     assert.equal((await lastEntry('access-denied'))['reasonCode'], 'cross-site-request');
+  });
+  test('in Chromium, one click in the EHR opens the viewer in its frame, signed in, on that patient, permission first', async () => {
+    const browser = await launchBrowser();
+    try {
+      const page = await browser.context.newPage();
+      await page.goto(`${ehr.url}/?user=nurse-ellis`);
+      await page.locator(`button[data-patient="${patient().id}"]`).click();
+      const frame = page.frameLocator('iframe[name="viewer"]');
+      // Signed in as the EHR's user, with the mapped role, on the EHR's patient: the dialog comes first.
+      const dialog = frame.getByRole('dialog', { name: 'Record permission' });
+      await dialog.waitFor({ state: 'visible', timeout: 30_000 });
+      await frame.getByText('Rhian Ellis').first().waitFor({ state: 'visible' });
+      assert.match((await dialog.textContent()) ?? '', /To view the record of/);
+      const viewer = page.frames().find((f) => f.name() === 'viewer');
+      assert.ok(viewer !== undefined);
+      // The viewer is framed by the EHR from another site (localhost vs 127.0.0.1).
+      assert.equal(new URL(viewer.url()).host, new URL(system.url).host);
+      assert.notEqual(new URL(page.url()).hostname, new URL(viewer.url()).hostname);
+      const entry = await lastEntry('sign-in');
+      assert.equal((entry['actor'] as Record<string, unknown>)['username'], 'nurse-ellis');
+      assert.equal((entry['actor'] as Record<string, unknown>)['role'], 'nurse');
+      assert.equal(entry['nhsNumber'], patient().nhsNumber);
+    } finally {
+      await browser.close();
+    }
   });
 });
