@@ -42,6 +42,7 @@ import { createFhirR4Connector } from './sources/fhir-r4/fhir-r4-connector.ts';
 import { createGpConnectConnector } from './sources/gp-connect/gp-connect-connector.ts';
 import { fetchSource } from './sources/http/fetch-source.ts';
 import { createNrlConnector } from './sources/nrl-client.ts';
+import { createDocumentOpener } from './sources/nrl-document.ts';
 import { createPatientIndexClient } from './sources/patient-index-client.ts';
 import { createSdsClient, type GpConnectEndpoint } from './sources/sds-client.ts';
 import type { SourceHttpOutcome, SourceHttpRequest } from './sources/http/http-outcome.ts';
@@ -235,6 +236,16 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<App>
     trace: (nhsNumber) => patients.trace(nhsNumber),
     connectors,
     discover,
+    documents:
+      config.recordLocator.nrl === undefined
+        ? undefined
+        : createDocumentOpener({
+            nrlUrl: config.recordLocator.nrl.url,
+            timeoutMs: config.recordLocator.nrl.timeoutMs,
+            maxResponseBytes: config.recordLocator.nrl.maxResponseBytes,
+            sspUrl: config.gpConnect.sspUrl,
+            fetchSource: transport,
+          }),
     filter: ({ role, sections }) =>
       filterRecordForRole({ role, sections, policy, restrictedCodes: policy.restrictedCodes }),
     now,

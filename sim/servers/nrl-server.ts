@@ -78,6 +78,19 @@ export function startNrlServer(options: NrlServerOptions = {}): Promise<RunningS
   function handle(request: SimRequest): PreparedResponse {
     const document = /^\/documents\/([A-Za-z0-9-]+)$/.exec(request.path)?.[1];
     if (document !== undefined) return documentResponse(document);
+    const read = /^\/DocumentReference\/([A-Za-z0-9.-]+)$/.exec(request.path)?.[1];
+    if (read !== undefined) {
+      if (typeof request.headers['nhsd-end-user-organisation-ods'] !== 'string')
+        return spineError(
+          400,
+          'PRECONDITION_FAILED',
+          'Required header NHSD-End-User-Organisation-ODS is missing',
+        );
+      const pointer = POINTERS.find((candidate) => candidate.id === read);
+      return pointer === undefined
+        ? spineError(404, 'NO_RECORD_FOUND', `DocumentReference ${read} not found`)
+        : fhirResponse(200, toDocumentReference(pointer, request.baseUrl));
+    }
     if (request.path !== '/DocumentReference')
       return fhirResponse(404, r4Outcome('not-found', `Unknown path ${request.path}`));
     if (typeof request.headers['nhsd-end-user-organisation-ods'] !== 'string')

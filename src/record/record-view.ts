@@ -18,7 +18,13 @@ import type { ConsentActor } from '../consent/permissions.ts';
 import type { PatientSummary } from '../identity/patient-summary.ts';
 import type { TraceResult } from '../identity/trace-result.ts';
 import { auditableCode } from '../sources/source-codes.ts';
-import type { Connector, SourceResult, TracedPatient } from '../sources/source-result.ts';
+import type { DocumentOpener, OpenedDocument } from '../sources/nrl-document.ts';
+import type {
+  Connector,
+  SourceResult,
+  SourceStatus,
+  TracedPatient,
+} from '../sources/source-result.ts';
 import type { FilteredRecord } from '../access/policy/filter-record.ts';
 import type { Role } from '../access/roles.ts';
 import { assembleRecord, describeAnswered, type SourceSummary } from './assemble-record.ts';
@@ -72,6 +78,8 @@ export interface RecordViewDeps {
    * the NRL); every connector is asked when absent.
    */
   readonly discover?: DiscoverSources | undefined;
+  /** Opens NRL pointers' documents (`recordLocator.nrl`); absent: documents cannot be opened. */
+  readonly documents?: DocumentOpener | undefined;
   /**
    * Removes what the user's role may not see and legally restricted items (fail closed), before
    * anything leaves the server; reports per-section counts and categories for the audit only.
@@ -162,6 +170,24 @@ export interface RecordViews {
   view(request: RecordViewRequest): Promise<RecordView>;
   /** The same gates as `view`, throwing the same errors before any source is asked; then the sources one by one. */
   stream(request: RecordViewRequest): Promise<RecordStream>;
+  /**
+   * Opens one NRL pointer's document live, under the same gates and audit as a view (start, the
+   * NRL's call as a `record-view-source` entry, the end). Throws as `view` does, or
+   * DocumentUnavailable when there is no document opener or the document could not be had.
+   */
+  openDocument(
+    request: RecordViewRequest & { readonly pointerId: string },
+  ): Promise<OpenedDocument>;
+}
+
+/** The document could not be opened; `message` is plain words. */
+export class DocumentUnavailable extends Error {
+  override readonly name = 'DocumentUnavailable';
+  readonly status: SourceStatus;
+  constructor(status: SourceStatus, message: string) {
+    super(message);
+    this.status = status;
+  }
 }
 
 export function createRecordViews(deps: RecordViewDeps): RecordViews {
@@ -230,18 +256,22 @@ export function createRecordViews(deps: RecordViewDeps): RecordViews {
       patient: trace.summary,
       auditSeq: seqOf(startEntry),
     });
-    // discovery: which sources this view asks, and why each other considered source is not asked.
-    const considered = await discover({
+    return { started, common, basis, permission, trace };
+  }
+
+  /** discovery: which sources this view asks, and why each other considered source is not asked. */
+  function discoverFor(trace: Extract<TraceResult, { kind: 'found' }>, signal?: AbortSignal) {
+    return discover({
       traced: trace.traced,
       registeredPractice: trace.registeredPractice,
-      signal: request.signal,
+      signal,
     });
-    return { started, common, basis, permission, trace, considered };
   }
 
   return {
     async view(request) {
-      const { started, common, basis, permission, trace, considered } = await open(request);
+      const { started, common, basis, permission, trace } = await open(request);
+      const considered = await discoverFor(trace, request.signal);
       const { user } = request;
 
       // sources: every connector in parallel, each under its own deadline; none can sink the others.
@@ -291,8 +321,84 @@ export function createRecordViews(deps: RecordViewDeps): RecordViews {
       };
     },
 
+    async openDocument(request) {
+      const { started, common, basis, trace } = await open(request);
+      const mayOpen = (pointer: fhir4.DocumentReference): boolean => {
+        const sections = Object.fromEntries(
+          SECTION_NAMES.map((name) => [name, [] as RecordItem[]]),
+        ) as Record<SectionName, RecordItem[]>;
+        sections.documents = [
+          {
+            source: {
+              sourceId: 'nrl',
+              system: 'National Record Locator',
+              organisation: 'X26',
+              retrievedAt: deps.now().toISOString(),
+            },
+            resource: pointer,
+          },
+        ];
+        return deps.filter({ role: request.user.role, sections }).sections.documents.length === 1;
+      };
+      const opener = deps.documents;
+      const fetched =
+        opener === undefined
+          ? ({
+              kind: 'failed',
+              status: 'error',
+              message: 'Documents cannot be opened here: no record locator is configured.',
+            } as const)
+          : await opener.open({
+              nhsNumber: trace.traced.nhsNumber,
+              pointerId: request.pointerId,
+              user: request.user,
+              signal: request.signal,
+            });
+      // access: the role's policy judges the pointer as it would in Documents (fail closed).
+      const outcome =
+        fetched.kind === 'document' && !mayOpen(fetched.pointer)
+          ? ({
+              kind: 'failed',
+              status: 'access-denied',
+              message: 'Your role may not open this document.',
+            } as const)
+          : fetched;
+      const elapsedMs = Math.round(performance.now() - started);
+      const source: AuditSourceCall = {
+        id: 'nrl',
+        status: outcome.kind === 'document' ? 'answered' : outcome.status,
+        elapsedMs,
+        counts: outcome.kind === 'document' ? { documents: 1 } : {},
+        warnings: [],
+      };
+      // audit: the call, then the end; no entry, no document.
+      await deps.audit.append({
+        ...common,
+        time: deps.now().toISOString(),
+        action: 'record-view-source',
+        outcome: outcome.kind === 'document' ? 'success' : 'failure',
+        basis,
+        source,
+      });
+      await deps.audit.append({
+        ...common,
+        time: deps.now().toISOString(),
+        action: 'record-view-completed',
+        outcome: outcome.kind === 'document' ? 'success' : 'failure',
+        basis,
+        sources: [source],
+        withheld: {},
+        elapsedMs,
+        patientRestricted: trace.summary.restricted,
+      });
+      if (outcome.kind !== 'document')
+        throw new DocumentUnavailable(outcome.status, outcome.message);
+      return outcome;
+    },
+
     async stream(request) {
-      const { started, common, basis, permission, trace, considered } = await open(request);
+      const { started, common, basis, permission, trace } = await open(request);
+      const considered = await discoverFor(trace, request.signal);
       return {
         patient: trace.summary,
         permission: { id: permission.id, basis: permission.basis, expiresAt: permission.expiresAt },

@@ -67,6 +67,11 @@ export const ERROR_CODES = {
     text: 'No patient was found with this NHS number.',
   },
   NOT_FOUND: { status: 404, issue: 'not-found', text: 'Not found.' },
+  DOCUMENT_UNAVAILABLE: {
+    status: 502,
+    issue: 'transient',
+    text: 'The document could not be fetched from the organisation that holds it.',
+  },
   CONFLICT: { status: 409, issue: 'conflict', text: 'This has already been done.' },
   METHOD_NOT_ALLOWED: {
     status: 405,

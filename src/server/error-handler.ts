@@ -17,7 +17,11 @@ import {
   PermissionNotFound,
   PermissionRequired,
 } from '../consent/consent-errors.ts';
-import { PatientNotTraced, RoleMayNotViewRecords } from '../record/record-view.ts';
+import {
+  DocumentUnavailable,
+  PatientNotTraced,
+  RoleMayNotViewRecords,
+} from '../record/record-view.ts';
 import { ApiError } from './operation-outcome.ts';
 import { securityHeaders, type SecurityHeaderOptions } from './security-headers.ts';
 import {
@@ -48,6 +52,11 @@ export function toApiError(error: unknown): ApiError {
     return error.reason === 'not-found'
       ? new ApiError('PATIENT_NOT_FOUND', error.message)
       : new ApiError('DEMOGRAPHICS_UNAVAILABLE', error.message);
+  }
+  if (error instanceof DocumentUnavailable) {
+    if (error.status === 'access-denied') return new ApiError('FORBIDDEN', error.message);
+    if (error.status === 'patient-not-found') return new ApiError('NOT_FOUND', error.message);
+    return new ApiError('DOCUMENT_UNAVAILABLE', error.message);
   }
   if (error instanceof AccountError) return new ApiError('INVALID_REQUEST', error.message);
   if (isFastifyError(error)) return fromFastifyError(error);

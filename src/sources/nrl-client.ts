@@ -67,7 +67,35 @@ export function createNrlConnector(deps: {
       acceptContentTypes: ['application/fhir+json', 'application/json'],
       signal: request.signal,
     });
-    return readPointerSearch(outcome, request.patient.nhsNumber, performance.now() - started);
+    const result = readPointerSearch(
+      outcome,
+      request.patient.nhsNumber,
+      performance.now() - started,
+    );
+    if (result.payload?.format !== 'fhir-r4') return result;
+    // A locator holds no Patient: the pointers are matched on the NHS number, so the traced
+    // patient stands as the subject they must each name (never shown as an item).
+    const subject: fhir4.Patient = {
+      resourceType: 'Patient',
+      id: 'nrl-subject',
+      identifier: [{ system: NHS_NUMBER_SYSTEM, value: request.patient.nhsNumber }],
+      ...(request.patient.family === undefined
+        ? {}
+        : {
+            name: [
+              {
+                use: 'official',
+                family: request.patient.family,
+                given: [...(request.patient.given ?? [])],
+              },
+            ],
+          }),
+      ...(request.patient.birthDate === undefined ? {} : { birthDate: request.patient.birthDate }),
+    };
+    return {
+      ...result,
+      payload: { format: 'fhir-r4', resources: [subject, ...result.payload.resources] },
+    };
   }
 
   return { source, fetchRecord };

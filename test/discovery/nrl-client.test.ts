@@ -56,7 +56,7 @@ describe('the NRL client', () => {
     const resources = result.payload?.format === 'fhir-r4' ? result.payload.resources : [];
     assert.deepEqual(
       resources.map((r) => r.id),
-      ['X26-1634567890'],
+      ['nrl-subject', 'X26-1634567890'],
     );
     const crisis = result.warnings.find((w) => w.code === 'crisis-document');
     assert.match(crisis?.message ?? '', /Mental health crisis plan available/);
@@ -74,7 +74,10 @@ describe('the NRL client', () => {
   test('no pointers is an answer with nothing in it', async () => {
     const result = await connector().fetchRecord(requestFor('9000000033'));
     assert.equal(result.status, 'answered');
-    assert.deepEqual(result.payload?.format === 'fhir-r4' && result.payload.resources, []);
+    assert.deepEqual(
+      result.payload?.format === 'fhir-r4' && result.payload.resources.map((r) => r.resourceType),
+      ['Patient'],
+    );
   });
 
   test("the gateway's 403 for an organisation with no pointer types is access denied", async () => {

@@ -156,6 +156,61 @@ describe('record discovery across a region of 300 practices', () => {
     assert.ok(flags?.some((message) => message.startsWith('ReSPECT form available from RYY02')));
   });
 
+  test('opening a pointer fetches the document live: PDF as PDF, HTML without script, no-store, audited', async () => {
+    const typical = PERSONAS.find((p) => p.key === 'typical');
+    assert.ok(typical !== undefined);
+    const nrlBefore = system.sims.stats['nrl']?.total ?? 0;
+    const pdf = await clinician.get(
+      `/api/patients/${typical.nhsNumber}/documents/RYY02-respect-0107`,
+    );
+    assert.equal(pdf.status, 200, pdf.text);
+    assert.equal(pdf.headers.get('content-type'), 'application/pdf');
+    assert.equal(pdf.headers.get('cache-control'), 'no-store');
+    assert.ok(pdf.text.startsWith('%PDF-'));
+    const html = await clinician.get(
+      `/api/patients/${typical.nhsNumber}/documents/RYY02-eolc-0107`,
+    );
+    assert.equal(html.status, 200, html.text);
+    assert.match(html.headers.get('content-type') ?? '', /^text\/html/);
+    assert.equal(html.headers.get('cache-control'), 'no-store');
+    // The server's own policy applies too: no inline script could run even if one slipped through.
+    assert.doesNotMatch(
+      html.headers.get('content-security-policy') ?? 'missing',
+      /unsafe-inline|missing/,
+    );
+    assert.match(html.text, /Preferred place of care: home/);
+    assert.doesNotMatch(html.text, /<script|onclick|<img|pwned/i);
+    // Each open read the pointer again and fetched the document: two calls each.
+    assert.equal((system.sims.stats['nrl']?.total ?? 0) - nrlBefore, 4);
+
+    const entries = await system.app.services.audit.list({
+      nhsNumber: typical.nhsNumber,
+      action: 'record-view-source',
+      limit: 100,
+      newestFirst: true,
+    });
+    const opened = entries[0]?.entry.event;
+    assert.ok(opened !== undefined && opened.action === 'record-view-source');
+    assert.equal(opened.source.id, 'nrl');
+    assert.deepEqual(opened.source.counts, { documents: 1 });
+  });
+
+  test("another patient's pointer is not found, and without a permission nothing is fetched", async () => {
+    const typical = PERSONAS.find((p) => p.key === 'typical');
+    const other = PERSONAS.find((p) => p.key === 'discharge-medicines-differ');
+    assert.ok(typical !== undefined && other !== undefined);
+    const wrong = await clinician.get(
+      `/api/patients/${typical.nhsNumber}/documents/RXX01-mhcp-0247`,
+    );
+    assert.equal(wrong.status, 404, wrong.text);
+    const nrlBefore = system.sims.stats['nrl']?.total ?? 0;
+    const refused = await clinician.get(
+      `/api/patients/${other.nhsNumber}/documents/RXX01-mhcp-0247`,
+    );
+    assert.equal(refused.status, 403);
+    assert.equal(system.sims.stats['nrl']?.total ?? 0, nrlBefore);
+  });
+
   test('when SDS fails, the practice is "endpoint not found" and is not asked', async () => {
     const { nhsNumber, ods } = patientAtAGeneratedPractice();
     const sds = system.sims.servers[SDS_ID];

@@ -94,4 +94,32 @@ export const recordRoutes: FastifyPluginAsyncTypebox<{ services: ServerServices 
       };
     },
   );
+
+  app.get(
+    '/api/patients/:nhsNumber/documents/:pointerId',
+    {
+      schema: {
+        params: Type.Object({
+          nhsNumber: Type.String(),
+          pointerId: Type.String({ pattern: '^[A-Za-z0-9.-]{1,128}$' }),
+        }),
+      },
+    },
+    async (request, reply) => {
+      const { user } = requireAuth(request);
+      const nhsNumber = validNhsNumber(request.params.nhsNumber);
+      const document = await services.recordViews.openDocument({
+        user,
+        nhsNumber,
+        pointerId: request.params.pointerId,
+        requestId: request.id,
+        client: auditClient(request),
+      });
+      return reply
+        .header('content-type', document.contentType)
+        .header('cache-control', 'no-store')
+        .header('content-disposition', 'inline')
+        .send(document.body);
+    },
+  );
 };

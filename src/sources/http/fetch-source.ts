@@ -202,6 +202,18 @@ export function fetchSource(request: SourceHttpRequest): Promise<SourceHttpOutco
       });
       response.on('end', () => {
         if (settled) return;
+        if (request.raw === true) {
+          settle({
+            kind: 'response',
+            status,
+            headers: responseHeaders,
+            json: undefined,
+            body: Buffer.concat(chunks, bytes),
+            bytes,
+            elapsedMs: elapsed(),
+          });
+          return;
+        }
         let json: unknown;
         try {
           json = JSON.parse(

@@ -49,6 +49,8 @@ export interface SourceHttpRequest {
    * dropped connection, which a stale pooled socket would otherwise fail again.
    */
   readonly freshConnection?: boolean | undefined;
+  /** Keep the body as bytes (a document), not parsed as JSON; `json` is then undefined. */
+  readonly raw?: boolean | undefined;
 }
 
 /** The body arrived, was of an accepted type and parsed as JSON. Any HTTP status. */
@@ -57,6 +59,8 @@ export interface SourceHttpResponse {
   readonly status: number;
   readonly headers: Readonly<Record<string, string>>;
   readonly json: unknown;
+  /** The body's bytes, only when the request asked for `raw`. Held in memory, never on disk. */
+  readonly body?: Buffer | undefined;
   readonly bytes: number;
   readonly elapsedMs: number;
 }
