@@ -241,12 +241,7 @@ export async function startSims(options: StartSimsOptions = {}): Promise<Running
       );
     }
 
-    let ehr: RunningEhrServer | undefined;
-    if (options.ehr === true) {
-      // Loaded only when asked for: oidc-provider is heavy, and most tests need no EHR.
-      const { startEhrServer } = await import('./servers/ehr-server.ts');
-      ehr = keep(await startEhrServer({ population, host, port: port() }));
-    }
+    const ehr = options.ehr === true ? keep(await startEhr(population, host, port())) : undefined;
 
     const urls: Record<string, string> = { [DEMOGRAPHICS_ID]: pds.url };
     const stats: Record<string, RequestStats> = { [DEMOGRAPHICS_ID]: pds.stats };
@@ -307,6 +302,16 @@ export async function startSims(options: StartSimsOptions = {}): Promise<Running
   }
 }
 
+/** The simulated EHR, loaded only when asked for: oidc-provider is heavy, and most tests need no EHR. */
+async function startEhr(
+  population: SimPopulation,
+  host: string | undefined,
+  port: number | undefined,
+): Promise<RunningEhrServer> {
+  const { startEhrServer } = await import('./servers/ehr-server.ts');
+  return startEhrServer({ population, host, port });
+}
+
 /** The region: PDS, one GP Connect process for every practice, SDS, the patient index, 7 R4 sources. */
 async function startRegion(
   options: StartSimsOptions,
@@ -316,8 +321,8 @@ async function startRegion(
   let nextPort = options.portBase;
   const port = (): number | undefined => (nextPort === undefined ? undefined : nextPort++);
   const fault = (id: string): Fault | undefined => options.faults?.[id];
-  const started: RunningSimServer[] = [];
-  const keep = <T extends RunningSimServer>(server: T): T => {
+  const started: { close(): Promise<void> }[] = [];
+  const keep = <T extends { close(): Promise<void> }>(server: T): T => {
     started.push(server);
     return server;
   };
@@ -395,6 +400,7 @@ async function startRegion(
       [NRL_ID]: nrl,
       ...r4,
     };
+    const ehr = options.ehr === true ? keep(await startEhr(population, host, port())) : undefined;
     const urls = Object.fromEntries(Object.entries(servers).map(([id, s]) => [id, s.url]));
     const stats = Object.fromEntries(Object.entries(servers).map(([id, s]) => [id, s.stats]));
     return {
@@ -404,6 +410,7 @@ async function startRegion(
       stats,
       servers,
       practices,
+      ehr,
       sourcesConfig: () =>
         REGION_R4_SOURCES.map((source, n): SourceConfig => ({
           id: source.id,
