@@ -68,6 +68,8 @@ interface SourceItems {
   readonly unusable?: 'malformed' | 'other-nhs-number' | undefined;
   readonly message?: string | undefined;
   readonly notThisPatient: DroppedCounts;
+  /** The answer names the patient by NHS number only (an index): there is no Patient to compare. */
+  readonly byNhsNumber?: boolean | undefined;
 }
 
 const NO_PATIENT_MESSAGE =
@@ -118,7 +120,7 @@ export function assembleRecord(input: {
     const dropped = totalDropped(read.notThisPatient);
     const droppedField = dropped === 0 ? {} : { dropped };
 
-    if (read.unusable !== undefined || read.patient === undefined) {
+    if (read.unusable !== undefined || (read.patient === undefined && read.byNhsNumber !== true)) {
       const otherNhsNumber = read.unusable === 'other-nhs-number';
       summaries.push({
         ...base,
@@ -133,10 +135,10 @@ export function assembleRecord(input: {
       continue;
     }
 
-    const { matches, differences } = compareDemographics(
-      input.traced,
-      tracedPatientFromR4(read.patient),
-    );
+    const { matches, differences } =
+      read.patient === undefined
+        ? { matches: true, differences: [] }
+        : compareDemographics(input.traced, tracedPatientFromR4(read.patient));
     if (!matches) {
       summaries.push({
         ...base,
@@ -204,15 +206,24 @@ function readR4Payload(
   source: SourceConfig,
   tracedNhsNumber: string,
 ): SourceItems {
-  const [patient, ...rest] = payload.resources;
+  const byNhsNumber = payload.patientBy === 'nhs-number';
+  const [first, ...others] = payload.resources;
+  const patient = byNhsNumber ? undefined : first;
+  const rest = byNhsNumber ? payload.resources : others;
   const notThisPatient: Partial<Record<DropReason, number>> = {};
-  if (patient?.resourceType !== 'Patient' || typeof patient.id !== 'string' || patient.id === '')
+  if (
+    !byNhsNumber &&
+    (patient?.resourceType !== 'Patient' || typeof patient.id !== 'string' || patient.id === '')
+  )
     return { items: [], warnings: [], patient: undefined, unusable: 'malformed', notThisPatient };
   const owner = {
-    id: patient.id,
+    // An index names no Patient resource: only an NHS-number identifier can name the patient.
+    id: patient?.resourceType === 'Patient' ? (patient.id ?? '') : '',
     nhsNumber: tracedNhsNumber,
     aliases: [
-      `${source.url.replace(/\/+$/, '')}/Patient/${patient.id}`,
+      ...(patient === undefined
+        ? []
+        : [`${source.url.replace(/\/+$/, '')}/Patient/${patient.id ?? ''}`]),
       ...(payload.patientAliases ?? []),
     ],
   };
@@ -238,7 +249,8 @@ function readR4Payload(
   return {
     items,
     warnings: droppedWarnings(notThisPatient),
-    patient,
+    patient: patient?.resourceType === 'Patient' ? patient : undefined,
+    byNhsNumber,
     notThisPatient,
     ...(otherNhsNumber ? { unusable: 'other-nhs-number', message: OTHER_NHS_NUMBER_MESSAGE } : {}),
   };

@@ -146,7 +146,7 @@ function referenceNamesOwner(
     const absolute = withoutHistory.replace(/\/+$/, '');
     return owner.aliases.some((alias) => alias.trim().replace(/\/+$/, '') === absolute);
   }
-  return withoutHistory === `Patient/${owner.id}`;
+  return owner.id !== '' && withoutHistory === `Patient/${owner.id}`;
 }
 
 function identifierIsOwners(identifier: unknown, owner: PatientOwner): boolean {

@@ -179,7 +179,7 @@ export function readPointerSearch(
     status: 'answered',
     httpStatus: 200,
     warnings,
-    payload: { format: 'fhir-r4', resources: pointers },
+    payload: { format: 'fhir-r4', resources: pointers, patientBy: 'nhs-number' },
   };
 }
 

@@ -47,6 +47,12 @@ export type SourcePayload =
        * `urn:uuid:…`, and `<base>/Patient/<id>`): a reference equal to one of these names it.
        */
       readonly patientAliases?: readonly string[];
+      /**
+       * `nhs-number`: an index (the National Record Locator) that holds no Patient resource and
+       * names the patient on each item by NHS-number identifier only; each item must carry the
+       * traced NHS number. Otherwise the matched Patient must come first.
+       */
+      readonly patientBy?: 'nhs-number';
     };
 
 export interface SourceResult {

@@ -596,3 +596,36 @@ void describe('property: random answers mixing patients never show a foreign ite
     );
   });
 });
+
+void test('an index naming the patient only by NHS number shows only the items carrying the traced one', () => {
+  const source = r4Source('http://127.0.0.1:1/nrl');
+  const pointer = (id: string, subject: unknown): fhir4.DocumentReference =>
+    ({
+      resourceType: 'DocumentReference',
+      id,
+      status: 'current',
+      content: [],
+      subject,
+    }) as fhir4.DocumentReference;
+  const record = assemble(
+    {
+      sourceId: source.id,
+      status: 'answered',
+      elapsedMs: 1,
+      warnings: [],
+      payload: {
+        format: 'fhir-r4',
+        patientBy: 'nhs-number',
+        resources: [
+          pointer('own', { identifier: { system: NHS_SYSTEM, value: TRACED.nhsNumber } }),
+          pointer('theirs', { identifier: { system: NHS_SYSTEM, value: OTHER_NHS } }),
+          pointer('by-reference', { reference: 'Patient/' }),
+        ],
+      },
+    },
+    { ...source, resourceTypes: ['DocumentReference'] },
+  );
+  assert.equal(record.sources[0]?.status, 'answered');
+  assert.deepEqual(shownIds(record), ['own']);
+  assert.equal(record.sources[0].dropped, 2);
+});
