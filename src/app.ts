@@ -7,6 +7,8 @@ import type { FastifyInstance } from 'fastify';
 import { sql } from 'kysely';
 import type { DestinationStream, Logger } from 'pino';
 import { createOidcSignIn } from './access/oidc/oidc-sign-in.ts';
+import { createOidcAccounts } from './access/oidc/oidc-accounts.ts';
+import { createBearerTokens } from './access/bearer-token.ts';
 import { filterRecordForRole } from './access/policy/filter-record.ts';
 import { loadPolicy } from './access/policy/load-policy.ts';
 import type { Role } from './access/roles.ts';
@@ -142,6 +144,12 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<App>
           publicUrl: config.server.publicUrl,
           warn,
         });
+  // Bearer tokens' users are accounts like OIDC sign-in's: found by issuer and subject.
+  const bearerTokens = createBearerTokens({
+    issuers: config.fhirApi.issuers,
+    accounts: createOidcAccounts({ db, now }),
+    now,
+  });
   const auditSigning = createAuditSigning({
     store,
     settings: config.audit,
@@ -291,6 +299,7 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<App>
     privacyAlerts,
     oidc,
     smart,
+    bearerTokens,
     now,
     cookie: {
       name: sessionCookieName(publicUrl.startsWith('https://')),

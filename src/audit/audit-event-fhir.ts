@@ -199,7 +199,17 @@ function agentsOf(
   }
   agents.push({
     type: { coding: [{ system: DCM, code: '110153', display: 'Source Role ID' }] },
-    who: { display: event.client?.userAgent ?? 'unknown client' },
+    // A calling system with a bearer token is named by its issuer and OAuth client id.
+    who:
+      event.client?.apiClient === undefined
+        ? { display: event.client?.userAgent ?? 'unknown client' }
+        : {
+            identifier: {
+              system: event.client.apiClient.issuer,
+              value: event.client.apiClient.clientId,
+            },
+            display: event.client.apiClient.clientId,
+          },
     requestor: false,
     ...(event.client === undefined
       ? {}

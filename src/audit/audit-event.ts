@@ -97,6 +97,16 @@ const Client = Type.Object(
   {
     address: Type.String({ pattern: '^[0-9A-Za-z:.%_-]{1,64}$' }),
     userAgent: Type.Optional(Type.String({ pattern: '^[^\\x00-\\x1F\\x7F]{0,512}$' })),
+    /** The calling system when the request carried a bearer token: its issuer and OAuth client. */
+    apiClient: Type.Optional(
+      Type.Object(
+        {
+          issuer: Type.String({ pattern: '^https?://[^\\s]{1,200}$' }),
+          clientId: Type.String({ pattern: '^[A-Za-z0-9._:@/-]{1,128}$' }),
+        },
+        closed,
+      ),
+    ),
   },
   closed,
 );

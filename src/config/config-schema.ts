@@ -178,6 +178,37 @@ export const SmartEhrSchema = Type.Object(
   { additionalProperties: false },
 );
 
+/** One authorisation server whose JWT access tokens the FHIR API accepts. */
+export const FhirApiIssuerSchema = Type.Object(
+  {
+    /** The tokens' `iss`, exactly. https, or http on a loopback address only. */
+    issuer: Type.String({ pattern: HTTPS_OR_LOOPBACK }),
+    /** Where the issuer publishes its signing keys (JWKS). */
+    jwksUrl: Type.String({ pattern: HTTPS_OR_LOOPBACK }),
+    /** The `aud` tokens must carry: this server's FHIR base URL, or the value the issuer uses for it. */
+    audience: Type.String({ minLength: 1 }),
+    /** Maps the token's claims to username, role and organisation, exactly as `oidc.claims` does. */
+    claims: OidcClaimsSchema,
+    /** Create a local account for a token's user seen for the first time (as OIDC sign-in does). */
+    createUsers: Type.Boolean({ default: true }),
+  },
+  { additionalProperties: false },
+);
+
+/** The read-only FHIR R4 API under /fhir (docs/configuration.md `fhirApi`). */
+export const FhirApiConfigSchema = Type.Object(
+  {
+    /** Authorisation servers whose bearer tokens are accepted; none: only the UI's session cookie. */
+    issuers: Type.Array(FhirApiIssuerSchema, { default: [] }),
+    /** The canonical base of the code systems and extensions the project defines (docs/fhir-api.md). */
+    canonicalBase: Type.String({
+      pattern: '^https?://[^\\s]+/$',
+      default: 'https://mycarerecord.nhs.uk/fhir/',
+    }),
+  },
+  { additionalProperties: false, default: {} },
+);
+
 /** A local time of day, `HH:MM` (24-hour); `24:00` is the end of the day. */
 const TIME_OF_DAY = '^(([01][0-9]|2[0-3]):[0-5][0-9]|24:00)$';
 const TimeOfDay = Type.String({ pattern: TIME_OF_DAY });
@@ -418,6 +449,8 @@ export const ConfigSchema = Type.Object(
       { ehrs: Type.Array(SmartEhrSchema, { default: [] }) },
       { additionalProperties: false, default: {} },
     ),
+    /** The read-only FHIR R4 API: bearer-token issuers and the project's canonical base. */
+    fhirApi: FhirApiConfigSchema,
     policy: Type.Object(
       {
         /** The access policy file (docs/policy.md); the shipped policy/default-policy.yaml when absent. */
@@ -437,4 +470,6 @@ export type GpConnectConfig = Static<typeof ConfigSchema>['gpConnect'];
 export type RecordLocatorConfig = Static<typeof ConfigSchema>['recordLocator'];
 export type OidcConfig = Static<typeof OidcConfigSchema>;
 export type SmartEhrConfig = Static<typeof SmartEhrSchema>;
+export type FhirApiConfig = Static<typeof FhirApiConfigSchema>;
+export type FhirApiIssuerConfig = Static<typeof FhirApiIssuerSchema>;
 export type MonitoringConfig = Static<typeof MonitoringConfigSchema>;

@@ -35,3 +35,6 @@ export function sectionForR4(
   if (section === undefined) return undefined;
   return setting === 'social-care' ? 'socialCare' : section;
 }
+
+/** Every resource type a record's sections hold (GP items are mapped to these too). */
+export const SECTION_RESOURCE_TYPES: readonly string[] = Object.keys(BY_TYPE);

@@ -1,9 +1,11 @@
 /**
  * @module The authentication hook for protected routes: a live session from the cookie, and the
- * CSRF token on every state-changing request. Refusals are audited.
+ * CSRF token on every state-changing request; or, on routes that accept one, a bearer access token.
+ * Refusals are audited.
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { verifyCsrf, type Sessions } from '../access/sessions.ts';
+import type { BearerTokens } from '../access/bearer-token.ts';
 import type { AuditLog } from '../audit/audit-log.ts';
 import { auditActor } from '../audit/audit-actor.ts';
 import { ApiError } from './operation-outcome.ts';
@@ -22,8 +24,23 @@ export function createAuthenticationHook(deps: {
   readonly audit: AuditLog;
   readonly cookieName: string;
   readonly now: () => Date;
+  /** Bearer access tokens (the FHIR API); absent or disabled: the session cookie only. */
+  readonly bearer?: BearerTokens | undefined;
 }) {
-  return async function authenticate(request: FastifyRequest, _reply: FastifyReply): Promise<void> {
+  const bearerHook =
+    deps.bearer?.enabled === true ? authenticateBearer(deps.bearer, deps) : undefined;
+  return async function authenticate(request: FastifyRequest, reply: FastifyReply): Promise<void> {
+    const token = bearerTokenOf(request);
+    if (request.routeOptions.config.bearer === true) {
+      // RFC 6750 §3: a 401 from a bearer-token route says how to authenticate.
+      void reply.header('www-authenticate', 'Bearer realm="fhir"');
+      if (token !== undefined) {
+        if (bearerHook === undefined)
+          throw new ApiError('UNAUTHENTICATED', 'This server accepts no bearer tokens.');
+        await bearerHook(request, token, reply);
+        return;
+      }
+    }
     const resolved = await deps.sessions.resolve(request.cookies[deps.cookieName]);
     if (resolved === undefined) throw new ApiError('UNAUTHENTICATED');
     if ('expired' in resolved) {
@@ -72,5 +89,41 @@ export function createAuthenticationHook(deps: {
       throw new ApiError('CROSS_SITE_REQUEST');
     }
     request.auth = resolved;
+  };
+}
+
+/** The token of an `Authorization: Bearer …` header, if there is one. */
+function bearerTokenOf(request: FastifyRequest): string | undefined {
+  const header = request.headers.authorization;
+  const match = header === undefined ? null : /^Bearer +([A-Za-z0-9._~+/-]+=*)$/i.exec(header);
+  return match?.[1];
+}
+
+function authenticateBearer(
+  bearer: BearerTokens,
+  deps: { readonly audit: AuditLog; readonly now: () => Date },
+) {
+  return async (request: FastifyRequest, token: string, reply: FastifyReply): Promise<void> => {
+    const result = await bearer.verify(token);
+    if (!result.ok) {
+      await deps.audit.append({
+        action: 'access-denied',
+        time: deps.now().toISOString(),
+        requestId: request.id,
+        client: auditClient(request),
+        actor: null,
+        outcome: 'denied',
+        attempted: 'bearer-token',
+        reasonCode: result.reason,
+      });
+      void reply.header('www-authenticate', 'Bearer realm="fhir", error="invalid_token"');
+      throw new ApiError(
+        'INVALID_TOKEN',
+        result.reason === 'token-expired'
+          ? 'The access token has expired.'
+          : 'The access token was not accepted.',
+      );
+    }
+    request.auth = { user: result.identity.user, bearer: result.identity };
   };
 }

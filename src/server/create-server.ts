@@ -19,6 +19,10 @@ import { alertRoutes } from './routes/alert-routes.ts';
 import { auditRoutes } from './routes/audit-routes.ts';
 import { consentAdminRoutes } from './routes/consent-admin-routes.ts';
 import { fhirConsentRoutes } from './routes/fhir-consent-routes.ts';
+import { fhirMetadataRoutes } from './routes/fhir-metadata-routes.ts';
+import { fhirRecordRoutes } from './routes/fhir-record-routes.ts';
+import { collectFhirRoutes } from './fhir-registry.ts';
+import { createIssuerDiscovery } from '../access/issuer-discovery.ts';
 import { healthRoutes } from './routes/health-routes.ts';
 import { oidcRoutes } from './routes/oidc-routes.ts';
 import { smartLaunchRoutes } from './routes/smart-launch-routes.ts';
@@ -77,6 +81,8 @@ export async function createServer(
   registerErrorHandling(app);
   registerStrictRequests(app);
   refuseFhirWrites(app);
+  // Before any route is added: the CapabilityStatement is what the routes declare.
+  const fhirRegistry = collectFhirRoutes(app);
   await app.register(cookie);
 
   await app.register(healthRoutes, { services });
@@ -84,6 +90,15 @@ export async function createServer(
   await app.register(signInRoutes, { services });
   await app.register(oidcRoutes, { services });
   await app.register(smartLaunchRoutes, { services });
+  const smartIssuer = services.config.fhirApi.issuers[0];
+  await app.register(fhirMetadataRoutes, {
+    services,
+    registry: fhirRegistry,
+    discovery:
+      smartIssuer === undefined
+        ? undefined
+        : createIssuerDiscovery({ issuer: smartIssuer.issuer, now: services.now }),
+  });
   await app.register(async (api) => {
     api.addHook(
       'onRequest',
@@ -92,6 +107,7 @@ export async function createServer(
         audit: services.audit,
         cookieName: services.cookie.name,
         now: services.now,
+        bearer: services.bearerTokens,
       }),
     );
     await api.register(sessionRoutes, { services });
@@ -102,6 +118,7 @@ export async function createServer(
     await api.register(sourceStatusRoutes, { services });
     await api.register(consentAdminRoutes, { services });
     await api.register(fhirConsentRoutes, { services });
+    await api.register(fhirRecordRoutes, { services });
     await api.register(auditRoutes, { services });
     await api.register(alertRoutes, { services });
   });

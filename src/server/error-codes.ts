@@ -8,6 +8,21 @@ export const ERROR_CODE_SYSTEM = 'urn:x-my-care-record:error-code';
 export const ERROR_CODES = {
   UNAUTHENTICATED: { status: 401, issue: 'login', text: 'Sign in to continue.' },
   SESSION_EXPIRED: { status: 401, issue: 'login', text: 'Your session has ended. Sign in again.' },
+  INVALID_TOKEN: {
+    status: 401,
+    issue: 'login',
+    text: 'The access token was not accepted.',
+  },
+  INSUFFICIENT_SCOPE: {
+    status: 403,
+    issue: 'forbidden',
+    text: 'The access token’s scopes do not allow this.',
+  },
+  NOT_ACCEPTABLE: {
+    status: 406,
+    issue: 'not-supported',
+    text: 'This server answers in FHIR JSON only (application/fhir+json).',
+  },
   BAD_CREDENTIALS: {
     status: 401,
     issue: 'security',
@@ -87,6 +102,11 @@ export const ERROR_CODES = {
     status: 503,
     issue: 'transient',
     text: 'The national demographics service could not be reached. Try again shortly.',
+  },
+  ISSUER_UNAVAILABLE: {
+    status: 503,
+    issue: 'transient',
+    text: 'The authorisation server could not be reached. Try again shortly.',
   },
   AUDIT_UNAVAILABLE: {
     status: 503,

@@ -1,5 +1,6 @@
 /** @module Everything the HTTP layer is given by the composition root (src/app.ts). Routes hold no business rules. */
 import type { OidcSignIn } from '../access/oidc/oidc-sign-in.ts';
+import type { BearerTokens } from '../access/bearer-token.ts';
 import type { Policy } from '../access/policy/policy.ts';
 import type { Sessions } from '../access/sessions.ts';
 import type { SmartLaunch } from '../access/smart/smart-launch.ts';
@@ -74,4 +75,6 @@ export interface ServerServices {
   readonly oidc?: OidcSignIn | undefined;
   /** SMART App Launch from the EHRs of `smart.ehrs`; undefined when none is configured. */
   readonly smart?: SmartLaunch | undefined;
+  /** Bearer access tokens for the FHIR API (`fhirApi.issuers`); absent: the session cookie only. */
+  readonly bearerTokens?: BearerTokens | undefined;
 }

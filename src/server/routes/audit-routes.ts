@@ -15,6 +15,11 @@ import { AUDIT_ACTIONS, type AuditAction } from '../../audit/audit-event.ts';
 import { auditEventBundle, parseAuditEventSearch } from '../../audit/audit-event-search.ts';
 import type { AuditRecord } from '../../audit/audit-log.ts';
 import { ApiError } from '../operation-outcome.ts';
+import { FHIR_JSON, requireScope } from '../fhir-edge.ts';
+import { toFhirAuditEvent } from '../../audit/audit-event-fhir.ts';
+
+/** How many matching entries a search counts for its `total` (the trail's listing limit). */
+const TOTAL_LIMIT = 1000;
 import { auditClient, requireAuth } from '../request-context.ts';
 import type { ServerServices } from '../server-services.ts';
 import { validNhsNumber } from './nhs-number-param.ts';
@@ -135,9 +140,27 @@ export const auditRoutes: FastifyPluginAsyncTypebox<{ services: ServerServices }
             date: Type.Optional(StringOrList),
             _count: Type.Optional(Type.String({ maxLength: 5 })),
             _before: Type.Optional(Type.String({ maxLength: 16 })),
+            _summary: Type.Optional(Type.Union([Type.Literal('count'), Type.Literal('false')])),
+            _format: Type.Optional(Type.String({ maxLength: 40 })),
           },
           { additionalProperties: false },
         ),
+      },
+      config: {
+        bearer: true,
+        fhir: {
+          type: 'AuditEvent',
+          interaction: 'search-type',
+          searchParams: [
+            { name: 'patient', type: 'reference', documentation: 'The patient, by NHS number' },
+            {
+              name: 'patient.identifier',
+              type: 'token',
+              documentation: 'The patient, as https://fhir.nhs.uk/Id/nhs-number|{nhsNumber}',
+            },
+            { name: 'date', type: 'date', documentation: 'When recorded (eq, ge, gt, le, lt)' },
+          ],
+        },
       },
     },
     async (request, reply) => {
@@ -146,21 +169,32 @@ export const auditRoutes: FastifyPluginAsyncTypebox<{ services: ServerServices }
         search.ok && search.nhsNumber !== undefined
           ? validNhsNumber(search.nhsNumber, 'patient')
           : undefined;
+      await requireScope(services, request, 'AuditEvent', 'search', nhsNumber);
       const user = await requireAuditor(request, 'audit-search', nhsNumber);
       if (!search.ok) throw new ApiError('INVALID_REQUEST', search.message, search.field);
-      const records = await audit.list({
+      const query = {
         ...(nhsNumber === undefined ? {} : { nhsNumber }),
         ...(search.from === undefined ? {} : { from: search.from }),
         ...(search.to === undefined ? {} : { to: search.to }),
-        ...(search.beforeSeq === undefined ? {} : { beforeSeq: search.beforeSeq }),
-        limit: search.count,
-        newestFirst: true,
-      });
+      };
+      const summaryCount = request.query._summary === 'count';
+      // `total` counts up to the trail's listing limit; beyond it the Bundle leaves `total` out.
+      const [records, matching] = await Promise.all([
+        summaryCount
+          ? Promise.resolve([])
+          : audit.list({
+              ...query,
+              ...(search.beforeSeq === undefined ? {} : { beforeSeq: search.beforeSeq }),
+              limit: search.count,
+              newestFirst: true,
+            }),
+        audit.list({ ...query, limit: TOTAL_LIMIT }),
+      ]);
       await auditSearch(request, user, records.length, nhsNumber);
       const base = baseUrl(request);
       const last = records.at(-1);
       const nextUrl =
-        records.length === search.count && last !== undefined
+        !summaryCount && records.length === search.count && last !== undefined
           ? `${base}/fhir/AuditEvent?${nextQuery(request.query, last.seq)}`
           : undefined;
       const bundle = auditEventBundle(records, {
@@ -168,7 +202,30 @@ export const auditRoutes: FastifyPluginAsyncTypebox<{ services: ServerServices }
         selfUrl: `${base}${request.url}`,
         nextUrl,
       });
-      return reply.type('application/fhir+json').send(bundle);
+      return reply
+        .type(FHIR_JSON)
+        .send(matching.length < TOTAL_LIMIT ? { ...bundle, total: matching.length } : bundle);
+    },
+  );
+
+  app.get(
+    '/fhir/AuditEvent/:id',
+    {
+      schema: { params: Type.Object({ id: Type.String({ pattern: '^[1-9][0-9]{0,15}$' }) }) },
+      config: { bearer: true, fhir: { type: 'AuditEvent', interaction: 'read' } },
+    },
+    async (request, reply) => {
+      const seq = Number(request.params.id);
+      const [record] = await audit.list({ afterSeq: seq - 1, limit: 1 });
+      const found = record?.seq === seq ? record : undefined;
+      const event = found?.entry.event;
+      const nhsNumber = event !== undefined && 'nhsNumber' in event ? event.nhsNumber : undefined;
+      await requireScope(services, request, 'AuditEvent', 'read', nhsNumber);
+      const user = await requireAuditor(request, 'audit-read', nhsNumber);
+      if (found === undefined)
+        throw new ApiError('NOT_FOUND', 'There is no AuditEvent with this id.');
+      await auditSearch(request, user, 1, nhsNumber);
+      return reply.type(FHIR_JSON).send(toFhirAuditEvent(found.entry, found.seq, found.hash));
     },
   );
 

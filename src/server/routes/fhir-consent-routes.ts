@@ -1,19 +1,29 @@
 /**
  * @module The read-only FHIR Consent export for privacy officers: `GET /fhir/Consent?patient={nhsNumber}`
- * or `?patient.identifier=https://fhir.nhs.uk/Id/nhs-number|{nhsNumber}`. Permissions, emergency
- * accesses and dissents as a searchset Bundle. Audited as `audit-searched`.
+ * or `?patient.identifier=https://fhir.nhs.uk/Id/nhs-number|{nhsNumber}` (permissions, emergency
+ * accesses and dissents as a paged searchset Bundle), and `GET /fhir/Consent/{id}` (one permission).
+ * Audited as `audit-searched`.
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyRequest } from 'fastify';
+import type { User } from '../../access/user.ts';
 import { Type } from '@sinclair/typebox';
-import { auditedAction, requirePolicyAction } from '../../audit/audited-action.ts';
-import {
-  consentSearchBundle,
-  dissentToFhirConsent,
-  toFhirConsent,
-} from '../../consent/fhir-consent.ts';
+import { auditActor } from '../../audit/audit-actor.ts';
+import { requirePolicyAction } from '../../audit/audited-action.ts';
+import { dissentToFhirConsent, toFhirConsent } from '../../consent/fhir-consent.ts';
 import { NHS_NUMBER_SYSTEM } from '../../identity/nhs-number.ts';
 import { ApiError } from '../operation-outcome.ts';
-import { actionRequest } from '../request-context.ts';
+import {
+  FHIR_JSON,
+  fhirBaseUrl,
+  pageOf,
+  requireScope,
+  ResultParameters,
+  searchsetBundle,
+  withQuery,
+} from '../fhir-edge.ts';
+import type { FhirSearchParam } from '../fhir-registry.ts';
+import { actionRequest, auditClient, requireAuth } from '../request-context.ts';
 import type { ServerServices } from '../server-services.ts';
 import { validNhsNumber } from './nhs-number-param.ts';
 
@@ -21,9 +31,23 @@ const ConsentQuery = Type.Object(
   {
     patient: Type.Optional(Type.String({ maxLength: 100 })),
     'patient.identifier': Type.Optional(Type.String({ maxLength: 200 })),
+    ...ResultParameters,
   },
   { additionalProperties: false },
 );
+
+const SEARCH_PARAMS: readonly FhirSearchParam[] = [
+  {
+    name: 'patient',
+    type: 'reference',
+    documentation: 'The patient, by NHS number (Patient/{nhsNumber})',
+  },
+  {
+    name: 'patient.identifier',
+    type: 'token',
+    documentation: `The patient's NHS number: ${NHS_NUMBER_SYSTEM}|{nhsNumber}`,
+  },
+];
 
 /** The NHS number a search names: `patient=9990001234`, `patient=Patient/9990001234`, or a token. */
 function searchedNhsNumber(query: { patient?: string; 'patient.identifier'?: string }): string {
@@ -56,35 +80,97 @@ export const fhirConsentRoutes: FastifyPluginAsyncTypebox<{ services: ServerServ
 ) => {
   const { permissions, audit, now } = services;
 
-  app.get('/fhir/Consent', { schema: { querystring: ConsentQuery } }, async (request, reply) => {
-    const nhsNumber = searchedNhsNumber(request.query);
-    const acting = actionRequest(request);
-    await requirePolicyAction(
-      services,
-      acting,
-      'search-audit',
-      'fhir-consent-search',
-      nhsNumber,
-    );
-    const at = now();
-    const [granted, dissents] = await Promise.all([
-      permissions.listForPatient(nhsNumber),
-      permissions.listDissents(nhsNumber),
-    ]);
-    const consents = [
-      ...granted.map((permission) => toFhirConsent(permission, at)),
-      ...dissents.map(dissentToFhirConsent),
-    ];
+  async function auditSearch(
+    request: FastifyRequest,
+    user: User,
+    nhsNumber: string,
+    count: number,
+  ) {
     await audit.append({
-      ...auditedAction(services, acting).fields(),
       action: 'audit-searched',
+      time: now().toISOString(),
+      requestId: request.id,
+      client: auditClient(request),
+      actor: auditActor(user),
       outcome: 'success',
       nhsNumber,
-      resultCount: consents.length,
+      resultCount: count,
     });
-    const self = `/fhir/Consent?patient.identifier=${encodeURIComponent(`${NHS_NUMBER_SYSTEM}|${nhsNumber}`)}`;
-    return reply
-      .type('application/fhir+json; charset=utf-8')
-      .send(consentSearchBundle(consents, self));
-  });
+  }
+
+  app.get(
+    '/fhir/Consent',
+    {
+      schema: { querystring: ConsentQuery },
+      config: {
+        bearer: true,
+        fhir: { type: 'Consent', interaction: 'search-type', searchParams: SEARCH_PARAMS },
+      },
+    },
+    async (request, reply) => {
+      const { user } = requireAuth(request);
+      const nhsNumber = searchedNhsNumber(request.query);
+      await requireScope(services, request, 'Consent', 'search', nhsNumber);
+      await requirePolicyAction(
+        services,
+        actionRequest(request),
+        'search-audit',
+        'fhir-consent-search',
+        nhsNumber,
+      );
+      const at = now();
+      const [granted, dissents] = await Promise.all([
+        permissions.listForPatient(nhsNumber),
+        permissions.listDissents(nhsNumber),
+      ]);
+      const base = fhirBaseUrl(services, request);
+      const consents = [
+        ...granted.map((permission) => ({
+          fullUrl: `${base}/Consent/${permission.id}`,
+          resource: toFhirConsent(permission, at),
+        })),
+        // Dissent entries are read through this search only: their fullUrl names no readable resource.
+        ...dissents.map((dissent) => ({
+          fullUrl: `urn:uuid:${dissent.id}`,
+          resource: dissentToFhirConsent(dissent),
+        })),
+      ];
+      const page = pageOf(request.query);
+      const shown = page.summaryCount ? [] : consents.slice(page.offset, page.offset + page.count);
+      await auditSearch(request, user, nhsNumber, shown.length);
+      const bundle = searchsetBundle({
+        selfUrl: withQuery(request, base, {}),
+        total: consents.length,
+        offset: page.offset,
+        count: page.summaryCount ? 0 : page.count,
+        entries: shown.map((entry) => ({ ...entry, search: { mode: 'match' } })),
+        pageUrl: (offset) => withQuery(request, base, { _offset: String(offset) }),
+      });
+      return reply.type(FHIR_JSON).send(bundle);
+    },
+  );
+
+  app.get(
+    '/fhir/Consent/:id',
+    {
+      schema: { params: Type.Object({ id: Type.String({ pattern: '^[A-Za-z0-9.-]{1,64}$' }) }) },
+      config: { bearer: true, fhir: { type: 'Consent', interaction: 'read' } },
+    },
+    async (request, reply) => {
+      const { user } = requireAuth(request);
+      const permission = await permissions.get(request.params.id);
+      await requireScope(services, request, 'Consent', 'read', permission?.nhsNumber);
+      await requirePolicyAction(
+        services,
+        actionRequest(request),
+        'search-audit',
+        'fhir-consent-read',
+        permission?.nhsNumber,
+      );
+      if (permission === undefined)
+        throw new ApiError('NOT_FOUND', 'There is no Consent with this id.');
+      await auditSearch(request, user, permission.nhsNumber, 1);
+      return reply.type(FHIR_JSON).send(toFhirConsent(permission, now()));
+    },
+  );
 };

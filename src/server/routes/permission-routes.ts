@@ -6,6 +6,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { requirePolicyAction } from '../../audit/audited-action.ts';
 import { isLive, type Permission } from '../../consent/permission.ts';
+import { requireScope } from '../fhir-edge.ts';
 import { actionRequest, requireAuth } from '../request-context.ts';
 import type { ServerServices } from '../server-services.ts';
 import { validNhsNumber } from './nhs-number-param.ts';
@@ -98,9 +99,12 @@ export const permissionRoutes: FastifyPluginAsyncTypebox<{ services: ServerServi
           403: OutcomeSchema,
         },
       },
+      // A calling system records the permission it obtained, with its bearer token.
+      config: { bearer: true },
     },
     async (request, reply) => {
       const nhsNumber = validNhsNumber(request.params.nhsNumber);
+      await requireScope(services, request, 'Consent', 'create', nhsNumber);
       const { basis, ...given } = request.body;
       const grant = { ...actionRequest(request), ...given, nhsNumber };
       const permission =

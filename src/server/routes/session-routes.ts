@@ -8,7 +8,7 @@ import { POLICY_ACTIONS } from '../../access/policy/policy-schema.ts';
 import { auditableUsername } from '../../audit/audit-event.ts';
 import { auditActor } from '../../audit/audit-actor.ts';
 import { ApiError } from '../operation-outcome.ts';
-import { auditClient, requireAuth } from '../request-context.ts';
+import { auditClient, requireAuth, requireSession } from '../request-context.ts';
 import type { ServerServices } from '../server-services.ts';
 import { OutcomeSchema } from './schemas.ts';
 import { FRAMED_COOKIE } from './smart-launch-routes.ts';
@@ -123,7 +123,7 @@ export const sessionRoutes: FastifyPluginAsyncTypebox<{ services: ServerServices
   const { sessions, audit, now, cookie } = services;
 
   app.get('/api/session', { schema: { response: { 200: SessionSchema } } }, async (request) => {
-    const { user, session } = requireAuth(request);
+    const { user, session } = requireSession(request);
     return {
       user: userJson(user, services.policy),
       csrfToken: session.csrfToken,
@@ -134,7 +134,7 @@ export const sessionRoutes: FastifyPluginAsyncTypebox<{ services: ServerServices
   });
 
   app.delete('/api/session', async (request, reply) => {
-    const { user, session } = requireAuth(request);
+    const { user, session } = requireSession(request);
     await sessions.destroy(request.cookies[cookie.name]);
     await audit.append({
       action: 'sign-out',
