@@ -71,7 +71,7 @@ export function collectFhirRoutes(app: FastifyInstance): FhirRegistry {
 
 function querystringProperties(schema: unknown): Set<string> {
   if (typeof schema !== 'object' || schema === null || !('properties' in schema)) return new Set();
-  const properties = (schema).properties;
+  const properties = schema.properties;
   return new Set(
     typeof properties === 'object' && properties !== null ? Object.keys(properties) : [],
   );

@@ -40,8 +40,9 @@ void describe('GP Connect record mapped to FHIR R4', () => {
     assert.equal(resource.medicationReference?.display, 'Sertraline 100mg tablets');
     assert.equal(resource.dosage?.[0]?.text, '1 tablet once a day');
     assert.equal(
-      resource.extension?.find((e) => e.url.endsWith('Extension-UKCore-MedicationStatementLastIssueDate'))
-        ?.valueDateTime,
+      resource.extension?.find((e) =>
+        e.url.endsWith('Extension-UKCore-MedicationStatementLastIssueDate'),
+      )?.valueDateTime,
       '2018-08-17',
     );
     assert.equal(
@@ -94,12 +95,13 @@ void describe('GP Connect record mapped to FHIR R4', () => {
     const { resource } = find<fhir4.Condition>(fullRecord.items, 'Condition', 'AllergiesProblem');
     assert.equal(resource.clinicalStatus?.coding?.[0]?.code, 'active');
     assert.equal(
-      resource.extension?.find((e) => e.url.endsWith('Extension-UKCore-ProblemSignificance'))?.valueCode,
+      resource.extension?.find((e) => e.url.endsWith('Extension-UKCore-ProblemSignificance'))
+        ?.valueCode,
       'major',
     );
     assert.equal(
-      resource.extension.find((e) => e.url.endsWith('Extension-UKCore-RelatedClinicalContent'))?.valueReference
-        ?.reference,
+      resource.extension.find((e) => e.url.endsWith('Extension-UKCore-RelatedClinicalContent'))
+        ?.valueReference?.reference,
       'AllergyIntolerance/29',
     );
   });

@@ -60,7 +60,12 @@ async function startAuthority(): Promise<Authority> {
         .setExpirationTime('5m')
         .sign(key ?? (alg === 'RS256' ? rsa.privateKey : ec.privateKey));
     },
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    close: () =>
+      new Promise<void>((resolve) =>
+        server.close(() => {
+          resolve();
+        }),
+      ),
   };
 }
 

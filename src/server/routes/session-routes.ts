@@ -8,7 +8,7 @@ import { POLICY_ACTIONS } from '../../access/policy/policy-schema.ts';
 import { auditableUsername } from '../../audit/audit-event.ts';
 import { auditActor } from '../../audit/audit-actor.ts';
 import { ApiError } from '../operation-outcome.ts';
-import { auditClient, requireAuth, requireSession } from '../request-context.ts';
+import { auditClient, requireSession } from '../request-context.ts';
 import type { ServerServices } from '../server-services.ts';
 import { OutcomeSchema } from './schemas.ts';
 import { FRAMED_COOKIE } from './smart-launch-routes.ts';
