@@ -19,8 +19,7 @@ import {
   type SmartLaunch,
   type SmartLaunchFailure,
 } from '../../access/smart/smart-launch.ts';
-import { auditActor } from '../../audit/audit-actor.ts';
-import { auditableUsername } from '../../audit/audit-event.ts';
+import { auditLaunchRefused, auditLaunchSignedIn } from '../../access/smart/smart-launch-audit.ts';
 import { auditClient } from '../request-context.ts';
 import type { ServerServices } from '../server-services.ts';
 
@@ -36,9 +35,6 @@ export const FRAMED_COOKIE = {
   secure: true,
   partitioned: true,
 } as const;
-
-// eslint-disable-next-line no-control-regex -- the audit schema's own rule for a URL
-const AUDITABLE_URL = /^https?:\/\/[^\x00-\x20\x7F]{1,292}$/;
 
 /** What the person is told, and the status, for each refusal. Reason codes go only to the audit. */
 function refusal(reason: SmartLaunchFailure, ehr: string): { status: number; message: string } {
@@ -151,28 +147,18 @@ export const smartLaunchRoutes: FastifyPluginAsyncTypebox<{ services: ServerServ
   const launchCookie = smartLaunchCookieName(cookie.secure);
   const launchCookieOptions = { ...FRAMED_COOKIE, path: '/launch/' } as const;
 
+  const auditContext = (request: FastifyRequest) => ({
+    time: now().toISOString(),
+    requestId: request.id,
+    client: auditClient(request),
+  });
+
   async function refuse(
     request: FastifyRequest,
     reply: FastifyReply,
     failure: { reason: SmartLaunchFailure; iss: string | undefined; attempted: string },
   ) {
-    await audit.append({
-      action: 'sign-in-failed',
-      time: now().toISOString(),
-      requestId: request.id,
-      client: auditClient(request),
-      actor: null,
-      attemptedUsername: auditableUsername(failure.attempted),
-      outcome:
-        failure.reason === 'provider-unavailable' || failure.reason === 'discovery-unavailable'
-          ? 'failure'
-          : 'denied',
-      method: 'smart',
-      reasonCode: failure.reason,
-      ...(failure.iss !== undefined && AUDITABLE_URL.test(failure.iss)
-        ? { issuer: failure.iss }
-        : {}),
-    });
+    await auditLaunchRefused(audit, auditContext(request), failure);
     const { status, message } = refusal(failure.reason, smart?.nameOf(failure.iss) ?? 'The EHR');
     return reply.code(status).type('text/html; charset=utf-8').send(refusalPage(message));
   }
@@ -230,17 +216,7 @@ export const smartLaunchRoutes: FastifyPluginAsyncTypebox<{ services: ServerServ
       // A fresh session, as at every sign-in; a session this browser already had ends here.
       await sessions.destroy(request.cookies[cookie.name]);
       const session = await sessions.create(user.id, { launchNhsNumber: nhsNumber });
-      await audit.append({
-        action: 'sign-in',
-        time: now().toISOString(),
-        requestId: request.id,
-        client: auditClient(request),
-        actor: auditActor(user),
-        outcome: 'success',
-        method: 'smart',
-        ...(AUDITABLE_URL.test(iss) ? { issuer: iss } : {}),
-        nhsNumber,
-      });
+      await auditLaunchSignedIn(audit, auditContext(request), { user, iss, nhsNumber });
       void reply.setCookie(cookie.name, session.token, {
         ...FRAMED_COOKIE,
         path: '/',
