@@ -33,6 +33,8 @@ import {
   type ConsideredSource,
   type DiscoverSources,
 } from './discover-sources.ts';
+import { markDuplicates } from './duplicate-groups.ts';
+import { reconcileMedicines, type ReconciliationLine } from './reconcile-medicines.ts';
 import { SECTION_NAMES, type RecordItem, type SectionName, type Sections } from './sections.ts';
 
 /** The user's role may not view records. */
@@ -124,6 +126,8 @@ export interface RecordView {
   readonly sections: Sections;
   /** Something was withheld by policy or legal restriction. Never says what or how much. */
   readonly informationWithheld: boolean;
+  /** The GP's current medicines set against the other sources', over what the role can see. */
+  readonly reconciliation: readonly ReconciliationLine[];
 }
 
 /** One source's outcome in a streamed view, with the items it contributed (only non-empty sections). */
@@ -316,8 +320,14 @@ export function createRecordViews(deps: RecordViewDeps): RecordViews {
         permission: { id: permission.id, basis: permission.basis, expiresAt: permission.expiresAt },
         // Counts shown to the clinician are of what they can see: no count betrays a withheld item.
         sources: recountVisible(record.sources, filtered.sections),
-        sections: filtered.sections,
+        // Computed from the filtered sections only, so neither can point at a withheld item.
+        sections: markDuplicates(filtered.sections),
         informationWithheld: filtered.informationWithheld,
+        reconciliation: reconcileMedicines({
+          medications: filtered.sections.medications,
+          gpSourceIds: answeredGpSources(considered, record.sources),
+          sourceNames: new Map(record.sources.map((source) => [source.id, source.name])),
+        }),
       };
     },
 
@@ -585,6 +595,24 @@ function recountVisible(sources: readonly SourceSummary[], sections: Sections): 
     }
     return { ...source, counts, message: describeAnswered(counts) };
   });
+}
+
+/** The GP Connect sources that answered this view: the list reconciliation starts from. */
+function answeredGpSources(
+  considered: readonly ConsideredSource[],
+  sources: readonly SourceSummary[],
+): Set<string> {
+  const gp = new Set(
+    considered
+      .map(sourceOf)
+      .filter((source) => source.kind === 'gp-connect')
+      .map((source) => source.id),
+  );
+  return new Set(
+    sources
+      .filter((source) => source.status === 'answered' && gp.has(source.id))
+      .map((source) => source.id),
+  );
 }
 
 /** The configuration of a considered source, asked or not. */

@@ -26,10 +26,20 @@ export interface Provenance {
   readonly retrievedAt: string;
 }
 
+/** Names one section item: its `source.sourceId` and its `resource.id`. */
+export interface ItemRef {
+  readonly sourceId: string;
+  readonly id: string;
+}
+
 /** One FHIR R4 resource in a section, with its provenance. */
 export interface RecordItem {
   readonly source: Provenance;
   readonly resource: fhir4.FhirResource;
+  /** The same entry reported by other sources, kept in the section and marked `duplicateOf` this one. */
+  readonly alsoFrom?: readonly ItemRef[];
+  /** This entry repeats one another source reported first: the item to show instead. */
+  readonly duplicateOf?: ItemRef;
 }
 
 export type Sections = { readonly [S in SectionName]: readonly RecordItem[] };

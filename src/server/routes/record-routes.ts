@@ -1,7 +1,12 @@
 /** @module The federated record: `GET /api/patients/{nhsNumber}/record`. */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import { SECTION_NAMES, type RecordItem, type SectionName } from '../../record/sections.ts';
+import {
+  SECTION_NAMES,
+  type ItemRef,
+  type RecordItem,
+  type SectionName,
+} from '../../record/sections.ts';
 import { auditClient, requireAuth } from '../request-context.ts';
 import type { ServerServices } from '../server-services.ts';
 import { validNhsNumber } from './nhs-number-param.ts';
@@ -33,8 +38,30 @@ const SourceSummarySchema = Type.Object({
   dropped: Type.Optional(Type.Integer()),
 });
 
+const ItemRefSchema = Type.Object({ sourceId: Type.String(), id: Type.String() });
+
 const SectionItemsSchema = Type.Array(
-  Type.Object({ source: ProvenanceSchema, resource: Type.Unknown() }),
+  Type.Object({
+    source: ProvenanceSchema,
+    resource: Type.Unknown(),
+    alsoFrom: Type.Optional(Type.Array(ItemRefSchema)),
+    duplicateOf: Type.Optional(ItemRefSchema),
+  }),
+);
+
+const ReconciliationSchema = Type.Array(
+  Type.Object({
+    status: Type.Union([
+      Type.Literal('unchanged'),
+      Type.Literal('changed'),
+      Type.Literal('gp-only'),
+      Type.Literal('source-only'),
+      Type.Literal('same-class'),
+    ]),
+    items: Type.Array(ItemRefSchema),
+    class: Type.Optional(Type.String()),
+    note: Type.String(),
+  }),
 );
 
 /** The response schema doubles as a guard: a field nobody declared here is never sent. */
@@ -43,6 +70,7 @@ const RecordViewSchema = Type.Object({
   permission: Type.Object({ id: Type.String(), basis: Type.String(), expiresAt: Type.String() }),
   sources: Type.Array(SourceSummarySchema),
   informationWithheld: Type.Boolean(),
+  reconciliation: ReconciliationSchema,
   sections: Type.Object(
     Object.fromEntries(SECTION_NAMES.map((name) => [name, SectionItemsSchema])) as Record<
       SectionName,
@@ -87,10 +115,11 @@ export const recordRoutes: FastifyPluginAsyncTypebox<{ services: ServerServices 
         patient: view.patient,
         permission: view.permission,
         informationWithheld: view.informationWithheld,
+        reconciliation: view.reconciliation.map((line) => ({ ...line, items: [...line.items] })),
         sources: view.sources.map((source) => ({ ...source, warnings: [...source.warnings] })),
         sections: Object.fromEntries(
-          SECTION_NAMES.map((name) => [name, [...view.sections[name]]]),
-        ) as Record<SectionName, RecordItem[]>,
+          SECTION_NAMES.map((name) => [name, view.sections[name].map(serialiseItem)]),
+        ) as Record<SectionName, ReturnType<typeof serialiseItem>[]>,
       };
     },
   );
@@ -123,3 +152,9 @@ export const recordRoutes: FastifyPluginAsyncTypebox<{ services: ServerServices 
     },
   );
 };
+
+/** One section item as sent, its `alsoFrom` copied into the response's mutable shape. */
+function serialiseItem(item: RecordItem): Omit<RecordItem, 'alsoFrom'> & { alsoFrom?: ItemRef[] } {
+  const { alsoFrom, ...rest } = item;
+  return alsoFrom === undefined ? rest : { ...rest, alsoFrom: [...alsoFrom] };
+}
