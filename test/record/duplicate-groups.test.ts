@@ -23,7 +23,7 @@ function allergy(id: string, code: string, date: string): fhir4.AllergyIntoleran
     code: {
       coding: [{ system: 'http://snomed.info/sct', code, display: 'Warfarin adverse reaction' }],
     },
-    assertedDate: date,
+    recordedDate: date,
   };
 }
 

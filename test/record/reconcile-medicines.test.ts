@@ -32,6 +32,19 @@ interface Drug {
 
 /** A GP Connect-shaped statement: the medicine contained, the last issue date in an extension. */
 function gpMedicine(drug: Drug): RecordItem {
+  const medication: fhir4.Medication = {
+    resourceType: 'Medication',
+    id: `med-${drug.id}`,
+    code: {
+      coding: [
+        {
+          system: drug.system ?? 'http://snomed.info/sct',
+          code: drug.code ?? 'LOCAL1',
+          display: drug.name,
+        },
+      ],
+    },
+  };
   return {
     source: provenance(GP),
     resource: {
@@ -44,21 +57,7 @@ function gpMedicine(drug: Drug): RecordItem {
           valueDateTime: drug.date ?? '2025-09-20',
         },
       ],
-      contained: [
-        {
-          resourceType: 'Medication',
-          id: `med-${drug.id}`,
-          code: {
-            coding: [
-              {
-                system: drug.system ?? 'http://snomed.info/sct',
-                code: drug.code ?? 'LOCAL1',
-                display: drug.name,
-              },
-            ],
-          },
-        },
-      ],
+      contained: [medication],
       medicationReference: { reference: `#med-${drug.id}`, display: drug.name },
       subject: { reference: 'Patient/1' },
       dosage: [{ text: drug.dose ?? 'One tablet once a day' }],
