@@ -107,6 +107,25 @@ function shapeOf(event: AuditEvent): Shape {
     case 'user-created':
     case 'user-disabled':
       return dicom('110137', 'User Security Attributes Changed');
+    case 'patient-sign-in':
+    case 'patient-sign-in-failed':
+      return dicom('110114', 'User Authentication', LOGIN);
+    case 'patient-sign-out':
+      return dicom('110114', 'User Authentication', LOGOUT);
+    case 'patient-access-history-viewed':
+      return {
+        ...REST_SEARCH,
+        query: `AuditEvent?patient.identifier=${NHS_NUMBER_SYSTEM}|${event.nhsNumber}`,
+      };
+    case 'patient-objection-recorded':
+    case 'patient-concern-raised':
+      return rest('create', 'C');
+    case 'patient-objection-withdrawn':
+    case 'patient-permission-withdrawn':
+    case 'patient-settings-changed':
+      return rest('update', 'U');
+    case 'patient-access-denied':
+      return dicom('110113', 'Security Alert');
   }
 }
 
@@ -179,7 +198,17 @@ function agentsOf(
   purpose: fhir4.CodeableConcept | undefined,
 ): fhir4.AuditEventAgent[] {
   const agents: fhir4.AuditEventAgent[] = [];
-  if (event.actor !== null) {
+  if (event.actor !== null && 'type' in event.actor) {
+    // The patient, acting on their own record through NHS login.
+    agents.push({
+      type: { coding: [{ system: SECURITY_ROLE_TYPE, code: 'humanuser', display: 'human user' }] },
+      who: {
+        identifier: { system: NHS_NUMBER_SYSTEM, value: event.actor.nhsNumber },
+        display: 'The patient',
+      },
+      requestor: true,
+    });
+  } else if (event.actor !== null) {
     agents.push(userAgent(event.actor, isQuery, purpose));
     agents.push({
       type: { coding: [{ system: ROLE_CLASS, code: 'PROV', display: 'healthcare provider' }] },

@@ -92,6 +92,20 @@ const Actor = Type.Object(
 );
 export type AuditActor = Static<typeof Actor>;
 
+/**
+ * A patient signed in through NHS login, acting on their own record: their NHS number and the
+ * identity proofing level they signed in at. Their NHS login subject is not audited.
+ */
+const PatientActor = Type.Object(
+  {
+    type: Type.Literal('patient'),
+    nhsNumber: NhsNumber,
+    proofingLevel: Type.Union([Type.Literal('P0'), Type.Literal('P5'), Type.Literal('P9')]),
+  },
+  closed,
+);
+export type AuditPatientActor = Static<typeof PatientActor>;
+
 /** The device the request came from. */
 const Client = Type.Object(
   {
@@ -307,6 +321,81 @@ const PrivacyAlertReviewed = event('privacy-alert-reviewed', {
   reviewOutcome: Code,
 });
 
+const PatientSignIn = event('patient-sign-in', {
+  actor: PatientActor,
+  outcome: Type.Literal('success'),
+  method: Type.Literal('nhs-login'),
+  nhsNumber: NhsNumber,
+});
+const PatientSignInFailed = event('patient-sign-in-failed', {
+  actor: Type.Null(),
+  outcome: Type.Union([Type.Literal('denied'), Type.Literal('failure')]),
+  method: Type.Literal('nhs-login'),
+  /** e.g. `proofing-level-too-low`, `no-nhs-number`, `response-invalid`. */
+  reasonCode: Code,
+});
+const PatientSignOut = event('patient-sign-out', {
+  actor: PatientActor,
+  outcome: Outcome,
+  nhsNumber: NhsNumber,
+});
+/** The patient read their own access history (or checked one line of it: `entrySeq`). */
+const PatientAccessHistoryViewed = event('patient-access-history-viewed', {
+  actor: PatientActor,
+  outcome: Outcome,
+  nhsNumber: NhsNumber,
+  resultCount: Count,
+  entrySeq: Type.Optional(Type.Integer({ minimum: 1 })),
+});
+/** The patient objected to sharing through My Care Record (the local dissent register). */
+const PatientObjectionRecorded = event('patient-objection-recorded', {
+  actor: PatientActor,
+  outcome: Outcome,
+  nhsNumber: NhsNumber,
+  dissentId: Id,
+});
+const PatientObjectionWithdrawn = event('patient-objection-withdrawn', {
+  actor: PatientActor,
+  outcome: Outcome,
+  nhsNumber: NhsNumber,
+  dissentId: Id,
+});
+/** The patient withdrew a permission a professional had recorded for their record. */
+const PatientPermissionWithdrawn = event('patient-permission-withdrawn', {
+  actor: PatientActor,
+  outcome: Outcome,
+  nhsNumber: NhsNumber,
+  permissionId: Id,
+});
+/** The patient raised a concern about one audit entry; it is in the privacy review queue as `alertId`. */
+const PatientConcernRaised = event('patient-concern-raised', {
+  actor: PatientActor,
+  outcome: Outcome,
+  nhsNumber: NhsNumber,
+  concernId: Id,
+  alertId: Id,
+  /** The audit entry the concern is about. */
+  entrySeq: Type.Integer({ minimum: 1 }),
+  reasonCode: Code,
+});
+/** The patient changed their notification choices (whether an address is kept, never the address). */
+const PatientSettingsChanged = event('patient-settings-changed', {
+  actor: PatientActor,
+  outcome: Outcome,
+  nhsNumber: NhsNumber,
+  emailKept: Type.Boolean(),
+  notifyEmergency: Type.Boolean(),
+  notifyNewOrganisation: Type.Boolean(),
+});
+/** A patient's request refused (e.g. a CSRF failure, or a line of someone else's record). */
+const PatientAccessDenied = event('patient-access-denied', {
+  actor: PatientActor,
+  outcome: Type.Literal('denied'),
+  nhsNumber: NhsNumber,
+  attempted: Code,
+  reasonCode: Code,
+});
+
 const EVENT_SCHEMAS = {
   'sign-in': SignIn,
   'sign-in-failed': SignInFailed,
@@ -327,6 +416,16 @@ const EVENT_SCHEMAS = {
   'user-disabled': UserDisabled,
   'audit-searched': AuditSearched,
   'privacy-alert-reviewed': PrivacyAlertReviewed,
+  'patient-sign-in': PatientSignIn,
+  'patient-sign-in-failed': PatientSignInFailed,
+  'patient-sign-out': PatientSignOut,
+  'patient-access-history-viewed': PatientAccessHistoryViewed,
+  'patient-objection-recorded': PatientObjectionRecorded,
+  'patient-objection-withdrawn': PatientObjectionWithdrawn,
+  'patient-permission-withdrawn': PatientPermissionWithdrawn,
+  'patient-concern-raised': PatientConcernRaised,
+  'patient-settings-changed': PatientSettingsChanged,
+  'patient-access-denied': PatientAccessDenied,
 } as const;
 
 /** Every audited action. */

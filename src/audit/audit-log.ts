@@ -113,6 +113,14 @@ export interface AuditLogDeps {
   readonly now?: () => Date;
   /** Told of each committed append (e.g. the checkpointer); must not throw. */
   readonly onAppended?: (appended: AppendedEntry) => void;
+  /**
+   * Writes that must commit with the entries or not at all (e.g. the notification queue): run
+   * inside the appending transaction, after the entries are inserted. A throw fails the append.
+   */
+  readonly inCommit?: (
+    trx: Transaction<DatabaseSchema>,
+    entries: readonly { readonly seq: number; readonly event: AuditEvent }[],
+  ) => Promise<void>;
 }
 
 const MAX_LIST = 1000;
@@ -273,6 +281,7 @@ export function createAuditLog(deps: AuditLogDeps): AuditLog {
       let seq = last === undefined ? 0 : last.seq;
       let prevHash = last === undefined ? GENESIS_PREV_HASH : last.hash;
       const rows: AuditEntriesTable[] = [];
+      const appendedEvents: { seq: number; event: AuditEvent }[] = [];
       const outcomes: Outcome[] = [];
       for (const pending of group) {
         let prepared: Awaited<ReturnType<Prepare>>;
@@ -293,12 +302,16 @@ export function createAuditLog(deps: AuditLogDeps): AuditLog {
           const entryJson = canonicalJson(entry);
           const hash = chainHash(prevHash, entryJson);
           rows.push({ seq, recorded_at: recordedAt, entry: entryJson, hash, prev_hash: prevHash });
+          appendedEvents.push({ seq, event });
           prevHash = hash;
           return { seq, hash };
         });
         outcomes.push({ ok: true, entries, result: prepared.result });
       }
       if (rows.length > 0) await trx.insertInto('audit_entries').values(rows).execute();
+      if (deps.inCommit !== undefined && appendedEvents.length > 0) {
+        await deps.inCommit(trx, appendedEvents);
+      }
       return outcomes;
     });
   }

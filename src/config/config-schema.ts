@@ -209,6 +209,67 @@ export const FhirApiConfigSchema = Type.Object(
   { additionalProperties: false, default: {} },
 );
 
+/** NHS login's identity proofing levels, lowest first (P0 low, P5 medium, P9 high). */
+export const PROOFING_LEVELS = ['P0', 'P5', 'P9'] as const;
+
+/** Patient sign-in through NHS login (OpenID Connect), for the patient's own pages (docs/configuration.md `nhsLogin`). */
+export const NhsLoginConfigSchema = Type.Object(
+  {
+    /** https, or http on a loopback address only (the simulated NHS login, tests). */
+    issuer: Type.String({
+      pattern: '^(https://|http://(127\\.0\\.0\\.1|localhost|\\[::1\\])(:[0-9]+)?(/|$))',
+    }),
+    clientId: Type.String({ minLength: 1 }),
+    /** A client secret (client_secret_basic), or… */
+    clientSecret: Type.Optional(Type.String({ minLength: 1 })),
+    /** …a PEM private key for private_key_jwt (RS512), which the real NHS login requires. */
+    privateKeyFile: Type.Optional(Type.String({ minLength: 1 })),
+    /** The callback registered at NHS login; default `{server.publicUrl}/auth/nhs-login/callback`. */
+    redirectUri: Type.Optional(Type.String({ pattern: '^https?://' })),
+    scopes: Type.String({ minLength: 1, default: 'openid profile email' }),
+    /** The lowest `identity_proofing_level` admitted. */
+    minimumProofingLevel: Type.Union(
+      PROOFING_LEVELS.map((level) => Type.Literal(level)),
+      { default: 'P9' },
+    ),
+  },
+  { additionalProperties: false },
+);
+
+/** Telling patients of emergency access and of a first access by a new organisation (docs/configuration.md `notifications`). */
+export const NotificationsConfigSchema = Type.Object(
+  {
+    /** Email over SMTP, to patients who gave their address. */
+    email: Type.Optional(
+      Type.Object(
+        {
+          /** `smtp://host:port` or `smtps://user:password@host:port`. */
+          smtpUrl: Type.String({ pattern: '^smtps?://' }),
+          /** The sender, e.g. `My Care Record <no-reply@example.nhs.uk>`. */
+          from: Type.String({ minLength: 3, maxLength: 200 }),
+        },
+        { additionalProperties: false },
+      ),
+    ),
+    /** A JSON POST per notification (NHS App messaging or NHS Notify can sit behind it). */
+    webhook: Type.Optional(
+      Type.Object(
+        {
+          url: Type.String({ pattern: '^https?://' }),
+          /** Sent as `Authorization: Bearer …`. */
+          bearerToken: Type.Optional(Type.String({ minLength: 1 })),
+        },
+        { additionalProperties: false },
+      ),
+    ),
+    /** How often the queue is worked (seconds); a failed delivery waits longer each time. */
+    retrySeconds: Type.Integer({ minimum: 1, maximum: 3600, default: 30 }),
+    /** Give up after this many attempts (the row stays, marked failed). */
+    maxAttempts: Type.Integer({ minimum: 1, maximum: 1000, default: 50 }),
+  },
+  { additionalProperties: false, default: {} },
+);
+
 /** A local time of day, `HH:MM` (24-hour); `24:00` is the end of the day. */
 const TIME_OF_DAY = '^(([01][0-9]|2[0-3]):[0-5][0-9]|24:00)$';
 const TimeOfDay = Type.String({ pattern: TIME_OF_DAY });
@@ -444,6 +505,10 @@ export const ConfigSchema = Type.Object(
     ),
     /** Absent: local accounts only. */
     oidc: Type.Optional(OidcConfigSchema),
+    /** Absent: no patient sign-in. */
+    nhsLogin: Type.Optional(NhsLoginConfigSchema),
+    /** Patient notifications; none are sent when no channel is configured. */
+    notifications: NotificationsConfigSchema,
     /** EHRs that may launch the viewer in a patient's context; none by default. */
     smart: Type.Object(
       { ehrs: Type.Array(SmartEhrSchema, { default: [] }) },
@@ -469,6 +534,9 @@ export type SourceConfig = Static<typeof SourceConfigSchema>;
 export type GpConnectConfig = Static<typeof ConfigSchema>['gpConnect'];
 export type RecordLocatorConfig = Static<typeof ConfigSchema>['recordLocator'];
 export type OidcConfig = Static<typeof OidcConfigSchema>;
+export type NhsLoginConfig = Static<typeof NhsLoginConfigSchema>;
+export type NotificationsConfig = Static<typeof NotificationsConfigSchema>;
+export type ProofingLevel = (typeof PROOFING_LEVELS)[number];
 export type SmartEhrConfig = Static<typeof SmartEhrSchema>;
 export type FhirApiConfig = Static<typeof FhirApiConfigSchema>;
 export type FhirApiIssuerConfig = Static<typeof FhirApiIssuerSchema>;

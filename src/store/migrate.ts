@@ -8,6 +8,7 @@ import { privacyAlertsMigration } from './migrations/0004-privacy-alerts.ts';
 import { auditSearchIndexesMigration } from './migrations/0005-audit-search-indexes.ts';
 import { auditAppendOnlyMigration } from './migrations/0006-audit-append-only.ts';
 import { smartLaunchesMigration } from './migrations/0007-smart-launches.ts';
+import { patientPortalMigration } from './migrations/0008-patient-portal.ts';
 import type { DatabaseSchema } from './schema.ts';
 import type { StoreDialect } from './store.ts';
 
@@ -21,6 +22,7 @@ export function storeMigrations(dialect: StoreDialect): Record<string, Migration
     '0005-audit-search-indexes': auditSearchIndexesMigration(dialect),
     '0006-audit-append-only': auditAppendOnlyMigration(dialect),
     '0007-smart-launches': smartLaunchesMigration(),
+    '0008-patient-portal': patientPortalMigration(dialect),
   };
 }
 

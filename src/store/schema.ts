@@ -176,6 +176,71 @@ export interface PrivacyMonitorStateTable {
   updated_at: string;
 }
 
+/** A session of a patient signed in through NHS login (never a staff session). */
+export interface PatientSessionsTable {
+  /** SHA-256 of the session token; the token itself is only in the cookie. */
+  id: string;
+  nhs_number: string;
+  /** The person's `sub` at NHS login. */
+  subject: string;
+  /** `identity_proofing_level` at sign-in, e.g. `P9`. */
+  proofing_level: string;
+  csrf_token: string;
+  created_at: string;
+  last_seen_at: string;
+  expires_at: string;
+}
+
+/** A patient's notification choices; `email` only when they agreed we keep it. */
+export interface PatientSettingsTable {
+  nhs_number: string;
+  email: string | null;
+  notify_emergency: number;
+  notify_new_organisation: number;
+  updated_at: string;
+}
+
+/** A concern a patient raised about one audit entry; its review is the linked privacy alert. */
+export interface PatientConcernsTable {
+  id: string;
+  nhs_number: string;
+  seq: number;
+  alert_id: string;
+  /** e.g. `do-not-know-organisation`, `did-not-give-permission`. */
+  reason_code: string;
+  created_at: string;
+}
+
+/** One notification to a patient, queued in the transaction of the audit entry that caused it. */
+export interface NotificationsTable {
+  id: string;
+  nhs_number: string;
+  /** `emergency-access` or `new-organisation`. */
+  kind: string;
+  /** `email` or `webhook`. */
+  channel: string;
+  /** The audit entry that caused it. */
+  seq: number;
+  /** ODS code of the organisation that accessed the record. */
+  organisation: string;
+  occurred_at: string;
+  /** `pending`, `sent`, `failed` (gave up) or `cancelled` (the patient turned it off or withdrew the address). */
+  status: string;
+  attempts: number;
+  next_attempt_at: string;
+  /** Why the last attempt failed, as a code. */
+  last_error: string | null;
+  sent_at: string | null;
+  created_at: string;
+}
+
+/** Which organisations have opened a patient's record (first access by a new one is told). */
+export interface PatientOrganisationsSeenTable {
+  nhs_number: string;
+  organisation: string;
+  first_seq: number;
+}
+
 export interface DatabaseSchema {
   users: UsersTable & UserOidcColumns;
   sessions: SessionsTable;
@@ -189,6 +254,11 @@ export interface DatabaseSchema {
   smart_launches: SmartLaunchesTable;
   privacy_alerts: PrivacyAlertsTable;
   privacy_monitor_state: PrivacyMonitorStateTable;
+  patient_sessions: PatientSessionsTable;
+  patient_settings: PatientSettingsTable;
+  patient_concerns: PatientConcernsTable;
+  notifications: NotificationsTable;
+  patient_organisations_seen: PatientOrganisationsSeenTable;
 }
 
 export type UserRow = Selectable<UsersTable>;

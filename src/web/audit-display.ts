@@ -28,6 +28,16 @@ export const ACTION_LABELS: Readonly<Record<AuditAction, string>> = {
   'user-disabled': 'User disabled',
   'audit-searched': 'Audit searched',
   'privacy-alert-reviewed': 'Privacy alert reviewed',
+  'patient-sign-in': 'Patient signed in (NHS login)',
+  'patient-sign-in-failed': 'Patient sign-in failed',
+  'patient-sign-out': 'Patient signed out',
+  'patient-access-history-viewed': 'Patient read their access history',
+  'patient-objection-recorded': 'Patient objected to sharing',
+  'patient-objection-withdrawn': 'Patient withdrew their objection',
+  'patient-permission-withdrawn': 'Patient withdrew a permission',
+  'patient-concern-raised': 'Patient raised a concern',
+  'patient-settings-changed': 'Patient changed notification settings',
+  'patient-access-denied': 'Patient request refused',
 };
 
 /** The action in words; an action this page does not know is shown as its code. */

@@ -80,6 +80,7 @@ declare module 'oidc-provider' {
     readonly grant_types?: readonly string[];
     readonly response_types?: readonly string[];
     readonly token_endpoint_auth_method?: string;
+    readonly id_token_signed_response_alg?: string;
     readonly jwks?: { readonly keys: readonly object[] };
   }
 
@@ -106,6 +107,10 @@ declare module 'oidc-provider' {
     readonly ttl?: Readonly<Record<string, number>>;
     readonly pkce?: { readonly required: () => boolean };
     readonly loadExistingGrant?: (ctx: KoaContextWithOidc) => Promise<Grant | undefined>;
+    /** false: the scopes' claims go into the ID token too (NHS login puts them there). */
+    readonly conformIdTokenClaims?: boolean;
+    readonly enabledJWA?: Readonly<Record<string, readonly string[]>>;
+    readonly extraParams?: readonly string[];
   }
 
   export default class Provider {

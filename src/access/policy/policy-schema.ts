@@ -14,6 +14,16 @@ export const POLICY_ACTIONS = [
 ] as const;
 export type PolicyAction = (typeof POLICY_ACTIONS)[number];
 
+/** Everything a patient signed in through NHS login may be allowed to do, on their own record only. */
+export const PATIENT_ACTIONS = [
+  'see-access-history',
+  'object-to-sharing',
+  'withdraw-permission',
+  'raise-concern',
+  'manage-notifications',
+] as const;
+export type PatientAction = (typeof PATIENT_ACTIONS)[number];
+
 const closed = { additionalProperties: false } as const;
 
 const SectionName = Type.Union(SECTION_NAMES.map((name) => Type.Literal(name)));
@@ -65,6 +75,21 @@ export const PolicyFileSchema = Type.Object(
     /** The restricted code sets file, relative to this file. */
     restrictedCodes: Type.String({ minLength: 1, default: 'restricted-codes.yaml' }),
     roles: Type.Object(ROLE_RULES, closed),
+    /**
+     * The patient role: a patient signed in through NHS login, on their own record only. Never
+     * any clinical section. Absent: patients may do nothing (fail closed).
+     */
+    patient: Type.Object(
+      {
+        actions: Type.Array(Type.Union(PATIENT_ACTIONS.map((a) => Type.Literal(a))), {
+          uniqueItems: true,
+          default: [],
+        }),
+        /** Whether the patient's access history names the professional, or only their role and organisation. */
+        professionalNames: Type.Boolean({ default: false }),
+      },
+      { ...closed, default: {} },
+    ),
   },
   closed,
 );

@@ -2,7 +2,7 @@
 import { SECTION_NAMES, type SectionName } from '../../record/sections.ts';
 import type { RestrictedCodes } from '../restricted/restricted-codes.ts';
 import type { Role } from '../roles.ts';
-import type { PolicyAction, PolicyFile } from './policy-schema.ts';
+import type { PatientAction, PolicyAction, PolicyFile } from './policy-schema.ts';
 
 export interface PolicySettings {
   readonly emergencyOverridesDissent: boolean;
@@ -24,6 +24,10 @@ export interface Policy {
   seesConsultationDetail(role: Role): boolean;
   /** The default permission length for an organisation, when the policy sets one. */
   permissionHoursFor(organisation: string): number | undefined;
+  /** What the patient role may do (on their own record only). */
+  patientMay(action: PatientAction): boolean;
+  /** Whether a patient's access history names the professional. */
+  readonly patientSeesProfessionalNames: boolean;
 }
 
 /** Builds the policy from a validated file and its restricted codes. */
@@ -65,5 +69,9 @@ export function createPolicy(
     permissionHoursFor(organisation: string): number | undefined {
       return Object.hasOwn(hours, organisation) ? hours[organisation] : undefined;
     },
+    patientMay(action: PatientAction): boolean {
+      return data.patient.actions.includes(action);
+    },
+    patientSeesProfessionalNames: data.patient.professionalNames,
   });
 }
