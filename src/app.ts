@@ -6,9 +6,19 @@ import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
 import { sql } from 'kysely';
 import type { DestinationStream, Logger } from 'pino';
+import { createNhsLoginSignIn } from './access/nhs-login/nhs-login-sign-in.ts';
+import { createPatientSessions } from './access/nhs-login/patient-sessions.ts';
 import { createOidcSignIn } from './access/oidc/oidc-sign-in.ts';
 import { createOidcAccounts } from './access/oidc/oidc-accounts.ts';
 import { createBearerTokens } from './access/bearer-token.ts';
+import { createPatientConcerns } from './audit/monitoring/patient-concerns.ts';
+import { createChannels } from './notifications/notification-channels.ts';
+import {
+  createNotificationDispatcher,
+  type NotificationDispatcher,
+} from './notifications/notification-dispatcher.ts';
+import { createNotificationQueue } from './notifications/notification-queue.ts';
+import { createPatientPortal } from './patient/patient-portal.ts';
 import { filterRecordForRole } from './access/policy/filter-record.ts';
 import { loadPolicy } from './access/policy/load-policy.ts';
 import type { Role } from './access/roles.ts';
@@ -77,6 +87,8 @@ export interface App {
   readonly services: ServerServices;
   /** The privacy-monitoring rules over new audit entries. */
   readonly privacyMonitor: PrivacyMonitor;
+  /** Works the patient notification queue. */
+  readonly notifications: NotificationDispatcher;
   /** Begins a graceful shutdown: readiness answers 503 `draining`; requests are still served. */
   drain(): void;
   /** Stops listening, waits for in-flight requests and streams, signs a last checkpoint, closes the store. */
@@ -177,6 +189,21 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<App>
             readAudit.list({ afterSeq: fromSeq - 1, limit: toSeq - fromSeq + 1 }),
           warn,
         });
+  /** An organisation's name, for patients: the configured source's name, else its ODS code. */
+  const organisationName = (ods: string): string =>
+    config.sources.find((source) => source.organisation === ods)?.name ?? `Organisation ${ods}`;
+  const channels = createChannels(config.notifications);
+  const notificationQueue = createNotificationQueue({ channels: [...channels.keys()], now });
+  const notifications = createNotificationDispatcher({
+    db,
+    now,
+    channels,
+    retrySeconds: config.notifications.retrySeconds,
+    maxAttempts: config.notifications.maxAttempts,
+    organisationName,
+    historyUrl: new URL('/patient', publicUrl).href,
+    warn,
+  });
   const audit = createAuditLog({
     store,
     now,
@@ -184,7 +211,37 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<App>
       auditSigning.onAppended(appended);
       privacyMonitor.onAppended(appended);
       syslog?.onAppended(appended);
+      if (notificationQueue.takeQueuedFlag()) notifications.kick();
     },
+    // Notifications are queued in the transaction of the audit entry that calls for them.
+    inCommit: (trx, entries) => notificationQueue.enqueue(trx, entries),
+  });
+  const nhsLogin =
+    config.nhsLogin === undefined
+      ? undefined
+      : createNhsLoginSignIn({
+          settings: config.nhsLogin,
+          db,
+          now,
+          publicUrl: config.server.publicUrl,
+          warn,
+        });
+  const patientSessions = createPatientSessions({
+    db,
+    now,
+    idleTimeoutMinutes: config.sessions.idleTimeoutMinutes,
+    absoluteTimeoutHours: config.sessions.absoluteTimeoutHours,
+  });
+  const patientPortal = createPatientPortal({
+    db,
+    audit,
+    proofs: auditSigning.proofs,
+    permissions,
+    alerts: privacyAlerts,
+    concerns: createPatientConcerns({ db, now }),
+    policy,
+    organisationName,
+    now,
   });
   const demographics = createDemographicsClient({
     url: config.demographics.url,
@@ -300,6 +357,9 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<App>
     oidc,
     smart,
     bearerTokens,
+    nhsLogin,
+    patientSessions: nhsLogin === undefined ? undefined : patientSessions,
+    patientPortal: nhsLogin === undefined ? undefined : patientPortal,
     now,
     cookie: {
       name: sessionCookieName(publicUrl.startsWith('https://')),
@@ -314,6 +374,7 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<App>
   };
   const server = await createServer(services, logger);
   privacyMonitor.start();
+  notifications.start();
 
   return {
     config,
@@ -322,11 +383,13 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<App>
     logger,
     services,
     privacyMonitor,
+    notifications,
     drain() {
       draining = true;
     },
     async close() {
       await server.close();
+      await notifications.stop();
       await privacyMonitor.stop();
       await auditSigning.stop();
       await syslog?.stop();

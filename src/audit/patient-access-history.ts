@@ -214,7 +214,26 @@ function lineOf(
         summary: `${parts.organisation.name} tried to open your record without a live permission and was refused.`,
       };
     }
-    default:
+    // Sign-ins, searches, the patient's own reading and choices, the parts of a view after its
+    // start, and administration: not accesses to the record.
+    case 'record-view-completed':
+    case 'record-view-source':
+    case 'emergency-access-reviewed':
+    case 'privacy-alert-reviewed':
+    case 'patient-search':
+    case 'sign-in':
+    case 'sign-in-failed':
+    case 'sign-out':
+    case 'session-expired':
+    case 'user-created':
+    case 'user-disabled':
+    case 'patient-sign-in':
+    case 'patient-sign-in-failed':
+    case 'patient-sign-out':
+    case 'patient-access-history-viewed':
+    case 'patient-concern-raised':
+    case 'patient-settings-changed':
+    case 'patient-access-denied':
       return undefined;
   }
 }

@@ -24,8 +24,10 @@ import { fhirRecordRoutes } from './routes/fhir-record-routes.ts';
 import { collectFhirRoutes } from './fhir-registry.ts';
 import { createIssuerDiscovery } from '../access/issuer-discovery.ts';
 import { healthRoutes } from './routes/health-routes.ts';
+import { nhsLoginRoutes } from './routes/nhs-login-routes.ts';
 import { oidcRoutes } from './routes/oidc-routes.ts';
 import { smartLaunchRoutes } from './routes/smart-launch-routes.ts';
+import { patientPortalRoutes } from './routes/patient-portal-routes.ts';
 import { patientRoutes } from './routes/patient-routes.ts';
 import { permissionRoutes } from './routes/permission-routes.ts';
 import { recordRoutes } from './routes/record-routes.ts';
@@ -99,6 +101,9 @@ export async function createServer(
         ? undefined
         : createIssuerDiscovery({ issuer: smartIssuer.issuer, now: services.now }),
   });
+  await app.register(nhsLoginRoutes, { services });
+  // The patient's own routes: behind the patient session only, in their own scope.
+  await app.register(patientPortalRoutes, { services });
   await app.register(async (api) => {
     api.addHook(
       'onRequest',

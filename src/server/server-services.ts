@@ -1,6 +1,9 @@
 /** @module Everything the HTTP layer is given by the composition root (src/app.ts). Routes hold no business rules. */
+import type { NhsLoginSignIn } from '../access/nhs-login/nhs-login-sign-in.ts';
+import type { PatientSessions } from '../access/nhs-login/patient-sessions.ts';
 import type { OidcSignIn } from '../access/oidc/oidc-sign-in.ts';
 import type { BearerTokens } from '../access/bearer-token.ts';
+import type { PatientPortal } from '../patient/patient-portal.ts';
 import type { Policy } from '../access/policy/policy.ts';
 import type { Sessions } from '../access/sessions.ts';
 import type { SmartLaunch } from '../access/smart/smart-launch.ts';
@@ -77,4 +80,10 @@ export interface ServerServices {
   readonly smart?: SmartLaunch | undefined;
   /** Bearer access tokens for the FHIR API (`fhirApi.issuers`); absent: the session cookie only. */
   readonly bearerTokens?: BearerTokens | undefined;
+  /** Patient sign-in through NHS login; undefined when `nhsLogin` is not configured. */
+  readonly nhsLogin?: NhsLoginSignIn | undefined;
+  /** Patients' own sessions (never staff sessions). */
+  readonly patientSessions?: PatientSessions | undefined;
+  /** What a signed-in patient may do with their own record. */
+  readonly patientPortal?: PatientPortal | undefined;
 }

@@ -185,6 +185,8 @@ export interface PatientSessionsTable {
   subject: string;
   /** `identity_proofing_level` at sign-in, e.g. `P9`. */
   proofing_level: string;
+  /** NHS login's verified `email`, held only while the session lives, so the patient can choose to keep it. */
+  email: string | null;
   csrf_token: string;
   created_at: string;
   last_seen_at: string;

@@ -16,6 +16,8 @@ export interface Patient {
   readonly nhsNumber: string;
   readonly subject: string;
   readonly proofingLevel: ProofingLevel;
+  /** NHS login's verified email, for the session only (kept longer only if the patient agrees). */
+  readonly email?: string | undefined;
 }
 
 /** A live patient session. */
@@ -63,6 +65,7 @@ export function createPatientSessions(deps: {
           nhs_number: patient.nhsNumber,
           subject: patient.subject,
           proofing_level: patient.proofingLevel,
+          email: patient.email ?? null,
           csrf_token: csrfToken,
           created_at: at.toISOString(),
           last_seen_at: at.toISOString(),
@@ -98,7 +101,12 @@ export function createPatientSessions(deps: {
         .where('id', '=', id)
         .execute();
       return {
-        patient: { nhsNumber: row.nhs_number, subject: row.subject, proofingLevel },
+        patient: {
+          nhsNumber: row.nhs_number,
+          subject: row.subject,
+          proofingLevel,
+          ...(row.email === null ? {} : { email: row.email }),
+        },
         csrfToken: row.csrf_token,
         expiresAt: new Date(row.expires_at),
       };

@@ -48,6 +48,8 @@ export interface PrivacyAlerts {
   raise(alerts: readonly RaisedAlert[], db?: AlertsDb): Promise<number>;
   /** `open`: not yet reviewed, oldest first; `all`: newest first. At most 1000. */
   list(status: 'open' | 'all'): Promise<PrivacyAlert[]>;
+  /** Every alert about one patient, newest first (at most 1000). */
+  listForPatient(nhsNumber: string): Promise<PrivacyAlert[]>;
   /**
    * Records the review once (its note already checked). Throws NothingToReview or AlreadyReviewed.
    */
@@ -104,6 +106,17 @@ export function createPrivacyAlerts(deps: {
               .orderBy('seq', 'desc')
               .limit(MAX_LIST)
               .execute();
+      return rows.map(alertFromRow);
+    },
+
+    async listForPatient(nhsNumber) {
+      const rows = await db
+        .selectFrom('privacy_alerts')
+        .selectAll()
+        .where('nhs_number', '=', nhsNumber)
+        .orderBy('created_at', 'desc')
+        .limit(MAX_LIST)
+        .execute();
       return rows.map(alertFromRow);
     },
 

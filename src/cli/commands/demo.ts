@@ -46,6 +46,9 @@ export const demoCommand: Command = {
     // Loaded on use: `mcr --help` and the other commands need not load the server or the sims.
     const { listen, shutDownGracefully, shutDownOnSignals } = await import('../../main.ts');
     const { startSims } = await import('../../../sim/start-sims.ts');
+    const { startNhsLoginSim, NHS_LOGIN_ACCOUNTS, NHS_LOGIN_SCOPES } =
+      await import('../../../sim/servers/nhs-login-server.ts');
+    const nhsLogin = await startNhsLoginSim();
     const sims = await startSims({
       region: values.static !== true,
       seed: values.seed === undefined ? undefined : Number(values.seed),
@@ -62,6 +65,13 @@ export const demoCommand: Command = {
           ...sims.discoveryConfig(),
           smart: { ehrs: sims.ehr === undefined ? [] : [ehrSmartConfig(sims.ehr)] },
           dataDir: './data',
+          // Patients sign in through the simulated NHS login.
+          nhsLogin: {
+            issuer: nhsLogin.issuer,
+            clientId: nhsLogin.clientId,
+            clientSecret: nhsLogin.clientSecret,
+            scopes: NHS_LOGIN_SCOPES,
+          },
           // Keep the terminal readable; MCR_LOG_LEVEL=info shows the access log.
           logging: { level: 'warn' },
         },
@@ -72,6 +82,9 @@ export const demoCommand: Command = {
         launchUrl: new URL('/launch', config.server.publicUrl ?? url).href,
         redirectUri: new URL('/launch/callback', config.server.publicUrl ?? url).href,
       });
+      nhsLogin.registerClient(
+        new URL('/auth/nhs-login/callback', config.server.publicUrl ?? url).href,
+      );
       const { password, source } = demoPassword(config.dataDir, io.env['MCR_DEMO_PASSWORD']);
       const demo = await ensureDemoUsers({ accounts: app.services.accounts, password });
 
@@ -96,6 +109,15 @@ export const demoCommand: Command = {
         io.stdout(`  ${sims.ehr.url}/  (simulated EHR; FHIR base ${sims.ehr.fhirBaseUrl})`);
         io.stdout('');
       }
+      io.stdout(`Patients sign in at ${url}/patient with the simulated NHS login (any password):`);
+      for (const [login, account] of Object.entries(NHS_LOGIN_ACCOUNTS)) {
+        const who =
+          account.nhs_number === undefined
+            ? 'no NHS number'
+            : `NHS number ${formatNhsNumber(account.nhs_number)}`;
+        io.stdout(`  ${login}  (${account.identity_proofing_level}, ${who})`);
+      }
+      io.stdout('');
       io.stdout('Simulated sources:');
       for (const line of describeSims(sims)) io.stdout(`  ${line}`);
       io.stdout('');
@@ -106,11 +128,13 @@ export const demoCommand: Command = {
       shutDownOnSignals(async () => {
         const finished = await shutDownGracefully(app, config.server);
         await sims.close();
+        await nhsLogin.close();
         return finished;
       });
       return 0;
     } catch (error) {
       await sims.close();
+      await nhsLogin.close();
       if (error instanceof DemoAccountsRefusedError) {
         io.stderr(`mcr demo: ${error.message}`);
         return 1;

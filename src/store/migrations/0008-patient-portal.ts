@@ -20,6 +20,7 @@ export function patientPortalMigration(dialect: StoreDialect): Migration {
         .addColumn('nhs_number', 'text', (c) => c.notNull())
         .addColumn('subject', 'text', (c) => c.notNull())
         .addColumn('proofing_level', 'text', (c) => c.notNull())
+        .addColumn('email', 'text')
         .addColumn('csrf_token', 'text', (c) => c.notNull())
         .addColumn('created_at', 'text', (c) => c.notNull())
         .addColumn('last_seen_at', 'text', (c) => c.notNull())

@@ -1,0 +1,170 @@
+/**
+ * @module Patient sign-in through NHS login: `GET /auth/nhs-login/login` sends the browser there,
+ * `GET /auth/nhs-login/callback` brings it back signed in as a patient (to `/patient`), or to a
+ * plain page saying why not. Public. Every outcome is audited.
+ */
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from '@sinclair/typebox';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import {
+  NHS_LOGIN_CALLBACK_PATH,
+  NHS_LOGIN_PATH,
+  type NhsLoginFailure,
+  type NhsLoginSignIn,
+} from '../../access/nhs-login/nhs-login-sign-in.ts';
+import type { PatientSessions } from '../../access/nhs-login/patient-sessions.ts';
+import { patientCookieName } from '../patient-authenticate.ts';
+import { auditClient } from '../request-context.ts';
+import type { ServerServices } from '../server-services.ts';
+
+/** Ties a callback to the browser that started the sign-in. */
+function loginCookieName(tls: boolean): string {
+  return tls ? '__Host-mcr_nhs_login' : 'mcr_nhs_login';
+}
+
+function refusal(reason: NhsLoginFailure, minimum: string): { status: number; message: string } {
+  switch (reason) {
+    case 'proofing-level-too-low':
+    case 'no-proofing-level':
+      return {
+        status: 403,
+        message: `To see who has looked at your record, NHS login needs to have checked who you are at the highest level (${minimum}). You can prove who you are in the NHS App or at NHS login, then try again.`,
+      };
+    case 'no-nhs-number':
+    case 'invalid-nhs-number':
+      return {
+        status: 403,
+        message:
+          'NHS login did not give us your NHS number, so we cannot show you your record’s history.',
+      };
+    case 'vot-mismatch':
+    case 'response-invalid':
+      return {
+        status: 400,
+        message: 'The answer from NHS login failed its checks, so you have not been signed in.',
+      };
+    case 'no-subject':
+      return { status: 400, message: 'NHS login did not say who you are.' };
+    case 'login-not-found':
+      return {
+        status: 400,
+        message: 'This sign-in has expired or was already used. Please start again.',
+      };
+    case 'provider-refused':
+      return { status: 400, message: 'NHS login did not sign you in.' };
+    case 'provider-unavailable':
+      return { status: 502, message: 'NHS login cannot be reached just now. Please try again.' };
+  }
+}
+
+function escapeHtml(text: string): string {
+  return text.replace(
+    /[&<>"']/g,
+    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c,
+  );
+}
+
+function refusalPage(message: string): string {
+  return `<!doctype html>
+<html lang="en">
+<head><meta charset="utf-8"><title>Not signed in - My Care Record</title></head>
+<body>
+<main>
+<h1>You have not been signed in</h1>
+<p id="sign-in-refused">${escapeHtml(message)}</p>
+<p><a href="${NHS_LOGIN_PATH}">Try again</a> or <a href="/about">read about My Care Record</a>.</p>
+</main>
+</body>
+</html>
+`;
+}
+
+export const nhsLoginRoutes: FastifyPluginAsyncTypebox<{ services: ServerServices }> = async (
+  app,
+  { services },
+) => {
+  const nhsLogin: NhsLoginSignIn | undefined = services.nhsLogin;
+  const sessions: PatientSessions | undefined = services.patientSessions;
+  if (nhsLogin === undefined || sessions === undefined) return;
+  const { audit, now, cookie } = services;
+  const minimum = services.config.nhsLogin?.minimumProofingLevel ?? 'P9';
+  const loginCookie = loginCookieName(cookie.secure);
+  const patientCookie = patientCookieName(cookie.secure);
+  const loginCookieOptions = {
+    httpOnly: true,
+    // Lax: the callback is a navigation from NHS login's site and must carry it.
+    sameSite: 'lax',
+    secure: cookie.secure,
+    path: '/auth/nhs-login/',
+  } as const;
+  const originOf = (request: FastifyRequest) => `${request.protocol}://${request.host}`;
+
+  function refuse(reply: FastifyReply, reason: NhsLoginFailure) {
+    const { status, message } = refusal(reason, minimum);
+    return reply.code(status).type('text/html; charset=utf-8').send(refusalPage(message));
+  }
+
+  app.get(NHS_LOGIN_PATH, async (request, reply) => {
+    const begun = await nhsLogin.begin({ origin: originOf(request) });
+    if (!begun.ok) return refuse(reply, begun.reason);
+    void reply.setCookie(loginCookie, begun.handle, {
+      ...loginCookieOptions,
+      maxAge: begun.maxAgeSeconds,
+    });
+    return reply.redirect(begun.authorizationUrl, 303);
+  });
+
+  // NHS login's answer is checked whole by the OpenID Connect client; its parameters are not ours to list.
+  const callbackQuery = Type.Object({}, { additionalProperties: true });
+  app.get(
+    NHS_LOGIN_CALLBACK_PATH,
+    { schema: { querystring: callbackQuery } },
+    async (request, reply) => {
+      const queryAt = request.url.indexOf('?');
+      const result = await nhsLogin.complete({
+        handle: request.cookies[loginCookie],
+        query: queryAt === -1 ? '' : request.url.slice(queryAt),
+        origin: originOf(request),
+      });
+      void reply.clearCookie(loginCookie, loginCookieOptions);
+      if (!result.ok) {
+        await audit.append({
+          action: 'patient-sign-in-failed',
+          time: now().toISOString(),
+          requestId: request.id,
+          client: auditClient(request),
+          actor: null,
+          outcome: result.reason === 'provider-unavailable' ? 'failure' : 'denied',
+          method: 'nhs-login',
+          reasonCode: result.reason,
+        });
+        return refuse(reply, result.reason);
+      }
+      const { identity } = result;
+      await sessions.destroy(request.cookies[patientCookie]);
+      const session = await sessions.create(identity);
+      await audit.append({
+        action: 'patient-sign-in',
+        time: now().toISOString(),
+        requestId: request.id,
+        client: auditClient(request),
+        actor: {
+          type: 'patient',
+          nhsNumber: identity.nhsNumber,
+          proofingLevel: identity.proofingLevel,
+        },
+        outcome: 'success',
+        method: 'nhs-login',
+        nhsNumber: identity.nhsNumber,
+      });
+      void reply.setCookie(patientCookie, session.token, {
+        httpOnly: true,
+        sameSite: 'strict',
+        secure: cookie.secure,
+        path: '/',
+        expires: session.expiresAt,
+      });
+      return reply.redirect('/patient', 303);
+    },
+  );
+};
