@@ -85,8 +85,9 @@ export const nhsLoginRoutes: FastifyPluginAsyncTypebox<{ services: ServerService
 ) => {
   const nhsLogin: NhsLoginSignIn | undefined = services.nhsLogin;
   const sessions: PatientSessions | undefined = services.patientSessions;
-  if (nhsLogin === undefined || sessions === undefined) return;
-  const { audit, now, cookie } = services;
+  const portal = services.patientPortal;
+  if (nhsLogin === undefined || sessions === undefined || portal === undefined) return;
+  const { cookie } = services;
   const minimum = services.config.nhsLogin?.minimumProofingLevel ?? 'P9';
   const loginCookie = loginCookieName(cookie.secure);
   const patientCookie = patientCookieName(cookie.secure);
@@ -128,34 +129,20 @@ export const nhsLoginRoutes: FastifyPluginAsyncTypebox<{ services: ServerService
       });
       void reply.clearCookie(loginCookie, loginCookieOptions);
       if (!result.ok) {
-        await audit.append({
-          action: 'patient-sign-in-failed',
-          time: now().toISOString(),
-          requestId: request.id,
-          client: auditClient(request),
-          actor: null,
-          outcome: result.reason === 'provider-unavailable' ? 'failure' : 'denied',
-          method: 'nhs-login',
-          reasonCode: result.reason,
-        });
+        await portal.signInRefused(
+          { requestId: request.id, client: auditClient(request) },
+          result.reason,
+          result.reason === 'provider-unavailable' ? 'failure' : 'denied',
+        );
         return refuse(reply, result.reason);
       }
       const { identity } = result;
       await sessions.destroy(request.cookies[patientCookie]);
       const session = await sessions.create(identity);
-      await audit.append({
-        action: 'patient-sign-in',
-        time: now().toISOString(),
+      await portal.signedIn({
+        patient: identity,
         requestId: request.id,
         client: auditClient(request),
-        actor: {
-          type: 'patient',
-          nhsNumber: identity.nhsNumber,
-          proofingLevel: identity.proofingLevel,
-        },
-        outcome: 'success',
-        method: 'nhs-login',
-        nhsNumber: identity.nhsNumber,
       });
       void reply.setCookie(patientCookie, session.token, {
         httpOnly: true,

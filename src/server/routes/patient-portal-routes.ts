@@ -151,19 +151,7 @@ export const patientPortalRoutes: FastifyPluginAsyncTypebox<{ services: ServerSe
     async (request, reply) => {
       const { patient } = asking(request);
       await sessions.destroy(request.cookies[cookieName]);
-      await audit.append({
-        action: 'patient-sign-out',
-        time: now().toISOString(),
-        requestId: request.id,
-        client: auditClient(request),
-        actor: {
-          type: 'patient',
-          nhsNumber: patient.nhsNumber,
-          proofingLevel: patient.proofingLevel,
-        },
-        outcome: 'success',
-        nhsNumber: patient.nhsNumber,
-      });
+      await portal.signedOut({ patient, requestId: request.id, client: auditClient(request) });
       void reply.clearCookie(cookieName, { path: '/' });
       return reply.code(204).send(null);
     },

@@ -16,6 +16,7 @@ export function patientPortalMigration(dialect: StoreDialect): Migration {
     async up(db: Kysely<unknown>): Promise<void> {
       await db.schema
         .createTable('patient_sessions')
+        .ifNotExists()
         .addColumn('id', 'text', (c) => c.primaryKey())
         .addColumn('nhs_number', 'text', (c) => c.notNull())
         .addColumn('subject', 'text', (c) => c.notNull())
@@ -29,6 +30,7 @@ export function patientPortalMigration(dialect: StoreDialect): Migration {
 
       await db.schema
         .createTable('patient_settings')
+        .ifNotExists()
         .addColumn('nhs_number', 'text', (c) => c.primaryKey())
         .addColumn('email', 'text')
         .addColumn('notify_emergency', 'integer', (c) => c.notNull())
@@ -38,6 +40,7 @@ export function patientPortalMigration(dialect: StoreDialect): Migration {
 
       await db.schema
         .createTable('patient_concerns')
+        .ifNotExists()
         .addColumn('id', 'text', (c) => c.primaryKey())
         .addColumn('nhs_number', 'text', (c) => c.notNull())
         .addColumn('seq', seqType, (c) => c.notNull())
@@ -47,12 +50,14 @@ export function patientPortalMigration(dialect: StoreDialect): Migration {
         .execute();
       await db.schema
         .createIndex('patient_concerns_patient')
+        .ifNotExists()
         .on('patient_concerns')
         .columns(['nhs_number', 'created_at'])
         .execute();
 
       await db.schema
         .createTable('notifications')
+        .ifNotExists()
         .addColumn('id', 'text', (c) => c.primaryKey())
         .addColumn('nhs_number', 'text', (c) => c.notNull())
         .addColumn('kind', 'text', (c) => c.notNull())
@@ -69,11 +74,13 @@ export function patientPortalMigration(dialect: StoreDialect): Migration {
         .execute();
       await db.schema
         .createIndex('notifications_due')
+        .ifNotExists()
         .on('notifications')
         .columns(['status', 'next_attempt_at'])
         .execute();
       await db.schema
         .createIndex('notifications_kind_seq_channel')
+        .ifNotExists()
         .on('notifications')
         .columns(['kind', 'seq', 'channel'])
         .unique()
@@ -81,6 +88,7 @@ export function patientPortalMigration(dialect: StoreDialect): Migration {
 
       await db.schema
         .createTable('patient_organisations_seen')
+        .ifNotExists()
         .addColumn('nhs_number', 'text', (c) => c.notNull())
         .addColumn('organisation', 'text', (c) => c.notNull())
         .addColumn('first_seq', seqType, (c) => c.notNull())
