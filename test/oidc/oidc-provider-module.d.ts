@@ -107,10 +107,8 @@ declare module 'oidc-provider' {
     readonly ttl?: Readonly<Record<string, number>>;
     readonly pkce?: { readonly required: () => boolean };
     readonly loadExistingGrant?: (ctx: KoaContextWithOidc) => Promise<Grant | undefined>;
-    /** false: the scopes' claims go into the ID token too (NHS login puts them there). */
-    readonly conformIdTokenClaims?: boolean;
+    /** Signing algorithms offered, e.g. `idTokenSigningAlgValues: ['RS512']` (NHS login). */
     readonly enabledJWA?: Readonly<Record<string, readonly string[]>>;
-    readonly extraParams?: readonly string[];
   }
 
   export default class Provider {
