@@ -19,6 +19,7 @@ import {
 } from './notifications/notification-dispatcher.ts';
 import { createNotificationQueue } from './notifications/notification-queue.ts';
 import { createPatientPortal } from './patient/patient-portal.ts';
+import { rateLimitStoreClass } from './access/rate-limit-counters.ts';
 import { filterRecordForRole } from './access/policy/filter-record.ts';
 import { loadPolicy } from './access/policy/load-policy.ts';
 import type { Role } from './access/roles.ts';
@@ -47,6 +48,7 @@ import { createPatientFinder } from './identity/patient-finder.ts';
 import { createSourceDiscovery } from './record/discover-sources.ts';
 import { createRecordViews } from './record/record-view.ts';
 import { createServer } from './server/create-server.ts';
+import { createRefusalAudit } from './server/refusal-audit.ts';
 import type { ServerServices } from './server/server-services.ts';
 import { sessionCookieName } from './server/authenticate.ts';
 import { createLogger } from './server/logger.ts';
@@ -317,6 +319,8 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<App>
     onTraced: (view) => privacyMonitor.onTraced(view),
   });
 
+  // Refused requests (no session, bad CSRF), counted per address and minute into the audit.
+  const refusals = createRefusalAudit({ audit, now, warn });
   let draining = false;
 
   const consentActionDeps = {
@@ -360,6 +364,8 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<App>
     nhsLogin,
     patientSessions: nhsLogin === undefined ? undefined : patientSessions,
     patientPortal: nhsLogin === undefined ? undefined : patientPortal,
+    rateLimitCounters: rateLimitStoreClass({ db, now }),
+    refusals,
     now,
     cookie: {
       name: sessionCookieName(publicUrl.startsWith('https://')),
@@ -375,6 +381,7 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<App>
   const server = await createServer(services, logger);
   privacyMonitor.start();
   notifications.start();
+  refusals.start();
 
   return {
     config,
@@ -390,6 +397,7 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<App>
     async close() {
       await server.close();
       await notifications.stop();
+      await refusals.stop();
       await privacyMonitor.stop();
       await auditSigning.stop();
       await syslog?.stop();

@@ -1,9 +1,9 @@
 /**
  * @module Local accounts: creating them, signing in with a password (with lockout after
- * repeated failures), and the few changes an administrator makes. The only file that reads
- * or writes password hashes.
+ * repeated failures from one address), and the few changes an administrator makes. The only
+ * file that reads or writes password hashes.
  */
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
 import type { DatabaseSchema } from '../store/schema.ts';
 import { isUniqueViolation } from '../store/store-errors.ts';
@@ -29,6 +29,8 @@ export const USERNAME_PATTERN = /^[a-z0-9][a-z0-9._-]{1,63}$/;
 /** ODS organisation codes as we accept them. */
 export const ODS_CODE_PATTERN = /^[A-Z0-9]{3,10}$/;
 export const MIN_PASSWORD_LENGTH = 12;
+/** Sweep rows that no longer count once in this many failures. */
+const SWEEP_EVERY = 100;
 // Long enough for any passphrase; short enough that hashing it costs nothing extra.
 export const MAX_PASSWORD_LENGTH = 1024;
 const MAX_DISPLAY_NAME_LENGTH = 200;
@@ -47,6 +49,21 @@ export interface NewUserAccount {
   readonly isDemo?: boolean | undefined;
 }
 
+/**
+ * Failures are counted per (address, slot), the slot being the username hashed into this many
+ * values: an address keeps at most this many rows however many usernames it invents, and a lock
+ * it earns holds only for its own address, never for the same user signing in from elsewhere.
+ */
+export const LOCKOUT_SLOTS = 64;
+
+/** The lockout slot of a (normalised) username. */
+export function lockoutSlot(username: string): number {
+  return createHash('sha256').update(username).digest().readUInt32BE(0) % LOCKOUT_SLOTS;
+}
+
+/** The address in-process callers (no HTTP request) are counted under. */
+export const LOCAL_ADDRESS = 'local';
+
 /** Why a sign-in was refused. `locked` and `bad-credentials` say nothing about whether the username exists. */
 export type AuthenticationFailure = 'bad-credentials' | 'locked' | 'disabled' | 'demo-refused';
 
@@ -59,7 +76,7 @@ export interface UserAccountsDeps {
   readonly now?: (() => Date) | undefined;
   /** Under NODE_ENV=production demo accounts may neither be created nor sign in. */
   readonly production: boolean;
-  /** Failed sign-ins within `lockoutMinutes` that lock a username (default 5). */
+  /** Failed sign-ins from one address within `lockoutMinutes` that lock a username there (default 5). */
   readonly maxFailedLogins?: number | undefined;
   /** How long a lock lasts, and the window failures are counted in (default 15). */
   readonly lockoutMinutes?: number | undefined;
@@ -72,8 +89,11 @@ export interface UserAccounts {
   readonly production: boolean;
   /** Creates an account. Throws `InvalidAccountDetailsError`, `UsernameTakenError` or `DemoAccountsRefusedError`. */
   add(account: NewUserAccount): Promise<User>;
-  /** Checks a username and password. Never throws for bad input; every refusal is a value. */
-  authenticate(username: string, password: string): Promise<AuthenticationResult>;
+  /**
+   * Checks a username and password from `address` (the rate limits' key for the client; in-process
+   * callers share {@link LOCAL_ADDRESS}). Never throws for bad input; every refusal is a value.
+   */
+  authenticate(username: string, password: string, address?: string): Promise<AuthenticationResult>;
   findById(id: string): Promise<User | undefined>;
   findByUsername(username: string): Promise<User | undefined>;
   /** Every account with a known role, by username. */
@@ -131,6 +151,7 @@ export function createUserAccounts(deps: UserAccountsDeps): UserAccounts {
   const needsRehash = (encoded: string) => needsRehashWith(encoded, hashing);
   // Unknown usernames cost one hash at the current settings, like known ones.
   const dummyVerify = (password: string) => dummyVerifyWith(password, hashing);
+  let failuresSinceSweep = 0;
 
   async function findRow(column: 'id' | 'username', value: string) {
     return db
@@ -140,26 +161,27 @@ export function createUserAccounts(deps: UserAccountsDeps): UserAccounts {
       .executeTakeFirst();
   }
 
-  async function lockedUntil(username: string, at: Date): Promise<string | undefined> {
+  async function lockedUntil(address: string, slot: number, at: Date): Promise<string | undefined> {
     const row = await db
       .selectFrom('login_failures')
       .select('locked_until')
-      .where('username', '=', username)
+      .where('address', '=', address)
+      .where('slot', '=', slot)
       .executeTakeFirst();
     const until = row?.locked_until;
     return until != null && until > at.toISOString() ? until : undefined;
   }
 
   /** Counts one failure atomically; a count older than the window, or an expired lock, starts again at one. */
-  async function recordFailure(username: string, at: Date): Promise<void> {
+  async function recordFailure(address: string, slot: number, at: Date): Promise<void> {
     const atIso = at.toISOString();
     const windowStart = new Date(at.getTime() - lockoutMs).toISOString();
     const startAgain = sql<boolean>`(login_failures.first_failure_at <= ${windowStart} or (login_failures.locked_until is not null and login_failures.locked_until <= ${atIso}))`;
     await db
       .insertInto('login_failures')
-      .values({ username, failures: 1, first_failure_at: atIso, locked_until: null })
+      .values({ address, slot, failures: 1, first_failure_at: atIso, locked_until: null })
       .onConflict((conflict) =>
-        conflict.column('username').doUpdateSet({
+        conflict.columns(['address', 'slot']).doUpdateSet({
           failures: sql<number>`case when ${startAgain} then 1 else login_failures.failures + 1 end`,
           first_failure_at: sql<string>`case when ${startAgain} then ${atIso} else login_failures.first_failure_at end`,
           locked_until: sql<
@@ -171,14 +193,36 @@ export function createUserAccounts(deps: UserAccountsDeps): UserAccounts {
     await db
       .updateTable('login_failures')
       .set({ locked_until: new Date(at.getTime() + lockoutMs).toISOString() })
-      .where('username', '=', username)
+      .where('address', '=', address)
+      .where('slot', '=', slot)
       .where('failures', '>=', maxFailedLogins)
       .where('locked_until', 'is', null)
       .execute();
+    failuresSinceSweep += 1;
+    if (failuresSinceSweep >= SWEEP_EVERY) {
+      failuresSinceSweep = 0;
+      await sweepFailures(at);
+    }
   }
 
-  async function clearFailures(username: string): Promise<void> {
-    await db.deleteFrom('login_failures').where('username', '=', username).execute();
+  /** Deletes rows that no longer count: neither a live lock nor a failure within the window. */
+  async function sweepFailures(at: Date): Promise<void> {
+    const windowStart = new Date(at.getTime() - lockoutMs).toISOString();
+    await db
+      .deleteFrom('login_failures')
+      .where('first_failure_at', '<=', windowStart)
+      .where((eb) =>
+        eb.or([eb('locked_until', 'is', null), eb('locked_until', '<=', at.toISOString())]),
+      )
+      .execute();
+  }
+
+  async function clearFailures(address: string, slot: number): Promise<void> {
+    await db
+      .deleteFrom('login_failures')
+      .where('address', '=', address)
+      .where('slot', '=', slot)
+      .execute();
   }
 
   async function endSessions(userId: string): Promise<void> {
@@ -260,10 +304,11 @@ export function createUserAccounts(deps: UserAccountsDeps): UserAccounts {
       return user;
     },
 
-    async authenticate(rawUsername, password) {
+    async authenticate(rawUsername, password, address = LOCAL_ADDRESS) {
       const username = normaliseUsername(rawUsername);
+      const slot = lockoutSlot(username);
       const at = now();
-      if ((await lockedUntil(username, at)) !== undefined) {
+      if ((await lockedUntil(address, slot, at)) !== undefined) {
         await dummyVerify(password.slice(0, MAX_PASSWORD_LENGTH));
         return { ok: false, reason: 'locked' };
       }
@@ -275,9 +320,9 @@ export function createUserAccounts(deps: UserAccountsDeps): UserAccounts {
           ? await verifyPassword(password, passwordHash)
           : await dummyVerify(password.slice(0, MAX_PASSWORD_LENGTH));
       if (row === undefined || passwordHash === null || !matches) {
-        // Unknown usernames count too, so a lock says nothing about whether an account exists;
-        // names no account could have are not written down at all.
-        if (wellFormed) await recordFailure(username, at);
+        // Unknown usernames count too (in their slot, adding no row of their own), so a lock
+        // says nothing about whether an account exists.
+        if (wellFormed) await recordFailure(address, slot, at);
         return { ok: false, reason: 'bad-credentials' };
       }
       const user = userFromRow(row);
@@ -290,7 +335,7 @@ export function createUserAccounts(deps: UserAccountsDeps): UserAccounts {
           .where('id', '=', user.id)
           .execute();
       }
-      await clearFailures(username);
+      await clearFailures(address, slot);
       return { ok: true, user };
     },
 
@@ -330,7 +375,8 @@ export function createUserAccounts(deps: UserAccountsDeps): UserAccounts {
         .set({ password_hash: await hashPassword(password) })
         .where('id', '=', userId)
         .execute();
-      await clearFailures(row.username);
+      // A new password lifts the username's lock at every address.
+      await db.deleteFrom('login_failures').where('slot', '=', lockoutSlot(row.username)).execute();
       await endSessions(userId);
     },
 

@@ -286,6 +286,13 @@ const AccessDenied = event('access-denied', {
   attempted: Code,
   /** Why it was refused, e.g. `no-permission`, `permission-expired`, `role-not-allowed`, `dissent`. */
   reasonCode: Code,
+  /**
+   * How many refusals this entry stands for, when refusals are counted per address and minute
+   * (unauthenticated requests, bad CSRF tokens: src/server/refusal-audit.ts). Absent: one.
+   */
+  count: Type.Optional(Type.Integer({ minimum: 1, maximum: 1_000_000_000 })),
+  /** With `count` over one: the last refusal counted (`time` is the start of its minute). */
+  until: Type.Optional(Instant),
 });
 const DissentRecorded = event('dissent-recorded', {
   actor: Actor,

@@ -333,6 +333,42 @@ export const MonitoringConfigSchema = Type.Object(
   { additionalProperties: false, default: {} },
 );
 
+/** One limit: at most `max` requests in `windowSeconds`. */
+function limit(max: number, windowSeconds: number) {
+  return Type.Object(
+    {
+      max: Type.Integer({ minimum: 1, maximum: 1_000_000, default: max }),
+      windowSeconds: Type.Integer({ minimum: 1, maximum: 86_400, default: windowSeconds }),
+    },
+    { additionalProperties: false, default: {} },
+  );
+}
+
+/** Rate limits: every request per address, and sign-in attempts per address and in all. */
+export const RateLimitConfigSchema = Type.Object(
+  {
+    /** false turns every limit off (benchmarks); sign-in lockout still applies. */
+    enabled: Type.Boolean({ default: true }),
+    /** Requests of any kind from one address, counted by each server instance in memory. */
+    api: limit(6000, 60),
+    /** Sign-in attempts (password, OpenID Connect start and callback) from one address, counted in the database for all instances. */
+    signIn: Type.Object(
+      {
+        max: Type.Integer({ minimum: 1, maximum: 100_000, default: 30 }),
+        windowSeconds: Type.Integer({ minimum: 1, maximum: 86_400, default: 60 }),
+        /** Each attempt over the limit doubles the wait, up to this many seconds. */
+        maxBackoffSeconds: Type.Integer({ minimum: 1, maximum: 86_400, default: 3600 }),
+      },
+      { additionalProperties: false, default: {} },
+    ),
+    /** Sign-in attempts from all addresses together (a distributed guess), counted in the database. */
+    signInGlobal: limit(600, 60),
+    /** IPv6 addresses are counted by this prefix length (one home or site is usually a /64). */
+    ipv6PrefixLength: Type.Integer({ minimum: 32, maximum: 128, default: 64 }),
+  },
+  { additionalProperties: false, default: {} },
+);
+
 export const ConfigSchema = Type.Object(
   {
     server: Type.Object(
@@ -453,6 +489,8 @@ export const ConfigSchema = Type.Object(
       },
       { additionalProperties: false, default: {} },
     ),
+    /** Request limits and sign-in throttling (docs/configuration.md `rateLimit`, docs/security.md). */
+    rateLimit: RateLimitConfigSchema,
     permissions: Type.Object(
       {
         defaultHours: Type.Integer({ minimum: 1, maximum: 720, default: 24 }),
@@ -541,3 +579,4 @@ export type SmartEhrConfig = Static<typeof SmartEhrSchema>;
 export type FhirApiConfig = Static<typeof FhirApiConfigSchema>;
 export type FhirApiIssuerConfig = Static<typeof FhirApiIssuerSchema>;
 export type MonitoringConfig = Static<typeof MonitoringConfigSchema>;
+export type RateLimitConfig = Static<typeof RateLimitConfigSchema>;

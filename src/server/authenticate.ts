@@ -9,6 +9,8 @@ import type { BearerTokens } from '../access/bearer-token.ts';
 import type { AuditLog } from '../audit/audit-log.ts';
 import { auditActor } from '../audit/audit-actor.ts';
 import { ApiError } from './operation-outcome.ts';
+import type { AuditActor } from '../audit/audit-event.ts';
+import type { RefusalAudit } from './refusal-audit.ts';
 import { auditClient } from './request-context.ts';
 
 export const CSRF_HEADER = 'x-csrf-token';
@@ -22,6 +24,8 @@ export function sessionCookieName(tls: boolean): string {
 export function createAuthenticationHook(deps: {
   readonly sessions: Sessions;
   readonly audit: AuditLog;
+  /** Refusals without a session, bad CSRF, cross-site: counted per address and minute. */
+  readonly refusals: RefusalAudit;
   readonly cookieName: string;
   readonly now: () => Date;
   /** Bearer access tokens (the FHIR API); absent or disabled: the session cookie only. */
@@ -30,6 +34,17 @@ export function createAuthenticationHook(deps: {
   const bearerHook =
     deps.bearer?.enabled === true ? authenticateBearer(deps.bearer, deps) : undefined;
   return async function authenticate(request: FastifyRequest, reply: FastifyReply): Promise<void> {
+    const refuse = async (reasonCode: string, actor: AuditActor | null): Promise<void> => {
+      await deps.refusals.refused({
+        requestId: request.id,
+        client: auditClient(request),
+        actor,
+        attempted: `${request.method.toLowerCase()}-${request.routeOptions.url ?? 'unknown'}`
+          .replace(/[^A-Za-z0-9_.:-]/g, '_')
+          .slice(0, 80),
+        reasonCode,
+      });
+    };
     const token = bearerTokenOf(request);
     if (request.routeOptions.config.bearer === true) {
       // RFC 6750 §3: a 401 from a bearer-token route says how to authenticate.
@@ -41,9 +56,15 @@ export function createAuthenticationHook(deps: {
         return;
       }
     }
-    const resolved = await deps.sessions.resolve(request.cookies[deps.cookieName]);
-    if (resolved === undefined) throw new ApiError('UNAUTHENTICATED');
+    const cookie = request.cookies[deps.cookieName];
+    const resolved = await deps.sessions.resolve(cookie);
+    if (resolved === undefined) {
+      // A cookie that names no live session is forged, stale or from a disabled account.
+      await refuse(cookie === undefined || cookie === '' ? 'no-session' : 'session-unknown', null);
+      throw new ApiError('UNAUTHENTICATED');
+    }
     if ('expired' in resolved) {
+      await refuse(`session-expired-${resolved.expired}`, null);
       throw new ApiError(
         'SESSION_EXPIRED',
         resolved.expired === 'idle'
@@ -54,18 +75,7 @@ export function createAuthenticationHook(deps: {
     if (!SAFE_METHODS.has(request.method)) {
       const presented = request.headers[CSRF_HEADER];
       if (!verifyCsrf(resolved.session, typeof presented === 'string' ? presented : undefined)) {
-        await deps.audit.append({
-          action: 'access-denied',
-          time: deps.now().toISOString(),
-          requestId: request.id,
-          client: auditClient(request),
-          actor: auditActor(resolved.user),
-          outcome: 'denied',
-          attempted: `${request.method.toLowerCase()}-${request.routeOptions.url ?? 'unknown'}`
-            .replace(/[^A-Za-z0-9_.:-]/g, '_')
-            .slice(0, 80),
-          reasonCode: 'csrf-token-invalid',
-        });
+        await refuse('csrf-token-invalid', auditActor(resolved.user));
         throw new ApiError('CSRF_FAILED');
       }
     }
@@ -74,18 +84,7 @@ export function createAuthenticationHook(deps: {
     // the browser send it, e.g. to start a record view the clinician never asked for.
     const site = request.headers['sec-fetch-site'];
     if (site !== undefined && site !== 'same-origin' && site !== 'none') {
-      await deps.audit.append({
-        action: 'access-denied',
-        time: deps.now().toISOString(),
-        requestId: request.id,
-        client: auditClient(request),
-        actor: auditActor(resolved.user),
-        outcome: 'denied',
-        attempted: `${request.method.toLowerCase()}-${request.routeOptions.url ?? 'unknown'}`
-          .replace(/[^A-Za-z0-9_.:-]/g, '_')
-          .slice(0, 80),
-        reasonCode: 'cross-site-request',
-      });
+      await refuse('cross-site-request', auditActor(resolved.user));
       throw new ApiError('CROSS_SITE_REQUEST');
     }
     request.auth = resolved;

@@ -41,6 +41,7 @@ import {
   registerStrictRequests,
   STRICT_AJV_OPTIONS,
 } from './request-validation.ts';
+import { registerRateLimits, type LimitHook } from './rate-limits.ts';
 import { registerSecurityHeaders } from './security-headers.ts';
 import type { ServerServices } from './server-services.ts';
 
@@ -86,11 +87,15 @@ export async function createServer(
   // Before any route is added: the CapabilityStatement is what the routes declare.
   const fhirRegistry = collectFhirRoutes(app);
   await app.register(cookie);
+  const limits = await registerRateLimits(app, {
+    settings: services.config.rateLimit,
+    counters: services.rateLimitCounters,
+  });
 
   await app.register(healthRoutes, { services });
   await app.register(metricsRoutes, { services });
-  await app.register(signInRoutes, { services });
-  await app.register(oidcRoutes, { services });
+  await app.register(signInRoutes, { services, limits });
+  await app.register(oidcRoutes, { services, limits });
   await app.register(smartLaunchRoutes, { services });
   const smartIssuer = services.config.fhirApi.issuers[0];
   await app.register(fhirMetadataRoutes, {
@@ -110,6 +115,7 @@ export async function createServer(
       createAuthenticationHook({
         sessions: services.sessions,
         audit: services.audit,
+        refusals: services.refusals,
         cookieName: services.cookie.name,
         now: services.now,
         bearer: services.bearerTokens,
@@ -128,12 +134,16 @@ export async function createServer(
     await api.register(alertRoutes, { services });
   });
 
-  registerWebUi(app, services.webRoot);
+  registerWebUi(app, services.webRoot, limits.notFound);
   return app;
 }
 
 /** Serves the built UI; any other GET that wants HTML gets index.html (client-side routes). */
-function registerWebUi(app: FastifyInstance, webRoot: string | undefined): void {
+function registerWebUi(
+  app: FastifyInstance,
+  webRoot: string | undefined,
+  limit: LimitHook | undefined,
+): void {
   const indexFile = webRoot === undefined ? undefined : join(webRoot, 'index.html');
   const index =
     indexFile !== undefined && existsSync(indexFile) ? readFileSync(indexFile, 'utf8') : undefined;
@@ -144,23 +154,26 @@ function registerWebUi(app: FastifyInstance, webRoot: string | undefined): void 
       index: false,
     });
   }
-  app.setNotFoundHandler(async (request, reply) => {
-    const wantsPage =
-      request.method === 'GET' &&
-      !request.url.startsWith('/api/') &&
-      !request.url.startsWith('/fhir/') &&
-      (request.headers.accept ?? '').includes('text/html');
-    if (wantsPage) {
-      if (index === undefined) {
-        return reply
-          .code(503)
-          .type('text/plain; charset=utf-8')
-          .send(
-            'The web UI has not been built. Run `npm run build:web` (npm start does this for you).',
-          );
+  app.setNotFoundHandler(
+    limit === undefined ? {} : { preHandler: limit },
+    async (request, reply) => {
+      const wantsPage =
+        request.method === 'GET' &&
+        !request.url.startsWith('/api/') &&
+        !request.url.startsWith('/fhir/') &&
+        (request.headers.accept ?? '').includes('text/html');
+      if (wantsPage) {
+        if (index === undefined) {
+          return reply
+            .code(503)
+            .type('text/plain; charset=utf-8')
+            .send(
+              'The web UI has not been built. Run `npm run build:web` (npm start does this for you).',
+            );
+        }
+        return reply.type('text/html; charset=utf-8').send(index);
       }
-      return reply.type('text/html; charset=utf-8').send(index);
-    }
-    return reply.code(404).type('application/fhir+json').send(operationOutcome('NOT_FOUND'));
-  });
+      return reply.code(404).type('application/fhir+json').send(operationOutcome('NOT_FOUND'));
+    },
+  );
 }

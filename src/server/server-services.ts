@@ -5,6 +5,7 @@ import type { OidcSignIn } from '../access/oidc/oidc-sign-in.ts';
 import type { BearerTokens } from '../access/bearer-token.ts';
 import type { PatientPortal } from '../patient/patient-portal.ts';
 import type { Policy } from '../access/policy/policy.ts';
+import type { RateLimitStore } from '../access/rate-limit-counters.ts';
 import type { Sessions } from '../access/sessions.ts';
 import type { SmartLaunch } from '../access/smart/smart-launch.ts';
 import type { User } from '../access/user.ts';
@@ -17,6 +18,7 @@ import type { Config } from '../config/config-schema.ts';
 import type { EmergencyReviews } from '../consent/emergency-reviews.ts';
 import type { Permissions } from '../consent/permissions.ts';
 import type { PatientFinder } from '../identity/patient-finder.ts';
+import type { RefusalAudit } from './refusal-audit.ts';
 import type { RecordViews } from '../record/record-view.ts';
 import type { createListPrivacyAlerts } from '../audit/monitoring/list-privacy-alerts.ts';
 import type { createReviewPrivacyAlert } from '../audit/monitoring/review-privacy-alert.ts';
@@ -74,6 +76,10 @@ export interface ServerServices {
   readonly emergencyReviews: EmergencyReviews;
   /** The privacy alert review queue (privacy-monitoring rules). */
   readonly privacyAlerts: PrivacyAlerts;
+  /** Rate-limit counters (database-backed where shared): the `store` class for `@fastify/rate-limit`. */
+  readonly rateLimitCounters: new (params: object) => RateLimitStore;
+  /** The audit of refused requests, counted per address and minute. */
+  readonly refusals: RefusalAudit;
   /** Sign-in through the configured OpenID Connect provider; undefined when none is configured. */
   readonly oidc?: OidcSignIn | undefined;
   /** SMART App Launch from the EHRs of `smart.ehrs`; undefined when none is configured. */

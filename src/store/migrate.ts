@@ -9,6 +9,7 @@ import { auditSearchIndexesMigration } from './migrations/0005-audit-search-inde
 import { auditAppendOnlyMigration } from './migrations/0006-audit-append-only.ts';
 import { smartLaunchesMigration } from './migrations/0007-smart-launches.ts';
 import { patientPortalMigration } from './migrations/0008-patient-portal.ts';
+import { rateLimitsMigration } from './migrations/0009-rate-limits.ts';
 import type { DatabaseSchema } from './schema.ts';
 import type { StoreDialect } from './store.ts';
 
@@ -23,6 +24,7 @@ export function storeMigrations(dialect: StoreDialect): Record<string, Migration
     '0006-audit-append-only': auditAppendOnlyMigration(dialect),
     '0007-smart-launches': smartLaunchesMigration(),
     '0008-patient-portal': patientPortalMigration(dialect),
+    '0009-rate-limits': rateLimitsMigration(dialect),
   };
 }
 

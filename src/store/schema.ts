@@ -46,8 +46,14 @@ export interface SessionsTable {
   launch_nhs_number: string | null;
 }
 
+/**
+ * Failed sign-ins from one address for the usernames in one slot (a hash of the username into a
+ * small fixed range, see src/access/user-accounts.ts): bounded per address, nothing per username.
+ */
 export interface LoginFailuresTable {
-  username: string;
+  /** The client address (IPv6 by its prefix), as the rate limits count it. */
+  address: string;
+  slot: number;
   failures: number;
   first_failure_at: string;
   locked_until: string | null;
@@ -116,6 +122,17 @@ export interface AuditCheckpointsTable {
   signature: string;
   /** JSON array of hex perfect-subtree heads: the writer's cache, never trusted by verification. */
   frontier: string;
+}
+
+/** One rate-limit counter, shared by every server instance (src/access/rate-limit-counters.ts). */
+export interface RateLimitCountersTable {
+  /** What is limited, e.g. `sign-in:203.0.113.7` or `sign-in:all`. */
+  key: string;
+  hits: number;
+  /** The current window's length (it doubles under backoff). */
+  window_ms: number;
+  /** When the count starts again (milliseconds since 1970). */
+  resets_at_ms: number;
 }
 
 /** A sign-in started at an OpenID Connect provider, kept until the browser comes back (single use). */
@@ -247,6 +264,7 @@ export interface DatabaseSchema {
   users: UsersTable & UserOidcColumns;
   sessions: SessionsTable;
   login_failures: LoginFailuresTable;
+  rate_limit_counters: RateLimitCountersTable;
   permissions: PermissionsTable;
   dissents: DissentsTable;
   emergency_reviews: EmergencyReviewsTable;

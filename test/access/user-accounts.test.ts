@@ -7,6 +7,7 @@ import {
   UserNotFoundError,
 } from '../../src/access/account-errors.ts';
 import {
+  LOCKOUT_SLOTS,
   createUserAccounts,
   type NewUserAccount,
   type UserAccounts,
@@ -185,6 +186,33 @@ forEachStore((_dialect, open) => {
         ok: false,
         reason: 'locked',
       });
+    });
+
+    void test('a lock earned from one address does not lock the same user out from another', async () => {
+      await accounts.add(account('targeted'));
+      for (let i = 0; i < 3; i += 1) {
+        await accounts.authenticate('targeted', 'wrong password!', '198.51.100.66');
+      }
+      assert.deepEqual(await accounts.authenticate('targeted', password, '198.51.100.66'), {
+        ok: false,
+        reason: 'locked',
+      });
+      assert.equal((await accounts.authenticate('targeted', password, '192.0.2.10')).ok, true);
+    });
+
+    void test('hundreds of invented usernames from one address leave at most one row per slot', async () => {
+      const before = await store.db.selectFrom('login_failures').select('slot').execute();
+      for (let i = 0; i < 300; i += 1) {
+        await accounts.authenticate(`made.up.${i}`, 'x', '203.0.113.99');
+      }
+      const rows = await store.db
+        .selectFrom('login_failures')
+        .select('slot')
+        .where('address', '=', '203.0.113.99')
+        .execute();
+      assert.ok(rows.length <= LOCKOUT_SLOTS, `${rows.length} rows`);
+      const after = await store.db.selectFrom('login_failures').select('slot').execute();
+      assert.ok(after.length <= before.length + LOCKOUT_SLOTS, `${after.length} rows in all`);
     });
 
     void test('a disabled account cannot sign in, and enabling it lets it back in', async () => {

@@ -61,7 +61,8 @@ void test('an in-memory database works for tests and leaves no file behind', asy
       await store.db
         .insertInto('login_failures')
         .values({
-          username: 'alice',
+          address: '127.0.0.1',
+          slot: 7,
           failures: 1,
           first_failure_at: '2025-01-01T00:00:00.000Z',
           locked_until: null,

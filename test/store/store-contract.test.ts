@@ -193,12 +193,19 @@ forEachStore((name, open, factory) => {
 
       await db
         .insertInto('login_failures')
-        .values({ username: 'alice', failures: 1, first_failure_at: now, locked_until: null })
+        .values({
+          address: '127.0.0.1',
+          slot: 7,
+          failures: 1,
+          first_failure_at: now,
+          locked_until: null,
+        })
         .execute();
       await db
         .updateTable('login_failures')
         .set((eb) => ({ failures: eb('failures', '+', 1), locked_until: later }))
-        .where('username', '=', 'alice')
+        .where('address', '=', '127.0.0.1')
+        .where('slot', '=', 7)
         .execute();
       assert.deepEqual(
         await db

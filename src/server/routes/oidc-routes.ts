@@ -15,6 +15,7 @@ import {
 import { auditActor } from '../../audit/audit-actor.ts';
 import { auditableUsername } from '../../audit/audit-event.ts';
 import { auditClient } from '../request-context.ts';
+import type { RateLimits } from '../rate-limits.ts';
 import type { ServerServices } from '../server-services.ts';
 
 /** The cookie tying a callback to the browser that started the sign-in (`__Host-` under TLS). */
@@ -100,10 +101,10 @@ function originOf(request: FastifyRequest): string {
   return `${request.protocol}://${request.host}`;
 }
 
-export const oidcRoutes: FastifyPluginAsyncTypebox<{ services: ServerServices }> = async (
-  app,
-  { services },
-) => {
+export const oidcRoutes: FastifyPluginAsyncTypebox<{
+  services: ServerServices;
+  limits: RateLimits;
+}> = async (app, { services, limits }) => {
   const { sessions, audit, now, cookie } = services;
   const oidc: OidcSignIn | undefined = services.oidc;
   const loginCookie = oidcLoginCookieName(cookie.secure);
@@ -127,7 +128,8 @@ export const oidcRoutes: FastifyPluginAsyncTypebox<{ services: ServerServices }>
     return reply.code(status).type('text/html; charset=utf-8').send(refusalPage(message));
   }
 
-  app.get(OIDC_LOGIN_PATH, async (request, reply) => {
+  // Starting and finishing a sign-in count as sign-in attempts, like a password.
+  app.get(OIDC_LOGIN_PATH, { onRequest: limits.signIn }, async (request, reply) => {
     const begun = await oidc.begin({ origin: originOf(request) });
     if (!begun.ok) return refuse(reply, begun.reason);
     void reply.setCookie(loginCookie, begun.handle, {
@@ -142,7 +144,7 @@ export const oidcRoutes: FastifyPluginAsyncTypebox<{ services: ServerServices }>
   const callbackQuery = Type.Object({}, { additionalProperties: true });
   app.get(
     OIDC_CALLBACK_PATH,
-    { schema: { querystring: callbackQuery } },
+    { onRequest: limits.signIn, schema: { querystring: callbackQuery } },
     async (request, reply) => {
       const queryAt = request.url.indexOf('?');
       const result = await oidc.complete({

@@ -9,6 +9,7 @@ import { auditableUsername } from '../../audit/audit-event.ts';
 import { auditActor } from '../../audit/audit-actor.ts';
 import { ApiError } from '../operation-outcome.ts';
 import { auditClient, requireSession } from '../request-context.ts';
+import type { RateLimits } from '../rate-limits.ts';
 import type { ServerServices } from '../server-services.ts';
 import { OutcomeSchema } from './schemas.ts';
 import { FRAMED_COOKIE } from './smart-launch-routes.ts';
@@ -43,16 +44,17 @@ export function userJson(user: User, policy: Pick<Policy, 'mayDo'>) {
   };
 }
 
-/** Public: signing in. */
-export const signInRoutes: FastifyPluginAsyncTypebox<{ services: ServerServices }> = async (
-  app,
-  { services },
-) => {
+/** Public: signing in, under the sign-in rate limits. */
+export const signInRoutes: FastifyPluginAsyncTypebox<{
+  services: ServerServices;
+  limits: RateLimits;
+}> = async (app, { services, limits }) => {
   const { accounts, sessions, audit, now, cookie } = services;
 
   app.post(
     '/api/session',
     {
+      onRequest: limits.signIn,
       schema: {
         body: Type.Object(
           {
@@ -70,7 +72,7 @@ export const signInRoutes: FastifyPluginAsyncTypebox<{ services: ServerServices 
         throw new ApiError('INVALID_REQUEST', 'Sign in with a JSON body.');
       }
       const { username, password } = request.body;
-      const result = await accounts.authenticate(username, password);
+      const result = await accounts.authenticate(username, password, limits.clientKey(request));
       if (!result.ok) {
         await audit.append({
           action: 'sign-in-failed',
