@@ -93,9 +93,20 @@ void describe('the production PostgreSQL role', { skip: unavailable }, () => {
   void test('still updates and deletes the tables that change in normal use', async () => {
     await app.db
       .insertInto('login_failures')
-      .values({ username: 'someone', failures: 1, first_failure_at: new Date().toISOString() })
+      .values({
+        address: '127.0.0.1',
+        slot: 1,
+        failures: 1,
+        first_failure_at: new Date().toISOString(),
+      })
       .execute();
     await app.db.updateTable('login_failures').set({ failures: 2 }).execute();
     await app.db.deleteFrom('login_failures').execute();
+    await app.db
+      .insertInto('rate_limit_counters')
+      .values({ key: 'sign-in:all', hits: 1, window_ms: 60_000, resets_at_ms: Date.now() })
+      .execute();
+    await app.db.updateTable('rate_limit_counters').set({ hits: 2 }).execute();
+    await app.db.deleteFrom('rate_limit_counters').execute();
   });
 });

@@ -109,6 +109,7 @@ forEachStore((name, open, factory) => {
       await dropAppendOnlyGuards(old);
       await sql`delete from kysely_migration where name >= '0006'`.execute(old.db);
       await sql`drop table smart_launches`.execute(old.db);
+      await sql`drop table rate_limit_counters`.execute(old.db);
       await sql`alter table sessions drop column launch_nhs_number`.execute(old.db);
       await appendAuditEntry(old, 'before the upgrade');
       await old.db
