@@ -17,6 +17,13 @@ export const client = { address: '192.0.2.10', userAgent: 'Mozilla/5.0 (X11; Lin
 /** A patient in the 999 test range. */
 export const patientNhsNumber = '9990000018';
 
+/** That patient, signed in through NHS login (P9). */
+export const patientActor = {
+  type: 'patient',
+  nhsNumber: patientNhsNumber,
+  proofingLevel: 'P9',
+} as const;
+
 let requestCounter = 0;
 function base(): { time: string; requestId: string; client: typeof client } {
   requestCounter += 1;
@@ -216,6 +223,92 @@ export function oneOfEach(): AuditEvent[] {
       outcome: 'success',
       nhsNumber: patientNhsNumber,
       resultCount: 3,
+    },
+    // The patient herself, signed in through NHS login at the high proofing level.
+    {
+      action: 'patient-sign-in',
+      ...base(),
+      actor: patientActor,
+      outcome: 'success',
+      method: 'nhs-login',
+      nhsNumber: patientNhsNumber,
+    },
+    {
+      action: 'patient-sign-in-failed',
+      ...base(),
+      actor: null,
+      outcome: 'denied',
+      method: 'nhs-login',
+      reasonCode: 'proofing-level-too-low',
+    },
+    {
+      action: 'patient-sign-out',
+      ...base(),
+      actor: patientActor,
+      outcome: 'success',
+      nhsNumber: patientNhsNumber,
+    },
+    {
+      action: 'patient-access-history-viewed',
+      ...base(),
+      actor: patientActor,
+      outcome: 'success',
+      nhsNumber: patientNhsNumber,
+      resultCount: 12,
+    },
+    {
+      action: 'patient-objection-recorded',
+      ...base(),
+      actor: patientActor,
+      outcome: 'success',
+      nhsNumber: patientNhsNumber,
+      dissentId: 'dissent-2',
+    },
+    {
+      action: 'patient-objection-withdrawn',
+      ...base(),
+      actor: patientActor,
+      outcome: 'success',
+      nhsNumber: patientNhsNumber,
+      dissentId: 'dissent-2',
+    },
+    {
+      action: 'patient-permission-withdrawn',
+      ...base(),
+      actor: patientActor,
+      outcome: 'success',
+      nhsNumber: patientNhsNumber,
+      permissionId: 'perm-1',
+    },
+    {
+      action: 'patient-concern-raised',
+      ...base(),
+      actor: patientActor,
+      outcome: 'success',
+      nhsNumber: patientNhsNumber,
+      concernId: 'concern-1',
+      alertId: 'alert-2',
+      entrySeq: 3,
+      reasonCode: 'did-not-expect',
+    },
+    {
+      action: 'patient-settings-changed',
+      ...base(),
+      actor: patientActor,
+      outcome: 'success',
+      nhsNumber: patientNhsNumber,
+      emailKept: true,
+      notifyEmergency: true,
+      notifyNewOrganisation: false,
+    },
+    {
+      action: 'patient-access-denied',
+      ...base(),
+      actor: patientActor,
+      outcome: 'denied',
+      nhsNumber: patientNhsNumber,
+      attempted: 'access-history-proof',
+      reasonCode: 'not-your-record',
     },
   ];
 }
