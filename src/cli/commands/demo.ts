@@ -109,7 +109,10 @@ export const demoCommand: Command = {
         io.stdout(`  ${sims.ehr.url}/  (simulated EHR; FHIR base ${sims.ehr.fhirBaseUrl})`);
         io.stdout('');
       }
-      io.stdout(`Patients sign in at ${url}/patient with the simulated NHS login (any password):`);
+      // The patient pages are not built yet: sign-in lands on the JSON API (docs/api.md, /api/patient/).
+      io.stdout(
+        `Patients sign in at ${url}/auth/nhs-login/login with the simulated NHS login (any password), then use /api/patient/…:`,
+      );
       for (const [login, account] of Object.entries(NHS_LOGIN_ACCOUNTS)) {
         const who =
           account.nhs_number === undefined
