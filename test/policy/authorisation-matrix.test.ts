@@ -538,6 +538,35 @@ describe('the FHIR Consent export', () => {
 });
 
 describe('restricted items from the real sources', () => {
+  test('the streamed record ends saying some information is not shown, as the JSON view does', async () => {
+    const gp = actor('gp');
+    const nhsNumber = persona('restricted-hospital-items');
+    await system.app.services.permissions.grant({
+      nhsNumber,
+      basis: 'consent',
+      method: 'verbal',
+      givenBy: 'patient',
+      actor: gp.user,
+    });
+    const json = await gp.client.get(`/api/patients/${nhsNumber}/record`);
+    assert.equal((json.body as { informationWithheld?: boolean }).informationWithheld, true);
+    const stream = await gp.client.request(
+      'GET',
+      `/api/patients/${nhsNumber}/record/stream`,
+      undefined,
+      {
+        accept: 'text/event-stream',
+      },
+    );
+    assert.equal(stream.status, 200, stream.text);
+    const complete = /event: complete\ndata: (.*)\n/.exec(stream.text)?.[1];
+    assert.ok(complete !== undefined, 'the stream ends with its complete event');
+    assert.equal(
+      (JSON.parse(complete) as { informationWithheld?: boolean }).informationWithheld,
+      true,
+    );
+  });
+
   test('the hospital’s IVF, gender identity and sexual health items never survive the filter, for any role', async () => {
     const gp = actor('gp');
     const nhsNumber = persona('restricted-hospital-items');

@@ -112,7 +112,12 @@ async function pump(
 /** Only the fields documented in docs/api.md: nothing undeclared reaches the client. */
 function eventData(event: RecordStreamEvent): unknown {
   if (event.type === 'complete') {
-    return { sources: event.sources.map(summaryData), elapsedMs: event.elapsedMs };
+    // The neutral "some information is not shown" flag, as the JSON view carries it.
+    return {
+      sources: event.sources.map(summaryData),
+      elapsedMs: event.elapsedMs,
+      informationWithheld: event.informationWithheld,
+    };
   }
   return {
     source: summaryData(event.source),
