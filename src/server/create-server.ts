@@ -96,7 +96,7 @@ export async function createServer(
   await app.register(metricsRoutes, { services });
   await app.register(signInRoutes, { services, limits });
   await app.register(oidcRoutes, { services, limits });
-  await app.register(smartLaunchRoutes, { services });
+  await app.register(smartLaunchRoutes, { services, limits });
   const smartIssuer = services.config.fhirApi.issuers[0];
   await app.register(fhirMetadataRoutes, {
     services,
@@ -106,7 +106,7 @@ export async function createServer(
         ? undefined
         : createIssuerDiscovery({ issuer: smartIssuer.issuer, now: services.now }),
   });
-  await app.register(nhsLoginRoutes, { services });
+  await app.register(nhsLoginRoutes, { services, limits });
   // The patient's own routes: behind the patient session only, in their own scope.
   await app.register(patientPortalRoutes, { services });
   await app.register(async (api) => {

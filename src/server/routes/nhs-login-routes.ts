@@ -15,6 +15,7 @@ import {
 import type { PatientSessions } from '../../access/nhs-login/patient-sessions.ts';
 import { patientCookieName } from '../patient-authenticate.ts';
 import { auditClient } from '../request-context.ts';
+import type { RateLimits } from '../rate-limits.ts';
 import type { ServerServices } from '../server-services.ts';
 
 /** Ties a callback to the browser that started the sign-in. */
@@ -79,10 +80,10 @@ function refusalPage(message: string): string {
 `;
 }
 
-export const nhsLoginRoutes: FastifyPluginAsyncTypebox<{ services: ServerServices }> = async (
-  app,
-  { services },
-) => {
+export const nhsLoginRoutes: FastifyPluginAsyncTypebox<{
+  services: ServerServices;
+  limits: RateLimits;
+}> = async (app, { services, limits }) => {
   const nhsLogin: NhsLoginSignIn | undefined = services.nhsLogin;
   const sessions: PatientSessions | undefined = services.patientSessions;
   const portal = services.patientPortal;
@@ -105,7 +106,8 @@ export const nhsLoginRoutes: FastifyPluginAsyncTypebox<{ services: ServerService
     return reply.code(status).type('text/html; charset=utf-8').send(refusalPage(message));
   }
 
-  app.get(NHS_LOGIN_PATH, async (request, reply) => {
+  // Starting and finishing a sign-in count as sign-in attempts, like a password.
+  app.get(NHS_LOGIN_PATH, { onRequest: limits.signIn }, async (request, reply) => {
     const begun = await nhsLogin.begin({ origin: originOf(request) });
     if (!begun.ok) return refuse(reply, begun.reason);
     void reply.setCookie(loginCookie, begun.handle, {
@@ -119,7 +121,7 @@ export const nhsLoginRoutes: FastifyPluginAsyncTypebox<{ services: ServerService
   const callbackQuery = Type.Object({}, { additionalProperties: true });
   app.get(
     NHS_LOGIN_CALLBACK_PATH,
-    { schema: { querystring: callbackQuery } },
+    { onRequest: limits.signIn, schema: { querystring: callbackQuery } },
     async (request, reply) => {
       const queryAt = request.url.indexOf('?');
       const result = await nhsLogin.complete({

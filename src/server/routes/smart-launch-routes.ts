@@ -21,6 +21,7 @@ import {
 } from '../../access/smart/smart-launch.ts';
 import { auditLaunchRefused, auditLaunchSignedIn } from '../../access/smart/smart-launch-audit.ts';
 import { auditClient } from '../request-context.ts';
+import type { RateLimits } from '../rate-limits.ts';
 import type { ServerServices } from '../server-services.ts';
 
 /** The cookie tying a callback to the browser that started the launch (`__Host-` under TLS). */
@@ -138,10 +139,10 @@ function queryString(request: FastifyRequest): string {
   return at === -1 ? '' : request.url.slice(at);
 }
 
-export const smartLaunchRoutes: FastifyPluginAsyncTypebox<{ services: ServerServices }> = async (
-  app,
-  { services },
-) => {
+export const smartLaunchRoutes: FastifyPluginAsyncTypebox<{
+  services: ServerServices;
+  limits: RateLimits;
+}> = async (app, { services, limits }) => {
   const { sessions, audit, now, cookie } = services;
   const smart: SmartLaunch | undefined = services.smart;
   const launchCookie = smartLaunchCookieName(cookie.secure);
@@ -163,9 +164,11 @@ export const smartLaunchRoutes: FastifyPluginAsyncTypebox<{ services: ServerServ
     return reply.code(status).type('text/html; charset=utf-8').send(refusalPage(message));
   }
 
+  // A launch and its callback are sign-in attempts, limited like a password.
   app.get(
     SMART_LAUNCH_PATH,
     {
+      onRequest: limits.signIn,
       schema: {
         // EHRs may add parameters of their own to the launch URL; they are ignored.
         querystring: Type.Object(
@@ -196,7 +199,7 @@ export const smartLaunchRoutes: FastifyPluginAsyncTypebox<{ services: ServerServ
   const callbackQuery = Type.Object({}, { additionalProperties: true });
   app.get(
     SMART_CALLBACK_PATH,
-    { schema: { querystring: callbackQuery } },
+    { onRequest: limits.signIn, schema: { querystring: callbackQuery } },
     async (request, reply) => {
       void reply.clearCookie(launchCookie, launchCookieOptions);
       if (smart === undefined) {
