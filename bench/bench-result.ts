@@ -12,6 +12,8 @@ export interface BenchResult {
   readonly ratio: number;
   /** What the baseline was, e.g. `plain durable INSERT`. */
   readonly baseline?: string;
+  /** The goal this measure is held to (issue #15), e.g. `≥ 10000/s`, and whether this run met it. */
+  readonly target?: { readonly goal: string; readonly met: boolean };
 }
 
 /** What a bench file (`bench/*.bench.ts`) exports. */
@@ -33,4 +35,9 @@ export function benchResult(
     ratio: baselineOpsPerSec > 0 ? opsPerSec / baselineOpsPerSec : 0,
     ...(baseline === undefined ? {} : { baseline }),
   };
+}
+
+/** The result with the goal it is held to and whether this run met it. */
+export function withTarget(result: BenchResult, goal: string, met: boolean): BenchResult {
+  return { ...result, target: { goal, met } };
 }

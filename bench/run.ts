@@ -12,13 +12,15 @@ import type { BenchModule, BenchResult } from './bench-result.ts';
 /** The results as an aligned text table. */
 export function formatTable(results: readonly (BenchResult & { file: string })[]): string {
   const rows = [
-    ['bench', 'measure', 'ops/s', 'baseline ops/s', 'ratio', 'baseline'],
+    ['bench', 'measure', 'ops/s', 'baseline ops/s', 'ratio', 'target', 'met', 'baseline'],
     ...results.map((r) => [
       r.file,
       r.name,
       r.opsPerSec.toFixed(0),
       r.baselineOpsPerSec.toFixed(0),
       r.ratio.toFixed(2),
+      r.target?.goal ?? '',
+      r.target === undefined ? '' : r.target.met ? 'yes' : 'NO',
       r.baseline ?? '',
     ]),
   ];

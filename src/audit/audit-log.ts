@@ -14,7 +14,7 @@ import {
   type AuditOutcome,
 } from './audit-event.ts';
 import { canonicalJson } from './canonical-json.ts';
-import { AUDIT_ENTRY_FORMAT, GENESIS_PREV_HASH, chainHash } from './chain-hash.ts';
+import { GENESIS_PREV_HASH, chainHash, entryEnvelopeJson } from './chain-hash.ts';
 
 /** Why an append or read failed. */
 export type AuditUnavailableReason = 'invalid-event' | 'store-failed' | 'corrupt-entry';
@@ -123,6 +123,12 @@ export interface AuditLogDeps {
   ) => Promise<void>;
 }
 
+/** A validated event and its canonical JSON. */
+interface Checked {
+  readonly event: AuditEvent;
+  readonly json: string;
+}
+
 const MAX_LIST = 1000;
 /** The most entries committed together in one group. */
 const MAX_GROUP = 256;
@@ -136,8 +142,11 @@ export function createAuditLog(deps: AuditLogDeps): AuditLog {
     return sql<string>`${sql.raw(auditFilterExpression(store.dialect, field))}`;
   }
 
-  /** The event exactly as the schema admits it, or AuditUnavailable('invalid-event'). */
-  function validated(event: AuditEvent): AuditEvent {
+  /**
+   * The event exactly as the schema admits it, with its canonical JSON (serialised once, here,
+   * and spliced into the entry's envelope), or AuditUnavailable('invalid-event').
+   */
+  function validated(event: AuditEvent): Checked {
     const check = checkAuditEvent(event);
     if (!check.ok) {
       throw new AuditUnavailable(
@@ -146,7 +155,7 @@ export function createAuditLog(deps: AuditLogDeps): AuditLog {
       );
     }
     try {
-      canonicalJson(check.event);
+      return { event: check.event, json: canonicalJson(check.event) };
     } catch (error) {
       // The schema admits every string it bounds; I-JSON also forbids lone surrogates.
       const reason = error instanceof Error ? error.message : String(error);
@@ -154,12 +163,11 @@ export function createAuditLog(deps: AuditLogDeps): AuditLog {
         cause: error,
       });
     }
-    return check.event;
   }
 
   async function append(event: AuditEvent): Promise<AppendedEntry> {
     const checked = validated(event);
-    const { entries } = await enqueue(() => Promise.resolve({ events: [checked], result: null }));
+    const { entries } = await enqueue({ events: [checked], result: null });
     const [appended] = entries;
     if (appended === undefined) throw unavailable(new Error('nothing appended'));
     return appended;
@@ -175,16 +183,19 @@ export function createAuditLog(deps: AuditLogDeps): AuditLog {
 
   /*
    * Group commit: appends (and changes of state with their entries) that arrive while a commit
-   * is under way wait for it, then go in together — one lock, one transaction, one durable flush
-   * for the whole group. Each change runs under its own savepoint, so one that throws is undone
-   * alone. Each caller gets its answer only after its own entries are committed. If a group
+   * is under way wait for it, then go in together — one lock, one transaction, one multi-row
+   * INSERT, one durable flush for the whole group. Each change of state runs under its own
+   * savepoint, so one that throws is undone alone (a plain append changes nothing and needs
+   * none). Each caller gets its answer only after its own entries are committed. If a group
    * fails to commit, its members are retried one by one, so one refused entry fails only its
    * own caller.
    */
-  type Prepare = (trx: Transaction<DatabaseSchema>) => Promise<{
-    readonly events: readonly AuditEvent[];
+  interface Prepared {
+    readonly events: readonly Checked[];
     readonly result: unknown;
-  }>;
+  }
+  /** A change of state to run in the transaction, or the entries of a plain append. */
+  type Prepare = ((trx: Transaction<DatabaseSchema>) => Promise<Prepared>) | Prepared;
   interface Pending {
     readonly prepare: Prepare;
     readonly resolve: (done: Committed) => void;
@@ -198,10 +209,12 @@ export function createAuditLog(deps: AuditLogDeps): AuditLog {
   let flushing = false;
 
   function enqueue<R>(
-    prepare: (trx: Transaction<DatabaseSchema>) => Promise<{
-      readonly events: readonly AuditEvent[];
-      readonly result: R;
-    }>,
+    prepare:
+      | ((trx: Transaction<DatabaseSchema>) => Promise<{
+          readonly events: readonly Checked[];
+          readonly result: R;
+        }>)
+      | { readonly events: readonly Checked[]; readonly result: R },
   ): Promise<{ readonly entries: readonly AppendedEntry[]; readonly result: R }> {
     return new Promise((resolve, reject) => {
       queue.push({
@@ -219,6 +232,9 @@ export function createAuditLog(deps: AuditLogDeps): AuditLog {
   async function flush(): Promise<void> {
     flushing = true;
     try {
+      // Let the callers that are about to append (those just answered, or woken by the same
+      // event) join this group: one turn of the event loop, far shorter than a durable commit.
+      await new Promise<void>((resolve) => setImmediate(resolve));
       while (queue.length > 0) {
         const group = queue.splice(0, MAX_GROUP);
         try {
@@ -284,22 +300,25 @@ export function createAuditLog(deps: AuditLogDeps): AuditLog {
       const appendedEvents: { seq: number; event: AuditEvent }[] = [];
       const outcomes: Outcome[] = [];
       for (const pending of group) {
-        let prepared: Awaited<ReturnType<Prepare>>;
-        await sql`savepoint audited_change`.execute(trx);
-        try {
-          prepared = await pending.prepare(trx);
-          await sql`release savepoint audited_change`.execute(trx);
-        } catch (error) {
-          await sql`rollback to savepoint audited_change`.execute(trx);
-          await sql`release savepoint audited_change`.execute(trx);
-          outcomes.push({ ok: false, error });
-          continue;
+        let prepared: Prepared;
+        if (typeof pending.prepare !== 'function') {
+          prepared = pending.prepare;
+        } else {
+          await sql`savepoint audited_change`.execute(trx);
+          try {
+            prepared = await pending.prepare(trx);
+            await sql`release savepoint audited_change`.execute(trx);
+          } catch (error) {
+            await sql`rollback to savepoint audited_change`.execute(trx);
+            await sql`release savepoint audited_change`.execute(trx);
+            outcomes.push({ ok: false, error });
+            continue;
+          }
         }
-        const entries = prepared.events.map((event) => {
+        const entries = prepared.events.map(({ event, json }) => {
           seq += 1;
           const recordedAt = now().toISOString();
-          const entry: AuditEntry = { v: AUDIT_ENTRY_FORMAT, seq, recordedAt, event };
-          const entryJson = canonicalJson(entry);
+          const entryJson = entryEnvelopeJson(seq, recordedAt, json);
           const hash = chainHash(prevHash, entryJson);
           rows.push({ seq, recorded_at: recordedAt, entry: entryJson, hash, prev_hash: prevHash });
           appendedEvents.push({ seq, event });

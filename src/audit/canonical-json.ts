@@ -33,65 +33,97 @@ export class NotCanonicalisable extends Error {
  * because their JSON form would depend on a `toJSON` the hash must not trust.
  */
 export function canonicalJson(value: unknown): string {
-  return serialise(value, '', new Set());
+  return serialise(value, { segments: [], ancestors: new Set() });
 }
 
-function serialise(value: unknown, path: string, ancestors: Set<object>): string {
+/**
+ * Where the serialiser is: the path as a stack of keys and indexes (joined only for an error
+ * message, so the common case builds no path strings) and the containers it is inside.
+ */
+interface Walk {
+  readonly segments: (string | number)[];
+  readonly ancestors: Set<object>;
+}
+
+function pathOf(walk: Walk): string {
+  return walk.segments
+    .map((segment) =>
+      typeof segment === 'number'
+        ? `/${segment}`
+        : `/${segment.replace(/~/g, '~0').replace(/\//g, '~1')}`,
+    )
+    .join('');
+}
+
+function serialise(value: unknown, walk: Walk): string {
   switch (typeof value) {
     case 'string':
-      return serialiseString(value, path);
+      return serialiseString(value, walk);
     case 'number':
       if (!Number.isFinite(value))
-        throw new NotCanonicalisable(path, `${String(value)} is not a JSON number`);
+        throw new NotCanonicalisable(pathOf(walk), `${String(value)} is not a JSON number`);
       // ECMAScript Number-to-String is exactly the algorithm RFC 8785 §3.2.2.3 adopts; -0 becomes "0".
       return JSON.stringify(value);
     case 'boolean':
       return value ? 'true' : 'false';
     case 'object':
       if (value === null) return 'null';
-      return serialiseContainer(value, path, ancestors);
+      return serialiseContainer(value, walk);
     case 'undefined':
     case 'bigint':
     case 'function':
     case 'symbol':
-      throw new NotCanonicalisable(path, `${typeof value} is not a JSON value`);
+      throw new NotCanonicalisable(pathOf(walk), `${typeof value} is not a JSON value`);
   }
 }
 
-function serialiseContainer(value: object, path: string, ancestors: Set<object>): string {
-  if (ancestors.has(value)) throw new NotCanonicalisable(path, 'circular reference');
+function serialiseContainer(value: object, walk: Walk): string {
+  const { ancestors, segments } = walk;
+  if (ancestors.has(value)) throw new NotCanonicalisable(pathOf(walk), 'circular reference');
   ancestors.add(value);
   try {
     if (Array.isArray(value)) {
-      const items = (value as readonly unknown[]).map((item, i) =>
-        serialise(item, `${path}/${i}`, ancestors),
-      );
-      return `[${items.join(',')}]`;
+      const items = value as readonly unknown[];
+      let out = '[';
+      for (let i = 0; i < items.length; i += 1) {
+        segments.push(i);
+        if (i > 0) out += ',';
+        out += serialise(items[i], walk);
+        segments.pop();
+      }
+      return `${out}]`;
     }
     const proto = Object.getPrototypeOf(value) as unknown;
     if (proto !== Object.prototype && proto !== null) {
-      throw new NotCanonicalisable(path, 'only plain objects and arrays are JSON containers');
+      throw new NotCanonicalisable(
+        pathOf(walk),
+        'only plain objects and arrays are JSON containers',
+      );
     }
     const record = value as Readonly<Record<string, unknown>>;
     // Default sort compares UTF-16 code units, which is what RFC 8785 §3.2.3 requires.
     const keys = Object.keys(record).sort();
-    const members: string[] = [];
+    let out = '{';
+    let first = true;
     for (const key of keys) {
       const member = record[key];
       if (member === undefined) continue;
-      const memberPath = `${path}/${key.replace(/~/g, '~0').replace(/\//g, '~1')}`;
-      members.push(
-        `${serialiseString(key, memberPath)}:${serialise(member, memberPath, ancestors)}`,
-      );
+      segments.push(key);
+      if (!first) out += ',';
+      first = false;
+      out += `${serialiseString(key, walk)}:${serialise(member, walk)}`;
+      segments.pop();
     }
-    return `{${members.join(',')}}`;
+    return `${out}}`;
   } finally {
     ancestors.delete(value);
   }
 }
 
-function serialiseString(value: string, path: string): string {
-  if (!value.isWellFormed()) throw new NotCanonicalisable(path, 'string contains a lone surrogate');
+function serialiseString(value: string, walk: Walk): string {
+  if (!value.isWellFormed()) {
+    throw new NotCanonicalisable(pathOf(walk), 'string contains a lone surrogate');
+  }
   // For well-formed strings JSON.stringify escapes exactly as RFC 8785 §3.2.2.2 says:
   // \b \t \n \f \r \" \\ as two characters, other controls as lowercase \u00xx, the rest verbatim.
   return JSON.stringify(value);

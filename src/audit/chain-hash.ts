@@ -20,6 +20,18 @@ export const GENESIS_PREV_HASH = '0'.repeat(64);
 /** Format version written into every entry envelope (`v`). */
 export const AUDIT_ENTRY_FORMAT = 1;
 
+/**
+ * The stored canonical JSON of the envelope `{ v, seq, recordedAt, event }`, given the event's
+ * own canonical JSON: RFC 8785 sorts the envelope's keys as event, recordedAt, seq, v, and a
+ * canonical member inside stays canonical, so the event is serialised once (at validation) and
+ * spliced in. Equal to `canonicalJson({ v, seq, recordedAt, event })` for an integer `seq` and
+ * an ISO-8601 `recordedAt` (test/audit/canonical-json.test.ts holds them to that).
+ */
+export function entryEnvelopeJson(seq: number, recordedAt: string, eventJson: string): string {
+  if (!Number.isSafeInteger(seq) || seq < 1) throw new RangeError(`Bad audit sequence ${seq}`);
+  return `{"event":${eventJson},"recordedAt":${JSON.stringify(recordedAt)},"seq":${seq},"v":${AUDIT_ENTRY_FORMAT}}`;
+}
+
 /** Lowercase hex SHA-256 of a UTF-8 string. */
 export function sha256Hex(text: string): string {
   return createHash('sha256').update(text, 'utf8').digest('hex');

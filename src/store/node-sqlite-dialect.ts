@@ -148,20 +148,57 @@ class NodeSqliteDriver implements Driver {
   }
 }
 
+/**
+ * How many prepared statements a connection keeps. The application's queries are a fixed set
+ * of shapes (Kysely compiles values to parameters), so this holds them all; ad-hoc SQL beyond
+ * it evicts the least recently used.
+ */
+const STATEMENT_CACHE_SIZE = 256;
+
+/** A prepared statement and whether it returns rows, kept for reuse. */
+interface PreparedStatement {
+  readonly statement: StatementSync;
+  readonly reader: boolean;
+}
+
 class NodeSqliteConnection implements DatabaseConnection {
   readonly #database: DatabaseSync;
   readonly #lockTimeoutMs: number;
+  /** Statements by SQL text, least recently used first (a Map keeps insertion order). */
+  readonly #statements = new Map<string, PreparedStatement>();
 
   constructor(config: NodeSqliteDialectConfig) {
     this.#database = config.database;
     this.#lockTimeoutMs = config.lockTimeoutMs;
   }
 
+  /**
+   * The statement for this SQL, prepared once per connection and reused: SQLite compiles SQL
+   * to bytecode on prepare, which costs more than running a short query. A schema change makes
+   * SQLite re-prepare a reused statement by itself (sqlite3_prepare_v2), so reuse stays correct.
+   */
+  #prepared(sqlText: string): PreparedStatement {
+    const cached = this.#statements.get(sqlText);
+    if (cached !== undefined) {
+      this.#statements.delete(sqlText);
+      this.#statements.set(sqlText, cached);
+      return cached;
+    }
+    const statement = this.#database.prepare(sqlText);
+    const prepared = { statement, reader: isReader(statement) };
+    this.#statements.set(sqlText, prepared);
+    if (this.#statements.size > STATEMENT_CACHE_SIZE) {
+      const oldest = this.#statements.keys().next();
+      if (oldest.done !== true) this.#statements.delete(oldest.value);
+    }
+    return prepared;
+  }
+
   async executeQuery<R>(compiledQuery: CompiledQuery): Promise<QueryResult<R>> {
-    const statement = this.#database.prepare(compiledQuery.sql);
+    const { statement, reader } = this.#prepared(compiledQuery.sql);
     const parameters = compiledQuery.parameters.map(toSqliteValue);
     const execute = (): QueryResult<R> => {
-      if (isReader(statement)) {
+      if (reader) {
         return { rows: statement.all(...parameters).map((row) => ({ ...row }) as R) };
       }
       const { changes, lastInsertRowid } = statement.run(...parameters);
@@ -179,6 +216,7 @@ class NodeSqliteConnection implements DatabaseConnection {
     if (!SelectQueryNode.is(compiledQuery.query)) {
       throw new Error('The SQLite store only streams SELECT queries');
     }
+    // Not the cached statement: an iteration in progress holds it until the caller stops.
     const statement = this.#database.prepare(compiledQuery.sql);
     for (const row of statement.iterate(...compiledQuery.parameters.map(toSqliteValue))) {
       yield { rows: [{ ...row } as R] };

@@ -1,6 +1,8 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { canonicalJson, NotCanonicalisable } from '../../src/audit/canonical-json.ts';
+import { entryEnvelopeJson } from '../../src/audit/chain-hash.ts';
+import { recordViewCompleted } from './sample-events.ts';
 
 function fromBits(hex: string): number {
   return Buffer.from(hex, 'hex').readDoubleBE(0);
@@ -116,5 +118,24 @@ void describe('RFC 8785 canonical JSON', () => {
     const two = { n: 1, actor: { userId: 'u1', role: 'gp' }, time: '2025-01-01T00:00:00.000Z' };
     assert.equal(canonicalJson(one), canonicalJson(two));
     assert.equal(canonicalJson(JSON.parse(canonicalJson(one))), canonicalJson(one));
+  });
+
+  void test('a refusal names where in the value it is, with JSON-pointer escapes', () => {
+    assert.throws(
+      () => canonicalJson({ 'a/b': [{ '~c': Number.NaN }] }),
+      (error: unknown) => error instanceof NotCanonicalisable && error.path === '/a~1b/0/~0c',
+    );
+  });
+
+  void test('an audit entry envelope spliced around its event is the envelope canonicalised whole', () => {
+    const event = recordViewCompleted();
+    for (const seq of [1, 9, 10, 123456789]) {
+      const recordedAt = '2025-03-04T10:15:00.123Z';
+      assert.equal(
+        entryEnvelopeJson(seq, recordedAt, canonicalJson(event)),
+        canonicalJson({ v: 1, seq, recordedAt, event }),
+      );
+    }
+    assert.throws(() => entryEnvelopeJson(0, '2025-03-04T10:15:00.123Z', '{}'), RangeError);
   });
 });
