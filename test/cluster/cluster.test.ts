@@ -3,7 +3,8 @@
  * `defaults` and `backend` sections of deploy/haproxy.cfg as shipped). Clinicians keep opening
  * records through the balancer while one instance is killed with SIGKILL and then all three are
  * restarted one by one with SIGTERM. Afterwards: every record a clinician received has its audit
- * entries, the rolling restart failed no request, and `mcr audit verify` passes.
+ * entries, the rolling restart failed no request, sign-in lockout and rate limits are counted
+ * across all three instances, and `mcr audit verify` passes.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
@@ -22,7 +23,7 @@ import { SCHEMA_CHANGE_LOCK } from '../../src/store/postgres-store.ts';
 import { openStore } from '../../src/store/open-store.ts';
 import { PERSONAS } from '../../sim/population/personas.ts';
 import { startSims, type RunningSims } from '../../sim/start-sims.ts';
-import { ApiClient } from '../support/running-system.ts';
+import { ApiClient, outcomeCode } from '../support/running-system.ts';
 import { testDatabaseUrl } from '../support/test-database.ts';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
@@ -198,6 +199,8 @@ describe('three instances on one PostgreSQL behind HAProxy', () => {
           shutdownTimeoutSeconds: 20,
         },
         logging: { level: 'error' },
+        sessions: { maxFailedLogins: 5, lockoutMinutes: 15 },
+        rateLimit: { signIn: { max: 9, windowSeconds: 60, maxBackoffSeconds: 600 } },
         audit: {
           signingKeyFile: keyFile,
           witness: join(dir, 'witness.jsonl'),
@@ -397,6 +400,35 @@ describe('three instances on one PostgreSQL behind HAProxy', () => {
       received.some((view) => view.streamed),
       'streamed views were served too',
     );
+
+    // An attacker guessing one clinician's password, each guess to the next instance in turn: no
+    // instance sees enough guesses on its own to lock or throttle, so only shared counts stop it.
+    const attacker = '203.0.113.9';
+    const guesses: (string | undefined)[] = [];
+    for (let attempt = 0; attempt < 12; attempt += 1) {
+      const port = instances[attempt % instances.length]?.port ?? 0;
+      const response = await fetch(`http://127.0.0.1:${port}/api/session`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-forwarded-for': attacker },
+        body: JSON.stringify({ username: accounts[0]?.username, password: `guess ${attempt}` }),
+      });
+      guesses.push(outcomeCode(await response.json()));
+    }
+    assert.deepEqual(
+      guesses,
+      [
+        ...Array.from({ length: 5 }, () => 'BAD_CREDENTIALS'),
+        ...Array.from({ length: 4 }, () => 'ACCOUNT_LOCKED'),
+        ...Array.from({ length: 3 }, () => 'RATE_LIMITED'),
+      ],
+      'lockout after 5 failures and the sign-in limit after 9 attempts, counted across all three instances',
+    );
+    // The clinician, signing in from their own address through the balancer, is not locked out.
+    const ownAddress = await new ApiClient(lbUrl).signIn(
+      accounts[0]?.username ?? '',
+      accounts[0]?.password ?? '',
+    );
+    assert.equal(ownAddress.status, 200, ownAddress.text);
 
     // Every record a clinician received has its start and its successful end in the one trail.
     const store = await openStore({ url: databaseUrl, dataDir: dir, schema });
