@@ -57,6 +57,56 @@ export function markDuplicates(sections: Sections): Sections {
   return marked;
 }
 
+/** One cross-source duplicate mark, naming the item it is on: what the record stream sends. */
+export interface DuplicateMark {
+  readonly section: SectionName;
+  readonly item: ItemRef;
+  readonly alsoFrom?: readonly ItemRef[];
+  readonly duplicateOf?: ItemRef;
+}
+
+/** The marks {@link markDuplicates} would set, as a list naming each marked item. */
+export function duplicateMarks(sections: Sections): DuplicateMark[] {
+  const marked = markDuplicates(sections);
+  const marks: DuplicateMark[] = [];
+  for (const name of Object.keys(MATCH_KEYS) as SectionName[]) {
+    for (const item of marked[name]) {
+      const ref = refOf(item);
+      if (ref === undefined) continue;
+      if (item.alsoFrom !== undefined)
+        marks.push({ section: name, item: ref, alsoFrom: item.alsoFrom });
+      else if (item.duplicateOf !== undefined)
+        marks.push({ section: name, item: ref, duplicateOf: item.duplicateOf });
+    }
+  }
+  return marks;
+}
+
+/**
+ * The sections with `marks` set: each mark on the first item it names that is not marked yet.
+ * The inverse of {@link duplicateMarks} for sections in the same order.
+ */
+export function applyDuplicateMarks(sections: Sections, marks: readonly DuplicateMark[]): Sections {
+  const marked: Record<SectionName, readonly RecordItem[]> = { ...sections };
+  for (const name of Object.keys(MATCH_KEYS) as SectionName[]) {
+    const mine = marks.filter((mark) => mark.section === name);
+    if (mine.length === 0) continue;
+    const left = [...mine];
+    marked[name] = sections[name].map((item) => {
+      const ref = refOf(item);
+      if (ref === undefined) return item;
+      const at = left.findIndex(
+        (mark) => mark.item.sourceId === ref.sourceId && mark.item.id === ref.id,
+      );
+      const mark = at === -1 ? undefined : left.splice(at, 1)[0];
+      if (mark?.alsoFrom !== undefined) return { ...item, alsoFrom: mark.alsoFrom };
+      if (mark?.duplicateOf !== undefined) return { ...item, duplicateOf: mark.duplicateOf };
+      return item;
+    });
+  }
+  return marked;
+}
+
 function markSection(
   items: readonly RecordItem[],
   keyFor: (resource: Json) => string | undefined,

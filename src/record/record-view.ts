@@ -6,36 +6,33 @@
  */
 import type { User } from '../access/user.ts';
 import { auditedAction } from '../audit/audited-action.ts';
-import type {
-  AuditClient,
-  AuditEvent,
-  AuditEventOf,
-  AuditSourceCall,
-} from '../audit/audit-event.ts';
+import type { AuditClient, AuditEvent, AuditSourceCall } from '../audit/audit-event.ts';
 import { PatientDissented, PermissionRequired } from '../consent/consent-errors.ts';
 import type { Permission } from '../consent/permission.ts';
 import type { ConsentActor } from '../consent/permissions.ts';
 import type { PatientSummary } from '../identity/patient-summary.ts';
 import type { TraceResult } from '../identity/trace-result.ts';
-import { auditableCode } from '../sources/source-codes.ts';
 import type { DocumentOpener, OpenedDocument } from '../sources/nrl-document.ts';
-import type {
-  Connector,
-  SourceResult,
-  SourceStatus,
-  TracedPatient,
-} from '../sources/source-result.ts';
+import type { Connector, SourceStatus } from '../sources/source-result.ts';
 import type { FilteredRecord } from '../access/policy/filter-record.ts';
 import type { Role } from '../access/roles.ts';
-import { assembleRecord, describeAnswered, type SourceSummary } from './assemble-record.ts';
+import type { SourceSummary } from './assemble-record.ts';
 import {
   askEveryConnector,
   type ConsideredSource,
   type DiscoverSources,
 } from './discover-sources.ts';
-import { markDuplicates } from './duplicate-groups.ts';
-import { reconcileMedicines, type ReconciliationLine } from './reconcile-medicines.ts';
+import type { ReconciliationLine } from './reconcile-medicines.ts';
+import {
+  foldRecord,
+  recordEvents,
+  sourceOf,
+  type PipelineInput,
+  type RecordStreamEvent,
+} from './record-pipeline.ts';
 import { SECTION_NAMES, type RecordItem, type SectionName, type Sections } from './sections.ts';
+
+export type { RecordStreamEvent, StreamedComplete, StreamedSource } from './record-pipeline.ts';
 
 /** The user's role may not view records. */
 export class RoleMayNotViewRecords extends Error {
@@ -129,25 +126,6 @@ export interface RecordView {
   /** The GP's current medicines set against the other sources', over what the role can see. */
   readonly reconciliation: readonly ReconciliationLine[];
 }
-
-/** One source's outcome in a streamed view, with the items it contributed (only non-empty sections). */
-export interface StreamedSource {
-  readonly type: 'source';
-  readonly source: SourceSummary;
-  readonly sections: Partial<Sections>;
-  /** Something from this source was withheld by policy or legal restriction. */
-  readonly informationWithheld: boolean;
-}
-
-/** The end of a streamed view, sent once the `record-view-completed` entry is in the audit trail. */
-export interface StreamedComplete {
-  readonly type: 'complete';
-  readonly sources: readonly SourceSummary[];
-  readonly elapsedMs: number;
-  readonly informationWithheld: boolean;
-}
-
-export type RecordStreamEvent = StreamedSource | StreamedComplete;
 
 /**
  * A record view whose gates have all passed (access, consent, audit start, trace): what the
@@ -274,60 +252,17 @@ export function createRecordViews(deps: RecordViewDeps): RecordViews {
 
   return {
     async view(request) {
-      const { started, common, basis, permission, trace } = await open(request);
-      const considered = await discoverFor(trace, request.signal);
-      const { user } = request;
-
-      // sources: every connector in parallel, each under its own deadline; none can sink the others.
-      const sourceRequest = {
-        patient: trace.traced,
-        user,
-        requestId: request.requestId,
-        signal: request.signal,
-      };
-      const results = await Promise.all(
-        considered.map((candidate) => callConsidered(candidate, sourceRequest)),
-      );
-      const retrievedAt = deps.now();
-
-      // record: normalise, check demographics, group into sections with provenance.
-      const record = assembleRecord({
-        traced: trace.traced,
-        results,
-        sources: considered.map(sourceOf),
-        retrievedAt,
-      });
-
-      // access: remove what this role may not see and legally restricted items.
-      const filtered = deps.filter({ role: user.role, sections: record.sections });
-
-      // audit: the end, with each source's outcome and counts. No entry, no data.
-      await deps.audit.append({
-        ...common,
-        time: deps.now().toISOString(),
-        action: 'record-view-completed',
-        outcome: 'success',
-        basis,
-        sources: record.sources.map(sourceCallForAudit),
-        withheld: filtered.withheld,
-        ...withheldCategoriesOf(filtered),
-        elapsedMs: Math.round(performance.now() - started),
-        patientRestricted: trace.summary.restricted,
-      });
-
+      // The plain view is the stream folded: the same steps, the same audit entries.
+      const opened = await open(request);
+      const considered = await discoverFor(opened.trace, request.signal);
+      const record = await foldRecord(recordEvents(pipelineInput(request, opened, considered)));
       return {
-        patient: trace.summary,
-        permission: { id: permission.id, basis: permission.basis, expiresAt: permission.expiresAt },
-        // Counts shown to the clinician are of what they can see: no count betrays a withheld item.
-        sources: recountVisible(record.sources, filtered.sections),
-        // Computed from the filtered sections only, so neither can point at a withheld item.
-        sections: markDuplicates(filtered.sections),
-        informationWithheld: filtered.informationWithheld,
-        reconciliation: reconcileMedicines({
-          medications: filtered.sections.medications,
-          gpSourceIds: answeredGpSources(considered, record.sources),
-          sourceNames: new Map(record.sources.map((source) => [source.id, source.name])),
-        }),
+        patient: opened.trace.summary,
+        permission: permissionOf(opened.permission),
+        sources: record.sources,
+        sections: record.sections,
+        informationWithheld: record.informationWithheld,
+        reconciliation: record.reconciliation,
       };
     },
 
@@ -407,165 +342,42 @@ export function createRecordViews(deps: RecordViewDeps): RecordViews {
     },
 
     async stream(request) {
-      const { started, common, basis, permission, trace } = await open(request);
-      const considered = await discoverFor(trace, request.signal);
+      const opened = await open(request);
+      const considered = await discoverFor(opened.trace, request.signal);
       return {
-        patient: trace.summary,
-        permission: { id: permission.id, basis: permission.basis, expiresAt: permission.expiresAt },
+        patient: opened.trace.summary,
+        permission: permissionOf(opened.permission),
         sources: considered.map(sourceOf).map((source) => ({
           id: source.id,
           name: source.name,
           organisation: source.organisation,
         })),
-        events: streamSources({
-          deps,
-          considered,
-          request,
-          traced: trace.traced,
-          started,
-          audit: { ...common, basis },
-          patientRestricted: trace.summary.restricted,
-        }),
+        events: recordEvents(pipelineInput(request, opened, considered)),
       };
     },
   };
+
+  /** What the pipeline is given once the gates have passed. */
+  function pipelineInput(
+    request: RecordViewRequest,
+    opened: Awaited<ReturnType<typeof open>>,
+    considered: readonly ConsideredSource[],
+  ): PipelineInput {
+    return {
+      deps,
+      considered,
+      request,
+      traced: opened.trace.traced,
+      started: opened.started,
+      audit: { ...opened.common, basis: opened.basis },
+      patientRestricted: opened.trace.summary.restricted,
+    };
+  }
 }
 
-/**
- * Asks every source in parallel and yields each outcome as it arrives, after writing its audit
- * entry; then writes the end entry and yields `complete`.
- */
-async function* streamSources(input: {
-  readonly deps: RecordViewDeps;
-  readonly considered: readonly ConsideredSource[];
-  readonly request: RecordViewRequest;
-  readonly traced: TracedPatient;
-  readonly started: number;
-  readonly audit: Omit<AuditEventOf<'record-view-source'>, 'action' | 'outcome' | 'source'>;
-  readonly patientRestricted: boolean;
-}): AsyncGenerator<RecordStreamEvent, void, undefined> {
-  const { deps, request, traced, considered } = input;
-  // Stopping early (client gone, audit failed) abandons the calls still running.
-  const stop = new AbortController();
-  const signal =
-    request.signal === undefined ? stop.signal : AbortSignal.any([stop.signal, request.signal]);
-  const sourceRequest = {
-    patient: traced,
-    user: request.user,
-    requestId: request.requestId,
-    signal,
-  };
-  const pending = new Map(
-    considered.map((candidate, index) => [
-      index,
-      callConsidered(candidate, sourceRequest).then((result) => ({ index, result })),
-    ]),
-  );
-  const summaries: (SourceSummary | undefined)[] = considered.map(() => undefined);
-  const visibleSummaries: (SourceSummary | undefined)[] = considered.map(() => undefined);
-  const withheld: Partial<Record<SectionName, number>> = {};
-  const withheldCategories = new Set<string>();
-  let informationWithheld = false;
-  let completed = false as boolean;
-  let auditFailed = false as boolean;
-  try {
-    while (pending.size > 0) {
-      const { index, result } = await Promise.race(pending.values());
-      pending.delete(index);
-      // The clinician has gone: nothing more is sent, so nothing more is disclosed or audited as sent.
-      if (request.signal?.aborted === true) return;
-      const record = assembleRecord({
-        traced,
-        results: [result],
-        sources: considered.map(sourceOf),
-        retrievedAt: deps.now(),
-      });
-      const received = record.sources[0];
-      if (received === undefined) continue;
-      summaries[index] = received;
-      // access: each source's items are filtered as a whole (links between items stay within a source).
-      const filtered = deps.filter({ role: request.user.role, sections: record.sections });
-      for (const [name, count] of Object.entries(filtered.withheld) as [SectionName, number][]) {
-        withheld[name] = (withheld[name] ?? 0) + count;
-      }
-      for (const category of filtered.withheldCategories) withheldCategories.add(category);
-      informationWithheld ||= filtered.informationWithheld;
-      const summary = recountVisible([received], filtered.sections)[0] ?? received;
-      visibleSummaries[index] = summary;
-      try {
-        await deps.audit.append({
-          ...input.audit,
-          time: deps.now().toISOString(),
-          action: 'record-view-source',
-          outcome: summary.status === 'answered' ? 'success' : 'failure',
-          source: sourceCallForAudit(received),
-        });
-      } catch (error) {
-        auditFailed = true;
-        throw error;
-      }
-      const sections: Partial<Record<SectionName, readonly RecordItem[]>> = {};
-      for (const name of SECTION_NAMES) {
-        if (filtered.sections[name].length > 0) sections[name] = filtered.sections[name];
-      }
-      yield {
-        type: 'source',
-        source: summary,
-        sections,
-        informationWithheld: filtered.informationWithheld,
-      };
-    }
-    const sources = summaries.filter((summary) => summary !== undefined);
-    const elapsedMs = Math.round(performance.now() - input.started);
-    try {
-      await deps.audit.append({
-        ...input.audit,
-        time: deps.now().toISOString(),
-        action: 'record-view-completed',
-        outcome: 'success',
-        sources: sources.map(sourceCallForAudit),
-        withheld,
-        ...(withheldCategories.size === 0
-          ? {}
-          : { withheldCategories: [...withheldCategories].sort() }),
-        elapsedMs,
-        patientRestricted: input.patientRestricted,
-      });
-    } catch (error) {
-      auditFailed = true;
-      throw error;
-    }
-    completed = true;
-    yield { type: 'complete', sources: sentSummaries(), elapsedMs, informationWithheld };
-  } finally {
-    if (!completed) {
-      stop.abort();
-      if (!auditFailed) await recordAbandoned();
-    }
-  }
-
-  /** The sources' outcomes as the clinician saw them (counts of visible items). */
-  function sentSummaries(): SourceSummary[] {
-    return visibleSummaries.filter((summary) => summary !== undefined);
-  }
-
-  /** The view ended before `complete` (client gone): the end entry says so, with what was sent. */
-  async function recordAbandoned(): Promise<void> {
-    try {
-      await deps.audit.append({
-        ...input.audit,
-        time: deps.now().toISOString(),
-        action: 'record-view-completed',
-        outcome: 'failure',
-        sources: summaries.filter((summary) => summary !== undefined).map(sourceCallForAudit),
-        withheld,
-        elapsedMs: Math.round(performance.now() - input.started),
-        patientRestricted: input.patientRestricted,
-      });
-    } catch {
-      // Nothing more can be sent; the per-source entries already account for every item sent.
-    }
-  }
+/** The permission as the view tells the clinician: which, on what basis, until when. */
+function permissionOf(permission: Permission): RecordView['permission'] {
+  return { id: permission.id, basis: permission.basis, expiresAt: permission.expiresAt };
 }
 
 /** The sequence number the audit log answered an append with (test doubles may answer nothing). */
@@ -573,101 +385,3 @@ function seqOf(appended: unknown): number | undefined {
   if (typeof appended !== 'object' || appended === null || !('seq' in appended)) return undefined;
   return typeof appended.seq === 'number' ? appended.seq : undefined;
 }
-
-/** The audit's optional list of withheld categories (absent when nothing was withheld). */
-function withheldCategoriesOf(filtered: FilteredRecord): { withheldCategories?: string[] } {
-  return filtered.withheldCategories.length === 0
-    ? {}
-    : { withheldCategories: [...filtered.withheldCategories].sort() };
-}
-
-/**
- * Each source's counts and message recomputed from the items left after filtering, so that
- * what the clinician reads never reveals how many items were withheld.
- */
-function recountVisible(sources: readonly SourceSummary[], sections: Sections): SourceSummary[] {
-  return sources.map((source) => {
-    if (source.status !== 'answered') return source;
-    const counts: Partial<Record<SectionName, number>> = {};
-    for (const name of SECTION_NAMES) {
-      const count = sections[name].filter((item) => item.source.sourceId === source.id).length;
-      if (count > 0) counts[name] = count;
-    }
-    return { ...source, counts, message: describeAnswered(counts) };
-  });
-}
-
-/** The GP Connect sources that answered this view: the list reconciliation starts from. */
-function answeredGpSources(
-  considered: readonly ConsideredSource[],
-  sources: readonly SourceSummary[],
-): Set<string> {
-  const gp = new Set(
-    considered
-      .map(sourceOf)
-      .filter((source) => source.kind === 'gp-connect')
-      .map((source) => source.id),
-  );
-  return new Set(
-    sources
-      .filter((source) => source.status === 'answered' && gp.has(source.id))
-      .map((source) => source.id),
-  );
-}
-
-/** The configuration of a considered source, asked or not. */
-function sourceOf(candidate: ConsideredSource): Connector['source'] {
-  return candidate.kind === 'ask' ? candidate.connector.source : candidate.source;
-}
-
-/** Asks a source discovery chose; a source not asked answers at once with its reason. */
-function callConsidered(
-  candidate: ConsideredSource,
-  request: Parameters<Connector['fetchRecord']>[0],
-): Promise<SourceResult> {
-  if (candidate.kind === 'ask') return callSafely(candidate.connector, request);
-  return Promise.resolve({
-    sourceId: candidate.source.id,
-    status: candidate.status,
-    elapsedMs: 0,
-    message: candidate.message,
-    warnings: [],
-  });
-}
-
-/** A connector must never throw; if one does anyway, its source is reported as an error. */
-async function callSafely(
-  connector: Connector,
-  request: Parameters<Connector['fetchRecord']>[0],
-): Promise<SourceResult> {
-  const started = performance.now();
-  try {
-    return await connector.fetchRecord(request);
-  } catch {
-    return {
-      sourceId: connector.source.id,
-      status: 'error',
-      elapsedMs: performance.now() - started,
-      message: 'This source could not be read because of an internal error.',
-      warnings: [],
-    };
-  }
-}
-
-function sourceCallForAudit(summary: SourceSummary): AuditSourceCall {
-  return {
-    id: summary.id,
-    status: summary.status,
-    elapsedMs: summary.elapsedMs,
-    counts: summary.counts,
-    ...(summary.errorCode === undefined ? {} : { errorCode: auditableCode(summary.errorCode) }),
-    warnings: [...new Set(summary.warnings.map((warning) => auditableCode(warning.code)))].slice(
-      0,
-      AUDITED_WARNINGS,
-    ),
-    ...(summary.dropped === undefined ? {} : { dropped: summary.dropped }),
-  };
-}
-
-/** The audit keeps at most this many distinct warning codes per source (its schema's bound). */
-const AUDITED_WARNINGS = 100;

@@ -212,11 +212,16 @@ async function viewCompletes(): Promise<AuditEventOf<'record-view-completed'>> {
   const actions = written
     .filter((record) => record.entry.event.requestId === requestId)
     .map((record) => record.entry.event);
+  // The start, one entry per source, then the end.
   assert.deepEqual(
     actions.map((event) => event.action),
-    ['record-view-started', 'record-view-completed'],
+    [
+      'record-view-started',
+      ...view.sources.map(() => 'record-view-source'),
+      'record-view-completed',
+    ],
   );
-  const completed = actions[1] as AuditEventOf<'record-view-completed'>;
+  const completed = actions.at(-1) as AuditEventOf<'record-view-completed'>;
   assert.equal(completed.outcome, 'success');
   return completed;
 }

@@ -1,15 +1,11 @@
 /** @module The federated record: `GET /api/patients/{nhsNumber}/record`. */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import {
-  SECTION_NAMES,
-  type ItemRef,
-  type RecordItem,
-  type SectionName,
-} from '../../record/sections.ts';
+import { SECTION_NAMES, type SectionName } from '../../record/sections.ts';
 import { auditClient, requireAuth } from '../request-context.ts';
 import type { ServerServices } from '../server-services.ts';
 import { validNhsNumber } from './nhs-number-param.ts';
+import { reconciliationData, sectionsData, sourceSummaryData } from './record-data.ts';
 import { NhsNumberParams, OutcomeSchema } from './schemas.ts';
 
 const ProvenanceSchema = Type.Object({
@@ -115,11 +111,9 @@ export const recordRoutes: FastifyPluginAsyncTypebox<{ services: ServerServices 
         patient: view.patient,
         permission: view.permission,
         informationWithheld: view.informationWithheld,
-        reconciliation: view.reconciliation.map((line) => ({ ...line, items: [...line.items] })),
-        sources: view.sources.map((source) => ({ ...source, warnings: [...source.warnings] })),
-        sections: Object.fromEntries(
-          SECTION_NAMES.map((name) => [name, view.sections[name].map(serialiseItem)]),
-        ) as Record<SectionName, ReturnType<typeof serialiseItem>[]>,
+        reconciliation: reconciliationData(view.reconciliation),
+        sources: view.sources.map(sourceSummaryData),
+        sections: sectionsData(view.sections),
       };
     },
   );
@@ -152,9 +146,3 @@ export const recordRoutes: FastifyPluginAsyncTypebox<{ services: ServerServices 
     },
   );
 };
-
-/** One section item as sent, its `alsoFrom` copied into the response's mutable shape. */
-function serialiseItem(item: RecordItem): Omit<RecordItem, 'alsoFrom'> & { alsoFrom?: ItemRef[] } {
-  const { alsoFrom, ...rest } = item;
-  return alsoFrom === undefined ? rest : { ...rest, alsoFrom: [...alsoFrom] };
-}

@@ -7,12 +7,12 @@ import { PassThrough } from 'node:stream';
 import type { FastifyBaseLogger } from 'fastify';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import type { SourceSummary } from '../../record/assemble-record.ts';
-import type { RecordStream, RecordStreamEvent } from '../../record/record-view.ts';
+import type { RecordStream } from '../../record/record-view.ts';
 import { toApiError } from '../error-handler.ts';
 import { auditClient, requireAuth } from '../request-context.ts';
 import type { ServerServices } from '../server-services.ts';
 import { validNhsNumber } from './nhs-number-param.ts';
+import { streamEventData } from './record-data.ts';
 import { NhsNumberParams, OutcomeSchema } from './schemas.ts';
 
 export const recordStreamRoutes: FastifyPluginAsyncTypebox<{ services: ServerServices }> = async (
@@ -94,7 +94,7 @@ async function pump(
       })),
     });
     for await (const event of stream.events) {
-      if (!send(event.type, eventData(event))) break;
+      if (!send(event.type, streamEventData(event))) break;
     }
   } catch (error) {
     const apiError = toApiError(error);
@@ -107,52 +107,4 @@ async function pump(
   } finally {
     if (!body.destroyed) body.end();
   }
-}
-
-/** Only the fields documented in docs/api.md: nothing undeclared reaches the client. */
-function eventData(event: RecordStreamEvent): unknown {
-  if (event.type === 'complete') {
-    // The neutral "some information is not shown" flag, as the JSON view carries it.
-    return {
-      sources: event.sources.map(summaryData),
-      elapsedMs: event.elapsedMs,
-      informationWithheld: event.informationWithheld,
-    };
-  }
-  return {
-    source: summaryData(event.source),
-    sections: Object.fromEntries(
-      Object.entries(event.sections).map(([name, items]) => [
-        name,
-        items.map((item) => ({
-          source: {
-            sourceId: item.source.sourceId,
-            system: item.source.system,
-            organisation: item.source.organisation,
-            retrievedAt: item.source.retrievedAt,
-          },
-          resource: item.resource,
-        })),
-      ]),
-    ),
-  };
-}
-
-function summaryData(summary: SourceSummary): unknown {
-  return {
-    id: summary.id,
-    name: summary.name,
-    organisation: summary.organisation,
-    status: summary.status,
-    elapsedMs: summary.elapsedMs,
-    message: summary.message,
-    ...(summary.errorCode === undefined ? {} : { errorCode: summary.errorCode }),
-    counts: summary.counts,
-    warnings: summary.warnings.map((warning) => ({
-      code: warning.code,
-      ...(warning.area === undefined ? {} : { area: warning.area }),
-      message: warning.message,
-    })),
-    ...(summary.dropped === undefined ? {} : { dropped: summary.dropped }),
-  };
 }

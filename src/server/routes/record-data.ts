@@ -1,0 +1,100 @@
+/**
+ * @module The record as it is sent, the one place that shapes it for the JSON view and the stream:
+ * a source summary, a section item (with its duplicate marks), the stream's events. Only the
+ * fields documented in docs/api.md: nothing undeclared reaches the client.
+ */
+import type { SourceSummary } from '../../record/assemble-record.ts';
+import type { DuplicateMark } from '../../record/duplicate-groups.ts';
+import type { ReconciliationLine } from '../../record/reconcile-medicines.ts';
+import type { RecordStreamEvent } from '../../record/record-pipeline.ts';
+import {
+  SECTION_NAMES,
+  type ItemRef,
+  type RecordItem,
+  type SectionName,
+  type Sections,
+} from '../../record/sections.ts';
+
+/** A source's outcome as the clinician reads it: status, message, counts, warnings. */
+export function sourceSummaryData(summary: SourceSummary) {
+  return {
+    id: summary.id,
+    name: summary.name,
+    organisation: summary.organisation,
+    status: summary.status,
+    elapsedMs: summary.elapsedMs,
+    message: summary.message,
+    ...(summary.errorCode === undefined ? {} : { errorCode: summary.errorCode }),
+    counts: summary.counts,
+    warnings: summary.warnings.map((warning) => ({
+      code: warning.code,
+      ...(warning.area === undefined ? {} : { area: warning.area }),
+      message: warning.message,
+    })),
+    ...(summary.dropped === undefined ? {} : { dropped: summary.dropped }),
+  };
+}
+
+/** One section item: its provenance, the resource as the source sent it, and its duplicate marks. */
+export function itemData(item: RecordItem) {
+  return {
+    source: {
+      sourceId: item.source.sourceId,
+      system: item.source.system,
+      organisation: item.source.organisation,
+      retrievedAt: item.source.retrievedAt,
+    },
+    resource: item.resource,
+    ...(item.alsoFrom === undefined ? {} : { alsoFrom: item.alsoFrom.map(refData) }),
+    ...(item.duplicateOf === undefined ? {} : { duplicateOf: refData(item.duplicateOf) }),
+  };
+}
+
+/** Every section, each a list of items (empty when nothing). */
+export function sectionsData(sections: Sections) {
+  return Object.fromEntries(
+    SECTION_NAMES.map((name) => [name, sections[name].map(itemData)]),
+  ) as Record<SectionName, ReturnType<typeof itemData>[]>;
+}
+
+export function reconciliationData(lines: readonly ReconciliationLine[]) {
+  return lines.map((line) => ({
+    status: line.status,
+    items: line.items.map(refData),
+    ...(line.class === undefined ? {} : { class: line.class }),
+    note: line.note,
+  }));
+}
+
+/** A stream event's `data`. */
+export function streamEventData(event: RecordStreamEvent) {
+  if (event.type === 'complete') {
+    return {
+      sources: event.sources.map(sourceSummaryData),
+      elapsedMs: event.elapsedMs,
+      // The neutral "some information is not shown" flag, as the JSON view carries it.
+      informationWithheld: event.informationWithheld,
+      reconciliation: reconciliationData(event.reconciliation),
+      duplicates: event.duplicates.map(markData),
+    };
+  }
+  return {
+    source: sourceSummaryData(event.source),
+    sections: Object.fromEntries(
+      Object.entries(event.sections).map(([name, items]) => [name, items.map(itemData)]),
+    ),
+  };
+}
+
+function markData(mark: DuplicateMark) {
+  return {
+    section: mark.section,
+    item: refData(mark.item),
+    ...(mark.alsoFrom === undefined ? {} : { alsoFrom: mark.alsoFrom.map(refData) }),
+    ...(mark.duplicateOf === undefined ? {} : { duplicateOf: refData(mark.duplicateOf) }),
+  };
+}
+
+function refData(ref: ItemRef): { sourceId: string; id: string } {
+  return { sourceId: ref.sourceId, id: ref.id };
+}
