@@ -6,7 +6,8 @@
 import type { Store } from '../store/store.ts';
 import { entryLeafHash, type AuditCheckpoints } from './audit-checkpoints.ts';
 import type { Checkpoint } from './checkpoint-signer.ts';
-import { MerkleTree, verifyInclusion } from './merkle.ts';
+import { verifyInclusion } from '../shared/merkle-proof.ts';
+import { MerkleTree } from './merkle.ts';
 
 /** One entry's proof of inclusion in a signed tree head. */
 export interface EntryProof {
@@ -118,7 +119,7 @@ export function createAuditProofs(deps: AuditProofsDeps): AuditProofs {
       const index = seq - 1;
       if (!built.leaf(index)?.equals(leaf)) return { ok: false, reason: 'trail-mismatch' };
       const path = built.inclusionProof(index, checkpoint.treeSize);
-      const verified = verifyInclusion(
+      const verified = await verifyInclusion(
         index,
         checkpoint.treeSize,
         leaf,

@@ -1,7 +1,9 @@
 /**
  * @module Merkle tree hashing and proofs in the RFC 6962 / RFC 9162 style: leaf and node hashes
  * with domain separation, the tree head of a list, inclusion (audit path) and consistency
- * proofs and their verification, and a compact frontier for building heads incrementally.
+ * proofs, and a compact frontier for building heads incrementally. Building is here
+ * (node:crypto, synchronous, fast over many leaves); checking a proof is in
+ * src/shared/merkle-proof.ts, the one implementation the server and the browser share.
  *
  * Every function that takes `leaves` takes LEAF HASHES (see {@link leafHash}), not raw data:
  * the audit trail hashes each entry once and reuses the hash for every tree size.
@@ -79,41 +81,6 @@ function path(m: number, leaves: readonly Hash[], start: number, end: number): B
 }
 
 /**
- * RFC 9162 §2.1.3.2: true when `proof` shows the leaf hash at `index` is in the tree of
- * `treeSize` leaves whose head is `root`.
- */
-export function verifyInclusion(
-  index: number,
-  treeSize: number,
-  leaf: Hash,
-  proof: readonly Hash[],
-  root: Hash,
-): boolean {
-  if (!Number.isSafeInteger(index) || !Number.isSafeInteger(treeSize)) return false;
-  if (index < 0 || index >= treeSize) return false;
-  let fn = index;
-  let sn = treeSize - 1;
-  let r: Buffer = Buffer.from(leaf);
-  for (const p of proof) {
-    if (sn === 0) return false;
-    if (odd(fn) || fn === sn) {
-      r = nodeHash(p, r);
-      if (!odd(fn)) {
-        while (!odd(fn) && fn !== 0) {
-          fn = half(fn);
-          sn = half(sn);
-        }
-      }
-    } else {
-      r = nodeHash(r, p);
-    }
-    fn = half(fn);
-    sn = half(sn);
-  }
-  return sn === 0 && r.equals(root);
-}
-
-/**
  * RFC 9162 §2.1.4.1: the consistency proof from the tree of the first `m` leaves to the tree
  * of all `leaves`. Empty when m is 0 or equals the size. Throws RangeError when m is larger.
  */
@@ -142,55 +109,6 @@ function subproof(
     ];
   }
   return [...subproof(m - k, leaves, start + k, end, false), subtreeHead(leaves, start, start + k)];
-}
-
-/**
- * RFC 9162 §2.1.4.2: true when `proof` shows the tree of `firstSize` leaves with head
- * `firstRoot` is a prefix of the tree of `secondSize` leaves with head `secondRoot`.
- * Two equal sizes are consistent when the heads are equal and the proof is empty; an empty
- * first tree is consistent with anything (RFC 9162 has nothing to prove there).
- */
-export function verifyConsistency(
-  firstSize: number,
-  secondSize: number,
-  firstRoot: Hash,
-  secondRoot: Hash,
-  proof: readonly Hash[],
-): boolean {
-  if (!Number.isSafeInteger(firstSize) || !Number.isSafeInteger(secondSize)) return false;
-  if (firstSize < 0 || firstSize > secondSize) return false;
-  if (firstSize === 0) return proof.length === 0;
-  if (firstSize === secondSize) {
-    return proof.length === 0 && Buffer.from(firstRoot).equals(secondRoot);
-  }
-  if (proof.length === 0) return false;
-  const path = isPowerOfTwo(firstSize) ? [firstRoot, ...proof] : [...proof];
-  let fn = firstSize - 1;
-  let sn = secondSize - 1;
-  while (odd(fn)) {
-    fn = half(fn);
-    sn = half(sn);
-  }
-  let fr: Buffer = Buffer.from(path[0] as Hash);
-  let sr: Buffer = Buffer.from(path[0] as Hash);
-  for (const c of path.slice(1)) {
-    if (sn === 0) return false;
-    if (odd(fn) || fn === sn) {
-      fr = nodeHash(c, fr);
-      sr = nodeHash(c, sr);
-      if (!odd(fn)) {
-        while (!odd(fn) && fn !== 0) {
-          fn = half(fn);
-          sn = half(sn);
-        }
-      }
-    } else {
-      sr = nodeHash(sr, c);
-    }
-    fn = half(fn);
-    sn = half(sn);
-  }
-  return sn === 0 && fr.equals(firstRoot) && sr.equals(secondRoot);
 }
 
 /**

@@ -1,9 +1,18 @@
 /**
- * @module Checks an audit entry's inclusion proof in the browser with Web Crypto, exactly as
- * src/audit/merkle.ts builds it (RFC 6962 hashing, RFC 9162 §2.1.3.2 verification), and the
+ * @module Checks an audit entry's inclusion proof in the browser with Web Crypto, with the
+ * Merkle checks the server uses too (src/shared/merkle-proof.ts: RFC 6962 hashing, RFC 9162
+ * §2.1.3.2 verification) against the proof src/audit/merkle.ts builds, and the
  * checkpoint's Ed25519 signature where the browser supports it, so an auditor need not take
  * the server's word that the entry shown is the one the signed tree holds.
  */
+import {
+  equalBytes,
+  fromHex,
+  leafHash,
+  rootFromInclusionProof,
+  toHex,
+  type Sha256,
+} from '../shared/merkle-proof.ts';
 import type { EntryProofJson } from './oversight-types.ts';
 
 /** The Web Crypto calls used (the browser's `crypto.subtle`; passed in for tests). */
@@ -13,106 +22,9 @@ function defaultSubtle(): Subtle {
   return globalThis.crypto.subtle;
 }
 
-async function sha256(subtle: Subtle, ...parts: readonly Uint8Array[]): Promise<Uint8Array> {
-  const joined = new Uint8Array(parts.reduce((n, part) => n + part.length, 0));
-  let at = 0;
-  for (const part of parts) {
-    joined.set(part, at);
-    at += part.length;
-  }
-  return new Uint8Array(await subtle.digest('SHA-256', joined));
-}
-
-const LEAF_PREFIX = new Uint8Array([0x00]);
-const NODE_PREFIX = new Uint8Array([0x01]);
-
-/** RFC 6962 §2.1: SHA-256(0x00 || data). */
-export function leafHash(data: Uint8Array, subtle = defaultSubtle()): Promise<Uint8Array> {
-  return sha256(subtle, LEAF_PREFIX, data);
-}
-
-/** RFC 6962 §2.1: SHA-256(0x01 || left || right). */
-export function nodeHash(
-  left: Uint8Array,
-  right: Uint8Array,
-  subtle = defaultSubtle(),
-): Promise<Uint8Array> {
-  return sha256(subtle, NODE_PREFIX, left, right);
-}
-
-/** RFC 6962 §2.1: the tree head of a list of leaf hashes (used to test this module). */
-export async function treeHead(
-  leaves: readonly Uint8Array[],
-  subtle = defaultSubtle(),
-): Promise<Uint8Array> {
-  if (leaves.length === 0) return sha256(subtle);
-  if (leaves.length === 1) return leaves[0] as Uint8Array;
-  let k = 1;
-  while (k * 2 < leaves.length) k *= 2;
-  const [left, right] = await Promise.all([
-    treeHead(leaves.slice(0, k), subtle),
-    treeHead(leaves.slice(k), subtle),
-  ]);
-  return nodeHash(left, right, subtle);
-}
-
-/**
- * RFC 9162 §2.1.3.2: the root the proof leads to from the leaf hash at `index` in a tree of
- * `treeSize` leaves, or undefined when the proof has the wrong length for that place.
- */
-export async function rootFromInclusionProof(
-  index: number,
-  treeSize: number,
-  leaf: Uint8Array,
-  proof: readonly Uint8Array[],
-  subtle = defaultSubtle(),
-): Promise<Uint8Array | undefined> {
-  if (!Number.isSafeInteger(index) || !Number.isSafeInteger(treeSize)) return undefined;
-  if (index < 0 || index >= treeSize) return undefined;
-  let fn = index;
-  let sn = treeSize - 1;
-  let r = leaf;
-  for (const p of proof) {
-    if (sn === 0) return undefined;
-    if (fn % 2 === 1 || fn === sn) {
-      r = await nodeHash(p, r, subtle);
-      while (fn % 2 === 0 && fn !== 0) {
-        fn = Math.floor(fn / 2);
-        sn = Math.floor(sn / 2);
-      }
-    } else {
-      r = await nodeHash(r, p, subtle);
-    }
-    fn = Math.floor(fn / 2);
-    sn = Math.floor(sn / 2);
-  }
-  return sn === 0 ? r : undefined;
-}
-
-/** RFC 9162 §2.1.3.2: true when the proof shows the leaf is in the tree with head `root`. */
-export async function verifyInclusion(
-  index: number,
-  treeSize: number,
-  leaf: Uint8Array,
-  proof: readonly Uint8Array[],
-  root: Uint8Array,
-  subtle = defaultSubtle(),
-): Promise<boolean> {
-  const computed = await rootFromInclusionProof(index, treeSize, leaf, proof, subtle);
-  return computed !== undefined && equalBytes(computed, root);
-}
-
-/** Lowercase hex. */
-export function toHex(bytes: Uint8Array): string {
-  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
-}
-
-/** Hex to bytes; undefined when it is not whole bytes of hex. */
-export function fromHex(hex: string): Uint8Array | undefined {
-  if (hex.length % 2 !== 0 || !/^[0-9a-fA-F]*$/.test(hex)) return undefined;
-  const bytes = new Uint8Array(hex.length / 2);
-  for (let i = 0; i < bytes.length; i += 1) bytes[i] = parseInt(hex.slice(i * 2, i * 2 + 2), 16);
-  return bytes;
+/** SHA-256 through the given Web Crypto, for the shared Merkle checks. */
+function sha256Of(subtle: Subtle): Sha256 {
+  return async (data) => new Uint8Array(await subtle.digest('SHA-256', data));
 }
 
 function fromBase64(text: string): Uint8Array<ArrayBuffer> | undefined {
@@ -121,10 +33,6 @@ function fromBase64(text: string): Uint8Array<ArrayBuffer> | undefined {
   } catch {
     return undefined;
   }
-}
-
-function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
-  return a.length === b.length && a.every((byte, i) => byte === b[i]);
 }
 
 /**
@@ -176,7 +84,7 @@ async function checkSignature(proof: EntryProofJson, subtle: Subtle): Promise<Si
   const signature = fromBase64(proof.checkpoint.signature);
   if (der === undefined || signature === undefined) return 'bad-signature';
   // The key id is the first 16 hex digits of SHA-256 of the key's SubjectPublicKeyInfo.
-  const keyId = toHex(await sha256(subtle, der)).slice(0, 16);
+  const keyId = toHex(await sha256Of(subtle)(der)).slice(0, 16);
   if (keyId !== proof.checkpoint.keyId) return 'wrong-key';
   let key: CryptoKey;
   try {
@@ -227,7 +135,7 @@ export async function checkEntryProof(
   if (entrySeq !== expectedSeq || proof.leafIndex !== expectedSeq - 1) {
     return fail(`The proof is for another entry, not number ${expectedSeq}.`);
   }
-  const leaf = await leafHash(new TextEncoder().encode(proof.entry), subtle);
+  const leaf = await leafHash(new TextEncoder().encode(proof.entry), sha256Of(subtle));
   if (toHex(leaf) !== proof.leafHash.toLowerCase()) {
     return fail('The entry text does not hash to the leaf the proof starts from.');
   }
@@ -241,7 +149,7 @@ export async function checkEntryProof(
     checkpoint.treeSize,
     leaf,
     path as Uint8Array[],
-    subtle,
+    sha256Of(subtle),
   );
   if (computed === undefined) return fail('The proof has the wrong length for this tree.');
   if (!equalBytes(computed, root)) {

@@ -16,7 +16,7 @@ import {
   trustedKeys,
   type Checkpoint,
 } from '../../src/audit/checkpoint-signer.ts';
-import { verifyInclusion } from '../../src/audit/merkle.ts';
+import { verifyInclusion } from '../../src/shared/merkle-proof.ts';
 import { verifyAuditTrail } from '../../src/audit/verify-trail.ts';
 import { PERSONAS } from '../../sim/population/personas.ts';
 import {
@@ -232,7 +232,7 @@ describe('the auditor’s view of the audit trail', () => {
     assert.equal((JSON.parse(body.entry) as { seq: number }).seq, seq);
     assert.ok(body.checkpoint.treeSize >= seq);
     assert.equal(
-      verifyInclusion(
+      await verifyInclusion(
         seq - 1,
         body.checkpoint.treeSize,
         Buffer.from(body.leafHash, 'hex'),
@@ -245,7 +245,7 @@ describe('the auditor’s view of the audit trail', () => {
     assert.equal(checkCheckpointSignature(body.checkpoint, keys), 'valid');
     // The same proof does not prove a different entry.
     assert.equal(
-      verifyInclusion(
+      await verifyInclusion(
         seq - 1,
         body.checkpoint.treeSize,
         entryLeafHash(body.entry.replace(typical, other)),

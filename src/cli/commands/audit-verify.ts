@@ -1,15 +1,21 @@
 /**
  * @module `mcr audit verify`: re-checks the whole audit trail (hash chain, Merkle tree heads,
- * checkpoint signatures, consistency, witness) and names the first bad entry or checkpoint.
+ * checkpoint signatures, witness) in one streaming pass in bounded memory, and names the first
+ * bad entry or checkpoint.
  */
 import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import type { KeyObject } from 'node:crypto';
 import { loadPublicKey, signingKeyPath, trustedKeys } from '../../audit/checkpoint-signer.ts';
 import { parseWitness } from '../../audit/checkpoint-witness.ts';
-import { AUDIT_VERIFY_EXIT, runAuditVerify } from '../../audit/verify-command.ts';
+import {
+  AUDIT_VERIFY_EXIT,
+  runAuditVerify,
+  verifyAuditTrailInWorker,
+} from '../../audit/verify-command.ts';
 import { UNSIGNED_GRACE_SECONDS } from '../../audit/verify-trail.ts';
 import type { Command } from '../run-cli.ts';
+import { storeOptions } from '../../store/open-store.ts';
 import { configForCommand, storeForCommand } from './command-options.ts';
 
 export const auditVerifyCommand: Command = {
@@ -49,11 +55,15 @@ export const auditVerifyCommand: Command = {
     const { checkpointSeconds } = config.audit;
     const store = await storeForCommand(config, { readOnly: true });
     try {
-      return await runAuditVerify(store, io.stdout, {
+      const options = {
         trustedKeys: keys.length === 0 ? undefined : trustedKeys(keys),
         witnessFile: witness?.kind === 'file' ? witness.path : undefined,
         maxUnsignedSeconds:
           checkpointSeconds > 0 ? checkpointSeconds + UNSIGNED_GRACE_SECONDS : undefined,
+      };
+      // The rows are read and checked in a worker with a bounded heap, on its own connection.
+      return await runAuditVerify(store, io.stdout, {
+        verify: () => verifyAuditTrailInWorker(storeOptions(config), options),
       });
     } finally {
       await store.close();
