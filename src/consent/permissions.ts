@@ -75,6 +75,8 @@ export interface Permissions {
   revokeDissent(nhsNumber: string, actor: ConsentActor, into?: ConsentDb): Promise<Dissent[]>;
   /** Every dissent entry for the patient, newest first, revoked ones included. */
   listDissents(nhsNumber: string): Promise<Dissent[]>;
+  /** One dissent entry (revoked or not) by its id. */
+  getDissent(id: string): Promise<Dissent | undefined>;
 }
 
 /** One entry on the local dissent register. */
@@ -283,6 +285,15 @@ export function createPermissions(deps: {
         .orderBy('created_at', 'desc')
         .execute();
       return rows.map(dissentFromRow);
+    },
+
+    async getDissent(id) {
+      const row = await db
+        .selectFrom('dissents')
+        .selectAll()
+        .where('id', '=', id)
+        .executeTakeFirst();
+      return row === undefined ? undefined : dissentFromRow(row);
     },
   };
 }

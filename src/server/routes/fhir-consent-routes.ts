@@ -1,7 +1,8 @@
 /**
  * @module The read-only FHIR Consent export for privacy officers: `GET /fhir/Consent?patient={nhsNumber}`
  * or `?patient.identifier=https://fhir.nhs.uk/Id/nhs-number|{nhsNumber}` (permissions, emergency
- * accesses and dissents as a paged searchset Bundle), and `GET /fhir/Consent/{id}` (one permission).
+ * accesses and dissents as a paged searchset Bundle), and `GET /fhir/Consent/{id}` (one permission
+ * or dissent, by the id its search entry's `fullUrl` names).
  * Audited as `audit-searched`.
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
@@ -129,9 +130,8 @@ export const fhirConsentRoutes: FastifyPluginAsyncTypebox<{ services: ServerServ
           fullUrl: `${base}/Consent/${permission.id}`,
           resource: toFhirConsent(permission, at),
         })),
-        // Dissent entries are read through this search only: their fullUrl names no readable resource.
         ...dissents.map((dissent) => ({
-          fullUrl: `urn:uuid:${dissent.id}`,
+          fullUrl: `${base}/Consent/${dissent.id}`,
           resource: dissentToFhirConsent(dissent),
         })),
       ];
@@ -158,19 +158,29 @@ export const fhirConsentRoutes: FastifyPluginAsyncTypebox<{ services: ServerServ
     },
     async (request, reply) => {
       const { user } = requireAuth(request);
+      // A Consent is a permission (or emergency access), or an entry on the dissent register.
       const permission = await permissions.get(request.params.id);
-      await requireScope(services, request, 'Consent', 'read', permission?.nhsNumber);
+      const dissent =
+        permission === undefined ? await permissions.getDissent(request.params.id) : undefined;
+      const nhsNumber = permission?.nhsNumber ?? dissent?.nhsNumber;
+      await requireScope(services, request, 'Consent', 'read', nhsNumber);
       await requirePolicyAction(
         services,
         actionRequest(request),
         'search-audit',
         'fhir-consent-read',
-        permission?.nhsNumber,
+        nhsNumber,
       );
-      if (permission === undefined)
+      const consent =
+        permission === undefined
+          ? dissent === undefined
+            ? undefined
+            : dissentToFhirConsent(dissent)
+          : toFhirConsent(permission, now());
+      if (consent === undefined || nhsNumber === undefined)
         throw new ApiError('NOT_FOUND', 'There is no Consent with this id.');
-      await auditSearch(request, user, permission.nhsNumber, 1);
-      return reply.type(FHIR_JSON).send(toFhirConsent(permission, now()));
+      await auditSearch(request, user, nhsNumber, 1);
+      return reply.type(FHIR_JSON).send(consent);
     },
   );
 };
