@@ -3,7 +3,7 @@
  * No module-level singletons: tests build as many apps as they like.
  */
 import { fileURLToPath } from 'node:url';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, RouteOptions } from 'fastify';
 import { sql } from 'kysely';
 import type { DestinationStream, Logger } from 'pino';
 import { createNhsLoginSignIn } from './access/nhs-login/nhs-login-sign-in.ts';
@@ -79,6 +79,8 @@ export interface AppDeps {
   readonly store?: Store | undefined;
   readonly fetchSource?: ((request: SourceHttpRequest) => Promise<SourceHttpOutcome>) | undefined;
   readonly webRoot?: string | undefined;
+  /** Told of every route as it is added (tests check the OpenAPI document lists them all). */
+  readonly observeRoute?: ((route: RouteOptions) => void) | undefined;
 }
 
 export interface App {
@@ -378,7 +380,7 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<App>
     },
     draining: () => draining,
   };
-  const server = await createServer(services, logger);
+  const server = await createServer(services, logger, deps.observeRoute);
   privacyMonitor.start();
   notifications.start();
   refusals.start();

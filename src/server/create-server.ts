@@ -6,7 +6,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import cookie from '@fastify/cookie';
 import fastifyStatic from '@fastify/static';
-import { fastify, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import { fastify, type FastifyBaseLogger, type FastifyInstance, type RouteOptions } from 'fastify';
 import { createAuthenticationHook } from './authenticate.ts';
 import {
   clientErrorHandler,
@@ -34,6 +34,7 @@ import { recordRoutes } from './routes/record-routes.ts';
 import { recordStreamRoutes } from './routes/record-stream-routes.ts';
 import { sourceStatusRoutes } from './routes/source-status-routes.ts';
 import { metricsRoutes } from './metrics.ts';
+import { openApiRoute, registerOpenApi } from './openapi.ts';
 import { sessionRoutes, signInRoutes } from './routes/session-routes.ts';
 import {
   BODY_LIMIT_BYTES,
@@ -48,6 +49,7 @@ import type { ServerServices } from './server-services.ts';
 export async function createServer(
   services: ServerServices,
   logger: FastifyBaseLogger,
+  observeRoute?: (route: RouteOptions) => void,
 ): Promise<FastifyInstance> {
   const tls = services.config.server.publicUrl?.startsWith('https://') ?? false;
   const headers = {
@@ -73,6 +75,7 @@ export async function createServer(
     requestIdHeader: false,
   });
 
+  if (observeRoute !== undefined) app.addHook('onRoute', observeRoute);
   app.decorateRequest('auth', undefined);
   // The request id is the audit entries' requestId: a client can name the entry of what it received.
   app.addHook('onSend', async (request, reply) => {
@@ -86,6 +89,8 @@ export async function createServer(
   refuseFhirWrites(app);
   // Before any route is added: the CapabilityStatement is what the routes declare.
   const fhirRegistry = collectFhirRoutes(app);
+  // Before any route too: the OpenAPI document is generated from the routes' schemas.
+  await registerOpenApi(app, services.cookie.name);
   await app.register(cookie);
   const limits = await registerRateLimits(app, {
     settings: services.config.rateLimit,
@@ -93,6 +98,7 @@ export async function createServer(
   });
 
   await app.register(healthRoutes, { services });
+  openApiRoute(app);
   await app.register(metricsRoutes, { services });
   await app.register(signInRoutes, { services, limits });
   await app.register(oidcRoutes, { services, limits });

@@ -6,7 +6,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
-import { buildApp, type App } from '../../src/app.ts';
+import { buildApp, type App, type AppDeps } from '../../src/app.ts';
 import type { Role } from '../../src/access/roles.ts';
 import type { Config } from '../../src/config/config-schema.ts';
 import { loadConfig } from '../../src/config/load-config.ts';
@@ -33,6 +33,7 @@ export interface StartSystemOptions {
   readonly store?: Store;
   readonly config?: Readonly<Record<string, unknown>>;
   readonly webRoot?: string;
+  readonly observeRoute?: AppDeps['observeRoute'];
 }
 
 let userCounter = 0;
@@ -64,6 +65,7 @@ export async function startSystem(options: StartSystemOptions = {}): Promise<Run
     logDestination,
     store: options.store,
     webRoot: options.webRoot,
+    observeRoute: options.observeRoute,
   });
   const address = await app.server.listen({ host: '127.0.0.1', port: 0 });
 

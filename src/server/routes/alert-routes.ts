@@ -4,27 +4,16 @@
  * access. Reading the queue is audited as an audit search; every review and refusal is audited.
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { Type } from '@sinclair/typebox';
-import { ALERT_OUTCOMES, type PrivacyAlert } from '../../audit/monitoring/privacy-alerts.ts';
+import type { PrivacyAlert } from '../../audit/monitoring/privacy-alerts.ts';
 import { actionRequest } from '../request-context.ts';
 import type { ServerServices } from '../server-services.ts';
 import { OutcomeSchema } from './schemas.ts';
-
-const AlertSchema = Type.Object({
-  id: Type.String(),
-  rule: Type.String(),
-  seq: Type.Integer(),
-  userId: Type.String(),
-  nhsNumber: Type.Optional(Type.String()),
-  occurredAt: Type.String(),
-  detail: Type.String(),
-  createdAt: Type.String(),
-  status: Type.Union([Type.Literal('open'), Type.Literal('reviewed')]),
-  outcome: Type.Optional(Type.String()),
-  note: Type.Optional(Type.String()),
-  reviewedBy: Type.Optional(Type.String()),
-  reviewedAt: Type.Optional(Type.String()),
-});
+import { IdParams, ReviewQueueQuery } from '../../api/common.ts';
+import {
+  PrivacyAlertList,
+  PrivacyAlertReviewed,
+  PrivacyAlertReviewRequest,
+} from '../../api/alerts.ts';
 
 function alertJson(alert: PrivacyAlert) {
   return { ...alert };
@@ -40,12 +29,9 @@ export const alertRoutes: FastifyPluginAsyncTypebox<{ services: ServerServices }
     '/api/privacy-alerts',
     {
       schema: {
-        querystring: Type.Object(
-          { status: Type.Union([Type.Literal('open'), Type.Literal('all')], { default: 'open' }) },
-          { additionalProperties: false },
-        ),
+        querystring: ReviewQueueQuery,
         response: {
-          200: Type.Object({ alerts: Type.Array(AlertSchema) }),
+          200: PrivacyAlertList,
           403: OutcomeSchema,
         },
       },
@@ -63,16 +49,10 @@ export const alertRoutes: FastifyPluginAsyncTypebox<{ services: ServerServices }
     '/api/privacy-alerts/:id',
     {
       schema: {
-        params: Type.Object({ id: Type.String({ format: 'uuid' }) }),
-        body: Type.Object(
-          {
-            outcome: Type.Union(ALERT_OUTCOMES.map((outcome) => Type.Literal(outcome))),
-            note: Type.String({ maxLength: 2000 }),
-          },
-          { additionalProperties: false },
-        ),
+        params: IdParams,
+        body: PrivacyAlertReviewRequest,
         response: {
-          200: Type.Object({ alert: AlertSchema }),
+          200: PrivacyAlertReviewed,
           400: OutcomeSchema,
           403: OutcomeSchema,
           404: OutcomeSchema,

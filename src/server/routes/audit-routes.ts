@@ -24,42 +24,14 @@ import { auditClient, requireAuth } from '../request-context.ts';
 import type { ServerServices } from '../server-services.ts';
 import { validNhsNumber } from './nhs-number-param.ts';
 import { NhsNumberParams, OutcomeSchema } from './schemas.ts';
-
-const CheckpointSchema = Type.Object({
-  treeSize: Type.Integer(),
-  rootHash: Type.String(),
-  timestamp: Type.String(),
-  keyId: Type.String(),
-  signature: Type.String(),
-});
-
-const EntrySchema = Type.Object({
-  seq: Type.Integer(),
-  recordedAt: Type.String(),
-  hash: Type.String(),
-  prevHash: Type.String(),
-  /** A schema-checked audit event: ids, codes, counts and times only. */
-  event: Type.Unknown(),
-});
-
-const Instant = Type.String({ maxLength: 40, pattern: '^[0-9]{4}-[0-9]{2}-[0-9]{2}' });
-
-const AccessSchema = Type.Object({
-  seq: Type.Integer(),
-  time: Type.String(),
-  requestId: Type.String(),
-  kind: Type.String(),
-  user: Type.Object({
-    userId: Type.String(),
-    name: Type.String(),
-    role: Type.String(),
-    organisation: Type.String(),
-  }),
-  basis: Type.Optional(Type.String()),
-  permissionId: Type.Optional(Type.String()),
-  outcome: Type.String(),
-  reasonCode: Type.Optional(Type.String()),
-});
+import { SeqParams } from '../../api/common.ts';
+import {
+  AccessReport,
+  AccessReportQuery,
+  AuditSearchPage,
+  AuditSearchQuery,
+  EntryProof,
+} from '../../api/audit.ts';
 
 const StringOrList = Type.Union([
   Type.String({ maxLength: 200 }),
@@ -233,32 +205,9 @@ export const auditRoutes: FastifyPluginAsyncTypebox<{ services: ServerServices }
     '/api/audit',
     {
       schema: {
-        querystring: Type.Object(
-          {
-            nhsNumber: Type.Optional(Type.String({ maxLength: 20 })),
-            userId: Type.Optional(Type.String({ maxLength: 128 })),
-            action: Type.Optional(Type.String({ maxLength: 40 })),
-            organisation: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9]{3,10}$' })),
-            outcome: Type.Optional(
-              Type.Union([
-                Type.Literal('success'),
-                Type.Literal('denied'),
-                Type.Literal('failure'),
-              ]),
-            ),
-            from: Type.Optional(Instant),
-            to: Type.Optional(Instant),
-            limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500 })),
-            beforeSeq: Type.Optional(Type.Integer({ minimum: 1 })),
-          },
-          { additionalProperties: false },
-        ),
+        querystring: AuditSearchQuery,
         response: {
-          200: Type.Object({
-            entries: Type.Array(EntrySchema),
-            nextBeforeSeq: Type.Optional(Type.Integer()),
-            latestCheckpoint: Type.Optional(CheckpointSchema),
-          }),
+          200: AuditSearchPage,
           400: OutcomeSchema,
           403: OutcomeSchema,
         },
@@ -301,18 +250,9 @@ export const auditRoutes: FastifyPluginAsyncTypebox<{ services: ServerServices }
     '/api/audit/:seq/proof',
     {
       schema: {
-        params: Type.Object({ seq: Type.Integer({ minimum: 1 }) }),
+        params: SeqParams,
         response: {
-          200: Type.Object({
-            seq: Type.Integer(),
-            leafIndex: Type.Integer(),
-            entry: Type.String(),
-            leafHash: Type.String(),
-            proof: Type.Array(Type.String()),
-            checkpoint: CheckpointSchema,
-            verified: Type.Boolean(),
-            publicKey: Type.String(),
-          }),
+          200: EntryProof,
           403: OutcomeSchema,
           404: OutcomeSchema,
           503: OutcomeSchema,
@@ -349,20 +289,9 @@ export const auditRoutes: FastifyPluginAsyncTypebox<{ services: ServerServices }
     {
       schema: {
         params: NhsNumberParams,
-        querystring: Type.Object(
-          { from: Type.Optional(Instant), to: Type.Optional(Instant) },
-          { additionalProperties: false },
-        ),
+        querystring: AccessReportQuery,
         response: {
-          200: Type.Object({
-            nhsNumber: Type.String(),
-            generatedAt: Type.String(),
-            from: Type.Optional(Type.String()),
-            to: Type.Optional(Type.String()),
-            accesses: Type.Array(AccessSchema),
-            perDay: Type.Array(Type.Object({ date: Type.String(), count: Type.Integer() })),
-            truncated: Type.Boolean(),
-          }),
+          200: AccessReport,
           400: OutcomeSchema,
           403: OutcomeSchema,
         },

@@ -6,38 +6,19 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { requirePolicyAction } from '../../audit/audited-action.ts';
-import { REVIEW_OUTCOMES, type EmergencyReview } from '../../consent/emergency-reviews.ts';
+import type { EmergencyReview } from '../../consent/emergency-reviews.ts';
 import type { Dissent } from '../../consent/permissions.ts';
 import { actionRequest } from '../request-context.ts';
 import type { ServerServices } from '../server-services.ts';
 import { validNhsNumber } from './nhs-number-param.ts';
 import { NhsNumberParams, OutcomeSchema } from './schemas.ts';
-
-const ReviewSchema = Type.Object({
-  permissionId: Type.String(),
-  nhsNumber: Type.String(),
-  reasonCode: Type.Optional(Type.String()),
-  reason: Type.Optional(Type.String()),
-  userId: Type.String(),
-  organisation: Type.String(),
-  createdAt: Type.String(),
-  expiresAt: Type.String(),
-  withdrawnAt: Type.Optional(Type.String()),
-  live: Type.Boolean(),
-  status: Type.Union([Type.Literal('open'), Type.Literal('reviewed')]),
-  outcome: Type.Optional(Type.String()),
-  note: Type.Optional(Type.String()),
-  reviewedBy: Type.Optional(Type.String()),
-  reviewedAt: Type.Optional(Type.String()),
-});
-
-const DissentSchema = Type.Object({
-  id: Type.String(),
-  nhsNumber: Type.String(),
-  recordedBy: Type.String(),
-  createdAt: Type.String(),
-  revokedAt: Type.Optional(Type.String()),
-});
+import { PermissionIdParams, ReviewQueueQuery } from '../../api/common.ts';
+import {
+  EmergencyReviewed,
+  EmergencyReviewList,
+  EmergencyReviewRequest,
+} from '../../api/emergency-reviews.ts';
+import { DissentRecorded } from '../../api/permissions.ts';
 
 function reviewJson(review: EmergencyReview) {
   const { permission } = review;
@@ -80,12 +61,9 @@ export const consentAdminRoutes: FastifyPluginAsyncTypebox<{ services: ServerSer
     '/api/emergency-reviews',
     {
       schema: {
-        querystring: Type.Object(
-          { status: Type.Union([Type.Literal('open'), Type.Literal('all')], { default: 'open' }) },
-          { additionalProperties: false },
-        ),
+        querystring: ReviewQueueQuery,
         response: {
-          200: Type.Object({ reviews: Type.Array(ReviewSchema) }),
+          200: EmergencyReviewList,
           403: OutcomeSchema,
         },
       },
@@ -106,16 +84,10 @@ export const consentAdminRoutes: FastifyPluginAsyncTypebox<{ services: ServerSer
     '/api/emergency-reviews/:permissionId',
     {
       schema: {
-        params: Type.Object({ permissionId: Type.String({ format: 'uuid' }) }),
-        body: Type.Object(
-          {
-            outcome: Type.Union(REVIEW_OUTCOMES.map((outcome) => Type.Literal(outcome))),
-            note: Type.String({ maxLength: 2000 }),
-          },
-          { additionalProperties: false },
-        ),
+        params: PermissionIdParams,
+        body: EmergencyReviewRequest,
         response: {
-          200: Type.Object({ review: ReviewSchema }),
+          200: EmergencyReviewed,
           400: OutcomeSchema,
           403: OutcomeSchema,
           404: OutcomeSchema,
@@ -140,7 +112,7 @@ export const consentAdminRoutes: FastifyPluginAsyncTypebox<{ services: ServerSer
       schema: {
         params: NhsNumberParams,
         response: {
-          200: Type.Object({ dissent: DissentSchema }),
+          200: DissentRecorded,
           400: OutcomeSchema,
           403: OutcomeSchema,
         },

@@ -5,6 +5,7 @@
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
+import { SignInProviders } from '../../api/session.ts';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import {
   OIDC_CALLBACK_PATH,
@@ -22,12 +23,6 @@ import type { ServerServices } from '../server-services.ts';
 export function oidcLoginCookieName(tls: boolean): string {
   return tls ? '__Host-mcr_oidc' : 'mcr_oidc';
 }
-
-const ProvidersSchema = Type.Object({
-  providers: Type.Array(
-    Type.Object({ id: Type.String(), name: Type.String(), loginUrl: Type.String() }),
-  ),
-});
 
 /** What the person is told, and the status, for each refusal. Reason codes go only to the audit. */
 function refusal(reason: OidcFailure, provider: string): { status: number; message: string } {
@@ -116,7 +111,7 @@ export const oidcRoutes: FastifyPluginAsyncTypebox<{
     path: '/auth/oidc/',
   } as const;
 
-  app.get('/api/auth/providers', { schema: { response: { 200: ProvidersSchema } } }, async () => ({
+  app.get('/api/auth/providers', { schema: { response: { 200: SignInProviders } } }, async () => ({
     providers:
       oidc === undefined ? [] : [{ id: 'oidc', name: oidc.displayName, loginUrl: OIDC_LOGIN_PATH }],
   }));

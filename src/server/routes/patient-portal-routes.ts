@@ -9,7 +9,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { FastifyRequest } from 'fastify';
 import { PATIENT_ACTIONS } from '../../access/policy/policy-schema.ts';
-import { CONCERN_REASONS, type PatientConcern } from '../../audit/monitoring/patient-concerns.ts';
+import type { PatientConcern } from '../../audit/monitoring/patient-concerns.ts';
 import { formatNhsNumber } from '../../identity/nhs-number.ts';
 import {
   PatientRequestRefused,
@@ -25,45 +25,20 @@ import {
 import { auditClient } from '../request-context.ts';
 import type { ServerServices } from '../server-services.ts';
 import { OutcomeSchema } from './schemas.ts';
+import { PermissionIdParams, SeqParams } from '../../api/common.ts';
+import { EntryProof } from '../../api/audit.ts';
+import {
+  AccessHistory,
+  ConcernList,
+  ConcernRaised,
+  ConcernRequest,
+  NotificationSettings,
+  NotificationSettingsRequest,
+  Objection,
+  PatientPermissionList,
+  PatientSession,
+} from '../../api/patient-portal.ts';
 
-const Organisation = Type.Object({ odsCode: Type.String(), name: Type.String() });
-const Concern = Type.Object({
-  id: Type.String(),
-  seq: Type.Integer(),
-  reason: Type.String(),
-  createdAt: Type.String(),
-  status: Type.Union([Type.Literal('open'), Type.Literal('reviewed')]),
-  outcome: Type.Optional(Type.String()),
-  note: Type.Optional(Type.String()),
-});
-const HistoryLine = Type.Object({
-  seq: Type.Integer(),
-  time: Type.String(),
-  /** One of HISTORY_KINDS (src/audit/patient-access-history.ts). */
-  kind: Type.String(),
-  summary: Type.String(),
-  organisation: Type.Optional(Organisation),
-  role: Type.Optional(Type.String()),
-  professional: Type.Optional(Type.String()),
-  basis: Type.Optional(Type.Union([Type.Literal('your-permission'), Type.Literal('emergency')])),
-  emergencyReason: Type.Optional(Type.String()),
-  flagged: Type.Optional(Type.String()),
-  concern: Type.Optional(
-    Type.Object({
-      id: Type.String(),
-      status: Type.Union([Type.Literal('open'), Type.Literal('reviewed')]),
-      outcome: Type.Optional(Type.String()),
-      note: Type.Optional(Type.String()),
-    }),
-  ),
-});
-const Checkpoint = Type.Object({
-  treeSize: Type.Integer(),
-  rootHash: Type.String(),
-  timestamp: Type.String(),
-  keyId: Type.String(),
-  signature: Type.String(),
-});
 const errors = { 400: OutcomeSchema, 401: OutcomeSchema, 403: OutcomeSchema, 404: OutcomeSchema };
 
 function concernJson(concern: PatientConcern) {
@@ -120,14 +95,7 @@ export const patientPortalRoutes: FastifyPluginAsyncTypebox<{ services: ServerSe
     {
       schema: {
         response: {
-          200: Type.Object({
-            patient: Type.Object({
-              nhsNumber: Type.String(),
-              proofingLevel: Type.String(),
-              actions: Type.Array(Type.String()),
-            }),
-            csrfToken: Type.String(),
-          }),
+          200: PatientSession,
           401: OutcomeSchema,
         },
       },
@@ -162,12 +130,7 @@ export const patientPortalRoutes: FastifyPluginAsyncTypebox<{ services: ServerSe
     {
       schema: {
         response: {
-          200: Type.Object({
-            from: Type.String(),
-            generatedAt: Type.String(),
-            lines: Type.Array(HistoryLine),
-            truncated: Type.Boolean(),
-          }),
+          200: AccessHistory,
           ...errors,
         },
       },
@@ -183,18 +146,9 @@ export const patientPortalRoutes: FastifyPluginAsyncTypebox<{ services: ServerSe
     '/api/patient/access-history/:seq/proof',
     {
       schema: {
-        params: Type.Object({ seq: Type.Integer({ minimum: 1 }) }),
+        params: SeqParams,
         response: {
-          200: Type.Object({
-            seq: Type.Integer(),
-            leafIndex: Type.Integer(),
-            entry: Type.String(),
-            leafHash: Type.String(),
-            proof: Type.Array(Type.String()),
-            checkpoint: Checkpoint,
-            verified: Type.Boolean(),
-            publicKey: Type.String(),
-          }),
+          200: EntryProof,
           ...errors,
         },
       },
@@ -205,11 +159,6 @@ export const patientPortalRoutes: FastifyPluginAsyncTypebox<{ services: ServerSe
         return { ...proof, proof: [...proof.proof] };
       }),
   );
-
-  const Objection = Type.Object({
-    objected: Type.Boolean(),
-    since: Type.Optional(Type.String()),
-  });
 
   app.get(
     '/api/patient/objection',
@@ -242,18 +191,7 @@ export const patientPortalRoutes: FastifyPluginAsyncTypebox<{ services: ServerSe
     {
       schema: {
         response: {
-          200: Type.Object({
-            permissions: Type.Array(
-              Type.Object({
-                id: Type.String(),
-                organisation: Organisation,
-                basis: Type.String(),
-                covers: Type.String(),
-                createdAt: Type.String(),
-                expiresAt: Type.String(),
-              }),
-            ),
-          }),
+          200: PatientPermissionList,
           ...errors,
         },
       },
@@ -265,7 +203,7 @@ export const patientPortalRoutes: FastifyPluginAsyncTypebox<{ services: ServerSe
     '/api/patient/permissions/:permissionId',
     {
       schema: {
-        params: Type.Object({ permissionId: Type.String({ format: 'uuid' }) }),
+        params: PermissionIdParams,
         response: { 204: Type.Null(), ...errors },
       },
     },
@@ -278,7 +216,7 @@ export const patientPortalRoutes: FastifyPluginAsyncTypebox<{ services: ServerSe
 
   app.get(
     '/api/patient/concerns',
-    { schema: { response: { 200: Type.Object({ concerns: Type.Array(Concern) }), ...errors } } },
+    { schema: { response: { 200: ConcernList, ...errors } } },
     async (request) => ({ concerns: (await portal.concerns(asking(request))).map(concernJson) }),
   );
 
@@ -286,14 +224,8 @@ export const patientPortalRoutes: FastifyPluginAsyncTypebox<{ services: ServerSe
     '/api/patient/concerns',
     {
       schema: {
-        body: Type.Object(
-          {
-            seq: Type.Integer({ minimum: 1 }),
-            reason: Type.Union(CONCERN_REASONS.map((reason) => Type.Literal(reason))),
-          },
-          { additionalProperties: false },
-        ),
-        response: { 201: Type.Object({ concern: Concern }), ...errors, 409: OutcomeSchema },
+        body: ConcernRequest,
+        response: { 201: ConcernRaised, ...errors, 409: OutcomeSchema },
       },
     },
     async (request, reply) =>
@@ -307,16 +239,9 @@ export const patientPortalRoutes: FastifyPluginAsyncTypebox<{ services: ServerSe
       }),
   );
 
-  const Settings = Type.Object({
-    email: Type.Optional(Type.String()),
-    offeredEmail: Type.Optional(Type.String()),
-    notifyEmergency: Type.Boolean(),
-    notifyNewOrganisation: Type.Boolean(),
-  });
-
   app.get(
     '/api/patient/settings',
-    { schema: { response: { 200: Settings, ...errors } } },
+    { schema: { response: { 200: NotificationSettings, ...errors } } },
     async (request) => portal.settings(asking(request)),
   );
 
@@ -324,15 +249,8 @@ export const patientPortalRoutes: FastifyPluginAsyncTypebox<{ services: ServerSe
     '/api/patient/settings',
     {
       schema: {
-        body: Type.Object(
-          {
-            keepEmail: Type.Boolean(),
-            notifyEmergency: Type.Boolean(),
-            notifyNewOrganisation: Type.Boolean(),
-          },
-          { additionalProperties: false },
-        ),
-        response: { 200: Settings, ...errors },
+        body: NotificationSettingsRequest,
+        response: { 200: NotificationSettings, ...errors },
       },
     },
     async (request) =>

@@ -1,6 +1,10 @@
 /** @module Finding a patient: `GET /api/patients?nhsNumber=…` or by demographics. Audited; search terms are not kept. */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { Type } from '@sinclair/typebox';
+import {
+  PatientSearchQuery,
+  PatientSearchResult as PatientSearchAnswer,
+} from '../../api/patients.ts';
+import { patientData } from './record-data.ts';
 import { auditActor } from '../../audit/audit-actor.ts';
 import type { PatientSearchResult } from '../../identity/patient-finder.ts';
 import { ApiError } from '../operation-outcome.ts';
@@ -8,25 +12,6 @@ import { auditClient, requireAuth } from '../request-context.ts';
 import type { ServerServices } from '../server-services.ts';
 import { validNhsNumber } from './nhs-number-param.ts';
 import { OutcomeSchema } from './schemas.ts';
-
-const SearchQuery = Type.Object(
-  {
-    nhsNumber: Type.Optional(Type.String({ maxLength: 20 })),
-    family: Type.Optional(Type.String({ maxLength: 100 })),
-    given: Type.Optional(Type.String({ maxLength: 100 })),
-    birthdate: Type.Optional(Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$' })),
-    gender: Type.Optional(
-      Type.Union([
-        Type.Literal('male'),
-        Type.Literal('female'),
-        Type.Literal('other'),
-        Type.Literal('unknown'),
-      ]),
-    ),
-    postcode: Type.Optional(Type.String({ maxLength: 10 })),
-  },
-  { additionalProperties: false },
-);
 
 export const patientRoutes: FastifyPluginAsyncTypebox<{ services: ServerServices }> = async (
   app,
@@ -38,9 +23,10 @@ export const patientRoutes: FastifyPluginAsyncTypebox<{ services: ServerServices
     '/api/patients',
     {
       schema: {
-        querystring: SearchQuery,
+        querystring: PatientSearchQuery,
         response: {
-          200: Type.Object({ patients: Type.Array(Type.Unknown()) }),
+          200: PatientSearchAnswer,
+          403: OutcomeSchema,
           400: OutcomeSchema,
           503: OutcomeSchema,
         },
@@ -95,7 +81,7 @@ export const patientRoutes: FastifyPluginAsyncTypebox<{ services: ServerServices
 
       switch (result.kind) {
         case 'matches':
-          return { patients: [...result.patients] };
+          return { patients: result.patients.map(patientData) };
         case 'too-many':
           throw new ApiError('INVALID_REQUEST', result.message);
         case 'invalid':

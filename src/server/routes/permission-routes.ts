@@ -11,26 +11,7 @@ import { actionRequest, requireAuth } from '../request-context.ts';
 import type { ServerServices } from '../server-services.ts';
 import { validNhsNumber } from './nhs-number-param.ts';
 import { NhsNumberParams, OutcomeSchema } from './schemas.ts';
-
-const PermissionSchema = Type.Object({
-  id: Type.String(),
-  nhsNumber: Type.String(),
-  basis: Type.String(),
-  method: Type.String(),
-  givenBy: Type.String(),
-  reasonCode: Type.Optional(Type.String()),
-  reason: Type.Optional(Type.String()),
-  scope: Type.String(),
-  createdAt: Type.String(),
-  expiresAt: Type.String(),
-  withdrawnAt: Type.Optional(Type.String()),
-  recordedBy: Type.Object({
-    userId: Type.String(),
-    username: Type.Optional(Type.String()),
-    displayName: Type.Optional(Type.String()),
-  }),
-  live: Type.Boolean(),
-});
+import { PermissionList, PermissionRecorded, PermissionRequest } from '../../api/permissions.ts';
 
 export const permissionRoutes: FastifyPluginAsyncTypebox<{ services: ServerServices }> = async (
   app,
@@ -57,7 +38,7 @@ export const permissionRoutes: FastifyPluginAsyncTypebox<{ services: ServerServi
     {
       schema: {
         params: NhsNumberParams,
-        response: { 200: Type.Object({ permissions: Type.Array(PermissionSchema) }) },
+        response: { 200: PermissionList, 400: OutcomeSchema, 403: OutcomeSchema },
       },
     },
     async (request) => {
@@ -81,20 +62,9 @@ export const permissionRoutes: FastifyPluginAsyncTypebox<{ services: ServerServi
     {
       schema: {
         params: NhsNumberParams,
-        body: Type.Object(
-          {
-            basis: Type.Union([Type.Literal('consent'), Type.Literal('emergency')]),
-            method: Type.Optional(Type.Union([Type.Literal('verbal'), Type.Literal('written')])),
-            givenBy: Type.Optional(Type.String({ maxLength: 200 })),
-            reasonCode: Type.Optional(Type.String({ maxLength: 40 })),
-            reason: Type.Optional(Type.String({ maxLength: 500 })),
-            durationHours: Type.Optional(Type.Number({ exclusiveMinimum: 0, maximum: 720 })),
-            scope: Type.Optional(Type.Union([Type.Literal('user'), Type.Literal('organisation')])),
-          },
-          { additionalProperties: false },
-        ),
+        body: PermissionRequest,
         response: {
-          201: Type.Object({ permission: PermissionSchema }),
+          201: PermissionRecorded,
           400: OutcomeSchema,
           403: OutcomeSchema,
         },
@@ -120,7 +90,7 @@ export const permissionRoutes: FastifyPluginAsyncTypebox<{ services: ServerServi
     {
       schema: {
         params: Type.Object({ id: Type.String({ format: 'uuid' }) }),
-        response: { 204: Type.Null(), 403: OutcomeSchema, 404: OutcomeSchema },
+        response: { 204: Type.Null(), 400: OutcomeSchema, 403: OutcomeSchema, 404: OutcomeSchema },
       },
     },
     async (request, reply) => {

@@ -1,8 +1,12 @@
 /**
  * @module The record as it is sent, the one place that shapes it for the JSON view and the stream:
- * a source summary, a section item (with its duplicate marks), the stream's events. Only the
- * fields documented in docs/api.md: nothing undeclared reaches the client.
+ * the patient, a source summary, a section item (with its duplicate marks), the stream's events.
+ * Each is typed by the contract (src/api/record.ts), field by field: nothing undeclared reaches
+ * the client.
  */
+import type { PatientSummary as ApiPatientSummary } from '../../api/patients.ts';
+import type * as Api from '../../api/record.ts';
+import type { PatientSummary } from '../../identity/patient-summary.ts';
 import type { SourceSummary } from '../../record/assemble-record.ts';
 import type { DuplicateMark } from '../../record/duplicate-groups.ts';
 import type { ReconciliationLine } from '../../record/reconcile-medicines.ts';
@@ -14,9 +18,29 @@ import {
   type SectionName,
   type Sections,
 } from '../../record/sections.ts';
+import type { SourceStatus } from '../../sources/source-result.ts';
+
+/** The contract's lists are the server's: the compiler refuses a status or section one side lacks. */
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+type Holds<T extends true> = T;
+export type ContractMatchesServer = [
+  Holds<Same<Api.SourceStatus, SourceStatus>>,
+  Holds<Same<Api.SectionName, SectionName>>,
+];
+
+/** The patient in the banner: demographics only, copied into the contract's shape. */
+export function patientData(patient: PatientSummary): ApiPatientSummary {
+  const { name, address, registeredGp, ...rest } = patient;
+  return {
+    ...rest,
+    name: { ...name, given: [...name.given] },
+    ...(address === undefined ? {} : { address: { ...address, lines: [...address.lines] } }),
+    ...(registeredGp === undefined ? {} : { registeredGp: { ...registeredGp } }),
+  };
+}
 
 /** A source's outcome as the clinician reads it: status, message, counts, warnings. */
-export function sourceSummaryData(summary: SourceSummary) {
+export function sourceSummaryData(summary: SourceSummary): Api.SourceSummary {
   return {
     id: summary.id,
     name: summary.name,
@@ -25,7 +49,7 @@ export function sourceSummaryData(summary: SourceSummary) {
     elapsedMs: summary.elapsedMs,
     message: summary.message,
     ...(summary.errorCode === undefined ? {} : { errorCode: summary.errorCode }),
-    counts: summary.counts,
+    counts: { ...summary.counts },
     warnings: summary.warnings.map((warning) => ({
       code: warning.code,
       ...(warning.area === undefined ? {} : { area: warning.area }),
@@ -36,7 +60,7 @@ export function sourceSummaryData(summary: SourceSummary) {
 }
 
 /** One section item: its provenance, the resource as the source sent it, and its duplicate marks. */
-export function itemData(item: RecordItem) {
+export function itemData(item: RecordItem): Api.RecordItem {
   return {
     source: {
       sourceId: item.source.sourceId,
@@ -44,20 +68,21 @@ export function itemData(item: RecordItem) {
       organisation: item.source.organisation,
       retrievedAt: item.source.retrievedAt,
     },
-    resource: item.resource,
+    // Passed through as the source sent it (after the policy filter).
+    resource: { ...item.resource },
     ...(item.alsoFrom === undefined ? {} : { alsoFrom: item.alsoFrom.map(refData) }),
     ...(item.duplicateOf === undefined ? {} : { duplicateOf: refData(item.duplicateOf) }),
   };
 }
 
 /** Every section, each a list of items (empty when nothing). */
-export function sectionsData(sections: Sections) {
+export function sectionsData(sections: Sections): Api.Sections {
   return Object.fromEntries(
     SECTION_NAMES.map((name) => [name, sections[name].map(itemData)]),
-  ) as Record<SectionName, ReturnType<typeof itemData>[]>;
+  ) as Api.Sections;
 }
 
-export function reconciliationData(lines: readonly ReconciliationLine[]) {
+export function reconciliationData(lines: readonly ReconciliationLine[]): Api.ReconciliationLine[] {
   return lines.map((line) => ({
     status: line.status,
     items: line.items.map(refData),
@@ -67,7 +92,9 @@ export function reconciliationData(lines: readonly ReconciliationLine[]) {
 }
 
 /** A stream event's `data`. */
-export function streamEventData(event: RecordStreamEvent) {
+export function streamEventData(
+  event: RecordStreamEvent,
+): Api.RecordSourceEvent | Api.RecordCompleteEvent {
   if (event.type === 'complete') {
     return {
       sources: event.sources.map(sourceSummaryData),
@@ -86,7 +113,7 @@ export function streamEventData(event: RecordStreamEvent) {
   };
 }
 
-function markData(mark: DuplicateMark) {
+function markData(mark: DuplicateMark): Api.DuplicateMark {
   return {
     section: mark.section,
     item: refData(mark.item),

@@ -1,79 +1,12 @@
 /** @module The federated record: `GET /api/patients/{nhsNumber}/record`. */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import { SECTION_NAMES, type SectionName } from '../../record/sections.ts';
+import { RecordView } from '../../api/record.ts';
 import { auditClient, requireAuth } from '../request-context.ts';
 import type { ServerServices } from '../server-services.ts';
 import { validNhsNumber } from './nhs-number-param.ts';
-import { reconciliationData, sectionsData, sourceSummaryData } from './record-data.ts';
+import { patientData, reconciliationData, sectionsData, sourceSummaryData } from './record-data.ts';
 import { NhsNumberParams, OutcomeSchema } from './schemas.ts';
-
-const ProvenanceSchema = Type.Object({
-  sourceId: Type.String(),
-  system: Type.String(),
-  organisation: Type.String(),
-  retrievedAt: Type.String(),
-});
-
-const SourceSummarySchema = Type.Object({
-  id: Type.String(),
-  name: Type.String(),
-  organisation: Type.String(),
-  status: Type.String(),
-  elapsedMs: Type.Number(),
-  message: Type.String(),
-  errorCode: Type.Optional(Type.String()),
-  counts: Type.Record(Type.String(), Type.Integer()),
-  warnings: Type.Array(
-    Type.Object({
-      code: Type.String(),
-      area: Type.Optional(Type.String()),
-      message: Type.String(),
-    }),
-  ),
-  dropped: Type.Optional(Type.Integer()),
-});
-
-const ItemRefSchema = Type.Object({ sourceId: Type.String(), id: Type.String() });
-
-const SectionItemsSchema = Type.Array(
-  Type.Object({
-    source: ProvenanceSchema,
-    resource: Type.Unknown(),
-    alsoFrom: Type.Optional(Type.Array(ItemRefSchema)),
-    duplicateOf: Type.Optional(ItemRefSchema),
-  }),
-);
-
-const ReconciliationSchema = Type.Array(
-  Type.Object({
-    status: Type.Union([
-      Type.Literal('unchanged'),
-      Type.Literal('changed'),
-      Type.Literal('gp-only'),
-      Type.Literal('source-only'),
-      Type.Literal('same-class'),
-    ]),
-    items: Type.Array(ItemRefSchema),
-    class: Type.Optional(Type.String()),
-    note: Type.String(),
-  }),
-);
-
-/** The response schema doubles as a guard: a field nobody declared here is never sent. */
-const RecordViewSchema = Type.Object({
-  patient: Type.Unknown(),
-  permission: Type.Object({ id: Type.String(), basis: Type.String(), expiresAt: Type.String() }),
-  sources: Type.Array(SourceSummarySchema),
-  informationWithheld: Type.Boolean(),
-  reconciliation: ReconciliationSchema,
-  sections: Type.Object(
-    Object.fromEntries(SECTION_NAMES.map((name) => [name, SectionItemsSchema])) as Record<
-      SectionName,
-      typeof SectionItemsSchema
-    >,
-  ),
-});
 
 export const recordRoutes: FastifyPluginAsyncTypebox<{ services: ServerServices }> = async (
   app,
@@ -85,7 +18,7 @@ export const recordRoutes: FastifyPluginAsyncTypebox<{ services: ServerServices 
       schema: {
         params: NhsNumberParams,
         response: {
-          200: RecordViewSchema,
+          200: RecordView,
           400: OutcomeSchema,
           403: OutcomeSchema,
           503: OutcomeSchema,
@@ -108,7 +41,7 @@ export const recordRoutes: FastifyPluginAsyncTypebox<{ services: ServerServices 
         signal: abort.signal,
       });
       return {
-        patient: view.patient,
+        patient: patientData(view.patient),
         permission: view.permission,
         informationWithheld: view.informationWithheld,
         reconciliation: reconciliationData(view.reconciliation),

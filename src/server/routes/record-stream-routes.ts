@@ -12,8 +12,9 @@ import { toApiError } from '../error-handler.ts';
 import { auditClient, requireAuth } from '../request-context.ts';
 import type { ServerServices } from '../server-services.ts';
 import { validNhsNumber } from './nhs-number-param.ts';
-import { streamEventData } from './record-data.ts';
+import { patientData, streamEventData } from './record-data.ts';
 import { NhsNumberParams, OutcomeSchema } from './schemas.ts';
+import { RecordStreamBody, type RecordStartedEvent } from '../../api/record.ts';
 
 export const recordStreamRoutes: FastifyPluginAsyncTypebox<{ services: ServerServices }> = async (
   app,
@@ -26,7 +27,7 @@ export const recordStreamRoutes: FastifyPluginAsyncTypebox<{ services: ServerSer
         params: NhsNumberParams,
         response: {
           /** text/event-stream: sent as a stream, never serialised (format: docs/api.md). */
-          200: Type.Unknown(),
+          200: RecordStreamBody,
           204: Type.Null(),
           400: OutcomeSchema,
           403: OutcomeSchema,
@@ -84,15 +85,16 @@ async function pump(
     return true;
   };
   try {
-    send('started', {
-      patient: stream.patient,
-      permission: stream.permission,
+    const started: RecordStartedEvent = {
+      patient: patientData(stream.patient),
+      permission: { ...stream.permission },
       sources: stream.sources.map(({ id: sourceId, name, organisation }) => ({
         id: sourceId,
         name,
         organisation,
       })),
-    });
+    };
+    send('started', started);
     for await (const event of stream.events) {
       if (!send(event.type, streamEventData(event))) break;
     }

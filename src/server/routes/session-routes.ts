@@ -1,6 +1,7 @@
 /** @module Sign-in, the current session, and sign-out: `POST|GET|DELETE /api/session`. */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
+import { Session, SignInRequest } from '../../api/session.ts';
 import { roleDisplayName } from '../../access/roles.ts';
 import type { User } from '../../access/user.ts';
 import type { Policy } from '../../access/policy/policy.ts';
@@ -13,24 +14,6 @@ import type { RateLimits } from '../rate-limits.ts';
 import type { ServerServices } from '../server-services.ts';
 import { OutcomeSchema } from './schemas.ts';
 import { FRAMED_COOKIE } from './smart-launch-routes.ts';
-
-export const UserSchema = Type.Object({
-  id: Type.String(),
-  username: Type.String(),
-  displayName: Type.String(),
-  role: Type.String(),
-  roleName: Type.String(),
-  organisation: Type.String(),
-  /** What the access policy lets this role do: the UI offers only these pages. */
-  actions: Type.Array(Type.String()),
-});
-
-const SessionSchema = Type.Object({
-  user: UserSchema,
-  csrfToken: Type.String(),
-  /** A session started by a SMART launch: the patient in the EHR's context, which the UI opens. */
-  launch: Type.Optional(Type.Object({ nhsNumber: Type.String() })),
-});
 
 export function userJson(user: User, policy: Pick<Policy, 'mayDo'>) {
   return {
@@ -56,14 +39,8 @@ export const signInRoutes: FastifyPluginAsyncTypebox<{
     {
       onRequest: limits.signIn,
       schema: {
-        body: Type.Object(
-          {
-            username: Type.String({ minLength: 1, maxLength: 200 }),
-            password: Type.String({ minLength: 1, maxLength: 1024 }),
-          },
-          { additionalProperties: false },
-        ),
-        response: { 200: SessionSchema, 401: OutcomeSchema, 429: OutcomeSchema },
+        body: SignInRequest,
+        response: { 200: Session, 400: OutcomeSchema, 401: OutcomeSchema, 429: OutcomeSchema },
       },
     },
     async (request, reply) => {
@@ -124,35 +101,43 @@ export const sessionRoutes: FastifyPluginAsyncTypebox<{ services: ServerServices
 ) => {
   const { sessions, audit, now, cookie } = services;
 
-  app.get('/api/session', { schema: { response: { 200: SessionSchema } } }, async (request) => {
-    const { user, session } = requireSession(request);
-    return {
-      user: userJson(user, services.policy),
-      csrfToken: session.csrfToken,
-      ...(session.launchNhsNumber === undefined
-        ? {}
-        : { launch: { nhsNumber: session.launchNhsNumber } }),
-    };
-  });
+  app.get(
+    '/api/session',
+    { schema: { response: { 200: Session, 401: OutcomeSchema } } },
+    async (request) => {
+      const { user, session } = requireSession(request);
+      return {
+        user: userJson(user, services.policy),
+        csrfToken: session.csrfToken,
+        ...(session.launchNhsNumber === undefined
+          ? {}
+          : { launch: { nhsNumber: session.launchNhsNumber } }),
+      };
+    },
+  );
 
-  app.delete('/api/session', async (request, reply) => {
-    const { user, session } = requireSession(request);
-    await sessions.destroy(request.cookies[cookie.name]);
-    await audit.append({
-      action: 'sign-out',
-      time: now().toISOString(),
-      requestId: request.id,
-      client: auditClient(request),
-      actor: auditActor(user),
-      outcome: 'success',
-    });
-    // A launched session's cookie was set for the EHR's frame, and is cleared the same way.
-    void reply.clearCookie(
-      cookie.name,
-      session.launchNhsNumber === undefined
-        ? { path: '/', httpOnly: true, sameSite: 'strict', secure: cookie.secure }
-        : { ...FRAMED_COOKIE, path: '/' },
-    );
-    return reply.code(204).send();
-  });
+  app.delete(
+    '/api/session',
+    { schema: { response: { 204: Type.Null(), 401: OutcomeSchema, 403: OutcomeSchema } } },
+    async (request, reply) => {
+      const { user, session } = requireSession(request);
+      await sessions.destroy(request.cookies[cookie.name]);
+      await audit.append({
+        action: 'sign-out',
+        time: now().toISOString(),
+        requestId: request.id,
+        client: auditClient(request),
+        actor: auditActor(user),
+        outcome: 'success',
+      });
+      // A launched session's cookie was set for the EHR's frame, and is cleared the same way.
+      void reply.clearCookie(
+        cookie.name,
+        session.launchNhsNumber === undefined
+          ? { path: '/', httpOnly: true, sameSite: 'strict', secure: cookie.secure }
+          : { ...FRAMED_COOKIE, path: '/' },
+      );
+      return reply.code(204).send(null);
+    },
+  );
 };

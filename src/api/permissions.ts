@@ -1,0 +1,71 @@
+/**
+ * @module Permissions to view a record: `GET|POST /api/patients/{nhsNumber}/permissions`,
+ * `DELETE /api/permissions/{id}`; and the local dissent register, `POST|DELETE /api/patients/{nhsNumber}/dissent`.
+ */
+import { Type, type Static } from '@sinclair/typebox';
+
+export const PermissionBasis = Type.Union([Type.Literal('consent'), Type.Literal('emergency')]);
+export type PermissionBasis = Static<typeof PermissionBasis>;
+export const PermissionMethod = Type.Union([Type.Literal('verbal'), Type.Literal('written')]);
+export type PermissionMethod = Static<typeof PermissionMethod>;
+export const PermissionScope = Type.Union([Type.Literal('user'), Type.Literal('organisation')]);
+
+/** A recorded permission (or emergency basis) to view one patient's record. */
+export const Permission = Type.Object({
+  id: Type.String(),
+  nhsNumber: Type.String(),
+  basis: Type.String(),
+  method: Type.String(),
+  givenBy: Type.String(),
+  reasonCode: Type.Optional(Type.String()),
+  reason: Type.Optional(Type.String()),
+  scope: Type.String(),
+  createdAt: Type.String(),
+  expiresAt: Type.String(),
+  withdrawnAt: Type.Optional(Type.String()),
+  /** Who recorded it; their name only while their account exists. */
+  recordedBy: Type.Object({
+    userId: Type.String(),
+    username: Type.Optional(Type.String()),
+    displayName: Type.Optional(Type.String()),
+  }),
+  live: Type.Boolean(),
+});
+export type Permission = Static<typeof Permission>;
+
+/** The body of `POST /api/patients/{nhsNumber}/permissions`. */
+export const PermissionRequest = Type.Object(
+  {
+    basis: PermissionBasis,
+    method: Type.Optional(PermissionMethod),
+    givenBy: Type.Optional(Type.String({ maxLength: 200 })),
+    reasonCode: Type.Optional(Type.String({ maxLength: 40 })),
+    reason: Type.Optional(Type.String({ maxLength: 500 })),
+    durationHours: Type.Optional(Type.Number({ exclusiveMinimum: 0, maximum: 720 })),
+    scope: Type.Optional(PermissionScope),
+  },
+  { additionalProperties: false },
+);
+export type PermissionRequest = Static<typeof PermissionRequest>;
+
+/** `GET /api/patients/{nhsNumber}/permissions`: the permissions this organisation recorded. */
+export const PermissionList = Type.Object({ permissions: Type.Array(Permission) });
+export type PermissionList = Static<typeof PermissionList>;
+
+/** `POST /api/patients/{nhsNumber}/permissions` (201). */
+export const PermissionRecorded = Type.Object({ permission: Permission });
+export type PermissionRecorded = Static<typeof PermissionRecorded>;
+
+/** A patient's objection recorded in the local dissent register. */
+export const Dissent = Type.Object({
+  id: Type.String(),
+  nhsNumber: Type.String(),
+  recordedBy: Type.String(),
+  createdAt: Type.String(),
+  revokedAt: Type.Optional(Type.String()),
+});
+export type Dissent = Static<typeof Dissent>;
+
+/** `POST /api/patients/{nhsNumber}/dissent`. */
+export const DissentRecorded = Type.Object({ dissent: Dissent });
+export type DissentRecorded = Static<typeof DissentRecorded>;
