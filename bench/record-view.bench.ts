@@ -11,7 +11,7 @@ import { buildApp } from '../src/app.ts';
 import { loadConfig } from '../src/config/load-config.ts';
 import { createFhirR4Connector } from '../src/sources/fhir-r4/fhir-r4-connector.ts';
 import { createGpConnectConnector } from '../src/sources/gp-connect/gp-connect-connector.ts';
-import { fetchSource } from '../src/sources/http/fetch-source.ts';
+import { fetchSource } from '../src/http/fetch-source.ts';
 import type { Connector, RequestingUser } from '../src/sources/source-result.ts';
 import { PERSONAS } from '../sim/population/personas.ts';
 import { startSims } from '../sim/start-sims.ts';

@@ -4,7 +4,7 @@
  */
 import { randomInt } from 'node:crypto';
 import { DemoAccountsRefusedError } from './account-errors.ts';
-import { ROLES, roleDisplayName, type Role } from './roles.ts';
+import { ROLES, roleDisplayName, type Role } from '../shared/roles.ts';
 import type { UserAccounts } from './user-accounts.ts';
 
 /**

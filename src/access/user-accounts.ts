@@ -21,7 +21,7 @@ import {
   verifyPassword,
   type ScryptParams,
 } from './password-hash.ts';
-import { isRole, type Role } from './roles.ts';
+import { isRole, type Role } from '../shared/roles.ts';
 import { USER_COLUMNS, userFromRow, type User } from './user.ts';
 
 /** Usernames: lower-case letters, digits, `.`, `_`, `-`; 2 to 64 characters, starting with a letter or digit. */

@@ -1,6 +1,6 @@
 /** @module The `User` domain type and its reading from the users table (never the password hash). */
 import type { UserRow } from '../store/schema.ts';
-import { isRole, type Role } from './roles.ts';
+import { isRole, type Role } from '../shared/roles.ts';
 
 /** A person who may sign in. Carries no password hash: that never leaves `user-accounts.ts`. */
 export interface User {

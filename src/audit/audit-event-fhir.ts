@@ -4,7 +4,7 @@
  * entity for permissions and dissents. Carries only what the entry holds: ids, codes, counts.
  */
 import { NHS_NUMBER_SYSTEM } from '../identity/nhs-number.ts';
-import { SECTION_NAMES } from '../record/sections.ts';
+import { SECTION_NAMES } from '../shared/sections.ts';
 import type {
   AuditActor,
   AuditEntry,

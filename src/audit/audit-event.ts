@@ -13,7 +13,7 @@ import {
   type TSchema,
 } from '@sinclair/typebox';
 import { TypeCompiler } from '@sinclair/typebox/compiler';
-import { SECTION_NAMES, type SectionName } from '../record/sections.ts';
+import { SECTION_NAMES, type SectionName } from '../shared/sections.ts';
 import type { SourceStatus } from '../sources/source-result.ts';
 
 const closed = { additionalProperties: false } as const;

@@ -6,7 +6,7 @@
  * before permission was recorded) is not shown as an attempt; one a privacy rule flagged is.
  * Each line names its audit entry, so the patient's browser can check its inclusion proof.
  */
-import { isRole, roleDisplayName } from '../access/roles.ts';
+import { isRole, roleDisplayName } from '../shared/roles.ts';
 import type { AuditActor, AuditEvent } from './audit-event.ts';
 import type { AuditLog, AuditRecord } from './audit-log.ts';
 import type { PrivacyAlert } from './monitoring/privacy-alerts.ts';

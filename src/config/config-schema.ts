@@ -1,6 +1,6 @@
 /** @module The shape of My Care Record's configuration file, as a TypeBox schema. Every key is documented in docs/configuration.md. */
 import { Type, type Static, type TProperties } from '@sinclair/typebox';
-import { ROLES } from '../access/roles.ts';
+import { ROLES } from '../shared/roles.ts';
 
 const OdsCode = Type.String({ pattern: '^[A-Z0-9]{3,10}$', description: 'ODS organisation code' });
 

@@ -1,8 +1,8 @@
 /** @module Client for a PDS-style FHIR R4 demographics service: read a patient by NHS number, search by demographics; returns values, never throws. */
 import { randomUUID } from 'node:crypto';
-import type { fetchSource as FetchSource } from '../sources/http/fetch-source.ts';
-import { formatSeconds } from '../sources/http/fetch-source.ts';
-import type { SourceHttpOutcome } from '../sources/http/http-outcome.ts';
+import type { fetchSource as FetchSource } from '../http/fetch-source.ts';
+import { formatSeconds } from '../http/fetch-source.ts';
+import type { SourceHttpOutcome } from '../http/http-outcome.ts';
 import { nhsNumberOf, preferredName } from './demographics-match.ts';
 import { normaliseNhsNumber } from './nhs-number.ts';
 

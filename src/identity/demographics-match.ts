@@ -1,5 +1,5 @@
 /** @module Checks that the patient a source returned is the patient traced on the demographics service (NHS number, family name, birth date, gender). */
-import type { TracedPatient } from '../sources/source-result.ts';
+import type { TracedPatient } from './traced-patient.ts';
 import { NHS_NUMBER_SYSTEM } from './nhs-number.ts';
 
 /** A demographic field on which two records of the patient disagree. */

@@ -1,5 +1,5 @@
 /** @module The outcome of tracing a patient on the national demographics service before a record view. */
-import type { TracedPatient } from '../sources/source-result.ts';
+import type { TracedPatient } from './traced-patient.ts';
 import type { RegisteredPractice } from './demographics-client.ts';
 import type { PatientSummary } from './patient-summary.ts';
 

@@ -6,14 +6,10 @@
  */
 import type { SourceConfig } from '../config/config-schema.ts';
 import { compareDemographics, tracedPatientFromR4 } from '../identity/demographics-match.ts';
-import type {
-  SourceResult,
-  SourceStatus,
-  SourceWarning,
-  TracedPatient,
-} from '../sources/source-result.ts';
+import type { TracedPatient } from '../identity/traced-patient.ts';
+import type { SourceResult, SourceStatus, SourceWarning } from '../sources/source-result.ts';
 import { resourceTypesFor } from '../sources/fhir-r4/resource-types.ts';
-import { mapStructuredRecord } from './gp-connect/map-to-r4.ts';
+import { mapReadRecord } from './gp-connect/map-to-r4.ts';
 import {
   countDropped,
   droppedWarnings,
@@ -23,7 +19,7 @@ import {
   totalDropped,
   type DropReason,
   type DroppedCounts,
-} from './patient-ownership.ts';
+} from '../sources/patient-ownership.ts';
 import { sectionForR4 } from './r4-sections.ts';
 import {
   SECTION_NAMES,
@@ -31,7 +27,7 @@ import {
   type RecordItem,
   type SectionName,
   type Sections,
-} from './sections.ts';
+} from '../shared/sections.ts';
 import { describeStatus } from './source-status-text.ts';
 
 export type SectionCounts = Partial<Record<SectionName, number>>;
@@ -181,7 +177,7 @@ function readPayload(
   if (payload === undefined)
     return { items: [], warnings: [], patient: undefined, notThisPatient: {} };
   if (payload.format === 'gp-connect-stu3') {
-    const mapped = mapStructuredRecord(payload.bundle, provenance, tracedNhsNumber);
+    const mapped = mapReadRecord(payload.record, provenance);
     return {
       items: mapped.items,
       warnings: mapped.warnings,

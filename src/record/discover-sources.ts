@@ -9,12 +9,8 @@ import type { SourceConfig } from '../config/config-schema.ts';
 import type { RegisteredPractice } from '../identity/demographics-client.ts';
 import type { PatientIndexClient, PatientIndexLookup } from '../sources/patient-index-client.ts';
 import type { GpConnectEndpoint, SdsClient, SdsLookup } from '../sources/sds-client.ts';
-import type {
-  Connector,
-  SourceRequest,
-  SourceStatus,
-  TracedPatient,
-} from '../sources/source-result.ts';
+import type { TracedPatient } from '../identity/traced-patient.ts';
+import type { Connector, SourceRequest, SourceStatus } from '../sources/source-result.ts';
 import { describeStatus } from './source-status-text.ts';
 
 /** One source the view considered: a connector to call, or the reason it is not asked. */

@@ -3,7 +3,7 @@
  * more than one source, matched by code and day. The first reported is kept with `alsoFrom`; the
  * others stay in the section, marked `duplicateOf`, so nothing a source said is lost.
  */
-import type { ItemRef, RecordItem, SectionName, Sections } from './sections.ts';
+import type { ItemRef, RecordItem, SectionName, Sections } from '../shared/sections.ts';
 
 const SNOMED = 'http://snomed.info/sct';
 /** A SNOMED CT / dm+d concept id; anything else (a local code, a null flavour) is not matched on. */

@@ -8,7 +8,7 @@ import type { PatientSummary } from '../identity/patient-summary.ts';
 import { NHS_NUMBER_SYSTEM } from '../identity/nhs-number.ts';
 import type { SourceSummary } from './assemble-record.ts';
 import type { RecordView } from './record-view.ts';
-import { SECTION_NAMES, type RecordItem } from './sections.ts';
+import { SECTION_NAMES, type RecordItem } from '../shared/sections.ts';
 
 /** The canonical base the project's own code systems and extensions are minted under by default. */
 export const DEFAULT_CANONICAL_BASE = 'https://mycarerecord.nhs.uk/fhir/';

@@ -1,6 +1,6 @@
 /** @module Which section a FHIR R4 resource from a hospital, community or social care source belongs in. */
 import type { SourceConfig } from '../config/config-schema.ts';
-import type { SectionName } from './sections.ts';
+import type { SectionName } from '../shared/sections.ts';
 
 const BY_TYPE: Readonly<Record<string, SectionName>> = {
   MedicationStatement: 'medications',

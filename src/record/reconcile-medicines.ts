@@ -5,7 +5,7 @@
  * In the spirit of NICE NG5 it lists and explains the differences; it never decides which is right.
  */
 import { classesOf, type MedicineClass } from './medicine-classes.ts';
-import type { ItemRef, RecordItem } from './sections.ts';
+import type { ItemRef, RecordItem } from '../shared/sections.ts';
 
 export type ReconciliationStatus =
   'unchanged' | 'changed' | 'gp-only' | 'source-only' | 'same-class';

@@ -7,16 +7,22 @@
  */
 import type { AuditEventOf, AuditSourceCall } from '../audit/audit-event.ts';
 import type { FilteredRecord } from '../access/policy/filter-record.ts';
-import type { Role } from '../access/roles.ts';
+import type { Role } from '../shared/roles.ts';
 import type { AuditEvent } from '../audit/audit-event.ts';
 import { auditableCode } from '../sources/source-codes.ts';
-import type { Connector, SourceResult, TracedPatient } from '../sources/source-result.ts';
+import type { TracedPatient } from '../identity/traced-patient.ts';
+import type { Connector, SourceResult } from '../sources/source-result.ts';
 import type { User } from '../access/user.ts';
 import { assembleRecord, describeAnswered, type SourceSummary } from './assemble-record.ts';
 import type { ConsideredSource } from './discover-sources.ts';
 import { applyDuplicateMarks, duplicateMarks, type DuplicateMark } from './duplicate-groups.ts';
 import { reconcileMedicines, type ReconciliationLine } from './reconcile-medicines.ts';
-import { SECTION_NAMES, type RecordItem, type SectionName, type Sections } from './sections.ts';
+import {
+  SECTION_NAMES,
+  type RecordItem,
+  type SectionName,
+  type Sections,
+} from '../shared/sections.ts';
 
 /** One source's outcome in a streamed view, with the items it contributed (only non-empty sections). */
 export interface StreamedSource {

@@ -15,7 +15,8 @@ import type { TraceResult } from '../identity/trace-result.ts';
 import type { DocumentOpener, OpenedDocument } from '../sources/nrl-document.ts';
 import type { Connector, SourceStatus } from '../sources/source-result.ts';
 import type { FilteredRecord } from '../access/policy/filter-record.ts';
-import type { Role } from '../access/roles.ts';
+import type { TracedView } from '../audit/monitoring/privacy-monitor.ts';
+import type { Role } from '../shared/roles.ts';
 import type { SourceSummary } from './assemble-record.ts';
 import {
   askEveryConnector,
@@ -30,7 +31,12 @@ import {
   type PipelineInput,
   type RecordStreamEvent,
 } from './record-pipeline.ts';
-import { SECTION_NAMES, type RecordItem, type SectionName, type Sections } from './sections.ts';
+import {
+  SECTION_NAMES,
+  type RecordItem,
+  type SectionName,
+  type Sections,
+} from '../shared/sections.ts';
 
 export type { RecordStreamEvent, StreamedComplete, StreamedSource } from './record-pipeline.ts';
 
@@ -92,16 +98,6 @@ export interface RecordViewDeps {
    * Must not throw.
    */
   readonly onTraced?: ((traced: TracedView) => Promise<void>) | undefined;
-}
-
-/** What {@link RecordViewDeps.onTraced} is told: who is viewing whom, with the national trace. */
-export interface TracedView {
-  readonly user: User;
-  readonly nhsNumber: string;
-  readonly requestId: string;
-  readonly time: string;
-  readonly patient: PatientSummary;
-  readonly auditSeq: number | undefined;
 }
 
 export interface RecordViewRequest {

@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { SourceConfig } from '../config/config-schema.ts';
-import type { SourceHttpOutcome, SourceHttpRequest } from './http/http-outcome.ts';
+import type { SourceHttpOutcome, SourceHttpRequest } from '../http/http-outcome.ts';
 import type { Connector, SourceRequest, SourceResult, SourceWarning } from './source-result.ts';
 
 const NHS_NUMBER_SYSTEM = 'https://fhir.nhs.uk/Id/nhs-number';

@@ -6,7 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import sanitizeHtml from 'sanitize-html';
-import type { SourceHttpOutcome, SourceHttpRequest } from './http/http-outcome.ts';
+import type { SourceHttpOutcome, SourceHttpRequest } from '../http/http-outcome.ts';
 import { subjectNhsNumber } from './nrl-client.ts';
 import type { RequestingUser, SourceStatus } from './source-result.ts';
 

@@ -2,7 +2,7 @@
  * @module Client for a regional IHE PIXm patient index (`Patient/$ihe-pix`, ITI-83): which
  * identifier domains know the patient, and by which local identifier; never throws.
  */
-import type { SourceHttpOutcome, SourceHttpRequest } from './http/http-outcome.ts';
+import type { SourceHttpOutcome, SourceHttpRequest } from '../http/http-outcome.ts';
 
 const NHS_NUMBER_SYSTEM = 'https://fhir.nhs.uk/Id/nhs-number';
 const ACCEPT = ['application/fhir+json', 'application/json'] as const;

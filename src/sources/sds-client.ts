@@ -3,7 +3,7 @@
  * address (`Endpoint`) and ASID (`Device`), looked up afresh for each record view; never throws.
  */
 import { randomUUID } from 'node:crypto';
-import type { SourceHttpOutcome, SourceHttpRequest } from './http/http-outcome.ts';
+import type { SourceHttpOutcome, SourceHttpRequest } from '../http/http-outcome.ts';
 
 const ODS_SYSTEM = 'https://fhir.nhs.uk/Id/ods-organization-code';
 const INTERACTION_SYSTEM = 'https://fhir.nhs.uk/Id/nhsServiceInteractionId';

@@ -1,5 +1,7 @@
 /** @module What a connector returns for one call to one source: a value, never a thrown error. */
 import type { SourceConfig } from '../config/config-schema.ts';
+import type { TracedPatient } from '../identity/traced-patient.ts';
+import type { StructuredRecord } from './gp-connect/read-structured-record.ts';
 
 /**
  * Every way one source call can end. Each has a plain-words message for the clinician
@@ -37,7 +39,11 @@ export interface SourceWarning {
 
 /** What a source answered, in the format its protocol speaks. */
 export type SourcePayload =
-  | { readonly format: 'gp-connect-stu3'; readonly bundle: unknown }
+  | {
+      readonly format: 'gp-connect-stu3';
+      /** The structured record Bundle as the connector read it, once: this patient's items only. */
+      readonly record: StructuredRecord;
+    }
   | {
       readonly format: 'fhir-r4';
       /** The matched Patient first, then what the searches returned (not yet checked as this patient's). */
@@ -79,15 +85,6 @@ export interface RequestingUser {
   readonly organisation: string;
   readonly sdsUserId?: string | undefined;
   readonly sdsRoleProfileId?: string | undefined;
-}
-
-/** The patient as traced on the demographics service, used to check what sources return. */
-export interface TracedPatient {
-  readonly nhsNumber: string;
-  readonly family?: string | undefined;
-  readonly given?: readonly string[] | undefined;
-  readonly birthDate?: string | undefined;
-  readonly gender?: string | undefined;
 }
 
 export interface SourceRequest {

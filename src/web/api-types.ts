@@ -1,6 +1,6 @@
 /** @module The shapes of the JSON API the clinicians' UI speaks (same origin, cookie session). */
 import type { SourceStatus } from '../sources/source-result.ts';
-import type { SectionName } from '../record/sections.ts';
+import type { SectionName } from '../shared/sections.ts';
 
 /** The signed-in professional. */
 export interface SessionUser {

@@ -1,7 +1,7 @@
 /** @module Alerts a clinician must see before opening any section: active Flags (safeguarding). */
 import type { RecordView } from './api-types.ts';
 import { codeableConceptText, conceptListText, formatDate } from './fhir-display.ts';
-import { SECTION_NAMES } from '../record/sections.ts';
+import { SECTION_NAMES } from '../shared/sections.ts';
 
 /** One active alert, in words, with who raised it. */
 export interface RecordAlert {

@@ -1,7 +1,7 @@
 /** @module Finds a record item by reference, preferring the item from the same source. */
 import type { RecordView } from './api-types.ts';
 import type { ResolveReference } from './resource-summary.ts';
-import { SECTION_NAMES } from '../record/sections.ts';
+import { SECTION_NAMES } from '../shared/sections.ts';
 
 /** The tail `Type/id` of a relative or absolute reference; undefined for `#contained` and others. */
 export function referenceTail(reference: string): string | undefined {

@@ -4,7 +4,7 @@
  * far, with each source waiting, answered (with counts) or not (with the reason).
  */
 import type { RecordEntry, RecordView, SourceSummary } from './api-types.ts';
-import { SECTION_NAMES, type SectionName } from '../record/sections.ts';
+import { SECTION_NAMES, type SectionName } from '../shared/sections.ts';
 
 /** A source still being asked. */
 export interface PendingSource {

@@ -3,7 +3,7 @@
  * each area shows beside it what a source withheld, switched off or had not yet filed.
  */
 import type { RecordView, SourceSummary } from './api-types.ts';
-import { SECTION_NAMES, type SectionName } from '../record/sections.ts';
+import { SECTION_NAMES, type SectionName } from '../shared/sections.ts';
 import { sectionForR4 } from '../record/r4-sections.ts';
 
 /** One warning as shown beside a section (or above the whole record when it has no area). */

@@ -1,6 +1,6 @@
 /** @module Plain words for how each source answered, and how worried the clinician should be. */
 import type { SourceStatus, SourceSummary } from './api-types.ts';
-import { SECTION_NAMES, type SectionName } from '../record/sections.ts';
+import { SECTION_NAMES, type SectionName } from '../shared/sections.ts';
 
 export type StatusTone = 'good' | 'neutral' | 'warning' | 'alert';
 

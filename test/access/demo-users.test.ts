@@ -6,7 +6,7 @@ import {
   ensureDemoUsers,
   generateDemoPassword,
 } from '../../src/access/demo-users.ts';
-import { ROLES } from '../../src/access/roles.ts';
+import { ROLES } from '../../src/shared/roles.ts';
 import {
   createUserAccounts,
   ODS_CODE_PATTERN,

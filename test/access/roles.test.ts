@@ -7,7 +7,7 @@ import {
   isClinicalRole,
   isRole,
   roleDisplayName,
-} from '../../src/access/roles.ts';
+} from '../../src/shared/roles.ts';
 
 void test('the clinical and care roles may view records; privacy officers and administrators may not', () => {
   assert.deepEqual(clinicalRoles(), [

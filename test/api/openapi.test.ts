@@ -24,7 +24,7 @@ import { Session } from '../../src/api/session.ts';
 import { ALERT_OUTCOMES as SERVER_ALERT_OUTCOMES } from '../../src/audit/monitoring/privacy-alerts.ts';
 import { CONCERN_REASONS as SERVER_CONCERN_REASONS } from '../../src/audit/monitoring/patient-concerns.ts';
 import { REVIEW_OUTCOMES as SERVER_REVIEW_OUTCOMES } from '../../src/consent/emergency-reviews.ts';
-import { SECTION_NAMES as SERVER_SECTION_NAMES } from '../../src/record/sections.ts';
+import { SECTION_NAMES as SERVER_SECTION_NAMES } from '../../src/shared/sections.ts';
 import { PERSONAS } from '../../sim/population/personas.ts';
 import {
   NHS_LOGIN_SCOPES,

@@ -8,7 +8,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Role } from '../../src/access/roles.ts';
+import type { Role } from '../../src/shared/roles.ts';
 import type { User } from '../../src/access/user.ts';
 import { PERSONAS } from '../../sim/population/personas.ts';
 import {

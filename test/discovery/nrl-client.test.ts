@@ -5,7 +5,7 @@
  */
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { fetchSource } from '../../src/sources/http/fetch-source.ts';
+import { fetchSource } from '../../src/http/fetch-source.ts';
 import { createNrlConnector } from '../../src/sources/nrl-client.ts';
 import type { SourceRequest } from '../../src/sources/source-result.ts';
 import { readFixtureJson } from '../support/fixtures.ts';

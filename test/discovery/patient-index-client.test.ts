@@ -4,7 +4,7 @@
  */
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { fetchSource } from '../../src/sources/http/fetch-source.ts';
+import { fetchSource } from '../../src/http/fetch-source.ts';
 import { createPatientIndexClient } from '../../src/sources/patient-index-client.ts';
 import { readFixtureJson } from '../support/fixtures.ts';
 import { sendJson, startLoopback, type Loopback } from '../sources/loopback.ts';

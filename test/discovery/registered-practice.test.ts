@@ -8,7 +8,7 @@ import {
   createDemographicsClient,
   summarisePatient,
 } from '../../src/identity/demographics-client.ts';
-import { fetchSource } from '../../src/sources/http/fetch-source.ts';
+import { fetchSource } from '../../src/http/fetch-source.ts';
 import { readFixtureJson } from '../support/fixtures.ts';
 import { sendJson, startLoopback, type Loopback } from '../sources/loopback.ts';
 

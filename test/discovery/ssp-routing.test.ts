@@ -7,7 +7,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { SourceConfig } from '../../src/config/config-schema.ts';
 import { createGpConnectConnector } from '../../src/sources/gp-connect/gp-connect-connector.ts';
-import { fetchSource } from '../../src/sources/http/fetch-source.ts';
+import { fetchSource } from '../../src/http/fetch-source.ts';
 import type { SourceRequest } from '../../src/sources/source-result.ts';
 import { readFixtureJson } from '../support/fixtures.ts';
 import { sendJson, startLoopback, type Loopback } from '../sources/loopback.ts';

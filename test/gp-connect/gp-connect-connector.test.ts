@@ -6,8 +6,8 @@ import type { AddressInfo } from 'node:net';
 import { listFixtures, readFixtureJson, readFixtureText } from '../support/fixtures.ts';
 import { createGpConnectConnector } from '../../src/sources/gp-connect/gp-connect-connector.ts';
 import { buildStructuredRecordRequest } from '../../src/sources/gp-connect/structured-request.ts';
-import { fetchSource } from '../../src/sources/http/fetch-source.ts';
-import type { SourceHttpOutcome, SourceHttpRequest } from '../../src/sources/http/http-outcome.ts';
+import { fetchSource } from '../../src/http/fetch-source.ts';
+import type { SourceHttpOutcome, SourceHttpRequest } from '../../src/http/http-outcome.ts';
 import type { SourceConfig } from '../../src/config/config-schema.ts';
 import type { SourceRequest } from '../../src/sources/source-result.ts';
 

@@ -6,7 +6,7 @@ import { walkPrimaryLists } from '../support/gpc-list-walker.ts';
 import {
   readStructuredRecord,
   type StructuredRecord,
-} from '../../src/record/gp-connect/read-structured-record.ts';
+} from '../../src/sources/gp-connect/read-structured-record.ts';
 import { mapStructuredRecord } from '../../src/record/gp-connect/map-to-r4.ts';
 
 const provenance = {

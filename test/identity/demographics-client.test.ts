@@ -4,7 +4,7 @@ import {
   createDemographicsClient,
   type DemographicsClient,
 } from '../../src/identity/demographics-client.ts';
-import { fetchSource } from '../../src/sources/http/fetch-source.ts';
+import { fetchSource } from '../../src/http/fetch-source.ts';
 import { readFixtureJson, listFixtures } from '../support/fixtures.ts';
 import { startLoopback, sendJson, closedPortUrl, type Loopback } from '../sources/loopback.ts';
 

@@ -2,7 +2,7 @@ import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { compareDemographics, tracedPatientFromR4 } from '../../src/identity/demographics-match.ts';
 import { readFixtureJson } from '../support/fixtures.ts';
-import type { TracedPatient } from '../../src/sources/source-result.ts';
+import type { TracedPatient } from '../../src/identity/traced-patient.ts';
 
 const traced: TracedPatient = {
   nhsNumber: '9000000009',

@@ -7,7 +7,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ROLES } from '../../src/access/roles.ts';
+import { ROLES } from '../../src/shared/roles.ts';
 import { PERSONAS, type PersonaKey } from '../../sim/population/personas.ts';
 import { startSystem, type RunningSystem } from '../support/running-system.ts';
 

@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { filterRecordForRole } from '../../src/access/policy/filter-record.ts';
 import type { Policy } from '../../src/access/policy/policy.ts';
 import type { PolicyAction } from '../../src/access/policy/policy-schema.ts';
-import { ROLES, type Role } from '../../src/access/roles.ts';
+import { ROLES, type Role } from '../../src/shared/roles.ts';
 import type { User } from '../../src/access/user.ts';
 import { checkDigit } from '../../src/identity/nhs-number.ts';
 import { tracedPatientFromR4 } from '../../src/identity/demographics-match.ts';

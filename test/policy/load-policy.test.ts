@@ -9,8 +9,8 @@ import {
   loadPolicy,
   PolicyError,
 } from '../../src/access/policy/load-policy.ts';
-import { ROLES } from '../../src/access/roles.ts';
-import { SECTION_NAMES } from '../../src/record/sections.ts';
+import { ROLES } from '../../src/shared/roles.ts';
+import { SECTION_NAMES } from '../../src/shared/sections.ts';
 
 const defaultText = readFileSync(DEFAULT_POLICY_FILE, 'utf8');
 const restrictedFile = join(DEFAULT_POLICY_FILE, '..', 'restricted-codes.yaml');

@@ -7,13 +7,13 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { filterRecordForRole } from '../../src/access/policy/filter-record.ts';
 import { loadPolicy } from '../../src/access/policy/load-policy.ts';
-import { ROLES } from '../../src/access/roles.ts';
+import { ROLES } from '../../src/shared/roles.ts';
 import {
   SECTION_NAMES,
   type RecordItem,
   type SectionName,
   type Sections,
-} from '../../src/record/sections.ts';
+} from '../../src/shared/sections.ts';
 import { LEGALLY_RESTRICTED_CODES } from '../../sim/population/data/code-list.ts';
 
 const policy = loadPolicy();

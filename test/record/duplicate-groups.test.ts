@@ -2,7 +2,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { markDuplicates } from '../../src/record/duplicate-groups.ts';
-import { SECTION_NAMES, type RecordItem, type Sections } from '../../src/record/sections.ts';
+import { SECTION_NAMES, type RecordItem, type Sections } from '../../src/shared/sections.ts';
 
 function item(sourceId: string, resource: fhir4.FhirResource): RecordItem {
   return {

@@ -6,7 +6,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mapStructuredRecord } from '../../src/record/gp-connect/map-to-r4.ts';
 import { reconcileMedicines } from '../../src/record/reconcile-medicines.ts';
-import type { RecordItem } from '../../src/record/sections.ts';
+import type { RecordItem } from '../../src/shared/sections.ts';
 import { listFixtures, readFixtureJson } from '../support/fixtures.ts';
 
 const GP = 'gp-a81001';

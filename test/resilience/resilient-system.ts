@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import assert from 'node:assert/strict';
-import type { Role } from '../../src/access/roles.ts';
+import type { Role } from '../../src/shared/roles.ts';
 import { buildApp, type App } from '../../src/app.ts';
 import type { SourceConfig } from '../../src/config/config-schema.ts';
 import { loadConfig } from '../../src/config/load-config.ts';

@@ -8,7 +8,7 @@ import { createPopulation } from '../../sim/population/create-population.ts';
 import {
   readStructuredRecord,
   type StructuredRecord,
-} from '../../src/record/gp-connect/read-structured-record.ts';
+} from '../../src/sources/gp-connect/read-structured-record.ts';
 import { mapStructuredRecord } from '../../src/record/gp-connect/map-to-r4.ts';
 import { walkPrimaryLists } from '../support/gpc-list-walker.ts';
 import { wholeRecord } from './population-helpers.ts';

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { getEventListeners } from 'node:events';
 import { test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { startDeadline } from '../../src/sources/http/deadline.ts';
+import { startDeadline } from '../../src/http/deadline.ts';
 
 test('a deadline that passes aborts the call and says it expired', async () => {
   const deadline = startDeadline(20);

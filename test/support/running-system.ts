@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { buildApp, type App, type AppDeps } from '../../src/app.ts';
-import type { Role } from '../../src/access/roles.ts';
+import type { Role } from '../../src/shared/roles.ts';
 import type { Config } from '../../src/config/config-schema.ts';
 import { loadConfig } from '../../src/config/load-config.ts';
 import type { Store } from '../../src/store/store.ts';

@@ -13,7 +13,7 @@ import { summariseResource } from '../../src/web/resource-summary.ts';
 import { indexRecord } from '../../src/web/record-index.ts';
 import { mapStructuredRecord } from '../../src/record/gp-connect/map-to-r4.ts';
 import { readConsultationTopics } from '../../src/record/gp-connect/consultation-structure.ts';
-import type { SectionName } from '../../src/record/sections.ts';
+import type { SectionName } from '../../src/shared/sections.ts';
 import { readFixtureJson } from '../support/fixtures.ts';
 
 const PROVENANCE = {

@@ -8,7 +8,7 @@ import {
   isIncomplete,
   SECTION_LABELS,
 } from '../../src/web/source-status.ts';
-import { SECTION_NAMES } from '../../src/record/sections.ts';
+import { SECTION_NAMES } from '../../src/shared/sections.ts';
 
 const ALL: readonly SourceStatus[] = [
   'answered',

@@ -4,7 +4,7 @@
  * Pure: no I/O; every refusal is a value with a reason code for the audit.
  */
 import type { OidcConfig } from '../../config/config-schema.ts';
-import { isRole, type Role } from '../roles.ts';
+import { isRole, type Role } from '../../shared/roles.ts';
 
 /** ODS organisation codes as accounts hold them (see `ODS_CODE_PATTERN` in user-accounts.ts). */
 const ODS_CODE = /^[A-Z0-9]{3,10}$/;

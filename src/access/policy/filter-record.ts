@@ -10,7 +10,7 @@ import {
   type RecordItem,
   type SectionName,
   type Sections,
-} from '../../record/sections.ts';
+} from '../../shared/sections.ts';
 import {
   inspectResource,
   referencesIn,
@@ -18,7 +18,7 @@ import {
   type Inspection,
 } from '../restricted/inspect-resource.ts';
 import type { RestrictedCodes } from '../restricted/restricted-codes.ts';
-import type { Role } from '../roles.ts';
+import type { Role } from '../../shared/roles.ts';
 import type { Policy } from './policy.ts';
 
 /** Category of items removed because the role may not see their section. */

@@ -1,7 +1,7 @@
 /** @module The access policy file's shape (policy/default-policy.yaml), as a TypeBox schema. Documented in docs/policy.md. */
 import { Type, type Static } from '@sinclair/typebox';
-import { SECTION_NAMES } from '../../record/sections.ts';
-import type { Role } from '../roles.ts';
+import { SECTION_NAMES } from '../../shared/sections.ts';
+import type { Role } from '../../shared/roles.ts';
 
 /** Everything a role may be allowed to do. */
 export const POLICY_ACTIONS = [

@@ -1,7 +1,7 @@
 /** @module The access policy as the server uses it: which role may do what and see which sections. */
-import { SECTION_NAMES, type SectionName } from '../../record/sections.ts';
+import { SECTION_NAMES, type SectionName } from '../../shared/sections.ts';
 import type { RestrictedCodes } from '../restricted/restricted-codes.ts';
-import type { Role } from '../roles.ts';
+import type { Role } from '../../shared/roles.ts';
 import type { PatientAction, PolicyAction, PolicyFile } from './policy-schema.ts';
 
 export interface PolicySettings {

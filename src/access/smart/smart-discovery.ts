@@ -3,7 +3,7 @@
  * endpoints resolved against the FHIR base, PKCE S256 required, and the OpenID Connect issuer and
  * JWKS required because the user's identity is taken from a verified ID token. A value, never a throw.
  */
-import type { SourceHttpOutcome, SourceHttpRequest } from '../../sources/http/http-outcome.ts';
+import type { SourceHttpOutcome, SourceHttpRequest } from '../../http/http-outcome.ts';
 
 /** What the launch needs from the discovery document, every URL absolute. */
 export interface SmartServer {

@@ -12,7 +12,7 @@ import * as client from 'openid-client';
 import type { Kysely } from 'kysely';
 import type { SmartEhrConfig } from '../../config/config-schema.ts';
 import type { NhsNumber } from '../../identity/nhs-number.ts';
-import type { SourceHttpOutcome, SourceHttpRequest } from '../../sources/http/http-outcome.ts';
+import type { SourceHttpOutcome, SourceHttpRequest } from '../../http/http-outcome.ts';
 import type { DatabaseSchema } from '../../store/schema.ts';
 import { mapClaims, type ClaimMappingFailure } from '../oidc/claim-mapping.ts';
 import { createOidcAccounts, type OidcAccountFailure } from '../oidc/oidc-accounts.ts';

@@ -4,7 +4,7 @@
  * https://fhir.nhs.uk/Id/nhs-number, Modulus 11). Nothing else of the Patient is kept.
  */
 import { isValidNhsNumber, NHS_NUMBER_SYSTEM, type NhsNumber } from '../../identity/nhs-number.ts';
-import type { SourceHttpOutcome, SourceHttpRequest } from '../../sources/http/http-outcome.ts';
+import type { SourceHttpOutcome, SourceHttpRequest } from '../../http/http-outcome.ts';
 
 /** Why the patient could not be had (the `reasonCode` of `sign-in-failed`). */
 export type SmartPatientFailure = 'patient-unreadable' | 'patient-nhs-number-invalid';

@@ -3,7 +3,7 @@
  * the patient: the user shares the patient's surname, or lives at the patient's postcode. The
  * audit trail holds no names or addresses, so these cannot be evaluated from it afterwards.
  */
-import type { TracedView } from '../../record/record-view.ts';
+import type { TracedView } from './privacy-monitor.ts';
 import type { MonitoringSettings, RaisedAlert } from './privacy-rules.ts';
 import { normalisePostcode, type StaffDirectory } from './staff-directory.ts';
 

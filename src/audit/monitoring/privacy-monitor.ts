@@ -5,7 +5,8 @@
  * no entry goes unevaluated. Told of each append (debounced) and polls for other processes' entries.
  */
 import type { AppendedEntry, AuditLog } from '../audit-log.ts';
-import type { TracedView } from '../../record/record-view.ts';
+import type { User } from '../../access/user.ts';
+import type { PatientSummary } from '../../identity/patient-summary.ts';
 import type { Store } from '../../store/store.ts';
 import { tracedViewAlerts } from './demographic-match.ts';
 import type { PrivacyAlerts } from './privacy-alerts.ts';
@@ -20,6 +21,16 @@ import type { StaffDirectory } from './staff-directory.ts';
 /** The monitor's row in `privacy_monitor_state`. */
 const STATE_NAME = 'privacy';
 const BATCH = 500;
+
+/** What the record view tells the monitor once the patient is traced (before any source is asked): who is viewing whom, with the national trace. */
+export interface TracedView {
+  readonly user: User;
+  readonly nhsNumber: string;
+  readonly requestId: string;
+  readonly time: string;
+  readonly patient: PatientSummary;
+  readonly auditSeq: number | undefined;
+}
 
 export interface PrivacyMonitorDeps {
   readonly store: Store;

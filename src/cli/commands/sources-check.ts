@@ -8,8 +8,8 @@ import { parseArgs } from 'node:util';
 import type { Config, SourceConfig } from '../../config/config-schema.ts';
 import { PRODUCT_NAME, PRODUCT_VERSION } from '../../sources/gp-connect/gp-connect-connector.ts';
 import { createGpcJwt } from '../../sources/gp-connect/jwt.ts';
-import { fetchSource, readSourceTls } from '../../sources/http/fetch-source.ts';
-import type { SourceHttpOutcome, SourceHttpRequest } from '../../sources/http/http-outcome.ts';
+import { fetchSource, readSourceTls } from '../../http/fetch-source.ts';
+import type { SourceHttpOutcome, SourceHttpRequest } from '../../http/http-outcome.ts';
 import type { Command } from '../run-cli.ts';
 import { configForCommand } from './command-options.ts';
 

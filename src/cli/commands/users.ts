@@ -1,6 +1,6 @@
 /** @module `mcr users add` and `mcr users list`: local accounts. */
 import { AccountError } from '../../access/account-errors.ts';
-import { isRole, ROLES } from '../../access/roles.ts';
+import { isRole, ROLES } from '../../shared/roles.ts';
 import { createUserAccounts } from '../../access/user-accounts.ts';
 import { createAuditLog } from '../../audit/audit-log.ts';
 import { readAllStdin, UsageError } from '../cli-io.ts';

@@ -3,10 +3,13 @@
  * tied to a problem), categories (History, Examination, Plan, …) and the items recorded under each — as
  * nested extensions, plus a reader that turns them back into a plain structure for the UI.
  */
-import type { Stu3Resource } from './json-access.ts';
-import { obj, objs, str } from './json-access.ts';
-import { extensionNamed, subExtension } from './gpc-extensions.ts';
-import { CATEGORY_LIST_CODE, TOPIC_LIST_CODE } from './read-structured-record.ts';
+import type { Stu3Resource } from '../../sources/gp-connect/json-access.ts';
+import { obj, objs, str } from '../../sources/gp-connect/json-access.ts';
+import { extensionNamed, subExtension } from '../../sources/gp-connect/gpc-extensions.ts';
+import {
+  CATEGORY_LIST_CODE,
+  TOPIC_LIST_CODE,
+} from '../../sources/gp-connect/read-structured-record.ts';
 import {
   absent,
   cc,

@@ -2,7 +2,16 @@
  * @module STU3 → R4 for single GP Connect items: allergies, problems, observations, reports,
  * immunisations, referrals and diary entries (as ServiceRequest), documents (metadata only), the patient.
  */
-import { bool, copy, isObject, num, obj, objs, str, type Stu3Resource } from './json-access.ts';
+import {
+  bool,
+  copy,
+  isObject,
+  num,
+  obj,
+  objs,
+  str,
+  type Stu3Resource,
+} from '../../sources/gp-connect/json-access.ts';
 import {
   cc,
   choice,

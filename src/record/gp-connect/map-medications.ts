@@ -3,8 +3,8 @@
  * as contained resources, its Medication, its authorisation (MedicationRequest, intent `plan`) and its
  * issues (MedicationRequest, intent `order`), so one medication is one item and its linkage holds.
  */
-import type { BundleIndex } from './bundle-index.ts';
-import { copy, obj, objs, str, type Stu3Resource } from './json-access.ts';
+import type { BundleIndex } from '../../sources/gp-connect/bundle-index.ts';
+import { copy, obj, objs, str, type Stu3Resource } from '../../sources/gp-connect/json-access.ts';
 import { nonEmpty } from './map-clinical.ts';
 import {
   cc,

@@ -16,9 +16,9 @@
  *   List) are still shown, tagged `linked-only`: nothing the practice shared is silently lost.
  */
 import type { SourceWarning } from '../../sources/source-result.ts';
-import type { Provenance, SectionName } from '../sections.ts';
+import type { Provenance, SectionName } from '../../shared/sections.ts';
 import { mapConsultation } from './consultation-structure.ts';
-import { obj, objs, str, type Stu3Resource } from './json-access.ts';
+import { obj, objs, str, type Stu3Resource } from '../../sources/gp-connect/json-access.ts';
 import {
   mapAllergy,
   mapDiagnosticReport,
@@ -42,9 +42,9 @@ import {
   readStructuredRecord,
   type GpcArea,
   type StructuredRecord,
-} from './read-structured-record.ts';
-import { resourceKey } from './bundle-index.ts';
-import type { DroppedCounts } from '../patient-ownership.ts';
+} from '../../sources/gp-connect/read-structured-record.ts';
+import { resourceKey } from '../../sources/gp-connect/bundle-index.ts';
+import type { DroppedCounts } from '../../sources/patient-ownership.ts';
 
 export interface MappedItem {
   readonly section: SectionName;
@@ -95,8 +95,10 @@ const ADDITIONAL_ORDER = [
 ];
 
 /**
- * Maps the Bundle. Never throws: one item that fails to map is dropped and counted. Only items
- * that belong to the patient carrying `tracedNhsNumber` are mapped (see read-structured-record).
+ * Reads and maps a raw Bundle (fixtures and tests; a record view maps what the connector already
+ * read, with {@link mapReadRecord}). Never throws: one item that fails to map is dropped and
+ * counted. Only items that belong to the patient carrying `tracedNhsNumber` are mapped (see
+ * read-structured-record).
  */
 export function mapStructuredRecord(
   bundle: unknown,
@@ -113,10 +115,14 @@ export function mapStructuredRecord(
       notThisPatient: {},
       otherPatient: false,
     };
-  return mapRecord(read.record, provenance);
+  return mapReadRecord(read.record, provenance);
 }
 
-function mapRecord(record: StructuredRecord, provenance: Provenance): MappedStructuredRecord {
+/** Maps a structured record already read (by the GP Connect connector). Never throws. */
+export function mapReadRecord(
+  record: StructuredRecord,
+  provenance: Provenance,
+): MappedStructuredRecord {
   const patientReference = r4Reference(
     { index: record.index, provenance, patientReference: undefined },
     { reference: `Patient/${str(record.patient, 'id') ?? ''}` },

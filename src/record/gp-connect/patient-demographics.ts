@@ -1,5 +1,5 @@
 /** @module The patient's identifying details as a GP practice returned them, for checking against the national trace. */
-import { isResource, objs, str, strs } from './json-access.ts';
+import { isResource, objs, str, strs } from '../../sources/gp-connect/json-access.ts';
 
 export interface GpcDemographics {
   readonly nhsNumber?: string | undefined;

@@ -2,9 +2,9 @@
  * @module What every STU3 → R4 mapper shares: provenance in `meta`, references carried across (with a
  * display name where the Bundle gives one, and STU3 resource types renamed), and small concept helpers.
  */
-import type { Provenance } from '../sections.ts';
-import type { BundleIndex } from './bundle-index.ts';
-import { extensionKey } from './gpc-extensions.ts';
+import type { Provenance } from '../../shared/sections.ts';
+import type { BundleIndex } from '../../sources/gp-connect/bundle-index.ts';
+import { extensionKey } from '../../sources/gp-connect/gpc-extensions.ts';
 import { ukCoreExtensionUrl } from './r4-terminology.ts';
 import {
   codesOf,
@@ -16,7 +16,7 @@ import {
   strs,
   type JsonObject,
   type Stu3Resource,
-} from './json-access.ts';
+} from '../../sources/gp-connect/json-access.ts';
 
 /** Our own marks on mapped items (ended allergy, uncategorised data, diary entry, reached only through links). */
 export const GPC_TAG_SYSTEM = 'https://mycarerecord.nhs.uk/fhir/CodeSystem/gp-connect-item';

@@ -4,8 +4,8 @@
  * extensions that replace GP Connect's STU3 (CareConnect) ones. An STU3 extension stays only where
  * R4 has none.
  */
-import { extensionKey } from './gpc-extensions.ts';
-import { isObject, type JsonObject } from './json-access.ts';
+import { extensionKey } from '../../sources/gp-connect/gpc-extensions.ts';
+import { isObject, type JsonObject } from '../../sources/gp-connect/json-access.ts';
 
 const THO = 'http://terminology.hl7.org/CodeSystem/';
 const UK_CORE_EXTENSION = 'https://fhir.hl7.org.uk/StructureDefinition/Extension-UKCore-';

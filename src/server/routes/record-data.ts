@@ -17,7 +17,7 @@ import {
   type RecordItem,
   type SectionName,
   type Sections,
-} from '../../record/sections.ts';
+} from '../../shared/sections.ts';
 import type { SourceStatus } from '../../sources/source-result.ts';
 
 /** The contract's lists are the server's: the compiler refuses a status or section one side lacks. */

@@ -2,7 +2,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { Session, SignInRequest } from '../../api/session.ts';
-import { roleDisplayName } from '../../access/roles.ts';
+import { roleDisplayName } from '../../shared/roles.ts';
 import type { User } from '../../access/user.ts';
 import type { Policy } from '../../access/policy/policy.ts';
 import { POLICY_ACTIONS } from '../../access/policy/policy-schema.ts';

@@ -4,8 +4,8 @@
  */
 import { randomUUID, type KeyObject } from 'node:crypto';
 import { SignJWT } from 'jose';
-import { formatSeconds, type fetchSource as FetchSource } from '../http/fetch-source.ts';
-import type { SourceHttpOutcome, SourceTlsMaterial } from '../http/http-outcome.ts';
+import { formatSeconds, type fetchSource as FetchSource } from '../../http/fetch-source.ts';
+import type { SourceHttpOutcome, SourceTlsMaterial } from '../../http/http-outcome.ts';
 import type { SourceStatus } from '../source-result.ts';
 import type { AssertionAlgorithm } from './signing-key.ts';
 

@@ -1,7 +1,7 @@
 /** @module The Authorization header for calls to one source, from its configured `auth`: none, a static bearer token, or SMART Backend Services. */
 import type { SourceConfig } from '../../config/config-schema.ts';
-import type { fetchSource as FetchSource } from '../http/fetch-source.ts';
-import type { SourceTlsMaterial } from '../http/http-outcome.ts';
+import type { fetchSource as FetchSource } from '../../http/fetch-source.ts';
+import type { SourceTlsMaterial } from '../../http/http-outcome.ts';
 import { readSigningKey } from './signing-key.ts';
 import {
   createSmartBackendTokenProvider,

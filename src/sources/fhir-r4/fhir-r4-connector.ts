@@ -6,14 +6,14 @@ import {
   createByteBudget,
   readSourceTls,
   type fetchSource as FetchSource,
-} from '../http/fetch-source.ts';
-import type { ByteBudget, SourceHttpOutcome, SourceTlsMaterial } from '../http/http-outcome.ts';
+} from '../../http/fetch-source.ts';
+import type { ByteBudget, SourceHttpOutcome, SourceTlsMaterial } from '../../http/http-outcome.ts';
 import type { Connector, SourceRequest, SourceResult, SourceWarning } from '../source-result.ts';
 import {
   createSourceAuthorization,
   type SourceAuthorization,
 } from '../auth/source-authorization.ts';
-import { otherPatientKind } from '../../record/patient-ownership.ts';
+import { otherPatientKind } from '../patient-ownership.ts';
 import { statusForFailure, statusForHttp, type StatusWithMessage } from './outcome-status.ts';
 import { resourceTypesFor } from './resource-types.ts';
 import { issueCode, outcomeCode, readSearchPage, isResourceOfType } from './search-bundle.ts';

@@ -1,6 +1,6 @@
 /** @module Turns what one HTTP call to a FHIR R4 source returned into a source status and plain words for the clinician. */
-import { formatSeconds } from '../http/fetch-source.ts';
-import type { SourceHttpFailure } from '../http/http-outcome.ts';
+import { formatSeconds } from '../../http/fetch-source.ts';
+import type { SourceHttpFailure } from '../../http/http-outcome.ts';
 import type { SourceStatus } from '../source-result.ts';
 
 /** A status with its plain message; never clinical content. */

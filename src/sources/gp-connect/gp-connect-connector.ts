@@ -4,14 +4,14 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { SourceConfig } from '../../config/config-schema.ts';
-import { readStructuredRecord } from '../../record/gp-connect/read-structured-record.ts';
-import { readSourceTls } from '../http/fetch-source.ts';
+import { readStructuredRecord } from './read-structured-record.ts';
+import { readSourceTls } from '../../http/fetch-source.ts';
 import type {
   SourceHttpFailureKind,
   SourceHttpOutcome,
   SourceHttpRequest,
   SourceTlsMaterial,
-} from '../http/http-outcome.ts';
+} from '../../http/http-outcome.ts';
 import type { Connector, SourceRequest, SourceResult, SourceStatus } from '../source-result.ts';
 import { readGpcError } from './gpc-errors.ts';
 import { createGpcJwt } from './jwt.ts';
@@ -110,7 +110,7 @@ export function createGpConnectConnector(deps: GpConnectConnectorDeps): Connecto
         signal: request.signal,
         tls,
       });
-      return readOutcome(outcome, elapsed);
+      return readOutcome(outcome, request.patient.nhsNumber, elapsed);
     } catch {
       return {
         sourceId: source.id,
@@ -122,7 +122,11 @@ export function createGpConnectConnector(deps: GpConnectConnectorDeps): Connecto
     }
   }
 
-  function readOutcome(outcome: SourceHttpOutcome, elapsed: () => number): SourceResult {
+  function readOutcome(
+    outcome: SourceHttpOutcome,
+    tracedNhsNumber: string,
+    elapsed: () => number,
+  ): SourceResult {
     if (outcome.kind !== 'response') {
       return {
         sourceId: source.id,
@@ -135,7 +139,7 @@ export function createGpConnectConnector(deps: GpConnectConnectorDeps): Connecto
     }
     const json = outcome.json;
     if (outcome.status === 200 && isBundle(json)) {
-      const read = readStructuredRecord(json);
+      const read = readStructuredRecord(json, tracedNhsNumber);
       if (!read.ok) {
         return {
           sourceId: source.id,
@@ -152,7 +156,7 @@ export function createGpConnectConnector(deps: GpConnectConnectorDeps): Connecto
         httpStatus: 200,
         elapsedMs: elapsed(),
         warnings: read.record.warnings,
-        payload: { format: 'gp-connect-stu3', bundle: json },
+        payload: { format: 'gp-connect-stu3', record: read.record },
       };
     }
     if (outcome.status >= 200 && outcome.status < 300) {

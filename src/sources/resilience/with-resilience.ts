@@ -3,8 +3,8 @@
  * one deadline covering the wait for a slot and the call, and the call statistics the status page
  * and /metrics show. Like every connector it returns a value and never throws.
  */
-import { startDeadline, type Deadline } from '../http/deadline.ts';
-import { formatSeconds } from '../http/fetch-source.ts';
+import { startDeadline, type Deadline } from '../../http/deadline.ts';
+import { formatSeconds } from '../../http/fetch-source.ts';
 import type { Connector, SourceRequest, SourceResult, SourceStatus } from '../source-result.ts';
 import { createBulkhead, type BulkheadSnapshot } from './bulkhead.ts';
 import { verdictFor } from './call-verdict.ts';

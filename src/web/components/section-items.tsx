@@ -12,7 +12,7 @@ import {
   type Triage,
 } from '../resource-summary.ts';
 import { warningsForSection } from '../section-warnings.ts';
-import type { SectionName } from '../../record/sections.ts';
+import type { SectionName } from '../../shared/sections.ts';
 import { SECTION_LABELS } from '../source-status.ts';
 import { EncountersList } from './encounters-list.tsx';
 import { InvestigationsList } from './investigations-list.tsx';

@@ -3,7 +3,7 @@ import { useMemo, useRef, useState } from 'react';
 import type { RecordView, SourceSummary } from '../api-types.ts';
 import type { ResolveReference } from '../resource-summary.ts';
 import { warningCounts } from '../section-warnings.ts';
-import { SECTION_NAMES, type SectionName } from '../../record/sections.ts';
+import { SECTION_NAMES, type SectionName } from '../../shared/sections.ts';
 import { SECTION_LABELS } from '../source-status.ts';
 import { SectionItems } from './section-items.tsx';
 

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import type { IncomingMessage } from 'node:http';
 import { jwtVerify, decodeProtectedHeader } from 'jose';
 import { createFhirR4Connector } from '../../../src/sources/fhir-r4/fhir-r4-connector.ts';
-import { fetchSource } from '../../../src/sources/http/fetch-source.ts';
+import { fetchSource } from '../../../src/http/fetch-source.ts';
 import { CLIENT_ASSERTION_TYPE } from '../../../src/sources/auth/smart-backend-token.ts';
 import type { SourceConfig } from '../../../src/config/config-schema.ts';
 import type { Connector, SourceRequest } from '../../../src/sources/source-result.ts';

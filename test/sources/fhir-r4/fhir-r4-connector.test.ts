@@ -2,7 +2,7 @@ import { test, describe, after } from 'node:test';
 import assert from 'node:assert/strict';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createFhirR4Connector } from '../../../src/sources/fhir-r4/fhir-r4-connector.ts';
-import { fetchSource } from '../../../src/sources/http/fetch-source.ts';
+import { fetchSource } from '../../../src/http/fetch-source.ts';
 import type { SourceConfig } from '../../../src/config/config-schema.ts';
 import type { SourceRequest, SourceResult } from '../../../src/sources/source-result.ts';
 import { startLoopback, sendJson, type Loopback } from '../loopback.ts';

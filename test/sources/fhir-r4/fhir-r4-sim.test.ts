@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { startSims, type RunningSims } from '../../../sim/start-sims.ts';
 import { createFhirR4Connector } from '../../../src/sources/fhir-r4/fhir-r4-connector.ts';
 import { createDemographicsClient } from '../../../src/identity/demographics-client.ts';
-import { fetchSource } from '../../../src/sources/http/fetch-source.ts';
+import { fetchSource } from '../../../src/http/fetch-source.ts';
 import type { SourceConfig } from '../../../src/config/config-schema.ts';
 import type { SourceRequest, SourceResult } from '../../../src/sources/source-result.ts';
 

@@ -1,9 +1,9 @@
 import { test, describe, after } from 'node:test';
 import assert from 'node:assert/strict';
 import type { ServerResponse } from 'node:http';
-import { fetchSource, createByteBudget } from '../../../src/sources/http/fetch-source.ts';
-import type { SourceHttpRequest } from '../../../src/sources/http/http-outcome.ts';
-import { startLoopback, closedPortUrl, sendJson, type Loopback } from '../loopback.ts';
+import { fetchSource, createByteBudget } from '../../src/http/fetch-source.ts';
+import type { SourceHttpRequest } from '../../src/http/http-outcome.ts';
+import { startLoopback, closedPortUrl, sendJson, type Loopback } from '../sources/loopback.ts';
 
 const FHIR_JSON = ['application/fhir+json', 'application/json'];
 

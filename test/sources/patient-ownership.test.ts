@@ -8,13 +8,15 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import type { SourceConfig } from '../../src/config/config-schema.ts';
 import { assembleRecord, type AssembledRecord } from '../../src/record/assemble-record.ts';
-import { SECTION_NAMES } from '../../src/record/sections.ts';
+import { SECTION_NAMES } from '../../src/shared/sections.ts';
 import { createFhirR4Connector } from '../../src/sources/fhir-r4/fhir-r4-connector.ts';
 import { createGpConnectConnector } from '../../src/sources/gp-connect/gp-connect-connector.ts';
-import { fetchSource } from '../../src/sources/http/fetch-source.ts';
-import type { SourceResult, TracedPatient } from '../../src/sources/source-result.ts';
+import { readStructuredRecord } from '../../src/sources/gp-connect/read-structured-record.ts';
+import { fetchSource } from '../../src/http/fetch-source.ts';
+import type { TracedPatient } from '../../src/identity/traced-patient.ts';
+import type { SourceResult } from '../../src/sources/source-result.ts';
 import { readFixtureJson } from '../support/fixtures.ts';
-import { sendJson, startLoopback, type Loopback } from '../sources/loopback.ts';
+import { sendJson, startLoopback, type Loopback } from './loopback.ts';
 
 const NHS_SYSTEM = 'https://fhir.nhs.uk/Id/nhs-number';
 const TRACED: TracedPatient = { nhsNumber: '9990000018', family: 'Hardy', birthDate: '1950-03-04' };
@@ -298,13 +300,23 @@ function gpBundle(patients: unknown[], conditions: unknown[]): unknown {
   };
 }
 
-function gpResult(bundle: unknown): SourceResult {
+/** What the GP Connect connector hands over for this Bundle: it reads it once, for the traced patient. */
+function gpResult(bundle: unknown, traced = TRACED): SourceResult {
+  const read = readStructuredRecord(bundle, traced.nhsNumber);
+  if (!read.ok)
+    return {
+      sourceId: gpSource.id,
+      status: 'malformed',
+      message: read.message,
+      elapsedMs: 1,
+      warnings: [],
+    };
   return {
     sourceId: gpSource.id,
     status: 'answered',
     elapsedMs: 1,
-    warnings: [],
-    payload: { format: 'gp-connect-stu3', bundle },
+    warnings: read.record.warnings,
+    payload: { format: 'gp-connect-stu3', record: read.record },
   };
 }
 
@@ -367,14 +379,14 @@ void describe('a GP Connect structured record', () => {
       family: patientResource.name?.[0]?.family,
       birthDate: patientResource.birthDate,
     };
-    const before = assemble(gpResult(bundle), gpSource, traced).sources[0];
+    const before = assemble(gpResult(bundle, traced), gpSource, traced).sources[0];
     const problem = bundle.entry.find((entry) => entry.resource['resourceType'] === 'Condition');
     assert.ok(problem !== undefined);
     const moved = structuredClone(bundle);
     const target = moved.entry.find((entry) => entry.resource['id'] === problem.resource['id']);
     assert.ok(target !== undefined);
     target.resource['subject'] = { reference: 'Patient/another-patient' };
-    const record = assemble(gpResult(moved), gpSource, traced);
+    const record = assemble(gpResult(moved, traced), gpSource, traced);
     const after = record.sources[0];
     assert.equal(after?.status, 'answered');
     assert.equal(after.dropped, 1);

@@ -3,7 +3,7 @@
  * order of each area's primary List, with the practice's warnings. Lenient about what real suppliers
  * send; one malformed item drops only that item.
  */
-import type { SourceWarning } from '../../sources/source-result.ts';
+import type { SourceWarning } from '../source-result.ts';
 import {
   countDropped,
   droppedWarnings,
@@ -14,7 +14,7 @@ import {
   type DroppedCounts,
   type PatientOwner,
 } from '../patient-ownership.ts';
-import type { SectionName } from '../sections.ts';
+import type { SectionName } from '../../shared/sections.ts';
 import { indexBundle, resourceKey, type BundleIndex } from './bundle-index.ts';
 import { extensionsNamed, extensionValue } from './gpc-extensions.ts';
 import { codesOf, isObject, isResource, obj, objs, str, type Stu3Resource } from './json-access.ts';

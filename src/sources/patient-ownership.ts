@@ -5,7 +5,7 @@
  * Everything else is left out and counted, never shown.
  */
 import { NHS_NUMBER_SYSTEM } from '../identity/nhs-number.ts';
-import type { SourceWarning } from '../sources/source-result.ts';
+import type { SourceWarning } from './source-result.ts';
 
 /** The patient every item must belong to: the Patient resource the source matched to the trace. */
 export interface PatientOwner {
