@@ -49,6 +49,9 @@ export interface AuditRecord {
   readonly entry: AuditEntry;
 }
 
+/** What {@link AuditLog.count} can count by: the filters of {@link AuditListQuery}. */
+export type AuditFilter = Omit<AuditListQuery, 'limit' | 'afterSeq' | 'beforeSeq' | 'newestFirst'>;
+
 /** Search filters for {@link AuditLog.list}; all optional except `limit`. */
 export interface AuditListQuery {
   /** Entries whose event concerns this patient (`event.nhsNumber`). */
@@ -100,8 +103,8 @@ export interface AuditLog {
   appendWith<T>(change: StateChange<T>): Promise<T>;
   /** Entries matching the query, in sequence order. */
   list(query: AuditListQuery): Promise<AuditRecord[]>;
-  /** How many entries the trail holds. */
-  count(): Promise<number>;
+  /** How many entries the trail holds; with a filter, how many match it (no limit). */
+  count(query?: AuditFilter): Promise<number>;
   /** The last entry's place in the chain, or null for an empty trail (for checkpoints). */
   head(): Promise<AppendedEntry | null>;
 }
@@ -335,12 +338,12 @@ export function createAuditLog(deps: AuditLogDeps): AuditLog {
     });
   }
 
-  async function list(query: AuditListQuery): Promise<AuditRecord[]> {
-    const limit = Math.max(0, Math.min(Math.trunc(query.limit), MAX_LIST));
-    if (limit === 0) return [];
-    let q: SelectQueryBuilder<DatabaseSchema, 'audit_entries', AuditEntriesTable> = store.db
-      .selectFrom('audit_entries')
-      .selectAll();
+  /** The entries a query's filters select (not its limit, order or cursor). */
+  function filtered(
+    query: AuditFilter,
+  ): SelectQueryBuilder<DatabaseSchema, 'audit_entries', object> {
+    let q: SelectQueryBuilder<DatabaseSchema, 'audit_entries', object> =
+      store.db.selectFrom('audit_entries');
     if (query.nhsNumber !== undefined) q = q.where(jsonField('nhsNumber'), '=', query.nhsNumber);
     if (query.userId !== undefined) q = q.where(jsonField('userId'), '=', query.userId);
     if (query.action !== undefined) q = q.where(jsonField('action'), '=', query.action);
@@ -350,6 +353,13 @@ export function createAuditLog(deps: AuditLogDeps): AuditLog {
     if (query.outcome !== undefined) q = q.where(jsonField('outcome'), '=', query.outcome);
     if (query.from !== undefined) q = q.where('recorded_at', '>=', query.from);
     if (query.to !== undefined) q = q.where('recorded_at', '<', query.to);
+    return q;
+  }
+
+  async function list(query: AuditListQuery): Promise<AuditRecord[]> {
+    const limit = Math.max(0, Math.min(Math.trunc(query.limit), MAX_LIST));
+    if (limit === 0) return [];
+    let q = filtered(query).selectAll();
     if (query.afterSeq !== undefined) q = q.where('seq', '>', query.afterSeq);
     if (query.beforeSeq !== undefined) q = q.where('seq', '<', query.beforeSeq);
     let rows: AuditEntriesTable[];
@@ -366,10 +376,9 @@ export function createAuditLog(deps: AuditLogDeps): AuditLog {
     return rows.map(toRecord);
   }
 
-  async function count(): Promise<number> {
+  async function count(query: AuditFilter = {}): Promise<number> {
     try {
-      const row = await store.db
-        .selectFrom('audit_entries')
+      const row = await filtered(query)
         .select((eb) => eb.fn.countAll<number | string | bigint>().as('n'))
         .executeTakeFirstOrThrow();
       return Number(row.n);

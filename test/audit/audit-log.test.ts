@@ -189,6 +189,11 @@ forEachStore((_name, open, factory) => {
     assert.deepEqual(await seqs({ limit: 2, newestFirst: true }), [4, 3]);
     assert.deepEqual(await seqs({ limit: 2, newestFirst: true, beforeSeq: 3 }), [2, 1]);
     assert.deepEqual(await seqs({ limit: 0 }), []);
+    // Counting by the same filters, with no limit (a FHIR searchset's `total`).
+    assert.equal(await log.count({ nhsNumber: '9990000018' }), 3);
+    assert.equal(await log.count({ nhsNumber: '9990000018', userId: 'u-0002' }), 1);
+    assert.equal(await log.count({ from: '2025-03-04T10:00:02.000Z' }), 3);
+    assert.equal(await log.count(), 4);
 
     const [first] = await log.list({ limit: 1 });
     assert.ok(first);

@@ -302,7 +302,9 @@ void describe('the FHIR API to other systems', () => {
       nhsNumber: MARGARET,
       limit: 1000,
     });
-    const mine = completed.filter((record) => staffUsername(record.entry.event.actor) === 'dr-hughes');
+    const mine = completed.filter(
+      (record) => staffUsername(record.entry.event.actor) === 'dr-hughes',
+    );
     assert.ok(mine.length >= 5, `${mine.length} views`);
     assert.ok(
       mine.every((record) => record.entry.event.client?.apiClient?.clientId === 'discharge-tool'),
@@ -353,6 +355,30 @@ void describe('the FHIR API to other systems', () => {
     })) as unknown as fhir4.Consent;
     assert.equal(consent.id, consentId);
     assertValidR4(consents);
+  });
+
+  void test('an AuditEvent search counts every matching entry in its total, beyond a thousand', async () => {
+    // Each audit search is itself audited against the patient searched for, so a patient nobody
+    // else touches gains exactly one entry per search, after the search has counted.
+    const quiet = '9990000247';
+    const token = await authority.sign(claimsFor('privacy-kim', 'privacy-officer', 'user/*.rs'));
+    const headers = { authorization: `Bearer ${token}` };
+    const searches = 1005;
+    for (let done = 0; done < searches; done += 1) {
+      const response = await fetch(`${fhirBase}/AuditEvent?patient=${quiet}&_summary=count`, {
+        headers,
+      });
+      assert.equal(response.status, 200);
+      const bundle = (await response.json()) as fhir4.Bundle;
+      assert.equal(bundle.total, done);
+    }
+    const page = (await fhirClient(token).search({
+      resourceType: 'AuditEvent',
+      searchParams: { patient: quiet, _count: '10' },
+    })) as unknown as fhir4.Bundle;
+    assert.equal(page.total, searches);
+    assert.equal(page.entry?.length, 10);
+    assert.ok(page.link?.some((link) => link.relation === 'next'));
   });
 
   void test('every write is refused with 405 and Allow, and XML is not acceptable', async () => {

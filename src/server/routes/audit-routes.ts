@@ -17,9 +17,6 @@ import type { AuditRecord } from '../../audit/audit-log.ts';
 import { ApiError } from '../operation-outcome.ts';
 import { FHIR_JSON, requireScope } from '../fhir-edge.ts';
 import { toFhirAuditEvent } from '../../audit/audit-event-fhir.ts';
-
-/** How many matching entries a search counts for its `total` (the trail's listing limit). */
-const TOTAL_LIMIT = 1000;
 import { auditClient, requireAuth } from '../request-context.ts';
 import type { ServerServices } from '../server-services.ts';
 import { validNhsNumber } from './nhs-number-param.ts';
@@ -150,8 +147,7 @@ export const auditRoutes: FastifyPluginAsyncTypebox<{ services: ServerServices }
         ...(search.to === undefined ? {} : { to: search.to }),
       };
       const summaryCount = request.query._summary === 'count';
-      // `total` counts up to the trail's listing limit; beyond it the Bundle leaves `total` out.
-      const [records, matching] = await Promise.all([
+      const [records, total] = await Promise.all([
         summaryCount
           ? Promise.resolve([])
           : audit.list({
@@ -160,7 +156,7 @@ export const auditRoutes: FastifyPluginAsyncTypebox<{ services: ServerServices }
               limit: search.count,
               newestFirst: true,
             }),
-        audit.list({ ...query, limit: TOTAL_LIMIT }),
+        audit.count(query),
       ]);
       await auditSearch(request, user, records.length, nhsNumber);
       const base = baseUrl(request);
@@ -176,7 +172,7 @@ export const auditRoutes: FastifyPluginAsyncTypebox<{ services: ServerServices }
       });
       return reply
         .type(FHIR_JSON)
-        .send(matching.length < TOTAL_LIMIT ? { ...bundle, total: matching.length } : bundle);
+        .send({ ...bundle, total });
     },
   );
 
