@@ -14,6 +14,7 @@ import type { PrivacyAlert } from './monitoring/privacy-alerts.ts';
 /** What happened, as one line of the history. */
 export const HISTORY_KINDS = [
   'record-viewed',
+  'record-printed',
   'emergency-access',
   'permission-recorded',
   'permission-withdrawn',

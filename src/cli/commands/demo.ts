@@ -109,10 +109,10 @@ export const demoCommand: Command = {
         io.stdout(`  ${sims.ehr.url}/  (simulated EHR; FHIR base ${sims.ehr.fhirBaseUrl})`);
         io.stdout('');
       }
-      // The patient pages are not built yet: sign-in lands on the JSON API (docs/api.md, /api/patient/).
       io.stdout(
-        `Patients sign in at ${url}/auth/nhs-login/login with the simulated NHS login (any password), then use /api/patient/…:`,
+        `Patients: ${url}/patient (sign in with the simulated NHS login, any password; public page ${url}/about):`,
       );
+      io.stdout(`  patient sign-in: ${url}/auth/nhs-login/login`);
       for (const [login, account] of Object.entries(NHS_LOGIN_ACCOUNTS)) {
         const who =
           account.nhs_number === undefined

@@ -1,10 +1,16 @@
-/** @module The signed-in navigation: only the pages the user's role may use. */
+/** @module The signed-in navigation: only the pages the user (or patient) may use. */
 import type { MouseEvent } from 'react';
-import type { PageLink } from '../navigation.ts';
+
+/** A page in the navigation (the staff pages' `PageLink`, or a patient page). */
+export interface NavLink {
+  readonly id: string;
+  readonly path: string;
+  readonly label: string;
+}
 
 export interface SiteNavProps {
-  readonly pages: readonly PageLink[];
-  readonly current: PageLink['id'] | undefined;
+  readonly pages: readonly NavLink[];
+  readonly current: string | undefined;
   readonly onNavigate: (path: string) => void;
 }
 
