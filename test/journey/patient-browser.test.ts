@@ -291,6 +291,8 @@ describe('a patient’s pages in the browser', () => {
     await system.app.notifications.runOnce({ dueBy: new Date(Date.now() + 86_400_000) });
     assert.equal(smtp.received.length, before + 1, 'exactly one email');
     assert.equal(smtp.received[before]?.to, 'margaret.oakley@example.com');
+    // Privacy monitoring evaluates new audit entries shortly after they are written.
+    await system.app.privacyMonitor.catchUp();
 
     await page.getByRole('link', { name: 'Who has looked at my record' }).click();
     const line = page.locator('li.history__line').filter({ hasText: 'Emergency access' }).first();
