@@ -8,6 +8,13 @@ import type { DatabaseSchema } from '../store/schema.ts';
 import { USER_COLUMNS, userFromRow, type User } from './user.ts';
 
 const TOKEN_BYTES = 32;
+/**
+ * How stale the stored `last_seen_at` may be: a request writes it only when it is at least this
+ * old (or a tenth of the idle timeout, if that is shorter), so a clinician's burst of requests
+ * (a record view and its documents) costs one durable write, not one each. A session may then end
+ * up to this much before a full idle timeout after its last request, never later.
+ */
+export const LAST_SEEN_WRITE_INTERVAL_MS = 30_000;
 // 32 bytes in unpadded base64url.
 const TOKEN_PATTERN = /^[A-Za-z0-9_-]{43}$/;
 
@@ -52,7 +59,8 @@ export interface Sessions {
     options?: { readonly launchNhsNumber?: string | undefined },
   ): Promise<NewSession>;
   /**
-   * The session and user for a token, refreshing its idle timer. An expired session is deleted
+   * The session and user for a token, refreshing its idle timer (a durable write at most every
+   * {@link LAST_SEEN_WRITE_INTERVAL_MS}). An expired session is deleted
    * and reported as expired; an unknown token, or one whose account is disabled, gives undefined.
    */
   resolve(token: string | undefined): Promise<ResolvedSession | undefined>;
@@ -79,6 +87,7 @@ export function createSessions(deps: SessionsDeps): Sessions {
   const now = deps.now ?? (() => new Date());
   const idleMs = deps.idleTimeoutMinutes * 60_000;
   const absoluteMs = deps.absoluteTimeoutHours * 3_600_000;
+  const lastSeenWriteMs = Math.min(LAST_SEEN_WRITE_INTERVAL_MS, idleMs / 10);
 
   async function deleteById(id: string): Promise<void> {
     await db.deleteFrom('sessions').where('id', '=', id).execute();
@@ -138,20 +147,25 @@ export function createSessions(deps: SessionsDeps): Sessions {
         await deleteById(id);
         return undefined;
       }
-      await db
-        .updateTable('sessions')
-        .set({ last_seen_at: at.toISOString() })
-        .where('id', '=', id)
-        .execute();
+      // The idle timer runs from the stored time; refreshed at most every lastSeenWriteMs.
+      let seen = lastSeenAt;
+      if (at.getTime() - lastSeenAt.getTime() >= lastSeenWriteMs) {
+        await db
+          .updateTable('sessions')
+          .set({ last_seen_at: at.toISOString() })
+          .where('id', '=', id)
+          .execute();
+        seen = at;
+      }
       return {
         user,
         session: {
           userId: user.id,
           csrfToken: row.csrf_token,
           createdAt: new Date(row.session_created_at),
-          lastSeenAt: at,
+          lastSeenAt: seen,
           expiresAt,
-          idleExpiresAt: new Date(Math.min(at.getTime() + idleMs, expiresAt.getTime())),
+          idleExpiresAt: new Date(Math.min(seen.getTime() + idleMs, expiresAt.getTime())),
           ...(row.launch_nhs_number === null ? {} : { launchNhsNumber: row.launch_nhs_number }),
         },
       };

@@ -105,6 +105,38 @@ forEachStore((_dialect, open) => {
       assert.equal(await sessions.resolve(idle.token), undefined);
     });
 
+    void test('a burst of requests writes the idle timer once; the timer never runs past its last write plus 15 minutes', async () => {
+      const created = await sessions.create(nurse.id);
+      const seenAt = async (): Promise<string | undefined> =>
+        (
+          await store.db
+            .selectFrom('sessions')
+            .select('last_seen_at')
+            .where('id', '=', sessionIdForToken(created.token))
+            .executeTakeFirst()
+        )?.last_seen_at;
+      const signedIn = await seenAt();
+      // Ten requests within 20 seconds of signing in: the stored time is not rewritten.
+      for (let i = 0; i < 10; i += 1) {
+        clock = new Date(clock.getTime() + 2_000);
+        const resolved = await sessions.resolve(created.token);
+        assert.ok(resolved !== undefined && 'session' in resolved);
+        assert.equal(resolved.session.lastSeenAt.toISOString(), signedIn);
+        assert.equal(
+          resolved.session.idleExpiresAt.getTime(),
+          Date.parse(signedIn ?? '') + 15 * 60_000,
+        );
+      }
+      assert.equal(await seenAt(), signedIn);
+      // Thirty seconds on, the next request writes it.
+      clock = new Date(clock.getTime() + 10_000);
+      await sessions.resolve(created.token);
+      assert.equal(await seenAt(), clock.toISOString());
+      // Idle for 15 minutes after that write: ended.
+      advanceMinutes(15);
+      assert.deepEqual(await sessions.resolve(created.token), { expired: 'idle' });
+    });
+
     void test('a session ends 12 hours after sign-in however active it is', async () => {
       const created = await sessions.create(nurse.id);
       for (let elapsed = 0; elapsed < 12 * 60 - 10; elapsed += 10) {
