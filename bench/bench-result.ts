@@ -4,9 +4,9 @@
 export interface BenchResult {
   /** What was measured, e.g. `audit append, sqlite, 8 writers`. */
   readonly name: string;
-  /** Operations per second of the subject. */
+  /** Operations per second of the subject (or, where the name says `(ms)`, milliseconds). */
   readonly opsPerSec: number;
-  /** Operations per second of the baseline, measured in the same run. */
+  /** The same of the baseline, measured in the same run. */
   readonly baselineOpsPerSec: number;
   /** opsPerSec / baselineOpsPerSec. */
   readonly ratio: number;

@@ -12,7 +12,7 @@ import type { BenchModule, BenchResult } from './bench-result.ts';
 /** The results as an aligned text table. */
 export function formatTable(results: readonly (BenchResult & { file: string })[]): string {
   const rows = [
-    ['bench', 'measure', 'ops/s', 'baseline ops/s', 'ratio', 'target', 'met', 'baseline'],
+    ['bench', 'measure', 'value', 'baseline value', 'ratio', 'target', 'met', 'baseline'],
     ...results.map((r) => [
       r.file,
       r.name,

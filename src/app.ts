@@ -45,7 +45,7 @@ import { createWithdrawDissent } from './consent/withdraw-dissent.ts';
 import { createWithdrawPermission } from './consent/withdraw-permission.ts';
 import { createDemographicsClient } from './identity/demographics-client.ts';
 import { createPatientFinder } from './identity/patient-finder.ts';
-import { createSourceDiscovery } from './record/discover-sources.ts';
+import { askedWhateverTheTrace, createSourceDiscovery } from './record/discover-sources.ts';
 import { createRecordViews } from './record/record-view.ts';
 import { createServer } from './server/create-server.ts';
 import { createRefusalAudit } from './server/refusal-audit.ts';
@@ -305,6 +305,8 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<App>
     trace: (nhsNumber) => patients.trace(nhsNumber),
     connectors,
     discover,
+    askBeforeTrace: (connector) =>
+      askedWhateverTheTrace(connector, config.recordLocator.patientIndex !== undefined),
     documents:
       config.recordLocator.nrl === undefined
         ? undefined

@@ -153,6 +153,22 @@ function indexDecision(
   };
 }
 
+/**
+ * True for a configured FHIR R4 source that discovery asks, with the NHS number alone, whatever
+ * the trace says: no patient index is configured, or the source has no identifier domain. Such a
+ * source may be asked beside the trace rather than after it (its items are still checked against
+ * the trace before anything is sent).
+ */
+export function askedWhateverTheTrace(
+  connector: Connector,
+  patientIndexConfigured: boolean,
+): boolean {
+  return (
+    connector.source.kind === 'fhir-r4' &&
+    (!patientIndexConfigured || domainOf(connector.source) === undefined)
+  );
+}
+
 function domainOf(source: SourceConfig): string | undefined {
   return source.kind === 'fhir-r4' ? source.patientIdentifierSystem : undefined;
 }

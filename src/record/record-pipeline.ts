@@ -85,6 +85,13 @@ export interface PipelineInput {
   readonly started: number;
   readonly audit: Omit<AuditEventOf<'record-view-source'>, 'action' | 'outcome' | 'source'>;
   readonly patientRestricted: boolean;
+  /**
+   * Calls already begun beside the trace (FHIR R4 sources discovery asks whatever the trace
+   * says), by connector: used instead of asking again, and treated like every other answer.
+   */
+  readonly prefetched?: ReadonlyMap<Connector, Promise<SourceResult>> | undefined;
+  /** Aborts the calls (the prefetched ones too) when the view stops early. */
+  readonly stop?: AbortController | undefined;
 }
 
 /**
@@ -96,10 +103,23 @@ export interface PipelineInput {
 export async function* recordEvents(
   input: PipelineInput,
 ): AsyncGenerator<RecordStreamEvent, void, undefined> {
-  const { deps, request, traced, considered } = input;
+  const { deps, request, traced } = input;
+  const prefetched = input.prefetched ?? new Map<Connector, Promise<SourceResult>>();
+  // A call begun early is one of this view's sources, asked or not by discovery: never unaudited.
+  const asked = new Set(
+    input.considered.flatMap((candidate) =>
+      candidate.kind === 'ask' ? [candidate.connector] : [],
+    ),
+  );
+  const considered: readonly ConsideredSource[] = [
+    ...input.considered,
+    ...[...prefetched.keys()]
+      .filter((connector) => !asked.has(connector))
+      .map((connector): ConsideredSource => ({ kind: 'ask', connector })),
+  ];
   const configured = considered.map(sourceOf);
   // Stopping early (client gone, audit failed) abandons the calls still running.
-  const stop = new AbortController();
+  const stop = input.stop ?? new AbortController();
   const signal =
     request.signal === undefined ? stop.signal : AbortSignal.any([stop.signal, request.signal]);
   const sourceRequest = {
@@ -111,7 +131,10 @@ export async function* recordEvents(
   const pending = new Map(
     considered.map((candidate, index) => [
       index,
-      callConsidered(candidate, sourceRequest).then((result) => ({ index, result })),
+      (candidate.kind === 'ask' && prefetched.has(candidate.connector)
+        ? (prefetched.get(candidate.connector) as Promise<SourceResult>)
+        : callConsidered(candidate, sourceRequest)
+      ).then((result) => ({ index, result })),
     ]),
   );
   // Per configured source: its summary as received (audit), as seen (counts of visible items),
@@ -337,7 +360,7 @@ function callConsidered(
 }
 
 /** A connector must never throw; if one does anyway, its source is reported as an error. */
-async function callSafely(
+export async function callSafely(
   connector: Connector,
   request: Parameters<Connector['fetchRecord']>[0],
 ): Promise<SourceResult> {

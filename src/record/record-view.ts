@@ -1,6 +1,7 @@
 /**
  * @module One record view, as one readable list of steps:
- * access → consent → audit start → sources → record → audit end.
+ * access → consent → audit start → trace (with the R4 sources asked by NHS number beside it) →
+ * sources → record → audit end.
  * No source is contacted until the permission is confirmed and the start is in the audit trail;
  * no data is returned unless the end is in the audit trail too.
  */
@@ -13,7 +14,7 @@ import type { ConsentActor } from '../consent/permissions.ts';
 import type { PatientSummary } from '../identity/patient-summary.ts';
 import type { TraceResult } from '../identity/trace-result.ts';
 import type { DocumentOpener, OpenedDocument } from '../sources/nrl-document.ts';
-import type { Connector, SourceStatus } from '../sources/source-result.ts';
+import type { Connector, SourceResult, SourceStatus } from '../sources/source-result.ts';
 import type { FilteredRecord } from '../access/policy/filter-record.ts';
 import type { TracedView } from '../audit/monitoring/privacy-monitor.ts';
 import type { Role } from '../shared/roles.ts';
@@ -25,6 +26,7 @@ import {
 } from './discover-sources.ts';
 import type { ReconciliationLine } from './reconcile-medicines.ts';
 import {
+  callSafely,
   foldRecord,
   recordEvents,
   sourceOf,
@@ -79,6 +81,12 @@ export interface RecordViewDeps {
   readonly trace: (nhsNumber: string) => Promise<TraceResult>;
   readonly connectors: readonly Connector[];
   /**
+   * Connectors the plain view may ask beside the trace, by NHS number alone, rather than after it
+   * (discovery asks them whatever the trace says); none when absent. Their items are still checked
+   * against the trace before anything is sent, and a failed trace abandons and audits them.
+   */
+  readonly askBeforeTrace?: ((connector: Connector) => boolean) | undefined;
+  /**
    * Decides this view's sources after the trace (registered practice via SDS, the patient index,
    * the NRL); every connector is asked when absent.
    */
@@ -92,7 +100,7 @@ export interface RecordViewDeps {
   readonly filter: (input: { readonly role: Role; readonly sections: Sections }) => FilteredRecord;
   readonly now: () => Date;
   /**
-   * Told of each traced patient before any source is asked (privacy monitoring compares the
+   * Told of each traced patient (privacy monitoring compares the
    * patient's demographics with the user's, so no name or address need enter the audit trail).
    * `auditSeq` is the `record-view-started` entry's place in the trail, when the audit says.
    * Must not throw.
@@ -171,8 +179,11 @@ export class DocumentUnavailable extends Error {
 export function createRecordViews(deps: RecordViewDeps): RecordViews {
   const discover = deps.discover ?? askEveryConnector(deps.connectors);
 
-  /** The steps before any source is asked: access → consent → audit start → trace. */
-  async function open(request: RecordViewRequest) {
+  /**
+   * The steps before any source is asked: access → consent → audit start → trace; with `early`,
+   * the sources it names are asked beside the trace (after the audit start, never before).
+   */
+  async function open(request: RecordViewRequest, early: readonly Connector[] = []) {
     const started = performance.now();
     const { user, nhsNumber } = request;
     const audited = auditedAction(deps, request);
@@ -211,20 +222,57 @@ export function createRecordViews(deps: RecordViewDeps): RecordViews {
       ...(dissentOverridden ? { dissentOverridden: true as const } : {}),
     });
 
+    // sources: those asked by NHS number alone need not wait for the trace.
+    const stop = new AbortController();
+    const signal =
+      request.signal === undefined ? stop.signal : AbortSignal.any([stop.signal, request.signal]);
+    const prefetched = new Map(
+      early.map((connector) => [
+        connector,
+        callSafely(connector, {
+          patient: { nhsNumber },
+          user,
+          requestId: request.requestId,
+          signal,
+        }),
+      ]),
+    );
+
     // identity: trace the patient nationally; sources' answers are checked against it.
-    const trace = await deps.trace(nhsNumber);
+    let trace: TraceResult;
+    try {
+      trace = await deps.trace(nhsNumber);
+    } catch (error) {
+      stop.abort();
+      await auditUntraced(prefetched.values());
+      throw error;
+    }
     if (trace.kind !== 'found') {
+      // Nothing asked early is kept or sent; the end entry names what was asked.
+      stop.abort();
+      await auditUntraced(prefetched.values());
+      throw new PatientNotTraced(trace.kind, trace.message);
+    }
+
+    /** audit: the end of a view whose patient could not be traced (outcome failure). */
+    async function auditUntraced(calls: Iterable<Promise<SourceResult>>): Promise<void> {
+      const results = await Promise.all(calls);
       await deps.audit.append({
         ...common,
         time: deps.now().toISOString(),
         action: 'record-view-completed',
         outcome: 'failure',
         basis,
-        sources: [],
+        sources: results.map((result) => ({
+          id: result.sourceId,
+          status: result.status,
+          elapsedMs: Math.round(result.elapsedMs),
+          counts: {},
+          warnings: [],
+        })),
         withheld: {},
         elapsedMs: Math.round(performance.now() - started),
       });
-      throw new PatientNotTraced(trace.kind, trace.message);
     }
     await deps.onTraced?.({
       user,
@@ -234,7 +282,7 @@ export function createRecordViews(deps: RecordViewDeps): RecordViews {
       patient: trace.summary,
       auditSeq: seqOf(startEntry),
     });
-    return { started, common, basis, permission, trace };
+    return { started, common, basis, permission, trace, prefetched, stop };
   }
 
   /** discovery: which sources this view asks, and why each other considered source is not asked. */
@@ -248,8 +296,12 @@ export function createRecordViews(deps: RecordViewDeps): RecordViews {
 
   return {
     async view(request) {
-      // The plain view is the stream folded: the same steps, the same audit entries.
-      const opened = await open(request);
+      // The plain view is the stream folded: the same steps, the same audit entries; the R4
+      // sources discovery asks whatever the trace says are asked beside it.
+      const early = deps.connectors.filter(
+        (connector) => deps.askBeforeTrace?.(connector) === true,
+      );
+      const opened = await open(request, early);
       const considered = await discoverFor(opened.trace, request.signal);
       const record = await foldRecord(recordEvents(pipelineInput(request, opened, considered)));
       return {
@@ -367,6 +419,8 @@ export function createRecordViews(deps: RecordViewDeps): RecordViews {
       started: opened.started,
       audit: { ...opened.common, basis: opened.basis },
       patientRestricted: opened.trace.summary.restricted,
+      prefetched: opened.prefetched,
+      stop: opened.stop,
     };
   }
 }
