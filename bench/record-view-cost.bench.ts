@@ -18,8 +18,9 @@ import { loadConfig } from '../src/config/load-config.ts';
 import { createDemographicsClient } from '../src/identity/demographics-client.ts';
 import { createFhirR4Connector } from '../src/sources/fhir-r4/fhir-r4-connector.ts';
 import { createGpConnectConnector } from '../src/sources/gp-connect/gp-connect-connector.ts';
-import { fetchSource } from '../src/sources/http/fetch-source.ts';
-import type { Connector, RequestingUser, TracedPatient } from '../src/sources/source-result.ts';
+import { fetchSource } from '../src/http/fetch-source.ts';
+import type { TracedPatient } from '../src/identity/traced-patient.ts';
+import type { Connector, RequestingUser } from '../src/sources/source-result.ts';
 import { startSims, type RunningSims } from '../sim/start-sims.ts';
 import { benchResult, withTarget, type BenchResult } from './bench-result.ts';
 
