@@ -52,3 +52,8 @@ export type PatientSearchQuery = Static<typeof PatientSearchQuery>;
 /** What `GET /api/patients` answers. */
 export const PatientSearchResult = Type.Object({ patients: Type.Array(PatientSummary) });
 export type PatientSearchResult = Static<typeof PatientSearchResult>;
+
+/** The demographic search fields, as a form holds them (empty ones are left out of the query). */
+export type DemographicsQuery = {
+  readonly [K in Exclude<keyof PatientSearchQuery, 'nhsNumber'>]: string;
+};

@@ -10,6 +10,15 @@ export const PermissionMethod = Type.Union([Type.Literal('verbal'), Type.Literal
 export type PermissionMethod = Static<typeof PermissionMethod>;
 export const PermissionScope = Type.Union([Type.Literal('user'), Type.Literal('organisation')]);
 
+/** The emergency reasons the UI offers (the server accepts any short code in `reasonCode`). */
+export const EMERGENCY_REASON_CODES = [
+  'patient-unconscious',
+  'lacks-capacity',
+  'life-threatening',
+  'other',
+] as const;
+export type EmergencyReasonCode = (typeof EMERGENCY_REASON_CODES)[number];
+
 /** A recorded permission (or emergency basis) to view one patient's record. */
 export const Permission = Type.Object({
   id: Type.String(),

@@ -187,6 +187,7 @@ export const StreamSource = Type.Object({
   name: Type.String(),
   organisation: Type.String(),
 });
+export type StreamSource = Static<typeof StreamSource>;
 
 /** The stream's first event: who, under which permission, and which sources are being asked. */
 export const RecordStartedEvent = Type.Object({

@@ -2,25 +2,42 @@
  * @module The browser's client for the JSON API: same-origin cookies, no caching, the CSRF
  * token held in memory only, and every error turned into a value the UI can show.
  */
-import type {
-  DemographicsQuery,
-  OperationOutcome,
-  PatientSummary,
-  Permission,
-  PermissionRequest,
-  RecordView,
-  Session,
-} from './api-types.ts';
-import type {
-  AccessReportJson,
+import { Type, type Static, type TSchema } from '@sinclair/typebox';
+import { Value } from '@sinclair/typebox/value';
+import {
+  PrivacyAlertList,
+  PrivacyAlertReviewed,
+  type PrivacyAlert as PrivacyAlertJson,
+} from '../api/alerts.ts';
+import {
+  AccessReport,
   AuditSearchPage,
-  AuditSearchQuery,
-  EmergencyReviewJson,
-  EntryProofJson,
-  PrivacyAlertJson,
-  ReviewOutcome,
-  SourcesStatusJson,
-} from './oversight-types.ts';
+  EntryProof,
+  type AccessReport as AccessReportJson,
+  type AuditSearchQuery,
+  type EntryProof as EntryProofJson,
+} from '../api/audit.ts';
+import {
+  EmergencyReviewed,
+  EmergencyReviewList,
+  type EmergencyReview as EmergencyReviewJson,
+  type ReviewOutcome,
+} from '../api/emergency-reviews.ts';
+import { OperationOutcome } from '../api/errors.ts';
+import {
+  PatientSearchResult,
+  type DemographicsQuery,
+  type PatientSummary,
+} from '../api/patients.ts';
+import {
+  PermissionList,
+  PermissionRecorded,
+  type Permission,
+  type PermissionRequest,
+} from '../api/permissions.ts';
+import { RecordView } from '../api/record.ts';
+import { Session, SignInProviders, type SignInProvider } from '../api/session.ts';
+import { SourcesStatus } from '../api/sources.ts';
 import { createSseParser, type SseEvent } from './sse-parser.ts';
 
 /** A failed call, in words a clinician can read. `status` 0 means the server was not reached. */
@@ -78,16 +95,10 @@ export interface ApiClient {
     note: string,
   ): Promise<ApiResult<PrivacyAlertJson>>;
   /** Each source system's breaker, bulkhead and recent calls (any signed-in role). */
-  getSourcesStatus(): Promise<ApiResult<SourcesStatusJson>>;
+  getSourcesStatus(): Promise<ApiResult<SourcesStatus>>;
 }
 
-/** A single sign-on provider as `GET /api/auth/providers` lists it. */
-export interface SignInProvider {
-  readonly id: string;
-  readonly name: string;
-  /** A same-origin path that starts the sign-in. */
-  readonly loginUrl: string;
-}
+export type { SignInProvider };
 
 /** What the record stream tells the page, event by event (each `data` is the event's JSON text). */
 export interface RecordStreamListener {
@@ -123,19 +134,22 @@ const GENERIC_MESSAGES: Readonly<Record<number, string>> = {
   503: 'The service is not available at the moment. Try again shortly.',
 };
 
-function isOperationOutcome(body: unknown): body is OperationOutcome {
-  return (
-    typeof body === 'object' &&
-    body !== null &&
-    (body as { resourceType?: unknown }).resourceType === 'OperationOutcome' &&
-    Array.isArray((body as { issue?: unknown }).issue)
-  );
+/** A 204 answer has no body. */
+const NoContent = Type.Null();
+
+/** An answer that does not match the contract (src/api/): not shown, reported as an error. */
+function unreadableAnswer(status: number): ApiError {
+  return {
+    status,
+    code: 'UNREADABLE_ANSWER',
+    message: 'The server’s answer could not be read. Try again, or tell your IT service desk.',
+  };
 }
 
 /** Turns an HTTP status and (maybe) an OperationOutcome body into an `ApiError`. */
 export function toApiError(status: number, body: unknown): ApiError {
   const fallback = GENERIC_MESSAGES[status] ?? `Something went wrong (HTTP ${status}). Try again.`;
-  if (!isOperationOutcome(body)) return { status, message: fallback };
+  if (!Value.Check(OperationOutcome, body)) return { status, message: fallback };
   const issue = body.issue[0];
   const code = issue?.details?.coding?.find((c) => typeof c.code === 'string')?.code;
   const text = issue?.details?.text ?? issue?.diagnostics;
@@ -160,11 +174,12 @@ export function createApiClient(options: ApiClientOptions = {}): ApiClient {
   const doFetch = options.fetch ?? globalThis.fetch.bind(globalThis);
   let csrfToken: string | undefined;
 
-  async function call<T>(
+  async function call<S extends TSchema>(
+    schema: S,
     method: 'GET' | 'POST' | 'DELETE',
     path: string,
     body?: unknown,
-  ): Promise<ApiResult<T>> {
+  ): Promise<ApiResult<Static<S>>> {
     const headers: Record<string, string> = { accept: 'application/json' };
     if (body !== undefined) headers['content-type'] = 'application/json';
     if (method !== 'GET' && csrfToken !== undefined) headers['x-csrf-token'] = csrfToken;
@@ -182,7 +197,10 @@ export function createApiClient(options: ApiClientOptions = {}): ApiClient {
     }
     const parsed = await readJson(response);
     if (!response.ok) return { ok: false, error: toApiError(response.status, parsed) };
-    return { ok: true, value: parsed as T };
+    // Checked against the contract: an answer of another shape is an error, never shown half-read.
+    if (!Value.Check(schema, parsed))
+      return { ok: false, error: unreadableAnswer(response.status) };
+    return { ok: true, value: parsed };
   }
 
   function map<A, B>(result: ApiResult<A>, pick: (value: A) => B): ApiResult<B> {
@@ -199,19 +217,19 @@ export function createApiClient(options: ApiClientOptions = {}): ApiClient {
 
   return {
     async signIn(username, password) {
-      return keepToken(await call<Session>('POST', '/api/session', { username, password }));
+      return keepToken(await call(Session, 'POST', '/api/session', { username, password }));
     },
     async getSession() {
-      return keepToken(await call<Session>('GET', '/api/session'));
+      return keepToken(await call(Session, 'GET', '/api/session'));
     },
     async signOut() {
-      const result = await call<null>('DELETE', '/api/session');
+      const result = await call(NoContent, 'DELETE', '/api/session');
       csrfToken = undefined;
       return map(result, () => null);
     },
     async findByNhsNumber(nhsNumber) {
       const query = new URLSearchParams({ nhsNumber });
-      const result = await call<{ patients: PatientSummary[] }>('GET', `/api/patients?${query}`);
+      const result = await call(PatientSearchResult, 'GET', `/api/patients?${query}`);
       return map(result, (v) => v.patients);
     },
     async findByDemographics(demographics) {
@@ -221,18 +239,16 @@ export function createApiClient(options: ApiClientOptions = {}): ApiClient {
         const trimmed = demographics[field].trim();
         if (trimmed !== '') query.set(field, trimmed);
       }
-      const result = await call<{ patients: PatientSummary[] }>('GET', `/api/patients?${query}`);
+      const result = await call(PatientSearchResult, 'GET', `/api/patients?${query}`);
       return map(result, (v) => v.patients);
     },
     async listPermissions(nhsNumber) {
-      const result = await call<{ permissions: Permission[] }>(
-        'GET',
-        `${patientPath(nhsNumber)}/permissions`,
-      );
+      const result = await call(PermissionList, 'GET', `${patientPath(nhsNumber)}/permissions`);
       return map(result, (v) => v.permissions);
     },
     async recordPermission(nhsNumber, request) {
-      const result = await call<{ permission: Permission }>(
+      const result = await call(
+        PermissionRecorded,
         'POST',
         `${patientPath(nhsNumber)}/permissions`,
         request,
@@ -240,53 +256,47 @@ export function createApiClient(options: ApiClientOptions = {}): ApiClient {
       return map(result, (v) => v.permission);
     },
     async withdrawPermission(permissionId) {
-      const result = await call<null>(
+      const result = await call(
+        NoContent,
         'DELETE',
         `/api/permissions/${encodeURIComponent(permissionId)}`,
       );
       return map(result, () => null);
     },
     getRecord(nhsNumber) {
-      return call<RecordView>('GET', `${patientPath(nhsNumber)}/record`);
+      return call(RecordView, 'GET', `${patientPath(nhsNumber)}/record`);
     },
     async listSignInProviders() {
-      const result = await call<{ providers?: unknown } | null>('GET', '/api/auth/providers');
-      return map(result, (v) =>
-        (Array.isArray(v?.providers) ? (v.providers as unknown[]) : []).filter(
-          (p): p is SignInProvider =>
-            typeof p === 'object' &&
-            p !== null &&
-            typeof (p as SignInProvider).name === 'string' &&
-            typeof (p as SignInProvider).loginUrl === 'string' &&
-            isLocalPath((p as SignInProvider).loginUrl),
-        ),
-      );
+      const result = await call(SignInProviders, 'GET', '/api/auth/providers');
+      return map(result, (v) => v.providers.filter((provider) => isLocalPath(provider.loginUrl)));
     },
     streamRecord(nhsNumber, listener) {
       return streamEvents(doFetch, `${baseUrl}${patientPath(nhsNumber)}/record/stream`, listener);
     },
     searchAudit(query) {
-      return call<AuditSearchPage>('GET', `/api/audit?${auditQuery(query)}`);
+      return call(AuditSearchPage, 'GET', `/api/audit?${auditQuery(query)}`);
     },
     getAuditProof(seq) {
-      return call<EntryProofJson>('GET', `/api/audit/${encodeURIComponent(String(seq))}/proof`);
+      return call(EntryProof, 'GET', `/api/audit/${encodeURIComponent(String(seq))}/proof`);
     },
     getAccessReport(nhsNumber, range = {}) {
       const query = new URLSearchParams();
       if (range.from !== undefined && range.from !== '') query.set('from', range.from);
       if (range.to !== undefined && range.to !== '') query.set('to', range.to);
       const suffix = query.size === 0 ? '' : `?${query}`;
-      return call<AccessReportJson>('GET', `${patientPath(nhsNumber)}/access-report${suffix}`);
+      return call(AccessReport, 'GET', `${patientPath(nhsNumber)}/access-report${suffix}`);
     },
     async listEmergencyReviews(status) {
-      const result = await call<{ reviews: EmergencyReviewJson[] }>(
+      const result = await call(
+        EmergencyReviewList,
         'GET',
         `/api/emergency-reviews?status=${status}`,
       );
       return map(result, (v) => v.reviews);
     },
     async reviewEmergencyAccess(permissionId, outcome, note) {
-      const result = await call<{ review: EmergencyReviewJson }>(
+      const result = await call(
+        EmergencyReviewed,
         'POST',
         `/api/emergency-reviews/${encodeURIComponent(permissionId)}`,
         { outcome, note },
@@ -294,14 +304,12 @@ export function createApiClient(options: ApiClientOptions = {}): ApiClient {
       return map(result, (v) => v.review);
     },
     async listPrivacyAlerts(status) {
-      const result = await call<{ alerts: PrivacyAlertJson[] }>(
-        'GET',
-        `/api/privacy-alerts?status=${status}`,
-      );
+      const result = await call(PrivacyAlertList, 'GET', `/api/privacy-alerts?status=${status}`);
       return map(result, (v) => v.alerts);
     },
     async reviewPrivacyAlert(id, outcome, note) {
-      const result = await call<{ alert: PrivacyAlertJson }>(
+      const result = await call(
+        PrivacyAlertReviewed,
         'POST',
         `/api/privacy-alerts/${encodeURIComponent(id)}`,
         { outcome, note },
@@ -309,7 +317,7 @@ export function createApiClient(options: ApiClientOptions = {}): ApiClient {
       return map(result, (v) => v.alert);
     },
     getSourcesStatus() {
-      return call<SourcesStatusJson>('GET', '/api/sources/status');
+      return call(SourcesStatus, 'GET', '/api/sources/status');
     },
   };
 }

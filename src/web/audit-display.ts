@@ -5,7 +5,7 @@
  */
 import type { AuditAction } from '../audit/audit-event.ts';
 import { formatNhsNumber } from '../identity/nhs-number.ts';
-import type { AuditEntryJson } from './oversight-types.ts';
+import type { AuditEntry as AuditEntryJson } from '../api/audit.ts';
 
 /** Every audited action in words (the compiler keeps this list complete). */
 export const ACTION_LABELS: Readonly<Record<AuditAction, string>> = {

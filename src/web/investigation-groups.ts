@@ -4,7 +4,7 @@
  * observations (blood pressure, weight, … — GP "uncategorised data"). Cheap to group thousands:
  * rows are built only for the reports drawn.
  */
-import type { RecordEntry } from './api-types.ts';
+import type { RecordItem as RecordEntry } from '../api/record.ts';
 import {
   annotationText,
   codeableConceptText,

@@ -3,7 +3,7 @@
  * gives it (policy/default-policy.yaml): clinicians find patients, privacy officers search the
  * audit and review, administrators watch the sources. Every page still handles a 403 plainly.
  */
-import type { SessionUser } from './api-types.ts';
+import type { SessionUser } from '../api/session.ts';
 
 /** A page of the signed-in UI. */
 export type PageId = 'patients' | 'audit' | 'access-report' | 'reviews' | 'sources';
@@ -24,23 +24,9 @@ const PAGES: readonly (PageLink & { readonly needs: string })[] = [
   { id: 'sources', path: '/sources', label: 'Source systems', needs: 'signed-in' },
 ];
 
-/**
- * The default policy's actions per role, used only when the server's session does not list
- * the user's actions. A changed policy then shows a page the server refuses, which says so.
- */
-const DEFAULT_ACTIONS: Readonly<Record<string, readonly string[]>> = {
-  gp: ['view-record', 'emergency-access', 'manage-dissent'],
-  'hospital-clinician': ['view-record', 'emergency-access'],
-  nurse: ['view-record', 'emergency-access'],
-  'health-visitor': ['view-record', 'emergency-access'],
-  'social-worker': ['view-record', 'emergency-access'],
-  'privacy-officer': ['review-emergency-access', 'search-audit', 'manage-dissent'],
-  admin: ['administer'],
-};
-
-/** The user's policy actions: the session's own list when the server sends one. */
+/** The user's policy actions, as the server's session lists them (the policy file decides). */
 export function actionsOf(user: SessionUser): readonly string[] {
-  return user.actions ?? DEFAULT_ACTIONS[user.role] ?? [];
+  return user.actions;
 }
 
 /** The pages this user may use, in navigation order (the first is their home page). */

@@ -2,20 +2,18 @@
  * @module How the patient banner and search results show a patient, following NHS
  * conventions: `SMITH, John Paul (Mr)`, `12-Mar-1980 (44y)`, NHS number 3-3-4.
  */
-import { formatNhsNumber } from '../identity/nhs-number.ts';
-import type { PatientSummary } from './api-types.ts';
+import type { PatientSummary } from '../api/patients.ts';
 import { formatDate } from './fhir-display.ts';
 
 /** `FAMILY, Given Names (Title)`. */
 export function formatPatientName(name: PatientSummary['name'] | undefined): string {
   if (name === undefined) return 'Name not known';
-  const family = (name.family ?? '').trim().toUpperCase();
-  const given = (name.given ?? [])
+  const family = name.family.trim().toUpperCase();
+  const given = name.given
     .map((g) => g.trim())
     .filter((g) => g !== '')
     .join(' ');
-  const prefixes = typeof name.prefix === 'string' ? [name.prefix] : (name.prefix ?? []);
-  const title = prefixes
+  const title = [name.prefix ?? '']
     .map((p) => p.trim())
     .filter((p) => p !== '')
     .join(' ');
@@ -25,9 +23,9 @@ export function formatPatientName(name: PatientSummary['name'] | undefined): str
 
 /** The NHS number as 3-3-4, preferring the server's own formatting. */
 export function formatPatientNhsNumber(
-  patient: Pick<PatientSummary, 'nhsNumber' | 'nhsNumberFormatted'>,
+  patient: Pick<PatientSummary, 'nhsNumberFormatted'>,
 ): string {
-  return patient.nhsNumberFormatted ?? formatNhsNumber(patient.nhsNumber);
+  return patient.nhsNumberFormatted;
 }
 
 const GENDERS: Readonly<Record<string, string>> = {

@@ -13,7 +13,7 @@ import {
   toHex,
   type Sha256,
 } from '../shared/merkle-proof.ts';
-import type { EntryProofJson } from './oversight-types.ts';
+import type { EntryProof as EntryProofJson } from '../api/audit.ts';
 
 /** The Web Crypto calls used (the browser's `crypto.subtle`; passed in for tests). */
 export type Subtle = Pick<SubtleCrypto, 'digest' | 'importKey' | 'verify'>;

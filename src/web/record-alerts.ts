@@ -1,7 +1,7 @@
 /** @module Alerts a clinician must see before opening any section: active Flags (safeguarding). */
-import type { RecordView } from './api-types.ts';
+import type { RecordView } from '../api/record.ts';
 import { codeableConceptText, conceptListText, formatDate } from './fhir-display.ts';
-import { SECTION_NAMES } from '../shared/sections.ts';
+import { SECTION_NAMES } from '../api/record.ts';
 
 /** One active alert, in words, with who raised it. */
 export interface RecordAlert {
@@ -12,7 +12,7 @@ export interface RecordAlert {
 }
 
 /** Every active Flag in the record, in section order. Never throws. */
-export function activeAlerts(sections: RecordView['sections']): RecordAlert[] {
+export function activeAlerts(sections: Partial<RecordView['sections']>): RecordAlert[] {
   const alerts: RecordAlert[] = [];
   for (const name of SECTION_NAMES) {
     for (const entry of sections[name] ?? []) {

@@ -1,7 +1,7 @@
 /** @module Finds a record item by reference, preferring the item from the same source. */
-import type { RecordView } from './api-types.ts';
+import type { RecordView } from '../api/record.ts';
 import type { ResolveReference } from './resource-summary.ts';
-import { SECTION_NAMES } from '../shared/sections.ts';
+import { SECTION_NAMES } from '../api/record.ts';
 
 /** The tail `Type/id` of a relative or absolute reference; undefined for `#contained` and others. */
 export function referenceTail(reference: string): string | undefined {
@@ -12,7 +12,7 @@ export function referenceTail(reference: string): string | undefined {
  * Indexes every item of the record by `Type/id` and by `source|Type/id`, so a consultation's
  * entries resolve to the items of the same practice even when two systems reuse an id.
  */
-export function indexRecord(sections: RecordView['sections']): ResolveReference {
+export function indexRecord(sections: Partial<RecordView['sections']>): ResolveReference {
   const any = new Map<string, unknown>();
   const bySource = new Map<string, unknown>();
   for (const name of SECTION_NAMES) {

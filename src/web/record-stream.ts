@@ -1,17 +1,26 @@
 /**
  * @module The record as it arrives over Server-Sent Events (docs/api.md, "Record stream"):
  * pure steps that turn `started`, `source`, `complete` and a failure into the record shown so
- * far, with each source waiting, answered (with counts) or not (with the reason).
+ * far, with each source waiting, answered (with counts) or not (with the reason). Each event is
+ * checked against the contract (src/api/record.ts); one of another shape is not shown.
  */
-import type { RecordEntry, RecordView, SourceSummary } from './api-types.ts';
-import { SECTION_NAMES, type SectionName } from '../shared/sections.ts';
+import { Value } from '@sinclair/typebox/value';
+import type { TSchema, Static } from '@sinclair/typebox';
+import { OperationOutcome } from '../api/errors.ts';
+import {
+  RecordCompleteEvent,
+  RecordSourceEvent,
+  RecordStartedEvent,
+  SECTION_NAMES,
+  type DuplicateMark,
+  type RecordItem,
+  type RecordView,
+  type SourceSummary,
+  type StreamSource,
+} from '../api/record.ts';
 
 /** A source still being asked. */
-export interface PendingSource {
-  readonly id: string;
-  readonly name: string;
-  readonly organisation: string;
-}
+export type PendingSource = StreamSource;
 
 /** The record shown so far. `record.sources` holds only the sources that have answered. */
 export interface StreamingRecord {
@@ -23,66 +32,52 @@ export interface StreamingRecord {
   readonly failure?: string;
 }
 
-type Json = Record<string, unknown>;
+const UNREADABLE = 'The record could not be read in full. Try again.';
 
-function isJson(value: unknown): value is Json {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function isSourceSummary(value: unknown): value is SourceSummary {
-  return (
-    isJson(value) &&
-    typeof value['id'] === 'string' &&
-    typeof value['name'] === 'string' &&
-    typeof value['status'] === 'string'
-  );
-}
-
-function parse(data: string): unknown {
+/** The event's JSON, when it is of the contract's shape. */
+function read<S extends TSchema>(schema: S, data: string | undefined): Static<S> | undefined {
+  if (data === undefined) return undefined;
+  let body: unknown;
   try {
-    return JSON.parse(data) as unknown;
+    body = JSON.parse(data) as unknown;
   } catch {
     return undefined;
   }
+  return Value.Check(schema, body) ? body : undefined;
+}
+
+function emptySections(): RecordView['sections'] {
+  return Object.fromEntries(
+    SECTION_NAMES.map((name) => [name, []]),
+  ) as unknown as RecordView['sections'];
 }
 
 /** The `started` event: the patient, the permission and every source as waiting. */
 export function startStreamingRecord(data: string): StreamingRecord | undefined {
-  const body = parse(data);
-  if (!isJson(body) || !isJson(body['permission']) || !Array.isArray(body['sources'])) {
-    return undefined;
-  }
-  const pending = body['sources']
-    .filter(isJson)
-    .filter((source) => typeof source['id'] === 'string')
-    .map((source) => ({
-      id: String(source['id']),
-      name: typeof source['name'] === 'string' ? source['name'] : String(source['id']),
-      organisation: typeof source['organisation'] === 'string' ? source['organisation'] : '',
-    }));
+  const body = read(RecordStartedEvent, data);
+  if (body === undefined) return undefined;
   return {
     record: {
-      patient: body['patient'] as RecordView['patient'],
-      permission: body['permission'] as unknown as RecordView['permission'],
+      patient: body.patient,
+      permission: body.permission,
       sources: [],
-      sections: {},
+      sections: emptySections(),
+      informationWithheld: false,
+      reconciliation: [],
     },
-    pending,
+    pending: body.sources,
     complete: false,
   };
 }
 
-function appendSections(sections: RecordView['sections'], added: unknown): RecordView['sections'] {
-  if (!isJson(added)) return sections;
-  const next: Partial<Record<SectionName, readonly RecordEntry[]>> = { ...sections };
+function appendSections(
+  sections: RecordView['sections'],
+  added: RecordSourceEvent['sections'],
+): RecordView['sections'] {
+  const next = { ...sections };
   for (const name of SECTION_NAMES) {
     const items = added[name];
-    if (!Array.isArray(items) || items.length === 0) continue;
-    const valid = (items as unknown[]).filter(
-      (item): item is RecordEntry =>
-        isJson(item) && isJson(item['source']) && isJson(item['resource']),
-    );
-    next[name] = [...(sections[name] ?? []), ...valid];
+    if (items !== undefined && items.length > 0) next[name] = [...sections[name], ...items];
   }
   return next;
 }
@@ -93,35 +88,54 @@ function withSource(sources: readonly SourceSummary[], summary: SourceSummary): 
 
 /** A `source` event: that source's summary replaces "waiting"; its items join the sections. */
 export function applySourceEvent(state: StreamingRecord, data: string): StreamingRecord {
-  const body = parse(data);
-  if (!isJson(body) || !isSourceSummary(body['source'])) return state;
-  const summary = body['source'];
+  const body = read(RecordSourceEvent, data);
+  if (body === undefined) return applyStreamFailure(state, UNREADABLE);
   return {
     ...state,
     record: {
       ...state.record,
-      sources: withSource(state.record.sources, summary),
-      sections: appendSections(state.record.sections, body['sections']),
+      sources: withSource(state.record.sources, body.source),
+      sections: appendSections(state.record.sections, body.sections),
     },
-    pending: state.pending.filter((source) => source.id !== summary.id),
+    pending: state.pending.filter((source) => source.id !== body.source.id),
   };
 }
 
-/** The `complete` event: every source's final summary, in configured order. */
+/** The duplicate marks of `complete` set on the items already shown, as the JSON view sets them. */
+function markDuplicates(
+  sections: RecordView['sections'],
+  marks: readonly DuplicateMark[],
+): RecordView['sections'] {
+  const next = { ...sections };
+  for (const mark of marks) {
+    next[mark.section] = next[mark.section].map((item): RecordItem => {
+      const same = item.source.sourceId === mark.item.sourceId && item.resource.id === mark.item.id;
+      if (!same) return item;
+      return {
+        ...item,
+        ...(mark.alsoFrom === undefined ? {} : { alsoFrom: mark.alsoFrom }),
+        ...(mark.duplicateOf === undefined ? {} : { duplicateOf: mark.duplicateOf }),
+      };
+    });
+  }
+  return next;
+}
+
+/**
+ * The `complete` event: every source's final summary in configured order, the neutral
+ * "some information is not shown" flag, the medicines reconciliation and the duplicate marks.
+ */
 export function applyCompleteEvent(state: StreamingRecord, data: string): StreamingRecord {
-  const body = parse(data);
-  const sources =
-    isJson(body) && Array.isArray(body['sources'])
-      ? body['sources'].filter(isSourceSummary)
-      : state.record.sources;
-  const withheld =
-    isJson(body) && body['informationWithheld'] === true ? { informationWithheld: true } : {};
+  const body = read(RecordCompleteEvent, data);
+  if (body === undefined) return applyStreamFailure(state, UNREADABLE);
   return {
     ...state,
     record: {
       ...state.record,
-      ...withheld,
-      sources: sources.length > 0 ? sources : state.record.sources,
+      informationWithheld: body.informationWithheld,
+      reconciliation: body.reconciliation,
+      sections: markDuplicates(state.record.sections, body.duplicates),
+      sources: body.sources.length > 0 ? body.sources : state.record.sources,
     },
     pending: [],
     complete: true,
@@ -136,12 +150,8 @@ export function applyStreamFailure(state: StreamingRecord, message: string): Str
 
 /** The message of an `error` event's OperationOutcome, else a plain sentence. */
 export function streamErrorMessage(data: string | undefined): string {
-  const body = data === undefined ? undefined : parse(data);
-  const issues: unknown = isJson(body) ? body['issue'] : undefined;
-  const issue: unknown = Array.isArray(issues) ? (issues as unknown[])[0] : undefined;
-  const details = isJson(issue) && isJson(issue['details']) ? issue['details'] : undefined;
-  const text = details?.['text'];
-  return typeof text === 'string' && text.trim() !== ''
+  const text = read(OperationOutcome, data)?.issue[0]?.details?.text;
+  return text !== undefined && text.trim() !== ''
     ? text
     : 'The record view stopped before every system had answered.';
 }

@@ -2,8 +2,8 @@
  * @module Which source warnings concern which record section, worded with the source's name, so
  * each area shows beside it what a source withheld, switched off or had not yet filed.
  */
-import type { RecordView, SourceSummary } from './api-types.ts';
-import { SECTION_NAMES, type SectionName } from '../shared/sections.ts';
+import type { RecordView, SourceSummary } from '../api/record.ts';
+import { SECTION_NAMES, type SectionName } from '../api/record.ts';
 import { sectionForR4 } from '../record/r4-sections.ts';
 
 /** One warning as shown beside a section (or above the whole record when it has no area). */
@@ -19,7 +19,7 @@ const SECTION_SET: ReadonlySet<string> = new Set<string>(SECTION_NAMES);
 
 /** A social care system's items all sit in the social care section; so do its warnings. */
 function looksLikeSocialCare(source: SourceSummary): boolean {
-  const counts = Object.entries(source.counts ?? {}).filter(
+  const counts = Object.entries(source.counts).filter(
     ([, count]) => typeof count === 'number' && count > 0,
   );
   return counts.length > 0 && counts.every(([name]) => name === 'socialCare');
@@ -54,7 +54,7 @@ export function warningsForSection(
   const out: ShownWarning[] = [];
   const seen = new Set<string>();
   for (const source of sources) {
-    for (const warning of source.warnings ?? []) {
+    for (const warning of source.warnings) {
       if (warningSection(warning.area, source) !== section) continue;
       const item = shown(source, warning.code, warning.message);
       if (seen.has(item.text)) continue;
@@ -70,7 +70,7 @@ export function generalWarnings(sources: readonly SourceSummary[]): ShownWarning
   const out: ShownWarning[] = [];
   const seen = new Set<string>();
   for (const source of sources) {
-    for (const warning of source.warnings ?? []) {
+    for (const warning of source.warnings) {
       if (warningSection(warning.area, source) !== undefined) continue;
       const item = shown(source, warning.code, warning.message);
       if (seen.has(item.text)) continue;
@@ -94,11 +94,9 @@ export function warningCounts(
 }
 
 /**
- * True when the server says some information was not shown (the policy's `informationWithheld`,
- * or the older `withheld`). Never a count: the count itself could reveal what was hidden.
+ * True when the server says some information was not shown (the policy's `informationWithheld`).
+ * Never a count: the count itself could reveal what was hidden.
  */
-export function isInformationWithheld(
-  record: Pick<RecordView, 'withheld' | 'informationWithheld'>,
-): boolean {
-  return record.withheld === true || record.informationWithheld === true;
+export function isInformationWithheld(record: Pick<RecordView, 'informationWithheld'>): boolean {
+  return record.informationWithheld;
 }

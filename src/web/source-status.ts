@@ -1,6 +1,6 @@
 /** @module Plain words for how each source answered, and how worried the clinician should be. */
-import type { SourceStatus, SourceSummary } from './api-types.ts';
-import { SECTION_NAMES, type SectionName } from '../shared/sections.ts';
+import type { SourceStatus, SourceSummary } from '../api/record.ts';
+import { SECTION_NAMES, type SectionName } from '../api/record.ts';
 
 export type StatusTone = 'good' | 'neutral' | 'warning' | 'alert';
 
@@ -62,7 +62,6 @@ export const SECTION_LABELS: Readonly<Record<SectionName, string>> = {
 
 /** A source's item counts in words, in section order: `Medications 12, Allergies 3`. */
 export function describeCounts(counts: SourceSummary['counts']): string {
-  if (counts === undefined) return '';
   return SECTION_NAMES.filter((name) => (counts[name] ?? 0) > 0)
     .map((name) => `${SECTION_LABELS[name]} ${counts[name] ?? 0}`)
     .join(', ');

@@ -33,6 +33,26 @@ const outcome = (code: string, text: string) => ({
   ],
 });
 
+const PATIENT = {
+  nhsNumber: '9990000018',
+  nhsNumberFormatted: '999 000 0018',
+  name: { given: ['Jane'], family: 'Smith' },
+  restricted: false,
+};
+
+const PERMISSION = {
+  id: 'p1',
+  nhsNumber: '9990000018',
+  basis: 'consent',
+  method: 'verbal',
+  givenBy: 'patient',
+  scope: 'user',
+  createdAt: '2026-01-01T09:00:00.000Z',
+  expiresAt: '2026-01-02T09:00:00.000Z',
+  recordedBy: { userId: 'u1' },
+  live: true,
+};
+
 void describe('the API client', () => {
   const seen: Seen[] = [];
   let server: Server;
@@ -59,8 +79,10 @@ void describe('the API client', () => {
               id: 'u1',
               username: 'a',
               displayName: 'A',
-              role: 'Clinician',
+              role: 'gp',
+              roleName: 'GP',
               organisation: 'RX1',
+              actions: ['view-record'],
             },
             csrfToken: 'token-1',
           });
@@ -71,8 +93,13 @@ void describe('the API client', () => {
           res.end();
           return;
         }
+        if (req.url === '/api/patients?nhsNumber=9990000026') {
+          // Not the contract's shape: no name, no formatted number.
+          json(200, { patients: [{ nhsNumber: '9990000026' }] });
+          return;
+        }
         if (req.url?.startsWith('/api/patients?')) {
-          json(200, { patients: [{ nhsNumber: '9990000018' }] });
+          json(200, { patients: [PATIENT] });
           return;
         }
         if (req.url === '/api/patients/9990000018/record') {
@@ -113,7 +140,7 @@ void describe('the API client', () => {
           return;
         }
         if (req.url === '/api/patients/9990000018/permissions' && req.method === 'POST') {
-          json(201, { permission: { id: 'p1' } });
+          json(201, { permission: PERMISSION });
           return;
         }
         res.writeHead(500, { 'content-type': 'text/html' });
@@ -149,7 +176,7 @@ void describe('the API client', () => {
       givenBy: 'patient',
       durationHours: 24,
     });
-    assert.deepEqual(permission, { ok: true, value: { id: 'p1' } });
+    assert.deepEqual(permission, { ok: true, value: PERMISSION });
     await api.findByNhsNumber('9990000018');
     await api.signOut();
     const [post, get, del] = seen;
@@ -192,6 +219,15 @@ void describe('the API client', () => {
     assert.equal(seen[0]?.url, '/api/patients?family=Smith&birthdate=1980-03-12');
   });
 
+  void test('an answer not of the contract’s shape is not shown half-read: the clinician is told', async () => {
+    const api = createApiClient({ baseUrl });
+    const found = await api.findByNhsNumber('9990000018');
+    assert.deepEqual(found, { ok: true, value: [PATIENT] });
+    const error = errorOf(await api.findByNhsNumber('9990000026'));
+    assert.equal(error.code, 'UNREADABLE_ANSWER');
+    assert.match(error.message, /could not be read/);
+  });
+
   void test('a record needing permission answers the PERMISSION_REQUIRED code for the UI to open the dialog', async () => {
     const api = createApiClient({ baseUrl });
     const error = errorOf(await api.getRecord('9990000018'));
@@ -210,7 +246,7 @@ void describe('the API client', () => {
     assert.equal(
       toApiError(400, {
         resourceType: 'OperationOutcome',
-        issue: [{ diagnostics: 'Bad NHS number' }],
+        issue: [{ severity: 'error', code: 'invalid', diagnostics: 'Bad NHS number' }],
       }).message,
       'Bad NHS number',
     );

@@ -12,7 +12,7 @@ import {
   createCheckpointSigner,
 } from '../../src/audit/checkpoint-signer.ts';
 import { MerkleTree, inclusionProof, leafHash as serverLeafHash } from '../../src/audit/merkle.ts';
-import type { EntryProofJson } from '../../src/web/oversight-types.ts';
+import type { EntryProof as EntryProofJson } from '../../src/api/audit.ts';
 import { checkEntryProof, checkpointMessage } from '../../src/web/proof-check.ts';
 import {
   fromHex,

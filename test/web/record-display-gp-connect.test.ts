@@ -5,7 +5,7 @@
  */
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { RecordEntry } from '../../src/web/api-types.ts';
+import type { RecordItem as RecordEntry } from '../../src/api/record.ts';
 import { consultationTopics, consultationEntryCount } from '../../src/web/consultation-topics.ts';
 import { groupInvestigations, reportTable } from '../../src/web/investigation-groups.ts';
 import { medicationFacts } from '../../src/web/medication-facts.ts';

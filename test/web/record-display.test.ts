@@ -2,7 +2,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createApiClient } from '../../src/web/api-client.ts';
-import type { SourceSummary } from '../../src/web/api-types.ts';
+import type { SourceSummary } from '../../src/api/record.ts';
 import { resultRow } from '../../src/web/investigation-groups.ts';
 import { activeAlerts } from '../../src/web/record-alerts.ts';
 import {
@@ -25,6 +25,7 @@ const GP: SourceSummary = {
   organisation: 'A81001',
   status: 'answered',
   elapsedMs: 200,
+  message: 'Answered.',
   counts: { medications: 3 },
   warnings: [
     {
@@ -41,6 +42,7 @@ const HOSPITAL: SourceSummary = {
   organisation: 'RXX01',
   status: 'answered',
   elapsedMs: 300,
+  message: 'Answered.',
   counts: { investigations: 2 },
   warnings: [{ code: 'page-cap', area: 'Observation', message: 'Only the first 2000 results.' }],
 };
@@ -50,6 +52,7 @@ const COUNCIL: SourceSummary = {
   organisation: 'SC003',
   status: 'answered',
   elapsedMs: 300,
+  message: 'Answered.',
   counts: { socialCare: 2 },
   warnings: [{ code: 'page-cap', area: 'CarePlan', message: 'Some plans left out.' }],
 };
@@ -81,10 +84,9 @@ describe('warnings beside each area', () => {
     );
   });
 
-  void test('withheld information is flagged without a count, from either field', () => {
+  void test('withheld information is flagged without a count', () => {
     assert.equal(isInformationWithheld({ informationWithheld: true }), true);
-    assert.equal(isInformationWithheld({ withheld: true }), true);
-    assert.equal(isInformationWithheld({}), false);
+    assert.equal(isInformationWithheld({ informationWithheld: false }), false);
   });
 });
 
@@ -197,7 +199,12 @@ describe('order within a section', () => {
 
 describe('the record arriving over the stream', () => {
   const started = JSON.stringify({
-    patient: { nhsNumber: '9990000107', name: {} },
+    patient: {
+      nhsNumber: '9990000107',
+      nhsNumberFormatted: '999 000 0107',
+      name: { given: ['Margaret'], family: 'Hughes' },
+      restricted: false,
+    },
     permission: { id: 'p', basis: 'consent', expiresAt: '2030-01-01T00:00:00Z' },
     sources: [
       { id: 'gp', name: 'Riverside Medical Practice', organisation: 'A81001' },
@@ -232,9 +239,27 @@ describe('the record arriving over the stream', () => {
     assert.equal(afterHospital.pending.length, 0);
     const done = applyCompleteEvent(
       afterHospital,
-      JSON.stringify({ sources: [GP, { ...HOSPITAL, status: 'timed-out' }], elapsedMs: 3000 }),
+      JSON.stringify({
+        sources: [GP, { ...HOSPITAL, status: 'timed-out' }],
+        elapsedMs: 3000,
+        informationWithheld: true,
+        reconciliation: [],
+        duplicates: [
+          {
+            section: 'medications',
+            item: { sourceId: 'gp', id: '2' },
+            duplicateOf: { sourceId: 'gp', id: '1' },
+          },
+        ],
+      }),
     );
     assert.equal(done.complete, true);
+    assert.equal(done.record.informationWithheld, true, 'the "not shown" banner appears');
+    assert.deepEqual(
+      done.record.sections.medications.map((entry) => entry.duplicateOf?.id),
+      [undefined, '1'],
+      'the duplicate is marked as the JSON view marks it',
+    );
     assert.deepEqual(
       done.record.sources.map((s) => s.status),
       ['answered', 'timed-out'],
@@ -249,13 +274,24 @@ describe('the record arriving over the stream', () => {
       streamErrorMessage(
         JSON.stringify({
           resourceType: 'OperationOutcome',
-          issue: [{ details: { text: 'The audit trail is not available.' } }],
+          issue: [
+            {
+              severity: 'error',
+              code: 'transient',
+              details: { text: 'The audit trail is not available.' },
+            },
+          ],
         }),
       ),
     );
     assert.equal(stopped.failure, 'The audit trail is not available.');
     assert.equal(stopped.pending.length, 2, 'the sources not heard from are still listed');
     assert.equal(startStreamingRecord('not json'), undefined);
+    assert.equal(
+      applySourceEvent(first, JSON.stringify({ source: { id: 'gp' } })).failure,
+      'The record could not be read in full. Try again.',
+      'an event of another shape than the contract is not shown, and the clinician is told',
+    );
   });
 });
 

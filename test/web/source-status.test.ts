@@ -1,7 +1,7 @@
 /** @module Unit tests for the plain words shown for each source's answer. */
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { SourceStatus } from '../../src/web/api-types.ts';
+import type { SourceStatus } from '../../src/api/record.ts';
 import {
   describeCounts,
   describeSourceStatus,
@@ -49,6 +49,9 @@ void describe('source statuses in plain words', () => {
       organisation: 'X',
       status,
       elapsedMs: 1,
+      message: '',
+      counts: {},
+      warnings: [],
     });
     assert.equal(isIncomplete([source('answered'), source('patient-not-found')]), false);
     assert.equal(isIncomplete([source('answered'), source('timed-out')]), true);
@@ -61,7 +64,7 @@ void describe('section counts', () => {
       describeCounts({ problems: 20, medications: 40, allergies: 0, carePlans: 1 }),
       'Medications 40, Problems 20, Care plans 1',
     );
-    assert.equal(describeCounts(undefined), '');
+    assert.equal(describeCounts({}), '');
   });
 
   void test('every section has a label', () => {

@@ -8,7 +8,7 @@ import type { ApiClient, ApiError } from '../api-client.ts';
 import { basisLabel, nhsNumberText, outcomeLabel, reasonLabel } from '../audit-display.ts';
 import { formatDateTime } from '../fhir-display.ts';
 import { normaliseNhsNumber, parseNhsNumber } from '../../identity/nhs-number.ts';
-import type { AccessReportJson } from '../oversight-types.ts';
+import type { AccessReport as AccessReportJson } from '../../api/audit.ts';
 import { roleText } from '../role-text.ts';
 import { AccessChart } from './access-chart.tsx';
 import { ErrorMessage } from './error-message.tsx';

@@ -1,5 +1,5 @@
 /** @module The service header: name, the signed-in professional, and Sign out. */
-import type { SessionUser } from '../api-types.ts';
+import type { SessionUser } from '../../api/session.ts';
 
 export interface AppHeaderProps {
   readonly user: SessionUser | undefined;
@@ -16,7 +16,7 @@ export function AppHeader({ user, onSignOut }: AppHeaderProps) {
           <div className="header__user">
             <p className="header__who">
               <span className="header__name">{user.displayName}</span>
-              <span className="header__role">{user.roleName ?? user.role}</span>
+              <span className="header__role">{user.roleName}</span>
               <span className="header__org">{user.organisation}</span>
             </p>
             <button type="button" className="button button--reverse" onClick={onSignOut}>

@@ -1,7 +1,7 @@
 /** @module The app shell: restores the session, then shows sign-in or the signed-in pages. */
 import { useCallback, useEffect, useState } from 'react';
 import type { ApiClient } from '../api-client.ts';
-import type { Session } from '../api-types.ts';
+import type { Session } from '../../api/session.ts';
 import { AppHeader } from './app-header.tsx';
 import { SignInPage } from './sign-in-page.tsx';
 import { SignedInPages } from './signed-in-pages.tsx';

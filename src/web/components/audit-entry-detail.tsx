@@ -13,7 +13,7 @@ import {
   readEvent,
 } from '../audit-display.ts';
 import { formatDateTime } from '../fhir-display.ts';
-import type { EntryProofJson } from '../oversight-types.ts';
+import type { EntryProof as EntryProofJson } from '../../api/audit.ts';
 import { checkEntryProof, type ProofCheck } from '../proof-check.ts';
 import { roleText } from '../role-text.ts';
 import { RefusalMessage } from './refusal-message.tsx';

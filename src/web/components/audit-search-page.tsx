@@ -16,7 +16,7 @@ import {
 } from '../audit-display.ts';
 import { formatDateTime } from '../fhir-display.ts';
 import { normaliseNhsNumber, parseNhsNumber } from '../../identity/nhs-number.ts';
-import type { AuditEntryJson, AuditSearchQuery } from '../oversight-types.ts';
+import type { AuditEntry as AuditEntryJson, AuditSearchQuery } from '../../api/audit.ts';
 import { roleText } from '../role-text.ts';
 import { AuditEntryDetail } from './audit-entry-detail.tsx';
 import { ErrorMessage } from './error-message.tsx';

@@ -1,6 +1,6 @@
 /** @module Search by demographics: last name, first name, date of birth, gender, postcode. */
 import { useState, type SubmitEvent } from 'react';
-import type { DemographicsQuery } from '../api-types.ts';
+import type { DemographicsQuery } from '../../api/patients.ts';
 import { ErrorMessage } from './error-message.tsx';
 
 export interface DemographicsFormProps {

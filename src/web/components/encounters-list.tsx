@@ -3,7 +3,7 @@
  * for a GP consultation, its topics → categories (History, Examination, Plan…) → entries.
  */
 import { memo, useMemo, useState } from 'react';
-import type { RecordEntry } from '../api-types.ts';
+import type { RecordItem as RecordEntry } from '../../api/record.ts';
 import {
   consultationEntryCount,
   consultationTopics,

@@ -3,7 +3,7 @@
  * reference range, abnormal flag in words), its filing comments, then other observations.
  */
 import { memo, useMemo } from 'react';
-import type { RecordEntry } from '../api-types.ts';
+import type { RecordItem as RecordEntry } from '../../api/record.ts';
 import { formatDateTime } from '../fhir-display.ts';
 import {
   groupInvestigations,

@@ -1,5 +1,5 @@
 /** @module A paged list of record item cards. */
-import type { RecordEntry } from '../api-types.ts';
+import type { RecordItem as RecordEntry } from '../../api/record.ts';
 import type { ResolveReference } from '../resource-summary.ts';
 import { RecordItemCard } from './record-item-card.tsx';
 import { ShowMore } from './show-more.tsx';

@@ -1,6 +1,6 @@
 /** @module The patient banner, NHS style: name, born (age), gender, NHS number, address, GP. */
 import { useRef } from 'react';
-import type { PatientSummary } from '../api-types.ts';
+import type { PatientSummary } from '../../api/patients.ts';
 import { formatDate } from '../fhir-display.ts';
 import {
   formatAddress,

@@ -1,7 +1,7 @@
 /** @module Find a patient by NHS number or by demographics, and choose one from the results. */
 import { useRef, useState } from 'react';
 import type { ApiClient, ApiResult } from '../api-client.ts';
-import type { PatientSummary } from '../api-types.ts';
+import type { PatientSummary } from '../../api/patients.ts';
 import { DemographicsForm } from './demographics-form.tsx';
 import { NhsNumberForm } from './nhs-number-form.tsx';
 import { SearchResults } from './search-results.tsx';

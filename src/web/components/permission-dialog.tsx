@@ -4,14 +4,14 @@
  */
 import { useEffect, useRef, useState, type SubmitEvent } from 'react';
 import type { ApiClient } from '../api-client.ts';
+import type { PatientSummary } from '../../api/patients.ts';
 import type {
   EmergencyReasonCode,
-  PatientSummary,
   Permission,
   PermissionBasis,
   PermissionMethod,
   PermissionRequest,
-} from '../api-types.ts';
+} from '../../api/permissions.ts';
 import { formatPatientName } from '../patient-display.ts';
 import { ErrorMessage } from './error-message.tsx';
 

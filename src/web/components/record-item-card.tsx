@@ -1,6 +1,6 @@
 /** @module One record item: what it is, its key facts and flags, and where it came from. */
 import { memo, useMemo } from 'react';
-import type { RecordEntry } from '../api-types.ts';
+import type { RecordItem as RecordEntry } from '../../api/record.ts';
 import { formatDateTime } from '../fhir-display.ts';
 import { summariseResource, type ResolveReference } from '../resource-summary.ts';
 

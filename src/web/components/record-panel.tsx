@@ -4,7 +4,8 @@
  */
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { ApiClient, ApiError } from '../api-client.ts';
-import type { PatientSummary, RecordView } from '../api-types.ts';
+import type { PatientSummary } from '../../api/patients.ts';
+import type { RecordView } from '../../api/record.ts';
 import {
   applyCompleteEvent,
   applySourceEvent,

@@ -3,7 +3,7 @@
  * safeguarding alert, the sources with their progress, warnings about the whole record, then the sections.
  */
 import { useMemo, useRef } from 'react';
-import type { RecordView } from '../api-types.ts';
+import type { RecordView } from '../../api/record.ts';
 import { formatDateTime } from '../fhir-display.ts';
 import { activeAlerts } from '../record-alerts.ts';
 import { indexRecord } from '../record-index.ts';

@@ -1,6 +1,6 @@
 /** @module Records a review's outcome (appropriate / needs follow-up) with a required note. */
 import { useState, type SubmitEvent } from 'react';
-import type { ReviewOutcome } from '../oversight-types.ts';
+import type { ReviewOutcome } from '../../api/emergency-reviews.ts';
 import { ErrorMessage } from './error-message.tsx';
 
 export interface ReviewFormProps {

@@ -7,7 +7,11 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import type { ApiClient, ApiError, ApiResult } from '../api-client.ts';
 import { nhsNumberText, outcomeLabel, reasonLabel, readEvent } from '../audit-display.ts';
 import { formatDateTime } from '../fhir-display.ts';
-import type { EmergencyReviewJson, PrivacyAlertJson, ReviewOutcome } from '../oversight-types.ts';
+import type { PrivacyAlert as PrivacyAlertJson } from '../../api/alerts.ts';
+import type {
+  EmergencyReview as EmergencyReviewJson,
+  ReviewOutcome,
+} from '../../api/emergency-reviews.ts';
 import { roleText } from '../role-text.ts';
 import { AuditEntryDetail } from './audit-entry-detail.tsx';
 import { RefusalMessage } from './refusal-message.tsx';

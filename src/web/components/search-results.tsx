@@ -1,6 +1,6 @@
 /** @module The list of patients a search found; each name is a button that opens the record. */
 import { useEffect, useRef } from 'react';
-import type { PatientSummary } from '../api-types.ts';
+import type { PatientSummary } from '../../api/patients.ts';
 import {
   formatBorn,
   formatGender,

@@ -4,7 +4,7 @@
  * by date, social care alerts first — a page at a time.
  */
 import { useMemo } from 'react';
-import type { RecordEntry, SourceSummary } from '../api-types.ts';
+import type { RecordItem as RecordEntry, SourceSummary } from '../../api/record.ts';
 import {
   compareNewestFirst,
   triageResource,
@@ -12,7 +12,7 @@ import {
   type Triage,
 } from '../resource-summary.ts';
 import { warningsForSection } from '../section-warnings.ts';
-import type { SectionName } from '../../shared/sections.ts';
+import type { SectionName } from '../../api/record.ts';
 import { SECTION_LABELS } from '../source-status.ts';
 import { EncountersList } from './encounters-list.tsx';
 import { InvestigationsList } from './investigations-list.tsx';

@@ -1,9 +1,9 @@
 /** @module The record's sections as tabs; only the open section is rendered. */
 import { useMemo, useRef, useState } from 'react';
-import type { RecordView, SourceSummary } from '../api-types.ts';
+import type { RecordView, SourceSummary } from '../../api/record.ts';
 import type { ResolveReference } from '../resource-summary.ts';
 import { warningCounts } from '../section-warnings.ts';
-import { SECTION_NAMES, type SectionName } from '../../shared/sections.ts';
+import { SECTION_NAMES, type SectionName } from '../../api/record.ts';
 import { SECTION_LABELS } from '../source-status.ts';
 import { SectionItems } from './section-items.tsx';
 
@@ -33,7 +33,7 @@ export function SectionTabs({ sections, sources, resolve, waiting }: SectionTabs
     <div className="sections">
       <div className="tabs tabs--sections" role="tablist" aria-label="Record sections">
         {SECTION_NAMES.map((name, index) => {
-          const count = sections[name]?.length ?? 0;
+          const count = sections[name].length;
           const warned = (warnings[name] ?? 0) > 0;
           return (
             <button
@@ -86,7 +86,7 @@ export function SectionTabs({ sections, sources, resolve, waiting }: SectionTabs
         <SectionItems
           key={open}
           name={open}
-          entries={sections[open] ?? []}
+          entries={sections[open]}
           resolve={resolve}
           sources={sources}
           {...(waiting === undefined ? {} : { waiting })}

@@ -1,7 +1,7 @@
 /** @module The sign-in form. */
 import { useEffect, useRef, useState, type SubmitEvent } from 'react';
 import type { ApiClient, SignInProvider } from '../api-client.ts';
-import type { Session } from '../api-types.ts';
+import type { Session } from '../../api/session.ts';
 import { ErrorMessage } from './error-message.tsx';
 import { useFocusOnMount } from './use-focus-on-mount.ts';
 

@@ -1,6 +1,6 @@
 /** @module The signed-in UI: navigation by role, and the page the path names. */
 import type { ApiClient } from '../api-client.ts';
-import type { SessionUser } from '../api-types.ts';
+import type { SessionUser } from '../../api/session.ts';
 import { pageAt, pagesFor } from '../navigation.ts';
 import { AccessReportPage } from './access-report-page.tsx';
 import { AuditSearchPage } from './audit-search-page.tsx';

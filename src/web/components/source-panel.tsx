@@ -1,5 +1,5 @@
 /** @module Where the record came from: each source system, how it answered, what it held. */
-import type { SourceSummary } from '../api-types.ts';
+import type { SourceSummary } from '../../api/record.ts';
 import { formatElapsed } from '../fhir-display.ts';
 import type { PendingSource } from '../record-stream.ts';
 import { describeCounts, describeSourceStatus, isIncomplete } from '../source-status.ts';
@@ -43,15 +43,15 @@ export function SourcePanel({ sources, pending = [], stopped = false }: SourcePa
                 <span className={`tag tag--${status.tone}`}>{status.text}</span>
                 <span className="source__elapsed">{formatElapsed(source.elapsedMs)}</span>
               </p>
-              {source.message !== undefined && source.message !== status.text && (
+              {source.message !== status.text && (
                 <p className="source__message">{source.message}</p>
               )}
               {source.status === 'answered' && (
                 <p className="source__counts">{counts === '' ? 'No items' : counts}</p>
               )}
-              {(source.warnings ?? []).length > 0 && (
+              {source.warnings.length > 0 && (
                 <ul className="source__warnings">
-                  {(source.warnings ?? []).map((warning, index) => (
+                  {source.warnings.map((warning, index) => (
                     <li key={`${warning.code}-${index}`}>{warning.message}</li>
                   ))}
                 </ul>

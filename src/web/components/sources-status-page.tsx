@@ -5,7 +5,10 @@
 import { useEffect, useRef, useState } from 'react';
 import type { ApiClient, ApiError } from '../api-client.ts';
 import { formatDateTime } from '../fhir-display.ts';
-import type { SourceHealthJson, SourcesStatusJson } from '../oversight-types.ts';
+import type {
+  SourceHealth as SourceHealthJson,
+  SourcesStatus as SourcesStatusJson,
+} from '../../api/sources.ts';
 import { describeSourceStatus } from '../source-status.ts';
 import { RefusalMessage } from './refusal-message.tsx';
 import { useFocusOnMount } from './use-focus-on-mount.ts';

@@ -1,7 +1,7 @@
 /** @module The signed-in workspace: find a patient, then view their record. */
 import { useEffect, useState } from 'react';
 import type { ApiClient } from '../api-client.ts';
-import type { PatientSummary } from '../api-types.ts';
+import type { PatientSummary } from '../../api/patients.ts';
 import { PatientBanner } from './patient-banner.tsx';
 import { PatientSearch } from './patient-search.tsx';
 import { RecordPanel } from './record-panel.tsx';
