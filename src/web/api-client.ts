@@ -134,9 +134,6 @@ const GENERIC_MESSAGES: Readonly<Record<number, string>> = {
   503: 'The service is not available at the moment. Try again shortly.',
 };
 
-/** A 204 answer has no body. */
-const NoContent = Type.Null();
-
 /** An answer that does not match the contract (src/api/): not shown, reported as an error. */
 function unreadableAnswer(status: number): ApiError {
   return {
@@ -168,6 +165,23 @@ async function readJson(response: Response): Promise<unknown> {
   }
 }
 
+/**
+ * A response as a value: its OperationOutcome as an error, or its body checked against the
+ * contract's schema — an answer of another shape is an error, never shown half-read.
+ */
+export async function answerOf<S extends TSchema>(
+  schema: S,
+  response: Response,
+): Promise<ApiResult<Static<S>>> {
+  const parsed = await readJson(response);
+  if (!response.ok) return { ok: false, error: toApiError(response.status, parsed) };
+  if (!Value.Check(schema, parsed)) return { ok: false, error: unreadableAnswer(response.status) };
+  return { ok: true, value: parsed };
+}
+
+/** A 204 answer has no body. */
+export const NoContent = Type.Null();
+
 /** Builds a client. The CSRF token lives only in this closure, never in browser storage. */
 export function createApiClient(options: ApiClientOptions = {}): ApiClient {
   const baseUrl = options.baseUrl ?? '';
@@ -195,12 +209,7 @@ export function createApiClient(options: ApiClientOptions = {}): ApiClient {
     } catch {
       return { ok: false, error: toApiError(0, null) };
     }
-    const parsed = await readJson(response);
-    if (!response.ok) return { ok: false, error: toApiError(response.status, parsed) };
-    // Checked against the contract: an answer of another shape is an error, never shown half-read.
-    if (!Value.Check(schema, parsed))
-      return { ok: false, error: unreadableAnswer(response.status) };
-    return { ok: true, value: parsed };
+    return answerOf(schema, response);
   }
 
   function map<A, B>(result: ApiResult<A>, pick: (value: A) => B): ApiResult<B> {

@@ -1,20 +1,25 @@
 /**
  * @module The patient pages' client for their own JSON routes (`/api/patient/…`, docs/api.md
  * "Patients"): the patient session cookie only (never a staff session), the CSRF token held in
- * memory, and every error a value the page can show. Types come from src/api/patient-portal.ts.
+ * memory, and every error a value the page can show. Types and the checks of every answer come
+ * from src/api/patient-portal.ts.
  */
-import type {
+import type { Static, TSchema } from '@sinclair/typebox';
+import {
   AccessHistory,
-  Objection,
-  Concern,
-  PatientPermission,
-  PatientSession,
+  ConcernList,
+  ConcernRaised,
   NotificationSettings,
-  NotificationSettingsRequest,
-  ConcernRequest,
+  Objection,
+  PatientPermissionList,
+  PatientSession,
+  type Concern,
+  type ConcernRequest,
+  type NotificationSettingsRequest,
+  type PatientPermission,
 } from '../api/patient-portal.ts';
-import type { EntryProof } from '../api/audit.ts';
-import { toApiError, type ApiResult } from './api-client.ts';
+import { EntryProof } from '../api/audit.ts';
+import { answerOf, NoContent, toApiError, type ApiResult } from './api-client.ts';
 
 /** Where a patient starts signing in (NHS login). */
 export const NHS_LOGIN_START = '/auth/nhs-login/login';
@@ -36,16 +41,6 @@ export interface PatientApiClient {
   saveSettings(request: NotificationSettingsRequest): Promise<ApiResult<NotificationSettings>>;
 }
 
-async function readJson(response: Response): Promise<unknown> {
-  if (response.status === 204) return null;
-  if (!(response.headers.get('content-type') ?? '').includes('json')) return null;
-  try {
-    return (await response.json()) as unknown;
-  } catch {
-    return null;
-  }
-}
-
 /** Builds the client; `fetch` and `baseUrl` are for tests. */
 export function createPatientApiClient(
   options: { readonly baseUrl?: string; readonly fetch?: typeof fetch } = {},
@@ -54,11 +49,12 @@ export function createPatientApiClient(
   const doFetch = options.fetch ?? globalThis.fetch.bind(globalThis);
   let csrfToken: string | undefined;
 
-  async function call<T>(
+  async function call<S extends TSchema>(
+    schema: S,
     method: 'GET' | 'POST' | 'DELETE',
     path: string,
     body?: unknown,
-  ): Promise<ApiResult<T>> {
+  ): Promise<ApiResult<Static<S>>> {
     const headers: Record<string, string> = { accept: 'application/json' };
     if (body !== undefined) headers['content-type'] = 'application/json';
     if (method !== 'GET' && csrfToken !== undefined) headers['x-csrf-token'] = csrfToken;
@@ -74,9 +70,7 @@ export function createPatientApiClient(
     } catch {
       return { ok: false, error: toApiError(0, null) };
     }
-    const parsed = await readJson(response);
-    if (!response.ok) return { ok: false, error: toApiError(response.status, parsed) };
-    return { ok: true, value: parsed as T };
+    return answerOf(schema, response);
   }
 
   function map<A, B>(result: ApiResult<A>, pick: (value: A) => B): ApiResult<B> {
@@ -85,51 +79,55 @@ export function createPatientApiClient(
 
   return {
     async getSession() {
-      const result = await call<PatientSession>('GET', '/session');
+      const result = await call(PatientSession, 'GET', '/session');
       csrfToken = result.ok ? result.value.csrfToken : undefined;
       return result;
     },
     async signOut() {
-      const result = await call<null>('DELETE', '/session');
+      const result = await call(NoContent, 'DELETE', '/session');
       csrfToken = undefined;
       return map(result, () => null);
     },
     getAccessHistory() {
-      return call<AccessHistory>('GET', '/access-history');
+      return call(AccessHistory, 'GET', '/access-history');
     },
     getLineProof(seq) {
-      return call<EntryProof>('GET', `/access-history/${encodeURIComponent(String(seq))}/proof`);
+      return call(EntryProof, 'GET', `/access-history/${encodeURIComponent(String(seq))}/proof`);
     },
     getObjection() {
-      return call<Objection>('GET', '/objection');
+      return call(Objection, 'GET', '/objection');
     },
     recordObjection() {
-      return call<Objection>('POST', '/objection');
+      return call(Objection, 'POST', '/objection');
     },
     withdrawObjection() {
-      return call<Objection>('DELETE', '/objection');
+      return call(Objection, 'DELETE', '/objection');
     },
     async listPermissions() {
-      const result = await call<{ permissions: PatientPermission[] }>('GET', '/permissions');
+      const result = await call(PatientPermissionList, 'GET', '/permissions');
       return map(result, (v) => v.permissions);
     },
     async withdrawPermission(permissionId) {
-      const result = await call<null>('DELETE', `/permissions/${encodeURIComponent(permissionId)}`);
+      const result = await call(
+        NoContent,
+        'DELETE',
+        `/permissions/${encodeURIComponent(permissionId)}`,
+      );
       return map(result, () => null);
     },
     async listConcerns() {
-      const result = await call<{ concerns: Concern[] }>('GET', '/concerns');
+      const result = await call(ConcernList, 'GET', '/concerns');
       return map(result, (v) => v.concerns);
     },
     async raiseConcern(request) {
-      const result = await call<{ concern: Concern }>('POST', '/concerns', request);
+      const result = await call(ConcernRaised, 'POST', '/concerns', request);
       return map(result, (v) => v.concern);
     },
     getSettings() {
-      return call<NotificationSettings>('GET', '/settings');
+      return call(NotificationSettings, 'GET', '/settings');
     },
     saveSettings(request) {
-      return call<NotificationSettings>('POST', '/settings', request);
+      return call(NotificationSettings, 'POST', '/settings', request);
     },
   };
 }
