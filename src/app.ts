@@ -344,7 +344,7 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<App>
     withdrawDissent: createWithdrawDissent(consentActionDeps),
     reviewEmergencyAccess: createReviewEmergencyAccess({ audit, now, mayReview, emergencyReviews }),
     reviewPrivacyAlert: createReviewPrivacyAlert({ audit, now, mayReview, privacyAlerts }),
-    listPrivacyAlerts: createListPrivacyAlerts({ audit, now, policy, privacyAlerts }),
+    listPrivacyAlerts: createListPrivacyAlerts({ audit, now, policy, privacyAlerts, accounts }),
   };
 
   const services = {

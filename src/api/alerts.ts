@@ -16,6 +16,15 @@ export const PrivacyAlert = Type.Object({
   /** The audit entry that raised it. */
   seq: Type.Integer(),
   userId: Type.String(),
+  /** The person, by name (from their account; absent when the account is gone). */
+  user: Type.Optional(
+    Type.Object({
+      name: Type.String(),
+      username: Type.String(),
+      role: Type.String(),
+      organisation: Type.String(),
+    }),
+  ),
   nhsNumber: Type.Optional(Type.String()),
   occurredAt: Type.String(),
   detail: Type.String(),

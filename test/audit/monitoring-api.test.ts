@@ -26,6 +26,7 @@ interface AlertBody {
   rule: string;
   seq: number;
   userId: string;
+  user?: { name: string; username: string; role: string; organisation: string };
   nhsNumber?: string;
   detail: string;
   status: string;
@@ -120,6 +121,15 @@ describe('privacy alerts through the API', () => {
     assert.equal(byRule.get('own-record')?.nhsNumber, persona('gp-only'));
     assert.equal(byRule.get('restricted-patient')?.nhsNumber, persona('sensitive-patient'));
     for (const alert of alerts) assert.equal(alert.userId, clinicianId);
+    // Named for the privacy officer, though she never used emergency access.
+    for (const alert of alerts) {
+      assert.deepEqual(alert.user, {
+        name: 'Dr Jane Oakley',
+        username: 'jane.oakley',
+        role: 'hospital-clinician',
+        organisation: 'RXX01',
+      });
+    }
 
     // The surname alert names the view's start entry; the patient's name never enters the trail.
     const [started] = await system.app.services.audit.list({

@@ -4,7 +4,7 @@
  * access. Reading the queue is audited as an audit search; every review and refusal is audited.
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import type { PrivacyAlert } from '../../audit/monitoring/privacy-alerts.ts';
+import type { NamedPrivacyAlert } from '../../audit/monitoring/list-privacy-alerts.ts';
 import { actionRequest } from '../request-context.ts';
 import type { ServerServices } from '../server-services.ts';
 import { OutcomeSchema } from './schemas.ts';
@@ -15,7 +15,7 @@ import {
   PrivacyAlertReviewRequest,
 } from '../../api/alerts.ts';
 
-function alertJson(alert: PrivacyAlert) {
+function alertJson(alert: NamedPrivacyAlert) {
   return { ...alert };
 }
 

@@ -235,7 +235,10 @@ function replaceOrDrop<T>(
 
 function personText(people: People, userId: string, organisation?: string): string {
   const person = people.get(userId);
-  const who = person === undefined ? `User ${userId}` : `${person.name}, ${roleText(person.role)}`;
+  const who =
+    person === undefined
+      ? 'Someone whose account no longer exists'
+      : `${person.name}, ${roleText(person.role)}`;
   return organisation === undefined ? who : `${who} (${organisation})`;
 }
 
@@ -286,7 +289,11 @@ function AlertCard({
       <dl className="facts">
         <div>
           <dt>Who</dt>
-          <dd>{personText(people, alert.userId)}</dd>
+          <dd>
+            {alert.user === undefined
+              ? personText(people, alert.userId)
+              : `${alert.user.name} (${alert.user.username}), ${roleText(alert.user.role)} (${alert.user.organisation})`}
+          </dd>
         </div>
         <div>
           <dt>When</dt>
