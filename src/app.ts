@@ -342,8 +342,23 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<App>
     withdrawPermission: createWithdrawPermission(consentActionDeps),
     recordDissent: createRecordDissent(consentActionDeps),
     withdrawDissent: createWithdrawDissent(consentActionDeps),
-    reviewEmergencyAccess: createReviewEmergencyAccess({ audit, now, mayReview, emergencyReviews }),
-    reviewPrivacyAlert: createReviewPrivacyAlert({ audit, now, mayReview, privacyAlerts }),
+    reviewEmergencyAccess: createReviewEmergencyAccess({
+      audit,
+      now,
+      mayReview,
+      emergencyReviews,
+      privacyAlerts,
+      auditEntries: audit,
+      permissions,
+    }),
+    reviewPrivacyAlert: createReviewPrivacyAlert({
+      audit,
+      now,
+      mayReview,
+      privacyAlerts,
+      emergencyReviews,
+      auditEntries: audit,
+    }),
     listPrivacyAlerts: createListPrivacyAlerts({ audit, now, policy, privacyAlerts, accounts }),
   };
 

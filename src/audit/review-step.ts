@@ -1,6 +1,7 @@
 /**
  * @module One privacy officer's review of a flagged access (an emergency access, a privacy alert),
- * as steps: access → note → the review and its audit entry, committed together.
+ * as steps: access → note → the review, what it also answers (an emergency access's privacy alert,
+ * or the alert's emergency access), and their audit entries, committed together.
  */
 import type { Transaction } from 'kysely';
 import { Forbidden } from '../access/access-errors.ts';
@@ -64,7 +65,21 @@ export interface ReviewKind<R> {
   record(note: string, trx: Transaction<DatabaseSchema>): Promise<R>;
   /** The audit entry that records the review (never the note). */
   event(reviewed: R, fields: CommonAuditFields): AuditEvent;
+  /**
+   * Finds, before the transaction, what the same review answers too (an emergency access and its
+   * privacy alert); answers how to close it in the transaction, with the same outcome and note,
+   * and the audit entries of what it closed.
+   */
+  linked?(): Promise<CloseLinked<R>>;
 }
+
+/** Closes what a review also answers, in the review's transaction. */
+export type CloseLinked<R> = (
+  reviewed: R,
+  note: string,
+  trx: Transaction<DatabaseSchema>,
+  fields: CommonAuditFields,
+) => Promise<readonly AuditEvent[]>;
 
 /** Runs one review's steps; answers what was reviewed. */
 export async function recordReview<R>(
@@ -85,10 +100,15 @@ export async function recordReview<R>(
   // note: visible, plain text, bounded.
   const note = reviewNote(request.note);
 
-  // the review and its audit entry commit together, or neither does.
+  // what the same review answers too (read before the transaction holds the connection).
+  const closeLinked = kind.linked === undefined ? undefined : await kind.linked();
+
+  // the review, what it also closes, and their audit entries commit together, or none does.
   return deps.audit.appendWith(async (trx) => {
     const reviewed = await kind.record(note, trx);
-    return { result: reviewed, events: [kind.event(reviewed, audited.fields())] };
+    const fields = audited.fields();
+    const linked = closeLinked === undefined ? [] : await closeLinked(reviewed, note, trx, fields);
+    return { result: reviewed, events: [kind.event(reviewed, fields), ...linked] };
   });
 }
 

@@ -230,4 +230,73 @@ describe('privacy alerts through the API', () => {
     assert.equal(response.status, 404);
     assert.equal(outcomeCode(response.body), 'NOT_FOUND');
   });
+  test('one review closes both the emergency access and its privacy alert, whichever is reviewed', async () => {
+    const nhsNumber = persona('typical');
+    async function emergency(): Promise<string> {
+      const response = await clinician.post(`/api/patients/${nhsNumber}/permissions`, {
+        basis: 'emergency',
+        reasonCode: 'patient-unconscious',
+        reason: 'Brought in unconscious',
+      });
+      assert.equal(response.status, 201, response.text);
+      return (response.body as { permission: { id: string } }).permission.id;
+    }
+    async function openReviews(): Promise<string[]> {
+      const response = await officer.get('/api/emergency-reviews?status=open');
+      assert.equal(response.status, 200, response.text);
+      return (response.body as { reviews: { permissionId: string }[] }).reviews.map(
+        (r) => r.permissionId,
+      );
+    }
+    const first = await emergency();
+    const second = await emergency();
+    const alerts = (await openAlerts()).filter((a) => a.rule === 'emergency-access');
+    assert.equal(alerts.length, 2, JSON.stringify(alerts));
+
+    // Reviewing the emergency access closes its alert.
+    const reviewed = await officer.post(`/api/emergency-reviews/${first}`, {
+      outcome: 'appropriate',
+      note: 'Seen in resus; the record was needed.',
+    });
+    assert.equal(reviewed.status, 200, reviewed.text);
+    const stillOpen = (await openAlerts()).filter((a) => a.rule === 'emergency-access');
+    assert.equal(stillOpen.length, 1);
+    const secondAlert = stillOpen[0];
+    assert.ok(secondAlert !== undefined);
+    const all = await officer.get('/api/privacy-alerts?status=all');
+    const closed = (all.body as { alerts: AlertBody[] }).alerts.find(
+      (a) => a.rule === 'emergency-access' && a.id !== secondAlert.id && a.status === 'reviewed',
+    );
+    assert.equal(closed?.note, 'Seen in resus; the record was needed.');
+
+    // Reviewing the other's alert closes its emergency access review.
+    assert.ok((await openReviews()).includes(second));
+    const alertReviewed = await officer.post(`/api/privacy-alerts/${secondAlert.id}`, {
+      outcome: 'needs-follow-up',
+      note: 'Ask why the GP was not called.',
+    });
+    assert.equal(alertReviewed.status, 200, alertReviewed.text);
+    const open = await openReviews();
+    assert.ok(!open.includes(first) && !open.includes(second), JSON.stringify(open));
+
+    // Each closing is audited, in the same request as the review that caused it.
+    const entries = await system.app.services.audit.list({
+      afterSeq: 0,
+      limit: 1000,
+      nhsNumber,
+    });
+    const byRequest = (requestId: string | null) =>
+      entries
+        .filter((r) => r.entry.event.requestId === requestId)
+        .map((r) => r.entry.event.action)
+        .sort();
+    assert.deepEqual(byRequest(reviewed.headers.get('x-request-id')), [
+      'emergency-access-reviewed',
+      'privacy-alert-reviewed',
+    ]);
+    assert.deepEqual(byRequest(alertReviewed.headers.get('x-request-id')), [
+      'emergency-access-reviewed',
+      'privacy-alert-reviewed',
+    ]);
+  });
 });
