@@ -73,6 +73,11 @@ export interface NhsLoginSimOptions {
   readonly host?: string | undefined;
   readonly port?: number | undefined;
   readonly accounts?: Readonly<Record<string, NhsLoginAccount>> | undefined;
+  /**
+   * The client's public signing keys: the client then authenticates with `private_key_jwt`
+   * (RS512), as NHS login requires of real services, instead of a client secret.
+   */
+  readonly clientJwks?: { readonly keys: readonly Record<string, unknown>[] } | undefined;
 }
 
 export interface RunningNhsLoginSim {
@@ -127,12 +132,18 @@ export async function startNhsLoginSim(
             redirect_uris: [redirectUri],
             grant_types: ['authorization_code'],
             response_types: ['code'],
-            token_endpoint_auth_method: 'client_secret_basic',
+            ...(options.clientJwks === undefined
+              ? { token_endpoint_auth_method: 'client_secret_basic' }
+              : {
+                  token_endpoint_auth_method: 'private_key_jwt',
+                  token_endpoint_auth_signing_alg: 'RS512',
+                  jwks: { keys: [...options.clientJwks.keys] },
+                }),
             id_token_signed_response_alg: 'RS512',
           },
         ],
         jwks: { keys: [signingKey] },
-        enabledJWA: { idTokenSigningAlgValues: ['RS512'] },
+        enabledJWA: { idTokenSigningAlgValues: ['RS512'], clientAuthSigningAlgValues: ['RS512'] },
         cookies: { keys: [randomBytes(24).toString('base64url')] },
         claims: SCOPE_CLAIMS,
         conformIdTokenClaims: false,
