@@ -334,9 +334,9 @@ export function createApiClient(options: ApiClientOptions = {}): ApiClient {
 /** The query string of an audit search: empty filters left out. */
 export function auditQuery(query: AuditSearchQuery): string {
   const params = new URLSearchParams();
-  const text = (['nhsNumber', 'userId', 'action', 'from', 'to'] as const).map(
-    (key) => [key, query[key]?.trim() ?? ''] as const,
-  );
+  const text = (
+    ['nhsNumber', 'userId', 'action', 'organisation', 'outcome', 'from', 'to'] as const
+  ).map((key) => [key, query[key]?.trim() ?? ''] as const);
   for (const [key, value] of text) if (value !== '') params.set(key, value);
   if (query.limit !== undefined) params.set('limit', String(query.limit));
   if (query.beforeSeq !== undefined) params.set('beforeSeq', String(query.beforeSeq));

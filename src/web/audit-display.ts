@@ -5,7 +5,6 @@
  */
 import type { AuditAction } from '../audit/audit-event.ts';
 import { formatNhsNumber } from '../identity/nhs-number.ts';
-import type { AuditEntry as AuditEntryJson } from '../api/audit.ts';
 
 /** Every audited action in words (the compiler keeps this list complete). */
 export const ACTION_LABELS: Readonly<Record<AuditAction, string>> = {
@@ -208,25 +207,26 @@ const FIELD_LABELS: Readonly<Record<string, string>> = {
   attemptedUsername: 'Username typed',
 };
 
-/** A recorded field's name in words; nested and unknown fields keep their path. */
+/** The words of one step of a field's path: `allergies` → `allergies`, `sourceId` → `source id`. */
+function words(key: string): string {
+  return key.replace(/([a-z0-9])([A-Z])/g, '$1 $2').toLowerCase();
+}
+
+/**
+ * A recorded field's name in words: `sources[0].counts.allergies` → `Source 1: counts: allergies`,
+ * `withheld.medications` → `Withheld: medications`; never a raw path.
+ */
 export function fieldLabel(path: string): string {
-  return FIELD_LABELS[path] ?? path;
-}
-
-/** Filters the server does not apply: kept to the entries of the pages fetched so far. */
-export interface LocalFilters {
-  /** ODS code, matched without regard to case. */
-  readonly organisation: string;
-  /** `success`, `denied`, `failure`, or empty for any. */
-  readonly outcome: string;
-}
-
-/** True when an entry passes the organisation and outcome filters. */
-export function passesLocalFilters(entry: AuditEntryJson, filters: LocalFilters): boolean {
-  const event = readEvent(entry.event);
-  const organisation = filters.organisation.trim().toUpperCase();
-  if (organisation !== '' && event.actor?.organisation.toUpperCase() !== organisation) return false;
-  return filters.outcome === '' || event.outcome === filters.outcome;
+  const known = FIELD_LABELS[path];
+  if (known !== undefined) return known;
+  const parts = path.split('.').map((part) => {
+    const item = /^([A-Za-z]+)\[(\d+)\]$/.exec(part);
+    if (item === null) return words(part);
+    const [, name = '', index = '0'] = item;
+    return `${words(name).replace(/s$/, '')} ${String(Number(index) + 1)}`;
+  });
+  const text = parts.join(': ');
+  return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
 /** One day of an access chart. */

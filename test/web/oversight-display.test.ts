@@ -3,12 +3,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
-import {
-  chartDays,
-  chartScale,
-  passesLocalFilters,
-  readEvent,
-} from '../../src/web/audit-display.ts';
+import { chartDays, chartScale, fieldLabel, readEvent } from '../../src/web/audit-display.ts';
 import type { SessionUser } from '../../src/api/session.ts';
 import { pageAt, pagesFor } from '../../src/web/navigation.ts';
 
@@ -111,12 +106,11 @@ describe('reading audit entries', () => {
     assert.equal(readEvent({ actor: null }).actor, undefined);
   });
 
-  test('organisation and outcome filter the fetched entries, the organisation in any case', () => {
-    const entry = { seq: 1, recordedAt: '', hash: '', prevHash: '', event: viewStarted };
-    assert.equal(passesLocalFilters(entry, { organisation: ' rx1 ', outcome: '' }), true);
-    assert.equal(passesLocalFilters(entry, { organisation: 'A81001', outcome: '' }), false);
-    assert.equal(passesLocalFilters(entry, { organisation: '', outcome: 'denied' }), false);
-    assert.equal(passesLocalFilters(entry, { organisation: '', outcome: 'success' }), true);
+  test('recorded fields are named in words, nested ones too, never as a raw path', () => {
+    assert.equal(fieldLabel('client.address'), 'Device address');
+    assert.equal(fieldLabel('sources[0].counts.allergies'), 'Source 1: counts: allergies');
+    assert.equal(fieldLabel('withheld.medications'), 'Withheld: medications');
+    assert.equal(fieldLabel('sources[2].elapsedMs'), 'Source 3: elapsed ms');
   });
 });
 

@@ -10,9 +10,7 @@ import {
   basisLabel,
   nhsNumberText,
   outcomeLabel,
-  passesLocalFilters,
   readEvent,
-  type LocalFilters,
 } from '../audit-display.ts';
 import { formatDateTime } from '../fhir-display.ts';
 import { normaliseNhsNumber, parseNhsNumber } from '../../identity/nhs-number.ts';
@@ -50,8 +48,7 @@ const EMPTY: Form = {
 
 interface Results {
   readonly query: AuditSearchQuery;
-  readonly local: LocalFilters;
-  /** Every entry fetched so far (before the local filters). */
+  /** Every entry fetched so far (the server applied every filter). */
   readonly fetched: readonly AuditEntryJson[];
   readonly nextBeforeSeq?: number | undefined;
 }
@@ -76,11 +73,7 @@ export function AuditSearchPage({ api, onSessionEnded }: AuditSearchPageProps) {
       setForm((current) => ({ ...current, [field]: event.target.value }));
     };
 
-  async function fetchPage(
-    query: AuditSearchQuery,
-    local: LocalFilters,
-    before: Results | undefined,
-  ) {
+  async function fetchPage(query: AuditSearchQuery, before: Results | undefined) {
     setBusy(true);
     setError(undefined);
     const result = await api.searchAudit(query);
@@ -92,7 +85,6 @@ export function AuditSearchPage({ api, onSessionEnded }: AuditSearchPageProps) {
     }
     setResults({
       query,
-      local,
       fetched: [...(before?.fetched ?? []), ...result.value.entries],
       nextBeforeSeq: result.value.nextBeforeSeq,
     });
@@ -119,19 +111,21 @@ export function AuditSearchPage({ api, onSessionEnded }: AuditSearchPageProps) {
       ...(nhsNumber === undefined ? {} : { nhsNumber }),
       ...(form.userId.trim() === '' ? {} : { userId: form.userId.trim() }),
       ...(form.action === '' ? {} : { action: form.action }),
+      // Organisation and outcome are matched by the server, across the whole trail.
+      ...(form.organisation.trim() === '' ? {} : { organisation: form.organisation.trim() }),
+      ...(form.outcome === 'success' || form.outcome === 'denied' || form.outcome === 'failure'
+        ? { outcome: form.outcome }
+        : {}),
       // Whole days, in UTC as the audit records time.
       ...(form.from === '' ? {} : { from: `${form.from}T00:00:00.000Z` }),
       ...(form.to === '' ? {} : { to: `${form.to}T23:59:59.999Z` }),
       limit: PAGE_SIZE,
     };
-    await fetchPage(query, { organisation: form.organisation, outcome: form.outcome }, undefined);
+    await fetchPage(query, undefined);
     resultsHeading.current?.focus();
   }
 
-  const shown = results?.fetched.filter((entry) => passesLocalFilters(entry, results.local)) ?? [];
-  const locallyFiltered =
-    results !== undefined &&
-    (results.local.organisation.trim() !== '' || results.local.outcome !== '');
+  const shown = results?.fetched ?? [];
 
   if (selected !== undefined) {
     return (
@@ -244,12 +238,6 @@ export function AuditSearchPage({ api, onSessionEnded }: AuditSearchPageProps) {
           <h2 id="audit-results-heading" ref={resultsHeading} tabIndex={-1}>
             {shown.length === 0 ? 'No entries found' : `${shown.length} entries`}
           </h2>
-          {locallyFiltered && (
-            <p className="hint">
-              Organisation and outcome are matched among the {results.fetched.length} most recent
-              entries fetched; show older entries to look further back.
-            </p>
-          )}
           {shown.length > 0 && <ResultsTable entries={shown} onOpen={setSelected} />}
           {results.nextBeforeSeq !== undefined && (
             <button
@@ -257,11 +245,7 @@ export function AuditSearchPage({ api, onSessionEnded }: AuditSearchPageProps) {
               className="button button--secondary"
               disabled={busy}
               onClick={() =>
-                void fetchPage(
-                  { ...results.query, beforeSeq: results.nextBeforeSeq },
-                  results.local,
-                  results,
-                )
+                void fetchPage({ ...results.query, beforeSeq: results.nextBeforeSeq }, results)
               }
             >
               Show older entries
