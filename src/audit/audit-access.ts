@@ -6,11 +6,9 @@ import type { Policy } from '../access/policy/policy.ts';
 import type { User } from '../access/user.ts';
 
 /**
- * True when the user may search the audit trail. With a policy, its `search-audit` action
- * decides (the default policy grants it to privacy officers); without one, privacy officers
- * and administrators may.
+ * True when the policy's `search-audit` action is granted to the user's role (the default policy
+ * grants it to privacy officers only). The policy is the only source: there is no fallback.
  */
-export function maySearchAudit(user: Pick<User, 'role'>, policy?: Pick<Policy, 'mayDo'>): boolean {
-  if (policy !== undefined) return policy.mayDo(user.role, 'search-audit');
-  return user.role === 'privacy-officer' || user.role === 'admin';
+export function maySearchAudit(user: Pick<User, 'role'>, policy: Pick<Policy, 'mayDo'>): boolean {
+  return policy.mayDo(user.role, 'search-audit');
 }

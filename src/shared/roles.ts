@@ -1,4 +1,7 @@
-/** @module The roles a user may hold, their display names, and which of them may view records. */
+/**
+ * @module The roles a user may hold and their display names. What each role may do is the policy's
+ * alone (policy/default-policy.yaml): nothing here says it.
+ */
 
 /** Every role, in the order the UI lists them. */
 export const ROLES = [
@@ -25,35 +28,11 @@ export const ROLE_DISPLAY_NAMES: Readonly<Record<Role, string>> = Object.freeze(
   admin: 'System administrator',
 });
 
-/**
- * Whether each role may view patients' records. Kept as data, not code, because a later
- * change moves this table into the policy file.
- */
-export const ROLE_MAY_VIEW_RECORDS: Readonly<Record<Role, boolean>> = Object.freeze({
-  gp: true,
-  'hospital-clinician': true,
-  nurse: true,
-  'health-visitor': true,
-  'social-worker': true,
-  'privacy-officer': false,
-  admin: false,
-});
-
 const roleSet: ReadonlySet<string> = new Set<string>(ROLES);
 
 /** True when `value` names one of {@link ROLES}. */
 export function isRole(value: unknown): value is Role {
   return typeof value === 'string' && roleSet.has(value);
-}
-
-/** True for the clinical and care roles that may view records. */
-export function isClinicalRole(role: Role): boolean {
-  return ROLE_MAY_VIEW_RECORDS[role];
-}
-
-/** The roles that may view records, in {@link ROLES} order. */
-export function clinicalRoles(): Role[] {
-  return ROLES.filter((role) => ROLE_MAY_VIEW_RECORDS[role]);
 }
 
 /** The display name of a role. */

@@ -1,26 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import {
-  ROLES,
-  ROLE_DISPLAY_NAMES,
-  clinicalRoles,
-  isClinicalRole,
-  isRole,
-  roleDisplayName,
-} from '../../src/shared/roles.ts';
-
-void test('the clinical and care roles may view records; privacy officers and administrators may not', () => {
-  assert.deepEqual(clinicalRoles(), [
-    'gp',
-    'hospital-clinician',
-    'nurse',
-    'health-visitor',
-    'social-worker',
-  ]);
-  assert.equal(isClinicalRole('privacy-officer'), false);
-  assert.equal(isClinicalRole('admin'), false);
-  assert.equal(isClinicalRole('gp'), true);
-});
+import { ROLES, ROLE_DISPLAY_NAMES, isRole, roleDisplayName } from '../../src/shared/roles.ts';
 
 void test('only the known role names are roles', () => {
   for (const role of ROLES) assert.equal(isRole(role), true);
