@@ -71,6 +71,8 @@ async function startAuthority(): Promise<Authority> {
 }
 
 let authority: Authority;
+/** A second authorisation server (say, a regional one): its tokens are accepted too. */
+let regional: Authority;
 let system: RunningSystem;
 let fhirBase: string;
 
@@ -111,6 +113,7 @@ async function rawGet(path: string, headers: Record<string, string> = {}) {
 
 before(async () => {
   authority = await startAuthority();
+  regional = await startAuthority();
   system = await startSystem({
     config: {
       fhirApi: {
@@ -118,6 +121,12 @@ before(async () => {
           {
             issuer: authority.url,
             jwksUrl: `${authority.url}/jwks`,
+            audience: AUDIENCE,
+            claims: { username: 'preferred_username', role: 'mcr_role', organisation: 'ods' },
+          },
+          {
+            issuer: regional.url,
+            jwksUrl: `${regional.url}/jwks`,
             audience: AUDIENCE,
             claims: { username: 'preferred_username', role: 'mcr_role', organisation: 'ods' },
           },
@@ -131,6 +140,7 @@ before(async () => {
 after(async () => {
   await system.close();
   await authority.close();
+  await regional.close();
 });
 
 void describe('the FHIR API to other systems', () => {
@@ -142,6 +152,13 @@ void describe('the FHIR API to other systems', () => {
     assert.equal(rest?.security?.service?.[0]?.coding?.[0]?.code, 'SMART-on-FHIR');
     const oauth = rest?.security?.extension?.[0]?.extension ?? [];
     assert.equal(oauth.find((e) => e.url === 'token')?.valueUri, `${authority.url}/token`);
+    // SMART apps are sent to the first issuer; the description names every issuer accepted.
+    assert.equal(oauth.find((e) => e.url === 'authorize')?.valueUri, `${authority.url}/authorize`);
+    const description = rest?.security?.description ?? '';
+    assert.ok(
+      description.includes(authority.url) && description.includes(regional.url),
+      description,
+    );
     const byType = new Map((rest?.resource ?? []).map((resource) => [resource.type, resource]));
     const patient = byType.get('Patient');
     assert.deepEqual(patient?.interaction?.map((i) => i.code).sort(), ['read', 'search-type']);
@@ -198,6 +215,16 @@ void describe('the FHIR API to other systems', () => {
           'reasonCode' in record.entry.event && record.entry.event.reasonCode === 'token-invalid',
       ),
     );
+  });
+
+  void test('a token from the second configured issuer is accepted as well as one from the first', async () => {
+    const token = await regional.sign(claimsFor('dr-regional', 'hospital-clinician', 'user/*.rs'));
+    const response = await rawGet(`/Condition?patient=${MARGARET}`, {
+      authorization: `Bearer ${token}`,
+    });
+    // Authenticated, then refused as the UI would refuse: no permission yet.
+    assert.equal(response.status, 403);
+    assert.equal(outcomeCode(response.body), 'PERMISSION_REQUIRED');
   });
 
   void test('a system reading for a clinician is refused exactly where the UI would be: no permission, no record', async () => {

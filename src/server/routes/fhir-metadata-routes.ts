@@ -36,11 +36,27 @@ const SMART_CAPABILITIES = [
   'permission-v2',
 ];
 
+/**
+ * How the CapabilityStatement describes who may call: SMART names one authorisation server per
+ * FHIR base (the first of `fhirApi.issuers`, whose endpoints are published); tokens from every
+ * listed issuer are accepted, and the description says so.
+ */
+function securityDescription(issuers: readonly string[]): string {
+  const bearer =
+    issuers.length === 0
+      ? 'No bearer tokens are accepted: the UI session only.'
+      : issuers.length === 1
+        ? `Bearer JWT access tokens from ${issuers[0] ?? ''}.`
+        : `Bearer JWT access tokens from any of: ${issuers.join(', ')}. SMART apps authorise at the first (its endpoints are the oauth-uris here and in .well-known/smart-configuration).`;
+  return `${bearer} Every read is on behalf of a named user with a role and organisation; SMART user/ or patient/ scopes, never system/.`;
+}
+
 export const fhirMetadataRoutes: FastifyPluginAsync<{
   services: ServerServices;
   registry: FhirRegistry;
   discovery: IssuerDiscovery | undefined;
 }> = async (app, { services, registry, discovery }) => {
+  const issuers = services.config.fhirApi.issuers.map((issuer) => issuer.issuer);
   app.get('/fhir/metadata', async (request: FastifyRequest, reply) => {
     const endpoints = await discovery?.endpoints();
     const statement: fhir4.CapabilityStatement = {
@@ -63,6 +79,7 @@ export const fhirMetadataRoutes: FastifyPluginAsync<{
             'Read-only: every write is refused (405). Bearer tokens or the UI session.',
           security: {
             cors: false,
+            description: securityDescription(issuers),
             service: [
               {
                 coding: [
