@@ -10,14 +10,14 @@ test('every error code is documented in docs/api.md with its HTTP status', () =>
   for (const [code, { status }] of Object.entries(ERROR_CODES)) {
     assert.match(
       apiDoc,
-      new RegExp(`\\| \`${code}\` \\| ${status} \\|`),
+      new RegExp(`\\| \`${code}\` +\\| ${status} +\\|`),
       `${code} (${status}) is not documented`,
     );
   }
 });
 
 test('every documented error code exists', () => {
-  const documented = [...apiDoc.matchAll(/^\| `([A-Z_]+)` \| \d{3} \|/gm)].map((match) => match[1]);
+  const documented = [...apiDoc.matchAll(/^\| `([A-Z_]+)` +\| \d{3} +\|/gm)].map((match) => match[1]);
   assert.deepEqual(documented.sort(), Object.keys(ERROR_CODES).sort());
 });
 
