@@ -50,6 +50,8 @@ export const AuditSearchQuery = Type.Object(
   {
     nhsNumber: Type.Optional(Type.String({ maxLength: 20 })),
     userId: Type.Optional(Type.String({ maxLength: 128 })),
+    /** The actor's sign-in name (case-insensitive) or user id. */
+    user: Type.Optional(Type.String({ minLength: 1, maxLength: 128 })),
     action: Type.Optional(Type.String({ maxLength: 40 })),
     organisation: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9]{3,10}$' })),
     outcome: Type.Optional(

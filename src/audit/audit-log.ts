@@ -6,6 +6,7 @@ import { sql, type RawBuilder, type SelectQueryBuilder, type Transaction } from 
 import type { AuditEntriesTable, DatabaseSchema } from '../store/schema.ts';
 import type { Store } from '../store/store.ts';
 import { auditFilterExpression, type AuditFilterField } from '../store/audit-entry-fields.ts';
+import { normaliseUsername } from '../access/user-accounts.ts';
 import {
   checkAuditEvent,
   type AuditAction,
@@ -58,6 +59,11 @@ export interface AuditListQuery {
   readonly nhsNumber?: string;
   /** Entries whose actor is this user. */
   readonly userId?: string;
+  /**
+   * Entries whose actor is this user, named by their sign-in name (as recorded at the time,
+   * compared case-insensitively) or by their user id.
+   */
+  readonly user?: string;
   readonly action?: AuditAction;
   /** Entries whose actor belongs to this organisation (ODS code, `event.actor.organisation`). */
   readonly organisation?: string;
@@ -346,6 +352,15 @@ export function createAuditLog(deps: AuditLogDeps): AuditLog {
       store.db.selectFrom('audit_entries');
     if (query.nhsNumber !== undefined) q = q.where(jsonField('nhsNumber'), '=', query.nhsNumber);
     if (query.userId !== undefined) q = q.where(jsonField('userId'), '=', query.userId);
+    const user = query.user;
+    if (user !== undefined) {
+      q = q.where((eb) =>
+        eb.or([
+          eb(jsonField('username'), '=', normaliseUsername(user)),
+          eb(jsonField('userId'), '=', user.trim()),
+        ]),
+      );
+    }
     if (query.action !== undefined) q = q.where(jsonField('action'), '=', query.action);
     if (query.organisation !== undefined) {
       q = q.where(jsonField('organisation'), '=', query.organisation);

@@ -5,17 +5,24 @@
  */
 import type { StoreDialect } from './store.ts';
 
-/** The fields audit search filters on; each has an expression index (migration 0005). */
-export type AuditFilterField = 'nhsNumber' | 'userId' | 'action' | 'organisation' | 'outcome';
+/** The fields audit search filters on; each has an expression index (migrations 0005, 0011). */
+export type AuditFilterField =
+  | 'nhsNumber'
+  | 'userId'
+  | 'username'
+  | 'action'
+  | 'organisation'
+  | 'outcome';
 
-// Constant JSON paths into the stored entry (never built from input). Migration 0005 indexes
-// exactly these expressions: change one and the index no longer serves it.
+// Constant JSON paths into the stored entry (never built from input). Migrations 0005 and 0011
+// index exactly these expressions: change one and the index no longer serves it.
 export const AUDIT_FILTER_PATHS: Record<
   AuditFilterField,
   { readonly sqlite: string; readonly postgres: string }
 > = {
   nhsNumber: { sqlite: "'$.event.nhsNumber'", postgres: "'{event,nhsNumber}'" },
   userId: { sqlite: "'$.event.actor.userId'", postgres: "'{event,actor,userId}'" },
+  username: { sqlite: "'$.event.actor.username'", postgres: "'{event,actor,username}'" },
   action: { sqlite: "'$.event.action'", postgres: "'{event,action}'" },
   organisation: {
     sqlite: "'$.event.actor.organisation'",

@@ -44,7 +44,7 @@ interface AuditEntryJson {
     outcome?: string;
     nhsNumber?: string;
     attempted?: string;
-    actor?: { username: string; organisation?: string };
+    actor?: { username: string; userId?: string; organisation?: string };
   };
 }
 
@@ -147,6 +147,27 @@ describe('the auditor’s view of the audit trail', () => {
     assert.deepEqual((nobody.body as { entries: AuditEntryJson[] }).entries, []);
     const bad = await officer.get('/api/audit?outcome=maybe');
     assert.equal(bad.status, 400);
+  });
+
+  test('a privacy officer finds a clinician’s entries by their sign-in name, in any case, or by id', async () => {
+    const clinicianName = (
+      (await clinician.get('/api/session')).body as { user: { username: string } }
+    ).user.username;
+    const byName = await officer.get(
+      `/api/audit?user=${encodeURIComponent(clinicianName.toUpperCase())}&limit=500`,
+    );
+    assert.equal(byName.status, 200, byName.text);
+    const found = (byName.body as { entries: AuditEntryJson[] }).entries;
+    assert.ok(found.some((e) => e.event.action === 'record-view-completed'));
+    assert.ok(found.every((e) => e.event.actor?.username === clinicianName));
+    const userId = found[0]?.event.actor?.userId ?? '';
+    const byId = await officer.get(`/api/audit?user=${encodeURIComponent(userId)}&limit=500`);
+    assert.deepEqual(
+      (byId.body as { entries: AuditEntryJson[] }).entries.map((e) => e.seq),
+      found.map((e) => e.seq),
+    );
+    const nobody = await officer.get('/api/audit?user=nobody-by-this-name');
+    assert.deepEqual((nobody.body as { entries: AuditEntryJson[] }).entries, []);
   });
 
   test('every audit search is itself audited, with the patient it named', async () => {

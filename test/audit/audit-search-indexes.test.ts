@@ -76,6 +76,9 @@ forEachStore((name, open) => {
     assert.deepEqual(await seqs({ outcome: 'denied', limit: 50 }), [refused]);
     assert.deepEqual(await seqs({ userId: 'u-nurse', outcome: 'success', limit: 50 }), [viewed]);
     assert.deepEqual(await seqs({ nhsNumber: '9990000026', limit: 50 }), [viewed, refused]);
+    // By sign-in name, in any case, or by id: the same two entries.
+    assert.deepEqual(await seqs({ user: 'Ben.Hughes', limit: 50 }), [viewed, refused]);
+    assert.deepEqual(await seqs({ user: 'u-nurse', limit: 50 }), [viewed, refused]);
     assert.deepEqual(await seqs({ action: 'access-denied', organisation: 'RXX01', limit: 50 }), [
       refused,
     ]);
@@ -85,7 +88,14 @@ forEachStore((name, open) => {
   void test(`on ${name}, every filter is served by its index, not by reading every entry`, async () => {
     const store = opened[0] ?? (await open());
     if (opened.length === 0) opened.push(store);
-    const fields: AuditFilterField[] = ['nhsNumber', 'userId', 'action', 'organisation', 'outcome'];
+    const fields: AuditFilterField[] = [
+      'nhsNumber',
+      'userId',
+      'username',
+      'action',
+      'organisation',
+      'outcome',
+    ];
     for (const field of fields) {
       const where = `${auditFilterExpression(store.dialect, field)} = 'x'`;
       const plan =

@@ -222,6 +222,7 @@ export const auditRoutes: FastifyPluginAsyncTypebox<{ services: ServerServices }
       const records = await audit.list({
         ...(nhsNumber === undefined ? {} : { nhsNumber }),
         ...(q.userId === undefined ? {} : { userId: q.userId }),
+        ...(q.user === undefined ? {} : { user: q.user }),
         ...(q.action === undefined ? {} : { action: q.action as AuditAction }),
         ...(q.organisation === undefined ? {} : { organisation: q.organisation.toUpperCase() }),
         ...(q.outcome === undefined ? {} : { outcome: q.outcome }),

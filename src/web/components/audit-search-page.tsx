@@ -28,7 +28,7 @@ export interface AuditSearchPageProps {
 
 interface Form {
   readonly nhsNumber: string;
-  readonly userId: string;
+  readonly user: string;
   readonly organisation: string;
   readonly from: string;
   readonly to: string;
@@ -38,7 +38,7 @@ interface Form {
 
 const EMPTY: Form = {
   nhsNumber: '',
-  userId: '',
+  user: '',
   organisation: '',
   from: '',
   to: '',
@@ -109,7 +109,7 @@ export function AuditSearchPage({ api, onSessionEnded }: AuditSearchPageProps) {
     setSelected(undefined);
     const query: AuditSearchQuery = {
       ...(nhsNumber === undefined ? {} : { nhsNumber }),
-      ...(form.userId.trim() === '' ? {} : { userId: form.userId.trim() }),
+      ...(form.user.trim() === '' ? {} : { user: form.user.trim() }),
       ...(form.action === '' ? {} : { action: form.action }),
       // Organisation and outcome are matched by the server, across the whole trail.
       ...(form.organisation.trim() === '' ? {} : { organisation: form.organisation.trim() }),
@@ -173,13 +173,17 @@ export function AuditSearchPage({ api, onSessionEnded }: AuditSearchPageProps) {
             />
           </div>
           <div className="field">
-            <label htmlFor="audit-user">User id</label>
+            <label htmlFor="audit-user">User</label>
+            <p className="hint" id="audit-user-hint">
+              Their sign-in name (for example gp) or user id
+            </p>
             <input
               id="audit-user"
+              aria-describedby="audit-user-hint"
               autoComplete="off"
               spellCheck={false}
-              value={form.userId}
-              onChange={set('userId')}
+              value={form.user}
+              onChange={set('user')}
             />
           </div>
           <div className="field">
