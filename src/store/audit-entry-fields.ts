@@ -7,12 +7,7 @@ import type { StoreDialect } from './store.ts';
 
 /** The fields audit search filters on; each has an expression index (migrations 0005, 0011). */
 export type AuditFilterField =
-  | 'nhsNumber'
-  | 'userId'
-  | 'username'
-  | 'action'
-  | 'organisation'
-  | 'outcome';
+  'nhsNumber' | 'userId' | 'username' | 'action' | 'organisation' | 'outcome';
 
 // Constant JSON paths into the stored entry (never built from input). Migrations 0005 and 0011
 // index exactly these expressions: change one and the index no longer serves it.

@@ -17,7 +17,9 @@ test('every error code is documented in docs/api.md with its HTTP status', () =>
 });
 
 test('every documented error code exists', () => {
-  const documented = [...apiDoc.matchAll(/^\| `([A-Z_]+)` +\| \d{3} +\|/gm)].map((match) => match[1]);
+  const documented = [...apiDoc.matchAll(/^\| `([A-Z_]+)` +\| \d{3} +\|/gm)].map(
+    (match) => match[1],
+  );
   assert.deepEqual(documented.sort(), Object.keys(ERROR_CODES).sort());
 });
 

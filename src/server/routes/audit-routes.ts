@@ -170,9 +170,7 @@ export const auditRoutes: FastifyPluginAsyncTypebox<{ services: ServerServices }
         selfUrl: `${base}${request.url}`,
         nextUrl,
       });
-      return reply
-        .type(FHIR_JSON)
-        .send({ ...bundle, total });
+      return reply.type(FHIR_JSON).send({ ...bundle, total });
     },
   );
 
