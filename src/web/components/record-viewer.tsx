@@ -2,7 +2,7 @@
  * @module A loaded record (or one still arriving): the permission it was viewed under, any
  * safeguarding alert, the sources with their progress, warnings about the whole record, then the sections.
  */
-import { useMemo, useRef } from 'react';
+import { useMemo, useRef, useState } from 'react';
 import type { RecordView } from '../../api/record.ts';
 import { formatDateTime } from '../fhir-display.ts';
 import { activeAlerts } from '../record-alerts.ts';
@@ -10,7 +10,8 @@ import { indexRecord } from '../record-index.ts';
 import type { PendingSource } from '../record-stream.ts';
 import { generalWarnings, isInformationWithheld } from '../section-warnings.ts';
 import { ErrorMessage } from './error-message.tsx';
-import { SectionTabs } from './section-tabs.tsx';
+import { RecordTabs } from './record-tabs.tsx';
+import { RECORD_VIEWS, viewById, type RecordViewContext } from './record-views.tsx';
 import { SourcePanel } from './source-panel.tsx';
 import { useFocusOnMount } from './use-focus-on-mount.ts';
 import { WarningList } from './warning-list.tsx';
@@ -40,6 +41,13 @@ export function RecordViewer({
   const general = useMemo(() => generalWarnings(record.sources), [record.sources]);
   const { permission } = record;
   const stopped = failure !== undefined;
+  const [open, setOpen] = useState(() => viewById(undefined).id);
+  const context: RecordViewContext = {
+    record,
+    resolve,
+    waiting: pending.length > 0 && !stopped,
+    openView: setOpen,
+  };
   return (
     <div className="record">
       <section className="permission-bar" aria-labelledby="permission-bar-heading">
@@ -92,12 +100,7 @@ export function RecordViewer({
       )}
       <WarningList warnings={general} heading="About the whole record" />
       <SourcePanel sources={record.sources} pending={pending} stopped={stopped} />
-      <SectionTabs
-        sections={record.sections}
-        sources={record.sources}
-        resolve={resolve}
-        waiting={pending.length > 0 && !stopped}
-      />
+      <RecordTabs views={RECORD_VIEWS} open={open} context={context} />
     </div>
   );
 }

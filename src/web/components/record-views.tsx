@@ -1,0 +1,62 @@
+/**
+ * @module The record's views, in tab order: each a label, an optional count and a component.
+ * Adding a view (a timeline, a reconciliation) is adding one entry to {@link RECORD_VIEWS}.
+ */
+import type { ReactNode } from 'react';
+import type { RecordView, SectionName } from '../../api/record.ts';
+import { SECTION_NAMES } from '../../api/record.ts';
+import type { ResolveReference } from '../resource-summary.ts';
+import { warningCounts } from '../section-warnings.ts';
+import { SECTION_LABELS } from '../source-status.ts';
+import { SectionItems } from './section-items.tsx';
+
+/** What every view is drawn from: the record shown so far and how to move between views. */
+export interface RecordViewContext {
+  readonly record: RecordView;
+  readonly resolve: ResolveReference;
+  /** True while some sources have not answered yet. */
+  readonly waiting: boolean;
+  /** Opens another view by its id (a link from the summary to a section). */
+  readonly openView: (id: string) => void;
+}
+
+/** One tab of the record. */
+export interface RecordViewSpec {
+  /** Stable id: the tab's DOM ids and its place in the page's address. */
+  readonly id: string;
+  readonly label: string;
+  /** The number shown on the tab, when the view has one; 0 dims the tab. */
+  readonly count?: (record: RecordView) => number;
+  /** True when a source warned about what this view shows. */
+  readonly warned?: (record: RecordView) => boolean;
+  readonly render: (context: RecordViewContext) => ReactNode;
+}
+
+function sectionView(name: SectionName): RecordViewSpec {
+  return {
+    id: name,
+    label: SECTION_LABELS[name],
+    count: (record) => record.sections[name].length,
+    warned: (record) => (warningCounts(record.sources)[name] ?? 0) > 0,
+    render: ({ record, resolve, waiting }) => (
+      <SectionItems
+        key={name}
+        name={name}
+        entries={record.sections[name]}
+        resolve={resolve}
+        sources={record.sources}
+        waiting={waiting}
+      />
+    ),
+  };
+}
+
+/** Every view of the record, in tab order; the first is the one a record opens on. */
+export const RECORD_VIEWS: readonly RecordViewSpec[] = [...SECTION_NAMES.map(sectionView)];
+
+/** The view with this id, or the first when there is none (an old or mistyped address). */
+export function viewById(id: string | undefined): RecordViewSpec {
+  const first = RECORD_VIEWS[0];
+  if (first === undefined) throw new Error('the record has no views');
+  return RECORD_VIEWS.find((view) => view.id === id) ?? first;
+}
