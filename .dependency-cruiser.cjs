@@ -21,6 +21,7 @@ const LAYERS = [
   // patients are told.
   [
     'src/record/record-view*',
+    'src/record/record-print.ts',
     'src/record/record-pipeline.ts',
     'src/record/fhir-record-bundle.ts',
     'src/notifications/',

@@ -46,6 +46,7 @@ import { createWithdrawPermission } from './consent/withdraw-permission.ts';
 import { createDemographicsClient } from './identity/demographics-client.ts';
 import { createPatientFinder } from './identity/patient-finder.ts';
 import { askedWhateverTheTrace, createSourceDiscovery } from './record/discover-sources.ts';
+import { createRecordPrint } from './record/record-print.ts';
 import { createRecordViews } from './record/record-view.ts';
 import { createServer } from './server/create-server.ts';
 import { createRefusalAudit } from './server/refusal-audit.ts';
@@ -360,6 +361,13 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<App>
       auditEntries: audit,
     }),
     listPrivacyAlerts: createListPrivacyAlerts({ audit, now, policy, privacyAlerts, accounts }),
+    recordPrint: createRecordPrint({
+      mayViewRecords,
+      consent: permissions,
+      emergencyOverridesDissent: policy.settings.emergencyOverridesDissent,
+      audit,
+      now,
+    }),
   };
 
   const services = {

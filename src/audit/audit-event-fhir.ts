@@ -93,6 +93,8 @@ function shapeOf(event: AuditEvent): Shape {
       };
     case 'audit-searched':
       return { ...REST_SEARCH, query: 'AuditEvent?' };
+    case 'record-printed':
+      return dicom('110106', 'Export');
     case 'permission-granted':
     case 'emergency-access':
     case 'dissent-recorded':
@@ -178,7 +180,8 @@ function purposeOf(event: AuditEvent): fhir4.CodeableConcept | undefined {
   const basis =
     event.action === 'record-view-started' ||
     event.action === 'record-view-completed' ||
-    event.action === 'record-view-source'
+    event.action === 'record-view-source' ||
+    event.action === 'record-printed'
       ? event.basis.basis
       : event.action === 'emergency-access'
         ? 'emergency'
@@ -351,7 +354,8 @@ function consentOf(event: AuditEvent): string | undefined {
   if (
     event.action === 'record-view-started' ||
     event.action === 'record-view-completed' ||
-    event.action === 'record-view-source'
+    event.action === 'record-view-source' ||
+    event.action === 'record-printed'
   ) {
     return event.basis.permissionId;
   }

@@ -278,6 +278,18 @@ const RecordViewSource = event('record-view-source', {
   basis: Basis,
   source: SourceCall,
 });
+/**
+ * The professional printed the record or its summary (the print is marked "not for storage");
+ * written before the browser is let print, under the same permission as a view.
+ */
+const RecordPrinted = event('record-printed', {
+  actor: Actor,
+  outcome: Outcome,
+  nhsNumber: NhsNumber,
+  basis: Basis,
+  /** `record`: the whole record as shown; `summary`: the summary only. */
+  scope: Type.Union([Type.Literal('record'), Type.Literal('summary')]),
+});
 const AccessDenied = event('access-denied', {
   actor: Type.Union([Actor, Type.Null()]),
   outcome: Type.Literal('denied'),
@@ -416,6 +428,7 @@ const EVENT_SCHEMAS = {
   'record-view-started': RecordViewStarted,
   'record-view-completed': RecordViewCompleted,
   'record-view-source': RecordViewSource,
+  'record-printed': RecordPrinted,
   'access-denied': AccessDenied,
   'dissent-recorded': DissentRecorded,
   'dissent-revoked': DissentRevoked,

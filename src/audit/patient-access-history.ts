@@ -127,6 +127,21 @@ function lineOf(
           : `${parts.organisation.name} looked at your record with your permission.`,
       };
     }
+    case 'record-printed': {
+      if (event.outcome !== 'success') return undefined;
+      const emergency = event.basis.basis === 'emergency';
+      const parts = who(event.actor, deps);
+      const what = event.scope === 'summary' ? 'a summary of your record' : 'your record';
+      return {
+        ...base,
+        ...parts,
+        kind: 'record-printed',
+        basis: emergency ? 'emergency' : 'your-permission',
+        summary: emergency
+          ? `${parts.organisation.name} printed ${what} in an emergency.`
+          : `${parts.organisation.name} printed ${what} with your permission.`,
+      };
+    }
     case 'emergency-access': {
       const parts = who(event.actor, deps);
       return {

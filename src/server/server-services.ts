@@ -28,6 +28,7 @@ import type { createRecordDissent } from '../consent/record-dissent.ts';
 import type { createReviewEmergencyAccess } from '../consent/review-emergency-access.ts';
 import type { createWithdrawDissent } from '../consent/withdraw-dissent.ts';
 import type { createWithdrawPermission } from '../consent/withdraw-permission.ts';
+import type { createRecordPrint } from '../record/record-print.ts';
 import type { SourceHealth } from '../sources/resilience/with-resilience.ts';
 
 /**
@@ -43,6 +44,8 @@ export interface AuditedActions {
   readonly reviewEmergencyAccess: ReturnType<typeof createReviewEmergencyAccess>;
   readonly reviewPrivacyAlert: ReturnType<typeof createReviewPrivacyAlert>;
   readonly listPrivacyAlerts: ReturnType<typeof createListPrivacyAlerts>;
+  /** Printing the record: audited before the browser prints. */
+  readonly recordPrint: ReturnType<typeof createRecordPrint>;
 }
 
 export interface ServerServices {

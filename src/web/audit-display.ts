@@ -11,6 +11,7 @@ export const ACTION_LABELS: Readonly<Record<AuditAction, string>> = {
   'record-view-started': 'Record view started',
   'record-view-completed': 'Record view completed',
   'record-view-source': 'Record view: one source',
+  'record-printed': 'Record printed',
   'access-denied': 'Access refused',
   'permission-granted': 'Permission recorded',
   'permission-withdrawn': 'Permission withdrawn',

@@ -170,6 +170,15 @@ export function oneOfEach(): AuditEvent[] {
       },
     },
     {
+      action: 'record-printed',
+      ...base(),
+      actor: drOkafor,
+      outcome: 'success',
+      nhsNumber: patientNhsNumber,
+      basis: { permissionId: 'perm-1', basis: 'consent' },
+      scope: 'summary',
+    },
+    {
       action: 'permission-withdrawn',
       ...base(),
       actor: drOkafor,

@@ -1,8 +1,12 @@
-/** @module The federated record: `GET /api/patients/{nhsNumber}/record`. */
+/**
+ * @module The federated record: `GET /api/patients/{nhsNumber}/record`, its documents, and
+ * `POST /api/patients/{nhsNumber}/record-print` (the print audited before the browser prints).
+ */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { RecordView } from '../../api/record.ts';
-import { auditClient, requireAuth } from '../request-context.ts';
+import { RecordPrinted, RecordPrintRequest } from '../../api/record-print.ts';
+import { actionRequest, auditClient, requireAuth } from '../request-context.ts';
 import type { ServerServices } from '../server-services.ts';
 import { validNhsNumber } from './nhs-number-param.ts';
 import { patientData, reconciliationData, sectionsData, sourceSummaryData } from './record-data.ts';
@@ -48,6 +52,30 @@ export const recordRoutes: FastifyPluginAsyncTypebox<{ services: ServerServices 
         sources: view.sources.map(sourceSummaryData),
         sections: sectionsData(view.sections),
       };
+    },
+  );
+
+  app.post(
+    '/api/patients/:nhsNumber/record-print',
+    {
+      schema: {
+        params: NhsNumberParams,
+        body: RecordPrintRequest,
+        response: {
+          200: RecordPrinted,
+          400: OutcomeSchema,
+          403: OutcomeSchema,
+          503: OutcomeSchema,
+        },
+      },
+    },
+    async (request) => {
+      const nhsNumber = validNhsNumber(request.params.nhsNumber);
+      return services.actions.recordPrint({
+        ...actionRequest(request),
+        nhsNumber,
+        scope: request.body.scope,
+      });
     },
   );
 
