@@ -139,11 +139,20 @@ export const RECONCILIATION_STATUSES = [
 ] as const;
 export type ReconciliationStatus = (typeof RECONCILIATION_STATUSES)[number];
 
+/** A medication item a reconciliation line is about: which item, and whether it is on the GP list. */
+export const ReconciledItem = Type.Object({
+  sourceId: Type.String(),
+  id: Type.String(),
+  /** True for the GP's entries; false for the other source's (hospital discharge, community). */
+  gp: Type.Boolean(),
+});
+export type ReconciledItem = Static<typeof ReconciledItem>;
+
 /** One line of the medicines set against the GP's list. */
 export const ReconciliationLine = Type.Object({
   status: OneOf(RECONCILIATION_STATUSES),
-  /** The medication items the line is about. */
-  items: Type.Array(ItemRef),
+  /** The medication items the line is about, the GP's first. */
+  items: Type.Array(ReconciledItem),
   /** The therapeutic class's id, for `same-class` lines. */
   class: Type.Optional(Type.String()),
   note: Type.String(),

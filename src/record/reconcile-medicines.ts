@@ -4,17 +4,23 @@
  * by name where no code is usable, and by therapeutic class where duplication is dangerous.
  * In the spirit of NICE NG5 it lists and explains the differences; it never decides which is right.
  */
+import { genericOfBrand } from './dmd-brands.ts';
 import { classesOf, type MedicineClass } from './medicine-classes.ts';
 import type { ItemRef, RecordItem } from '../shared/sections.ts';
 
 export type ReconciliationStatus =
   'unchanged' | 'changed' | 'gp-only' | 'source-only' | 'same-class';
 
+/** A medication item a line is about, and whether it is on the GP list or from another source. */
+export interface ReconciledItem extends ItemRef {
+  readonly gp: boolean;
+}
+
 /** One line of the reconciliation: what it is about, and why, in plain words. */
 export interface ReconciliationLine {
   readonly status: ReconciliationStatus;
-  /** The medication items (`source.sourceId`, `resource.id`) the line is about. */
-  readonly items: readonly ItemRef[];
+  /** The medication items (`source.sourceId`, `resource.id`) the line is about, GP's first. */
+  readonly items: readonly ReconciledItem[];
   /** The therapeutic class's id (see medicine-classes.ts), for `same-class` lines. */
   readonly class?: string;
   readonly note: string;
@@ -40,8 +46,13 @@ interface CurrentMedicine {
   /** The dm+d code, when the source gave a usable one. */
   readonly code: string | undefined;
   readonly name: string;
-  /** The name without strength and form ("amlodipine"), to match one drug across strengths. */
+  /**
+   * The drug without strength and form ("amlodipine"), to match one drug across strengths; for a
+   * brand (AMP) the generic it is, from the curated data in dmd-brands.ts.
+   */
   readonly drug: string;
+  /** The brand's name when the entry is prescribed by brand ("Lantus"). */
+  readonly brand: string | undefined;
   readonly dose: string;
   /** The date that decides which entry is newer, and what it is ("last issued", "prescribed"). */
   readonly date: string | undefined;
@@ -83,13 +94,14 @@ export function reconcileMedicines(input: ReconcileInput): ReconciliationLine[] 
     );
     lines.push({
       status: same ? 'unchanged' : 'changed',
-      items: group.map((medicine) => medicine.ref),
+      items: gpFirst(group).map(reconciled),
       note: joinSentences([
         same
           ? 'On the GP list and from the other source, with the same medicine and dose.'
           : `On the GP list and from the other source, but ${whatDiffers(group)} differs: check which is intended.`,
         ...group.map(describe),
         repeatedWithin(group, input.sourceNames),
+        sameClassWithin(group, medicines, input.sourceNames),
       ]),
     });
   }
@@ -107,7 +119,7 @@ export function reconcileMedicines(input: ReconcileInput): ReconciliationLine[] 
     const entries = involved.flat();
     lines.push({
       status: 'same-class',
-      items: entries.map((medicine) => medicine.ref),
+      items: gpFirst(entries).map(reconciled),
       class: medicineClass.id,
       note: joinSentences([
         `Possible duplication: more than one of the ${medicineClass.name} (BNF ${medicineClass.bnf}) is current across sources.`,
@@ -121,26 +133,38 @@ export function reconcileMedicines(input: ReconcileInput): ReconciliationLine[] 
   for (const group of gpOnly.filter((candidate) => !claimed.has(candidate))) {
     lines.push({
       status: 'gp-only',
-      items: group.map((medicine) => medicine.ref),
+      items: gpFirst(group).map(reconciled),
       note: joinSentences([
         'On the GP list but not from the other sources: stopped in hospital, or omitted? Check before continuing or stopping it.',
         ...group.map(describe),
         repeatedWithin(group, input.sourceNames),
+        sameClassWithin(group, medicines, input.sourceNames),
       ]),
     });
   }
   for (const group of sourceOnly.filter((candidate) => !claimed.has(candidate))) {
     lines.push({
       status: 'source-only',
-      items: group.map((medicine) => medicine.ref),
+      items: gpFirst(group).map(reconciled),
       note: joinSentences([
         'Not on the GP list: possibly started by this source. Check whether it should continue.',
         ...group.map(describe),
         repeatedWithin(group, input.sourceNames),
+        sameClassWithin(group, medicines, input.sourceNames),
       ]),
     });
   }
   return lines;
+}
+
+/** The GP's entries first, each side in its own order. */
+function gpFirst(medicines: readonly CurrentMedicine[]): CurrentMedicine[] {
+  return [...medicines].sort((a, b) => Number(b.isGp) - Number(a.isGp));
+}
+
+/** The item a line names, GP's or not. */
+function reconciled(medicine: CurrentMedicine): ReconciledItem {
+  return { ...medicine.ref, gp: medicine.isGp };
 }
 
 /** Groups the medicines that are one drug: the same dm+d code, or the same name less strength and form. */
@@ -170,8 +194,13 @@ function whatDiffers(group: readonly CurrentMedicine[]): string {
   const first = group[0];
   const product = group.some((medicine) => !sameProduct(medicine, first));
   const dose = group.some((medicine) => normalise(medicine.dose) !== normalise(first?.dose ?? ''));
-  if (product && dose) return 'the strength or form, and the dose,';
-  return product ? 'the strength or form' : 'the dose or frequency';
+  const brand = group.find((medicine) => medicine.brand !== undefined)?.brand;
+  const form =
+    brand === undefined
+      ? 'the strength or form'
+      : `the product (one is the brand ${brand}: check the strength and form match)`;
+  if (product && dose) return `${form}, and the dose,`;
+  return product ? form : 'the dose or frequency';
 }
 
 function uniqueClasses(medicines: readonly CurrentMedicine[]): MedicineClass[] {
@@ -214,6 +243,36 @@ function repeatedWithin(
     .filter(([, count]) => count > 1)
     .map(([sourceId, count]) => `${names.get(sourceId) ?? sourceId} lists it ${count} times.`)
     .join(' ');
+}
+
+/**
+ * Says so when the source of an entry also lists another drug of the same dangerous class (real
+ * GP records carry several drugs of one class): both may be intended, or one may be a duplication.
+ */
+function sameClassWithin(
+  group: readonly CurrentMedicine[],
+  medicines: readonly CurrentMedicine[],
+  names: ReadonlyMap<string, string>,
+): string {
+  const drugs = new Set(group.map((medicine) => medicine.drug));
+  const sentences = new Set<string>();
+  for (const medicine of group) {
+    for (const medicineClass of medicine.classes) {
+      const others = medicines.filter(
+        (other) =>
+          other.ref.sourceId === medicine.ref.sourceId &&
+          !drugs.has(other.drug) &&
+          other.classes.includes(medicineClass),
+      );
+      if (others.length === 0) continue;
+      const where = names.get(medicine.ref.sourceId) ?? medicine.ref.sourceId;
+      const listed = [...new Set(others.map((other) => other.name))].join(', ');
+      sentences.add(
+        `${where} also lists ${listed}, another of the ${medicineClass.name}: check both are intended.`,
+      );
+    }
+  }
+  return [...sentences].join(' ');
 }
 
 function joinSentences(parts: readonly string[]): string {
@@ -286,12 +345,14 @@ function currentMedicine(
     dosageWords(plan?.['dosageInstruction']);
   const { date, dateLabel } = isRequest ? requestDate(resource) : statementDate(resource);
   const codeValue = code === undefined ? undefined : String(code['code']);
+  const generic = genericOfBrand(codeValue, name);
   return {
     ref: { sourceId: item.source.sourceId, id },
     isGp: gpSourceIds.has(item.source.sourceId),
     code: codeValue,
     name: name === '' ? `dm+d ${codeValue ?? ''}` : name,
-    drug: drugName(name),
+    drug: generic ?? drugName(name),
+    brand: generic === undefined ? undefined : (/^[A-Za-z-]+/.exec(name)?.[0] ?? name),
     dose,
     date,
     dateLabel,

@@ -161,8 +161,8 @@ describe('medicines reconciliation', () => {
     assert.equal(lines[0]?.status, 'same-class');
     assert.equal(lines[0]?.class, 'statins');
     assert.deepEqual(lines[0]?.items, [
-      { sourceId: GP, id: 'g1' },
-      { sourceId: HOSPITAL, id: 'h1' },
+      { sourceId: GP, id: 'g1', gp: true },
+      { sourceId: HOSPITAL, id: 'h1', gp: false },
     ]);
     assert.match(lines[0]?.note ?? '', /Possible duplication/);
     assert.match(
@@ -197,6 +197,48 @@ describe('medicines reconciliation', () => {
       ['g1', 'g2', 'h1'],
     );
     assert.match(lines[0]?.note ?? '', /Riverside Medical Practice lists it 2 times/);
+  });
+
+  test('a brand on the discharge list is matched to the GP’s generic through the curated dm+d data', () => {
+    const lines = reconcile([
+      gpMedicine({
+        id: 'g1',
+        name: 'Insulin glargine 100units/ml solution for injection 3ml pre-filled disposable devices',
+        dose: 'Inject 10 units at night',
+      }),
+      dischargeMedicine({
+        id: 'h1',
+        name: 'Lantus 100units/ml solution for injection 3ml pre-filled SoloStar pens (Sanofi)',
+        code: '11933011000001106',
+        dose: 'Inject 10 units at night',
+      }),
+    ]);
+    assert.deepEqual(
+      lines.map((line) => [line.status, line.items.map((item) => item.id)]),
+      [['changed', ['g1', 'h1']]],
+      'one drug, not a same-class duplication of two insulins',
+    );
+    assert.match(
+      lines[0]?.note ?? '',
+      /one is the brand Lantus: check the strength and form match/,
+    );
+  });
+
+  test('two drugs of one class inside the GP’s own record are each named on the other’s line', () => {
+    const lines = reconcile([
+      gpMedicine({ id: 'g1', ...simvastatin }),
+      gpMedicine({ id: 'g2', ...atorvastatin }),
+      dischargeMedicine({ id: 'h1', ...atorvastatin }),
+    ]);
+    const simvastatinLine = lines.find((line) => line.items.some((item) => item.id === 'g1'));
+    assert.equal(simvastatinLine?.status, 'gp-only');
+    assert.match(
+      simvastatinLine?.note ?? '',
+      /Riverside Medical Practice also lists Atorvastatin 20mg tablets, another of the statins: check both are intended/,
+    );
+    const atorvastatinLine = lines.find((line) => line.items.some((item) => item.id === 'g2'));
+    assert.equal(atorvastatinLine?.status, 'unchanged');
+    assert.match(atorvastatinLine?.note ?? '', /also lists Simvastatin 10mg tablets/);
   });
 
   test('only current medicines are reconciled: a completed course is left out', () => {

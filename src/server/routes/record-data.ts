@@ -85,7 +85,7 @@ export function sectionsData(sections: Sections): Api.Sections {
 export function reconciliationData(lines: readonly ReconciliationLine[]): Api.ReconciliationLine[] {
   return lines.map((line) => ({
     status: line.status,
-    items: line.items.map(refData),
+    items: line.items.map((item) => ({ ...refData(item), gp: item.gp })),
     ...(line.class === undefined ? {} : { class: line.class }),
     note: line.note,
   }));
