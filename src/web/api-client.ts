@@ -36,6 +36,7 @@ import {
   type PermissionRequest,
 } from '../api/permissions.ts';
 import { RecordView } from '../api/record.ts';
+import { RecordPrinted, type PrintScope } from '../api/record-print.ts';
 import { Session, SignInProviders, type SignInProvider } from '../api/session.ts';
 import { SourcesStatus } from '../api/sources.ts';
 import { createSseParser, type SseEvent } from './sse-parser.ts';
@@ -63,6 +64,8 @@ export interface ApiClient {
   recordPermission(nhsNumber: string, request: PermissionRequest): Promise<ApiResult<Permission>>;
   withdrawPermission(permissionId: string): Promise<ApiResult<null>>;
   getRecord(nhsNumber: string): Promise<ApiResult<RecordView>>;
+  /** Audits a print of the record or its summary; the answer is the printed pages' marking. */
+  printRecord(nhsNumber: string, scope: PrintScope): Promise<ApiResult<RecordPrinted>>;
   /**
    * Opens the record stream (Server-Sent Events read with `fetch()`, so a refusal's
    * OperationOutcome is read from the same response and no second request is made).
@@ -274,6 +277,9 @@ export function createApiClient(options: ApiClientOptions = {}): ApiClient {
     },
     getRecord(nhsNumber) {
       return call(RecordView, 'GET', `${patientPath(nhsNumber)}/record`);
+    },
+    printRecord(nhsNumber, scope) {
+      return call(RecordPrinted, 'POST', `${patientPath(nhsNumber)}/record-print`, { scope });
     },
     async listSignInProviders() {
       const result = await call(SignInProviders, 'GET', '/api/auth/providers');

@@ -1,21 +1,34 @@
 /** @module One record item: what it is, its key facts and flags, and where it came from. */
-import { memo, useMemo } from 'react';
+import { memo, useContext, useMemo } from 'react';
 import type { RecordItem as RecordEntry } from '../../api/record.ts';
 import { formatDateTime } from '../fhir-display.ts';
 import { summariseResource, type ResolveReference } from '../resource-summary.ts';
+import { RecordContext } from './record-context.ts';
 
 export interface RecordItemCardProps {
   readonly entry: RecordEntry;
   readonly resolve: ResolveReference;
 }
 
-/** Provenance is on every item, so nothing is read without knowing its source. */
+/**
+ * Provenance is on every item, so nothing is read without knowing its source. An entry other
+ * sources also reported (`alsoFrom`) is one line "from A and B", each source's own entry a click away.
+ */
 export const RecordItemCard = memo(function RecordItemCard({
   entry,
   resolve,
 }: RecordItemCardProps) {
   const summary = useMemo(() => summariseResource(entry.resource, resolve), [entry, resolve]);
+  const { findItem } = useContext(RecordContext);
+  const copies = useMemo(
+    () =>
+      (entry.alsoFrom ?? [])
+        .map((ref) => findItem(ref))
+        .filter((copy): copy is RecordEntry => copy !== undefined),
+    [entry, findItem],
+  );
   const { source } = entry;
+  const others = [...new Set(copies.map((copy) => copy.source.system))];
   return (
     <li className={summary.inactive ? 'item item--inactive' : 'item'}>
       <div className="item__head">
@@ -46,9 +59,48 @@ export const RecordItemCard = memo(function RecordItemCard({
       )}
       <p className="item__source">
         <span className="visually-hidden">Source: </span>
-        {summary.kind} from <span className="item__source-name">{source.system}</span>,{' '}
-        {source.organisation}. Retrieved {formatDateTime(source.retrievedAt)}
+        {summary.kind} from <span className="item__source-name">{source.system}</span>
+        {others.length > 0 && (
+          <>
+            {' and '}
+            <span className="item__source-name">{others.join(' and ')}</span>
+          </>
+        )}
+        , {source.organisation}. Retrieved {formatDateTime(source.retrievedAt)}
       </p>
+      {copies.length > 0 && (
+        <SourceCopies shownFrom={source.system} copies={copies} resolve={resolve} />
+      )}
     </li>
   );
 });
+
+/** Each source's own entry of a duplicate, on request: nothing a source said is lost. */
+function SourceCopies({
+  shownFrom,
+  copies,
+  resolve,
+}: {
+  readonly shownFrom: string;
+  readonly copies: readonly RecordEntry[];
+  readonly resolve: ResolveReference;
+}) {
+  return (
+    <details className="item__copies">
+      <summary>Show each source&rsquo;s entry</summary>
+      <p className="hint">
+        The same entry was reported by more than one system (matched by code and date). Shown above
+        as {shownFrom} sent it; each other system&rsquo;s own version:
+      </p>
+      <ul className="items items--copies">
+        {copies.map((copy) => (
+          <RecordItemCard
+            key={`${copy.source.sourceId}|${copy.resource.id ?? ''}`}
+            entry={copy}
+            resolve={resolve}
+          />
+        ))}
+      </ul>
+    </details>
+  );
+}

@@ -235,6 +235,7 @@ export function RecordPanel({ api, patient, onPatientUpdated, onSessionEnded }: 
           failure={state.failure}
           withdrawError={withdrawError}
           onWithdraw={() => void withdraw(state.record.permission.id)}
+          onPrint={(scope) => api.printRecord(nhsNumber, scope)}
         />
       )}
       {dialogOpen && (

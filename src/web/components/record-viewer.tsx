@@ -10,6 +10,8 @@ import { indexRecord } from '../record-index.ts';
 import type { PendingSource } from '../record-stream.ts';
 import { generalWarnings, isInformationWithheld } from '../section-warnings.ts';
 import { ErrorMessage } from './error-message.tsx';
+import { PrintControls, type PrintRecord } from './print-controls.tsx';
+import { itemFinder, RecordContext } from './record-context.ts';
 import { RecordTabs } from './record-tabs.tsx';
 import { RECORD_VIEWS, viewById, type RecordViewContext } from './record-views.tsx';
 import { SourcePanel } from './source-panel.tsx';
@@ -24,6 +26,8 @@ export interface RecordViewerProps {
   readonly pending?: readonly PendingSource[];
   /** Why the stream stopped early, if it did. */
   readonly failure?: string | undefined;
+  /** Audits a print before the page prints; absent: no print button. */
+  readonly onPrint?: PrintRecord | undefined;
 }
 
 /** Moves focus to the permission bar when the record arrives. */
@@ -33,12 +37,17 @@ export function RecordViewer({
   onWithdraw,
   pending = [],
   failure,
+  onPrint,
 }: RecordViewerProps) {
   const heading = useRef<HTMLHeadingElement>(null);
   useFocusOnMount(heading);
   const resolve = useMemo(() => indexRecord(record.sections), [record.sections]);
   const alerts = useMemo(() => activeAlerts(record.sections), [record.sections]);
   const general = useMemo(() => generalWarnings(record.sources), [record.sources]);
+  const recordContext = useMemo(
+    () => ({ reconciliation: record.reconciliation, findItem: itemFinder(record.sections) }),
+    [record.reconciliation, record.sections],
+  );
   const { permission } = record;
   const stopped = failure !== undefined;
   const [open, setOpen] = useState(() => viewById(undefined).id);
@@ -100,7 +109,12 @@ export function RecordViewer({
       )}
       <WarningList warnings={general} heading="About the whole record" />
       <SourcePanel sources={record.sources} pending={pending} stopped={stopped} />
-      <RecordTabs views={RECORD_VIEWS} open={open} context={context} />
+      {onPrint !== undefined && (
+        <PrintControls record={record} complete={pending.length === 0} print={onPrint} />
+      )}
+      <RecordContext.Provider value={recordContext}>
+        <RecordTabs views={RECORD_VIEWS} open={open} context={context} />
+      </RecordContext.Provider>
     </div>
   );
 }

@@ -36,7 +36,9 @@ function sectionView(name: SectionName): RecordViewSpec {
   return {
     id: name,
     label: SECTION_LABELS[name],
-    count: (record) => record.sections[name].length,
+    // Lines shown: an entry several sources reported counts once (the source panel counts per source).
+    count: (record) =>
+      record.sections[name].filter((entry) => entry.duplicateOf === undefined).length,
     warned: (record) => (warningCounts(record.sources)[name] ?? 0) > 0,
     render: ({ record, resolve, waiting }) => (
       <SectionItems

@@ -17,6 +17,7 @@ import { SECTION_LABELS } from '../source-status.ts';
 import { EncountersList } from './encounters-list.tsx';
 import { InvestigationsList } from './investigations-list.tsx';
 import { ItemList, PAGE_SIZE } from './item-list.tsx';
+import { ReconciliationTable } from './reconciliation-table.tsx';
 import { WarningList } from './warning-list.tsx';
 
 export { PAGE_SIZE };
@@ -68,6 +69,7 @@ export function SectionItems({ name, entries, resolve, sources, waiting }: Secti
             : `No ${label.toLowerCase()} were returned by the systems that answered.`}
         </p>
       )}
+      {name === 'medications' && <ReconciliationTable entries={entries} />}
       {entries.length > 0 && <SectionBody name={name} entries={entries} resolve={resolve} />}
     </section>
   );
@@ -89,7 +91,10 @@ function TriagedItems({
   resolve,
 }: Pick<SectionItemsProps, 'name' | 'entries' | 'resolve'>) {
   const groups = useMemo(() => {
-    const all: Triaged[] = entries.map((entry) => ({ entry, ...triageResource(entry.resource) }));
+    // A duplicate of another source's entry is shown within that entry's line, not again.
+    const all: Triaged[] = entries
+      .filter((entry) => entry.duplicateOf === undefined)
+      .map((entry) => ({ entry, ...triageResource(entry.resource) }));
     all.sort(compareNewestFirst);
     if (name === 'socialCare') {
       // Alerts (safeguarding) first, whatever their date.
