@@ -98,7 +98,7 @@ export function reconcileMedicines(input: ReconcileInput): ReconciliationLine[] 
       note: joinSentences([
         same
           ? 'On the GP list and from the other source, with the same medicine and dose.'
-          : `On the GP list and from the other source, but ${whatDiffers(group)} differs: check which is intended.`,
+          : `On the GP list and from the other source, but ${whatDiffers(group)} differs: check with the patient and the discharging team which is intended.`,
         ...group.map(describe),
         repeatedWithin(group, input.sourceNames),
         sameClassWithin(group, medicines, input.sourceNames),
@@ -135,7 +135,7 @@ export function reconcileMedicines(input: ReconcileInput): ReconciliationLine[] 
       status: 'gp-only',
       items: gpFirst(group).map(reconciled),
       note: joinSentences([
-        'On the GP list but not from the other sources: stopped in hospital, or omitted? Check before continuing or stopping it.',
+        'On the GP list but not from the other sources: stopped in hospital, or omitted? Check with the patient and the discharging team before continuing or stopping it.',
         ...group.map(describe),
         repeatedWithin(group, input.sourceNames),
         sameClassWithin(group, medicines, input.sourceNames),
@@ -147,7 +147,7 @@ export function reconcileMedicines(input: ReconcileInput): ReconciliationLine[] 
       status: 'source-only',
       items: gpFirst(group).map(reconciled),
       note: joinSentences([
-        'Not on the GP list: possibly started by this source. Check whether it should continue.',
+        'Not on the GP list: possibly started by this source. Check with the patient and the prescriber whether it should continue, and that the GP knows.',
         ...group.map(describe),
         repeatedWithin(group, input.sourceNames),
         sameClassWithin(group, medicines, input.sourceNames),
