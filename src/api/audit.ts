@@ -100,7 +100,13 @@ export const Access = Type.Object({
   seq: Type.Integer(),
   time: Type.String(),
   requestId: Type.String(),
-  kind: Type.Union([Type.Literal('record-view'), Type.Literal('denied')]),
+  kind: Type.Union([
+    Type.Literal('record-view'),
+    Type.Literal('record-print'),
+    Type.Literal('denied'),
+  ]),
+  /** For a print: the whole record or the summary. */
+  scope: Type.Optional(Type.Union([Type.Literal('record'), Type.Literal('summary')])),
   user: Type.Object({
     userId: Type.String(),
     name: Type.String(),

@@ -1,5 +1,5 @@
 /**
- * @module The patient access report: from the audit trail, who viewed one patient's record
+ * @module The patient access report: from the audit trail, who viewed or printed one patient's record
  * (name, role, organisation), when, on what basis, and how it ended; with counts per day for
  * a chart. Answers a patient's "who looked at my record?".
  */
@@ -13,8 +13,10 @@ export interface AccessReportEntry {
   /** When (ISO-8601 UTC). */
   readonly time: string;
   readonly requestId: string;
-  /** `record-view` (the record was opened) or `denied` (an attempt that was refused). */
-  readonly kind: 'record-view' | 'denied';
+  /** `record-view` (the record was opened), `record-print` (printed), or `denied` (an attempt that was refused). */
+  readonly kind: 'record-view' | 'record-print' | 'denied';
+  /** For a print: the whole record or the summary. */
+  readonly scope?: 'record' | 'summary';
   readonly user: {
     readonly userId: string;
     readonly name: string;
@@ -95,6 +97,18 @@ export function accessReportFrom(
         basis: event.basis.basis,
         permissionId: event.basis.permissionId,
         outcome,
+      });
+    } else if (event.action === 'record-printed') {
+      accesses.push({
+        seq: record.seq,
+        time: event.time,
+        requestId: event.requestId,
+        kind: 'record-print',
+        scope: event.scope,
+        user: userOf(event.actor),
+        basis: event.basis.basis,
+        permissionId: event.basis.permissionId,
+        outcome: event.outcome,
       });
     } else if (event.action === 'access-denied' && event.actor !== null) {
       accesses.push({

@@ -139,4 +139,19 @@ describe('printing the record', () => {
     await sql`DROP TRIGGER IF EXISTS audit_refuses`.execute(system.app.store.db);
     assert.equal((await entries('record-printed', ARTHUR)).length, before);
   });
+
+  test('the privacy officer’s access report lists the print, with who printed what', async () => {
+    const officer = await system.createUser('privacy-officer');
+    const client = system.client();
+    assert.equal((await client.signIn(officer.username, officer.password)).status, 200);
+    const response = await client.get(`/api/patients/${ARTHUR}/access-report`);
+    assert.equal(response.status, 200, response.text);
+    const report = response.body as {
+      accesses: { kind: string; scope?: string; basis?: string; user: { name: string } }[];
+    };
+    const prints = report.accesses.filter((access) => access.kind === 'record-print');
+    assert.equal(prints.length, 1, 'the one print that was audited (not the refused ones)');
+    assert.equal(prints[0]?.scope, 'summary');
+    assert.equal(prints[0]?.basis, 'consent');
+  });
 });

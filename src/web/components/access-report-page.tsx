@@ -138,7 +138,8 @@ function Report({
   headingRef: RefObject<HTMLHeadingElement | null>;
 }) {
   const views = report.accesses.filter((access) => access.kind === 'record-view').length;
-  const refused = report.accesses.length - views;
+  const prints = report.accesses.filter((access) => access.kind === 'record-print').length;
+  const refused = report.accesses.filter((access) => access.kind === 'denied').length;
   const period =
     report.from === undefined && report.to === undefined
       ? 'since records began'
@@ -150,7 +151,8 @@ function Report({
         Accesses to the record of NHS number {nhsNumberText(report.nhsNumber)}
       </h2>
       <p>
-        {accessSummary(views, refused)}, {period}. Produced {formatDateTime(report.generatedAt)}.
+        {accessSummary(views, prints, refused)}, {period}. Produced{' '}
+        {formatDateTime(report.generatedAt)}.
       </p>
       {report.truncated && (
         <p className="inset inset--warning">
@@ -197,7 +199,9 @@ function Report({
                   <td>
                     {access.kind === 'denied'
                       ? `Refused${access.reasonCode === undefined ? '' : `: ${reasonLabel(access.reasonCode)}`}`
-                      : outcomeLabel(access.outcome)}
+                      : access.kind === 'record-print'
+                        ? `Printed the ${access.scope === 'summary' ? 'summary' : 'whole record'}`
+                        : outcomeLabel(access.outcome)}
                   </td>
                 </tr>
               ))}
@@ -213,14 +217,15 @@ function Report({
   );
 }
 
-function accessSummary(views: number, refused: number): string {
+function accessSummary(views: number, prints: number, refused: number): string {
   const viewText =
     views === 0
       ? 'No views of the record'
       : `${views} ${views === 1 ? 'view' : 'views'} of the record`;
+  const printText = prints === 0 ? '' : `, ${prints} ${prints === 1 ? 'print' : 'prints'}`;
   const refusedText =
     refused === 0
       ? 'no refused attempts'
       : `${refused} refused ${refused === 1 ? 'attempt' : 'attempts'}`;
-  return `${viewText}, ${refusedText}`;
+  return `${viewText}${printText}, ${refusedText}`;
 }
