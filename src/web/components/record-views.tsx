@@ -9,6 +9,7 @@ import type { ResolveReference } from '../resource-summary.ts';
 import { warningCounts } from '../section-warnings.ts';
 import { SECTION_LABELS } from '../source-status.ts';
 import { SectionItems } from './section-items.tsx';
+import { TrendsView } from './trends-view.tsx';
 
 /** What every view is drawn from: the record shown so far and how to move between views. */
 export interface RecordViewContext {
@@ -53,8 +54,15 @@ function sectionView(name: SectionName): RecordViewSpec {
   };
 }
 
+/** Results of the same test over time, across every source (src/web/trends.ts). */
+const TRENDS: RecordViewSpec = {
+  id: 'trends',
+  label: 'Trends',
+  render: ({ record }) => <TrendsView items={record.sections.investigations} />,
+};
+
 /** Every view of the record, in tab order; the first is the one a record opens on. */
-export const RECORD_VIEWS: readonly RecordViewSpec[] = [...SECTION_NAMES.map(sectionView)];
+export const RECORD_VIEWS: readonly RecordViewSpec[] = [...SECTION_NAMES.map(sectionView), TRENDS];
 
 /** The view with this id, or the first when there is none (an old or mistyped address). */
 export function viewById(id: string | undefined): RecordViewSpec {

@@ -1,0 +1,101 @@
+/**
+ * @module A clinician reads across the record in headless Chromium: an adult's HbA1c and eGFR
+ * charted over time with their reference ranges and a table of the same results; axe clean on
+ * each new view.
+ */
+import { existsSync } from 'node:fs';
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { Page } from 'playwright-core';
+import { DEFAULT_WEB_ROOT } from '../../src/app.ts';
+import { PERSONAS, type PersonaKey } from '../../sim/population/personas.ts';
+import { axeViolations } from '../support/axe.ts';
+import { launchBrowser, type LaunchedBrowser } from '../support/browser.ts';
+import { startSystem, type RunningSystem } from '../support/running-system.ts';
+
+const SCREENSHOT = process.env['MCR_SCREENSHOT_DIR'];
+
+describe('reading across every source, in the browser', () => {
+  let system: RunningSystem;
+  let browser: LaunchedBrowser;
+  let page: Page;
+  const pageErrors: string[] = [];
+
+  before(async () => {
+    assert.ok(
+      existsSync(`${DEFAULT_WEB_ROOT}/index.html`),
+      'build the web UI first with `npm run build:web` (npm test does this)',
+    );
+    system = await startSystem();
+    browser = await launchBrowser();
+    page = await browser.context.newPage();
+    page.on('pageerror', (error) => {
+      pageErrors.push(error.message);
+    });
+    const account = await system.createUser('gp');
+    await page.goto(system.url);
+    await page.getByLabel('Username').fill(account.username);
+    await page.getByLabel('Password').fill(account.password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByLabel('NHS number').waitFor();
+  });
+
+  after(async () => {
+    await browser?.close();
+    await system?.close();
+  });
+
+  /** Finds the persona, records permission and waits until every source has answered. */
+  async function openRecord(key: PersonaKey): Promise<void> {
+    const persona = PERSONAS.find((candidate) => candidate.key === key);
+    assert.ok(persona !== undefined, `persona ${key} exists`);
+    await page.goto(system.url);
+    await page.getByLabel('NHS number').fill(persona.nhsNumber);
+    await page.getByRole('button', { name: 'Search' }).click();
+    const family = persona.name.split(' ').at(-1)?.toUpperCase() ?? '';
+    await page.getByRole('button', { name: new RegExp(family) }).click();
+    const dialog = page.getByRole('dialog', { name: 'Record permission' });
+    await dialog.getByRole('button', { name: 'Record permission' }).click();
+    await page
+      .getByRole('status')
+      .filter({ hasText: /answered or reported/ })
+      .waitFor({ timeout: 30_000 });
+  }
+
+  test("the diabetic patient's HbA1c and eGFR are charted over time, with a table of the same results", async () => {
+    await openRecord('typical');
+    await page.getByRole('tab', { name: 'Trends' }).click();
+    const hba1c = page.getByRole('figure', { name: /Haemoglobin A1c/ });
+    await hba1c.waitFor();
+    const chart = hba1c.getByRole('img', { name: /Chart of Haemoglobin A1c/ });
+    const points = await chart.locator('circle').count();
+    assert.ok(points >= 3, `${points} HbA1c results are charted`);
+    assert.equal(
+      await chart.locator('.trend-chart__range').count(),
+      1,
+      'the reference range is drawn',
+    );
+    const description = await chart.locator('desc').textContent();
+    assert.match(description ?? '', /results from \d{2}-\w{3}-\d{4} to \d{2}-\w{3}-\d{4}/);
+    assert.match(description ?? '', /Reference range 20 to 41 mmol\/mol/);
+    // The same results as a table: one row a result, newest first, each with its source.
+    const rows = hba1c.getByRole('table').locator('tbody tr');
+    assert.equal(await rows.count(), points);
+    const first = await rows.first().innerText();
+    assert.match(first, /^\d{2}-\w{3}-\d{4}\s+\d+ mmol\/mol/);
+    assert.match(first, /Riverside Medical Practice|Hospital/);
+
+    if (SCREENSHOT !== undefined) await hba1c.screenshot({ path: `${SCREENSHOT}/trend-hba1c.png` });
+
+    const egfr = page.getByRole('figure', { name: /eGFR/ });
+    assert.ok((await egfr.locator('svg circle').count()) >= 3, 'eGFR is charted too');
+
+    // Narrowing by name leaves only the matching tests.
+    await page.getByLabel('Find a test').fill('egfr');
+    assert.equal(await page.getByRole('figure').count(), 1);
+    await page.getByLabel('Find a test').fill('');
+
+    assert.deepEqual(await axeViolations(page), []);
+    assert.deepEqual(pageErrors, []);
+  });
+});
