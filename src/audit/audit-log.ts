@@ -16,6 +16,7 @@ import {
 } from './audit-event.ts';
 import { canonicalJson } from './canonical-json.ts';
 import { GENESIS_PREV_HASH, chainHash, entryEnvelopeJson } from './chain-hash.ts';
+import { createTileAppender } from './audit-tiles.ts';
 
 /** Why an append or read failed. */
 export type AuditUnavailableReason = 'invalid-event' | 'store-failed' | 'corrupt-entry';
@@ -130,6 +131,11 @@ export interface AuditLogDeps {
     trx: Transaction<DatabaseSchema>,
     entries: readonly { readonly seq: number; readonly event: AuditEvent }[],
   ) => Promise<void>;
+  /**
+   * False appends without extending the Merkle tiles (src/audit/audit-tiles.ts), for the append
+   * bench's before-tiles baseline only: proofs then wait for a catch-up. True when absent.
+   */
+  readonly tiles?: boolean;
 }
 
 /** A validated event and its canonical JSON. */
@@ -146,6 +152,7 @@ const MAX_GROUP = 256;
 export function createAuditLog(deps: AuditLogDeps): AuditLog {
   const { store } = deps;
   const now = deps.now ?? (() => new Date());
+  const tiles = deps.tiles === false ? undefined : createTileAppender();
 
   function jsonField(field: AuditFilterField): RawBuilder<string> {
     return sql<string>`${sql.raw(auditFilterExpression(store.dialect, field))}`;
@@ -292,11 +299,12 @@ export function createAuditLog(deps: AuditLogDeps): AuditLog {
 
   /**
    * Runs each member's change and appends its events as the next links of the chain, in one
-   * transaction under the audit lock. A change that throws is rolled back to its savepoint and
-   * reported as that member's outcome; the others go on.
+   * transaction under the audit lock, with the Merkle tiles they complete. A change that throws
+   * is rolled back to its savepoint and reported as that member's outcome; the others go on.
    */
   async function commit(group: readonly Pending[]): Promise<Outcome[]> {
-    return store.withAuditLock(async (trx) => {
+    let tilesCommitted: (() => void) | undefined;
+    const outcomes = await store.withAuditLock(async (trx) => {
       const last = await trx
         .selectFrom('audit_entries')
         .select(['seq', 'hash'])
@@ -337,11 +345,14 @@ export function createAuditLog(deps: AuditLogDeps): AuditLog {
         outcomes.push({ ok: true, entries, result: prepared.result });
       }
       if (rows.length > 0) await trx.insertInto('audit_entries').values(rows).execute();
+      tilesCommitted = await tiles?.extend(trx, { after: last, rows });
       if (deps.inCommit !== undefined && appendedEvents.length > 0) {
         await deps.inCommit(trx, appendedEvents);
       }
       return outcomes;
     });
+    tilesCommitted?.();
+    return outcomes;
   }
 
   /** The entries a query's filters select (not its limit, order or cursor). */

@@ -10,6 +10,7 @@ import { auditAppendOnlyMigration } from './migrations/0006-audit-append-only.ts
 import { smartLaunchesMigration } from './migrations/0007-smart-launches.ts';
 import { patientPortalMigration } from './migrations/0008-patient-portal.ts';
 import { rateLimitsMigration } from './migrations/0009-rate-limits.ts';
+import { auditTilesMigration } from './migrations/0010-audit-tiles.ts';
 import { auditSearchByUsernameMigration } from './migrations/0011-audit-search-by-username.ts';
 import type { DatabaseSchema } from './schema.ts';
 import type { StoreDialect } from './store.ts';
@@ -26,6 +27,7 @@ export function storeMigrations(dialect: StoreDialect): Record<string, Migration
     '0007-smart-launches': smartLaunchesMigration(),
     '0008-patient-portal': patientPortalMigration(dialect),
     '0009-rate-limits': rateLimitsMigration(dialect),
+    '0010-audit-tiles': auditTilesMigration(dialect),
     '0011-audit-search-by-username': auditSearchByUsernameMigration(dialect),
   };
 }

@@ -124,6 +124,21 @@ export interface AuditCheckpointsTable {
   frontier: string;
 }
 
+/**
+ * One tile of the audit trail's Merkle tree (src/audit/merkle-tiles.ts): hashes only, derived from
+ * the entries and rebuilt from them when behind.
+ */
+export interface AuditTilesTable {
+  /** Tree height 8·level: 0 holds leaf hashes, 1 the heads of level 0's full tiles, … */
+  level: number;
+  /** Which tile of its level, from 0 (the leftmost). */
+  tile_index: number;
+  /** How many hashes it holds: 256 when full (never changed again), fewer on the right edge. */
+  width: number;
+  /** The hashes, 32 bytes each, leftmost first. */
+  hashes: Uint8Array;
+}
+
 /** One rate-limit counter, shared by every server instance (src/access/rate-limit-counters.ts). */
 export interface RateLimitCountersTable {
   /** What is limited, e.g. `sign-in:203.0.113.7` or `sign-in:all`. */
@@ -270,6 +285,7 @@ export interface DatabaseSchema {
   emergency_reviews: EmergencyReviewsTable;
   audit_entries: AuditEntriesTable;
   audit_checkpoints: AuditCheckpointsTable;
+  audit_tiles: AuditTilesTable;
   oidc_logins: OidcLoginsTable;
   smart_launches: SmartLaunchesTable;
   privacy_alerts: PrivacyAlertsTable;
