@@ -1,13 +1,16 @@
 /**
  * @module Inclusion proofs for single audit entries against the newest signed checkpoint, so an
- * auditor can check that the entry they are shown is the one the signed tree holds. Keeps one
- * in-memory tree per process, extended as the trail grows and rebuilt if it stops matching.
+ * auditor can check that the entry they are shown is the one the signed tree holds, and
+ * consistency proofs between tree sizes. Computed from the stored Merkle tiles
+ * (src/audit/audit-tiles.ts): a few tiles read per proof, whatever the trail's length, never the
+ * entries. Tiles behind the entries (a database from before tiles) are caught up first.
  */
 import type { Store } from '../store/store.ts';
 import { entryLeafHash, type AuditCheckpoints } from './audit-checkpoints.ts';
 import type { Checkpoint } from './checkpoint-signer.ts';
 import { verifyInclusion } from '../shared/merkle-proof.ts';
-import { MerkleTree } from './merkle.ts';
+import { catchUpAuditTiles, createTileProofs } from './audit-tiles.ts';
+import { TilesIncomplete } from './merkle-tiles.ts';
 
 /** One entry's proof of inclusion in a signed tree head. */
 export interface EntryProof {
@@ -37,6 +40,16 @@ export interface AuditProofs {
   proofFor(
     seq: number,
   ): Promise<{ ok: true; proof: EntryProof } | { ok: false; reason: ProofRefusal }>;
+  /**
+   * The consistency proof (hex, RFC 9162 §2.1.4) from the tree of the first `first` entries to
+   * the tree of the first `second`; throws RangeError when `first` > `second` or the trail
+   * holds fewer than `second` entries.
+   */
+  consistencyProof(first: number, second: number): Promise<string[]>;
+  /** The Merkle tree head (hex) over the first `size` entries, as a checkpoint of that size signs. */
+  headAt(size: number): Promise<string>;
+  /** Brings the tiles up to the last entry (at start-up, in the background); resolves when done. */
+  catchUp(): Promise<void>;
 }
 
 /** What {@link createAuditProofs} needs. */
@@ -45,60 +58,50 @@ export interface AuditProofsDeps {
   readonly checkpoints: AuditCheckpoints;
   /** The public key checkpoints are signed with (SPKI PEM). */
   readonly publicKeyPem: string;
+  /** Stops a tile catch-up between batches (on shutdown). */
+  readonly signal?: AbortSignal;
 }
 
 /** Creates the proof service. */
 export function createAuditProofs(deps: AuditProofsDeps): AuditProofs {
   const { store, checkpoints } = deps;
-  let tree = new MerkleTree();
-  let building: Promise<void> | undefined;
+  const tiles = createTileProofs(store.db);
+  let catchingUp: Promise<void> | undefined;
 
-  async function extendTo(size: number): Promise<void> {
-    while (tree.size < size) {
-      const rows = await store.db
-        .selectFrom('audit_entries')
-        .select(['seq', 'entry'])
-        .where('seq', '>', tree.size)
-        .where('seq', '<=', size)
-        .orderBy('seq', 'asc')
-        .limit(5000)
-        .execute();
-      if (rows.length === 0) return;
-      for (const row of rows) {
-        if (row.seq !== tree.size + 1) return; // a gap: the tree stops short
-        tree.append(entryLeafHash(row.entry));
-      }
-    }
+  /** One catch-up at a time; callers arriving meanwhile share it. */
+  function catchUp(): Promise<void> {
+    catchingUp ??= catchUpAuditTiles(
+      store,
+      deps.signal === undefined ? {} : { signal: deps.signal },
+    )
+      .then(() => undefined)
+      .finally(() => {
+        catchingUp = undefined;
+      });
+    return catchingUp;
   }
 
-  async function treeFor(checkpoint: Checkpoint): Promise<MerkleTree | undefined> {
-    // One reader extends the shared tree at a time.
-    while (building !== undefined) await building;
-    const work = (async () => {
-      await extendTo(checkpoint.treeSize);
-      if (
-        tree.size >= checkpoint.treeSize &&
-        tree.head(checkpoint.treeSize).toString('hex') === checkpoint.rootHash
-      ) {
-        return;
-      }
-      tree = new MerkleTree();
-      await extendTo(checkpoint.treeSize);
-    })();
-    building = work;
+  /** `compute` over the tiles; when a tile it needs is missing, after a catch-up, once more. */
+  async function fromTiles<T>(compute: () => Promise<T>): Promise<T> {
     try {
-      await work;
-    } finally {
-      building = undefined;
+      return await compute();
+    } catch (error) {
+      if (!(error instanceof TilesIncomplete)) throw error;
+      await catchUp();
+      return compute();
     }
-    const matches =
-      tree.size >= checkpoint.treeSize &&
-      tree.head(checkpoint.treeSize).toString('hex') === checkpoint.rootHash;
-    return matches ? tree : undefined;
   }
 
   return {
     publicKeyPem: deps.publicKeyPem,
+    catchUp,
+    async consistencyProof(first, second) {
+      const proof = await fromTiles(() => tiles.consistencyProof(first, second));
+      return proof.map((p) => p.toString('hex'));
+    },
+    async headAt(size) {
+      return (await fromTiles(() => tiles.head(size))).toString('hex');
+    },
     async proofFor(seq) {
       const row = await store.db
         .selectFrom('audit_entries')
@@ -113,19 +116,27 @@ export function createAuditProofs(deps: AuditProofsDeps): AuditProofs {
       if (checkpoint === null || checkpoint.treeSize < seq) {
         return { ok: false, reason: 'not-checkpointed' };
       }
-      const built = await treeFor(checkpoint);
-      if (built === undefined) return { ok: false, reason: 'trail-mismatch' };
+      const size = checkpoint.treeSize;
       const leaf = entryLeafHash(row.entry);
       const index = seq - 1;
-      if (!built.leaf(index)?.equals(leaf)) return { ok: false, reason: 'trail-mismatch' };
-      const path = built.inclusionProof(index, checkpoint.treeSize);
+      let path: Buffer[];
+      try {
+        path = await fromTiles(() => tiles.inclusionProof(index, size));
+      } catch (error) {
+        // Still missing after a catch-up: the tiles do not fit the entries (verify says where).
+        if (error instanceof TilesIncomplete) return { ok: false, reason: 'trail-mismatch' };
+        throw error;
+      }
+      // The proof leads from this entry, as stored, to the signed root, or the trail (or its
+      // tiles) no longer match what was signed: nothing unverified is handed out.
       const verified = await verifyInclusion(
         index,
-        checkpoint.treeSize,
+        size,
         leaf,
         path,
         Buffer.from(checkpoint.rootHash, 'hex'),
       );
+      if (!verified) return { ok: false, reason: 'trail-mismatch' };
       return {
         ok: true,
         proof: {

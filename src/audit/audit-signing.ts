@@ -77,18 +77,28 @@ export function createAuditSigning(deps: AuditSigningDeps): AuditSigning {
       );
     },
   });
+  const stopping = new AbortController();
   const proofs = createAuditProofs({
     store: deps.store,
+    signal: stopping.signal,
     checkpoints,
     publicKeyPem: signer.publicKey.export({ type: 'spki', format: 'pem' }).toString(),
   });
   checkpoints.start();
+  // A database from before tiles (or one whose tiles fell behind) gets them now, beside the appends.
+  const tilesCaughtUp = proofs.catchUp().catch((error: unknown) => {
+    warn("the audit trail's Merkle tiles could not be brought up to date", error);
+  });
   return {
     checkpoints,
     proofs,
     onAppended: (appended) => {
       checkpoints.noteAppended(appended.seq, appended.hash);
     },
-    stop: () => checkpoints.stop(),
+    stop: async () => {
+      stopping.abort();
+      await tilesCaughtUp;
+      await checkpoints.stop();
+    },
   };
 }

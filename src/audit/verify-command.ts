@@ -88,8 +88,11 @@ export async function runAuditVerify(
               : ', witness NOT compared') +
             `, ${verdict.unsigned} entries since` +
             (verdict.tailChecked ? '' : ' (their age NOT checked)');
+      const tiles = verdict.tilesComplete
+        ? `Merkle tiles match (${verdict.tileHashesChecked} hashes)`
+        : `Merkle tiles match as far as stored (${verdict.tileHashesChecked} hashes) but are behind the entries: a server catches them up when it starts`;
       out(
-        `audit trail intact: ${verdict.entries} entries verified, last hash ${verdict.lastHash}; ${signed}; ` +
+        `audit trail intact: ${verdict.entries} entries verified, last hash ${verdict.lastHash}; ${signed}; ${tiles}; ` +
           `verified in ${seconds.toFixed(1)} s (${rate(verdict.entries, seconds)} entries/s)`,
       );
       return AUDIT_VERIFY_EXIT.intact;
@@ -99,7 +102,9 @@ export async function runAuditVerify(
         ? `entry ${verdict.at.seq}`
         : verdict.at.kind === 'checkpoint'
           ? `checkpoint ${verdict.at.treeSize}`
-          : `witness line ${verdict.at.line}`;
+          : verdict.at.kind === 'tile'
+            ? `Merkle tile ${verdict.at.level}/${verdict.at.index}`
+            : `witness line ${verdict.at.line}`;
     out(
       `audit trail BROKEN at ${where} (${verdict.problem}): ${verdict.message}; ` +
         `${verdict.entries} entries before it verified`,

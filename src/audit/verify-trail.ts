@@ -4,7 +4,8 @@
  * hash chain with no gaps, the Merkle tree head at every signed checkpoint, each checkpoint's
  * signature, the external witness file (every checkpoint it holds, its alarms, and
  * that it holds the newest checkpoint), and that no entry has stayed unsigned for longer than the
- * checkpoint timer allows — and names the first thing wrong.
+ * checkpoint timer allows, and the stored Merkle tiles (every stored hash against the tree
+ * recomputed from the entries) — and names the first thing wrong.
  */
 import type { KeyObject } from 'node:crypto';
 import type { Store } from '../store/store.ts';
@@ -12,7 +13,8 @@ import { checkpointFromRow, entryLeafHash } from './audit-checkpoints.ts';
 import { checkCheckpointSignature, type Checkpoint } from './checkpoint-signer.ts';
 import { readWitnessFile } from './checkpoint-witness.ts';
 import { GENESIS_PREV_HASH } from './chain-hash.ts';
-import { MerkleFrontier } from './merkle.ts';
+import { StoredTileCursor } from './audit-tiles.ts';
+import { TILE_WIDTH, TileEdge, type Tile } from './merkle-tiles.ts';
 import { walkAuditChain, type ChainProblem } from './verify-chain.ts';
 
 /** What is wrong with the first bad entry, checkpoint or witness line. */
@@ -27,13 +29,15 @@ export type TrailProblem =
   | 'bad-witness'
   | 'tamper-alarm'
   | 'unwitnessed'
-  | 'unsigned-tail';
+  | 'unsigned-tail'
+  | 'tile-mismatch';
 
 /** Where the first problem is. */
 export type TrailPlace =
   | { readonly kind: 'entry'; readonly seq: number }
   | { readonly kind: 'checkpoint'; readonly treeSize: number }
-  | { readonly kind: 'witness'; readonly line: number; readonly treeSize?: number };
+  | { readonly kind: 'witness'; readonly line: number; readonly treeSize?: number }
+  | { readonly kind: 'tile'; readonly level: number; readonly index: number };
 
 /** The verdict on the whole trail. */
 export type TrailVerdict =
@@ -56,6 +60,13 @@ export type TrailVerdict =
       readonly witnessChecked: boolean;
       /** False when no bound on the unsigned tail's age was given. */
       readonly tailChecked: boolean;
+      /** Stored Merkle tile hashes compared with the recomputed tree (all matched). */
+      readonly tileHashesChecked: number;
+      /**
+       * False when the stored tiles lack hashes the trail implies (behind: a database from before
+       * tiles, not yet caught up by the server); those could not be compared.
+       */
+      readonly tilesComplete: boolean;
     }
   | {
       readonly ok: false;
@@ -136,7 +147,34 @@ export async function verifyAuditTrail(
   const signedSize = latest?.treeSize ?? 0;
   let oldestUnsigned: string | undefined;
 
-  const tree = new MerkleFrontier();
+  // The tree as tiles: its head at any size from the right edge, its finished tiles to compare.
+  const tree = new TileEdge();
+  const tileCursors: StoredTileCursor[] = [];
+  let tileHashesChecked = 0;
+  let tilesComplete = true;
+  /** Compares a recomputed tile with the stored one, as far as both go. */
+  const compareTile = async (tile: Tile): Promise<Failure | undefined> => {
+    const cursor = (tileCursors[tile.level] ??= new StoredTileCursor(store.db, tile.level));
+    const stored = await cursor.get(tile.index);
+    const have = stored?.hashes.length ?? 0;
+    for (let i = 0; i < Math.min(have, tile.hashes.length); i += 1) {
+      if (!(stored?.hashes[i] as Buffer).equals(tile.hashes[i] as Buffer)) {
+        const span = TILE_WIDTH ** tile.level;
+        const first = (tile.index * TILE_WIDTH + i) * span + 1;
+        const last = Math.min(first + span - 1, tree.size);
+        const entries = first === last ? `entry ${first}` : `entries ${first}–${last}`;
+        return fail(
+          tree.size,
+          { kind: 'tile', level: tile.level, index: tile.index },
+          'tile-mismatch',
+          `Merkle tile ${tile.level}/${tile.index} does not match the trail: its hash ${i} (over ${entries}) is not the one recomputed from the entries, so proofs from it would fail (tiles are derived data: the entries are intact as far as verified; delete the audit_tiles rows and restart a server to rebuild them)`,
+        );
+      }
+    }
+    tileHashesChecked += Math.min(have, tile.hashes.length);
+    if (have < tile.hashes.length) tilesComplete = false;
+    return undefined;
+  };
   let lastHash = GENESIS_PREV_HASH;
   let previous: Checkpoint | undefined;
 
@@ -167,9 +205,22 @@ export async function verifyAuditTrail(
     if (tree.size === signedSize + 1) oldestUnsigned = recordedAtOf(step.entry);
     const found = checkAt(tree.size);
     if (found !== undefined) return found;
+    if (tree.size % TILE_WIDTH === 0) {
+      for (const tile of tree.takeChanged()) {
+        if (tile.hashes.length < TILE_WIDTH) continue; // a partial one: compared at the end
+        const bad = await compareTile(tile);
+        if (bad !== undefined) return bad;
+      }
+    }
     if (tree.size % batchSize === 0) options.onProgress?.(tree.size);
   }
   options.onProgress?.(tree.size);
+  // The right edge: stored partial tiles may be wider (entries appended since they were read).
+  for (const tile of tree.partialTiles()) {
+    if (tile.hashes.length === 0) continue;
+    const bad = await compareTile(tile);
+    if (bad !== undefined) return bad;
+  }
 
   const n = tree.size;
   const beyond = checkpoints.find((c) => c.treeSize > n);
@@ -237,6 +288,8 @@ export async function verifyAuditTrail(
     signaturesChecked: keys !== undefined,
     witnessChecked: options.witnessFile !== undefined,
     tailChecked: options.maxUnsignedSeconds !== undefined,
+    tileHashesChecked,
+    tilesComplete,
   };
 }
 
