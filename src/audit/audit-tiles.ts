@@ -79,7 +79,7 @@ export async function storedTileSize(db: Db): Promise<number> {
     .orderBy('tile_index', 'desc')
     .limit(1)
     .executeTakeFirst();
-  return row === undefined ? 0 : Number(row.tile_index) * TILE_WIDTH + row.width;
+  return row === undefined ? 0 : row.tile_index * TILE_WIDTH + row.width;
 }
 
 /**
@@ -210,7 +210,7 @@ export async function catchUpAuditTiles(
         .orderBy('seq', 'desc')
         .limit(1)
         .executeTakeFirst();
-      const headSeq = head === undefined ? 0 : Number(head.seq);
+      const headSeq = head === undefined ? 0 : head.seq;
       const stored = await storedTileSize(trx);
       if (stored >= headSeq) return { size: stored, done: true };
       const edge = await loadTileEdge(trx, stored);
@@ -223,7 +223,7 @@ export async function catchUpAuditTiles(
         .orderBy('seq', 'asc')
         .execute();
       for (const row of rows) {
-        if (Number(row.seq) !== edge.size + 1) break;
+        if (row.seq !== edge.size + 1) break;
         edge.append(entryLeafHash(row.entry));
       }
       await writeTiles(trx, edge.takeChanged());
@@ -294,7 +294,7 @@ export class StoredTileCursor {
         if (tile !== undefined) this.#tiles.set(tile.index, tile);
       }
       const lastRow = rows.at(-1);
-      this.#readBelow = lastRow === undefined ? index + 1 : Number(lastRow.tile_index) + 1;
+      this.#readBelow = lastRow === undefined ? index + 1 : lastRow.tile_index + 1;
     }
     return this.#tiles.get(index);
   }

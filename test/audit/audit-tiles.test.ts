@@ -57,7 +57,7 @@ const widths = async (store: Store): Promise<string[]> =>
       .orderBy('level')
       .orderBy('tile_index')
       .execute()
-  ).map((row) => `${row.level}/${Number(row.tile_index)}:${row.width}`);
+  ).map((row) => `${row.level}/${row.tile_index}:${row.width}`);
 
 forEachStore((_name, open, factory) => {
   test('600 entries appended by 8 writers at once leave tiles whose proofs are the whole tree’s', async () => {
