@@ -50,3 +50,27 @@ export function startDeadline(timeoutMs: number, parent?: AbortSignal): Deadline
     },
   };
 }
+
+/**
+ * A controller of one's own that also aborts when `parent` does, without `AbortSignal.any`
+ * (whose composite signals a long-lived parent keeps, see above). Call `dispose()` when the work
+ * ends to stop listening to the parent.
+ */
+export function followSignal(parent: AbortSignal | undefined): {
+  readonly controller: AbortController;
+  dispose(): void;
+} {
+  const controller = new AbortController();
+  if (parent === undefined) return { controller, dispose: () => undefined };
+  const onParentAbort = (): void => {
+    controller.abort(parent.reason);
+  };
+  if (parent.aborted) onParentAbort();
+  else parent.addEventListener('abort', onParentAbort, { once: true });
+  return {
+    controller,
+    dispose() {
+      parent.removeEventListener('abort', onParentAbort);
+    },
+  };
+}

@@ -14,6 +14,9 @@ import type {
 import { startDeadline } from './deadline.ts';
 import type { SourceTls } from './tls-options.ts';
 
+/** Strict UTF-8 (a malformed byte fails the answer); one decoder, since each decode is whole. */
+const UTF8 = new TextDecoder('utf-8', { fatal: true });
+
 /**
  * Calls a source under one deadline covering connect, headers and the whole body, counting
  * bytes while they stream (never buffering more than the cap), checking the media type before
@@ -217,7 +220,7 @@ export function fetchSource(request: SourceHttpRequest): Promise<SourceHttpOutco
         let json: unknown;
         try {
           json = JSON.parse(
-            new TextDecoder('utf-8', { fatal: true }).decode(Buffer.concat(chunks, bytes)),
+            UTF8.decode(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, bytes)),
           );
         } catch {
           settle(

@@ -9,6 +9,7 @@ import type { AuditEventOf, AuditSourceCall } from '../audit/audit-event.ts';
 import type { FilteredRecord } from '../access/policy/filter-record.ts';
 import type { Role } from '../shared/roles.ts';
 import type { AuditEvent } from '../audit/audit-event.ts';
+import { followSignal } from '../http/deadline.ts';
 import { auditableCode } from '../sources/source-codes.ts';
 import type { TracedPatient } from '../identity/traced-patient.ts';
 import type { Connector, SourceResult } from '../sources/source-result.ts';
@@ -90,7 +91,7 @@ export interface PipelineInput {
    * says), by connector: used instead of asking again, and treated like every other answer.
    */
   readonly prefetched?: ReadonlyMap<Connector, Promise<SourceResult>> | undefined;
-  /** Aborts the calls (the prefetched ones too) when the view stops early. */
+  /** Aborts the calls (the prefetched ones too) when the view stops early; follows the request's signal. */
   readonly stop?: AbortController | undefined;
 }
 
@@ -119,9 +120,10 @@ export async function* recordEvents(
   ];
   const configured = considered.map(sourceOf);
   // Stopping early (client gone, audit failed) abandons the calls still running.
-  const stop = input.stop ?? new AbortController();
-  const signal =
-    request.signal === undefined ? stop.signal : AbortSignal.any([stop.signal, request.signal]);
+  // The view's own controller (record-view.ts follows the request's signal with it), else one here.
+  const following = input.stop === undefined ? followSignal(request.signal) : undefined;
+  const stop = input.stop ?? following?.controller ?? new AbortController();
+  const { signal } = stop;
   const sourceRequest = {
     patient: traced,
     user: request.user,
@@ -236,6 +238,7 @@ export async function* recordEvents(
       duplicates: duplicateMarks(sections),
     };
   } finally {
+    following?.dispose();
     if (!completed) {
       stop.abort();
       // The view ended before `complete` (client gone): the end entry says so, with what was sent.

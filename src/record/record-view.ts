@@ -6,6 +6,7 @@
  * no data is returned unless the end is in the audit trail too.
  */
 import type { User } from '../access/user.ts';
+import { followSignal } from '../http/deadline.ts';
 import { auditedAction } from '../audit/audited-action.ts';
 import type { AuditClient, AuditEvent, AuditSourceCall } from '../audit/audit-event.ts';
 import { PatientDissented, PermissionRequired } from '../consent/consent-errors.ts';
@@ -223,9 +224,9 @@ export function createRecordViews(deps: RecordViewDeps): RecordViews {
     });
 
     // sources: those asked by NHS number alone need not wait for the trace.
-    const stop = new AbortController();
-    const signal =
-      request.signal === undefined ? stop.signal : AbortSignal.any([stop.signal, request.signal]);
+    // One controller for the view, aborted by the request's own signal too (no AbortSignal.any).
+    const { controller: stop } = followSignal(request.signal);
+    const { signal } = stop;
     const prefetched = new Map(
       early.map((connector) => [
         connector,

@@ -7,6 +7,7 @@ import {
   readSourceTls,
   type fetchSource as FetchSource,
 } from '../../http/fetch-source.ts';
+import { startDeadline } from '../../http/deadline.ts';
 import type { ByteBudget, SourceHttpOutcome, SourceTlsMaterial } from '../../http/http-outcome.ts';
 import type { Connector, SourceRequest, SourceResult, SourceWarning } from '../source-result.ts';
 import {
@@ -78,9 +79,13 @@ export function createFhirR4Connector(deps: FhirR4ConnectorDeps): Connector {
     const deadlineAt = started + source.timeoutMs;
     const budget = createByteBudget(source.maxResponseBytes);
     const elapsedMs = (): number => Math.round(performance.now() - started);
-    const auth = await authorization.authorization(
-      authorization.mayWait ? callSignal(source.timeoutMs, request.signal) : undefined,
-    );
+    // A token may have to be fetched first: under the source's deadline, let go of once it is had.
+    const authDeadline = authorization.mayWait
+      ? startDeadline(source.timeoutMs, request.signal)
+      : undefined;
+    const auth = await authorization
+      .authorization(authDeadline?.signal)
+      .finally(() => authDeadline?.dispose());
     if (!auth.ok) {
       return {
         sourceId: source.id,
@@ -365,12 +370,6 @@ export function createFhirR4Connector(deps: FhirR4ConnectorDeps): Connector {
       }
     },
   };
-}
-
-/** The call's deadline, joined with the caller's own abort. */
-function callSignal(timeoutMs: number, signal: AbortSignal | undefined): AbortSignal {
-  const deadline = AbortSignal.timeout(timeoutMs);
-  return signal === undefined ? deadline : AbortSignal.any([deadline, signal]);
 }
 
 function outcomeWarnings(outcome: fhir4.OperationOutcome, type: string): SourceWarning[] {
