@@ -173,6 +173,8 @@ function isLinked(
   restrictedKeys: Set<string>,
   restrictedRefs: Set<string>,
 ): boolean {
+  // Nothing restricted in the record (the usual case): no item can be linked to one.
+  if (restrictedKeys.size === 0 && restrictedRefs.size === 0) return false;
   const key = itemKey(item);
   if (key !== undefined && restrictedRefs.has(key)) return true;
   for (const reference of referencesIn(item.resource)) {

@@ -44,10 +44,13 @@ export function inspectResource(resource: unknown, rules: InspectionRules): Insp
 }
 
 function walk(root: Record<string, unknown>, rules: InspectionRules): Inspection {
-  const stack: { value: unknown; depth: number }[] = [{ value: root, depth: 0 }];
+  // Two parallel stacks (value, depth): no object per node, so a large record makes little garbage.
+  const values: unknown[] = [root];
+  const depths: number[] = [0];
   let nodes = 0;
-  while (stack.length > 0) {
-    const { value, depth } = stack.pop() as { value: unknown; depth: number };
+  while (values.length > 0) {
+    const value = values.pop();
+    const depth = depths.pop() as number;
     nodes += 1;
     if (nodes > MAX_NODES || depth > MAX_DEPTH) {
       return { restricted: true, category: UNINSPECTABLE_CATEGORY };
@@ -58,13 +61,19 @@ function walk(root: Record<string, unknown>, rules: InspectionRules): Inspection
       continue;
     }
     if (Array.isArray(value)) {
-      for (const element of value as unknown[]) stack.push({ value: element, depth: depth + 1 });
+      for (const element of value as unknown[]) {
+        values.push(element);
+        depths.push(depth + 1);
+      }
       continue;
     }
     if (!isPlainObject(value)) return { restricted: true, category: UNINSPECTABLE_CATEGORY };
     const found = inspectCoding(value, rules);
     if (found !== undefined) return found;
-    for (const child of Object.values(value)) stack.push({ value: child, depth: depth + 1 });
+    for (const key in value) {
+      values.push(value[key]);
+      depths.push(depth + 1);
+    }
   }
   return CLEAR;
 }
