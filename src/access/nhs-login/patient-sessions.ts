@@ -8,6 +8,7 @@ import type { Kysely } from 'kysely';
 import type { ProofingLevel } from '../../config/config-schema.ts';
 import { PROOFING_LEVELS } from '../../config/config-schema.ts';
 import type { DatabaseSchema } from '../../store/schema.ts';
+import { LAST_SEEN_WRITE_INTERVAL_MS } from '../sessions.ts';
 
 const TOKEN_PATTERN = /^[A-Za-z0-9_-]{43}$/;
 
@@ -50,6 +51,8 @@ export function createPatientSessions(deps: {
   const { db, now } = deps;
   const idleMs = deps.idleTimeoutMinutes * 60_000;
   const absoluteMs = deps.absoluteTimeoutHours * 3_600_000;
+  // As for staff sessions: a burst of requests costs one durable write of the idle timer.
+  const lastSeenWriteMs = Math.min(LAST_SEEN_WRITE_INTERVAL_MS, idleMs / 10);
 
   return {
     async create(patient) {
@@ -95,11 +98,14 @@ export function createPatientSessions(deps: {
       }
       const proofingLevel = PROOFING_LEVELS.find((level) => level === row.proofing_level);
       if (proofingLevel === undefined) return undefined;
-      await db
-        .updateTable('patient_sessions')
-        .set({ last_seen_at: at.toISOString() })
-        .where('id', '=', id)
-        .execute();
+      // The idle timer runs from the stored time; refreshed at most every lastSeenWriteMs.
+      if (at.getTime() - Date.parse(row.last_seen_at) >= lastSeenWriteMs) {
+        await db
+          .updateTable('patient_sessions')
+          .set({ last_seen_at: at.toISOString() })
+          .where('id', '=', id)
+          .execute();
+      }
       return {
         patient: {
           nhsNumber: row.nhs_number,
