@@ -9,6 +9,11 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { join } from 'node:path';
 import type { BenchModule, BenchResult } from './bench-result.ts';
 
+/** A measured figure: whole numbers, with one decimal below 100 (heap multiples, milliseconds). */
+function figure(value: number): string {
+  return Math.abs(value) < 100 ? value.toFixed(1) : value.toFixed(0);
+}
+
 /** The results as an aligned text table. */
 export function formatTable(results: readonly (BenchResult & { file: string })[]): string {
   const rows = [
@@ -16,8 +21,8 @@ export function formatTable(results: readonly (BenchResult & { file: string })[]
     ...results.map((r) => [
       r.file,
       r.name,
-      r.opsPerSec.toFixed(0),
-      r.baselineOpsPerSec.toFixed(0),
+      figure(r.opsPerSec),
+      figure(r.baselineOpsPerSec),
       r.ratio.toFixed(2),
       r.target?.goal ?? '',
       r.target === undefined ? '' : r.target.met ? 'yes' : 'NO',
