@@ -38,6 +38,9 @@ import { createPermissions } from './consent/permissions.ts';
 import { createListPrivacyAlerts } from './audit/monitoring/list-privacy-alerts.ts';
 import { createReviewPrivacyAlert } from './audit/monitoring/review-privacy-alert.ts';
 import { createEmergencyAccess } from './consent/emergency-access.ts';
+import { createPatientSignIn } from './access/nhs-login/patient-sign-in.ts';
+import { createStaffSignIn } from './access/sign-in.ts';
+import { createStaffSignOut } from './access/sign-out.ts';
 import { createGrantPermission } from './consent/grant-permission.ts';
 import { createRecordDissent } from './consent/record-dissent.ts';
 import { createReviewEmergencyAccess } from './consent/review-emergency-access.ts';
@@ -368,6 +371,9 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<App>
       audit,
       now,
     }),
+    signIn: createStaffSignIn({ audit, now, sessions, accounts }),
+    signOut: createStaffSignOut({ audit, now, sessions }),
+    patientSignIn: createPatientSignIn({ audit, now, sessions: patientSessions }),
   };
 
   const services = {

@@ -65,16 +65,6 @@ export interface PatientPermissionView {
 }
 
 export interface PatientPortal {
-  /** Audits a patient's sign-in through NHS login. */
-  signedIn(request: PatientRequest): Promise<void>;
-  /** Audits a refused sign-in (no patient is known yet). */
-  signInRefused(
-    request: Omit<PatientRequest, 'patient'>,
-    reason: string,
-    outcome: 'denied' | 'failure',
-  ): Promise<void>;
-  /** Audits a sign-out (the caller ends the session). */
-  signedOut(request: PatientRequest): Promise<void>;
   accessHistory(request: PatientRequest): Promise<AccessHistory>;
   /** The inclusion proof of one line of the patient's own history. */
   proof(request: PatientRequest, seq: number): Promise<EntryProof & { publicKey: string }>;
@@ -182,32 +172,6 @@ export function createPatientPortal(deps: PatientPortalDeps): PatientPortal {
   }
 
   return {
-    async signedIn(request) {
-      await audit.append({
-        ...common(request),
-        action: 'patient-sign-in',
-        outcome: 'success',
-        method: 'nhs-login',
-      });
-    },
-
-    async signInRefused(request, reason, outcome) {
-      await audit.append({
-        action: 'patient-sign-in-failed',
-        time: now().toISOString(),
-        requestId: request.requestId,
-        client: request.client,
-        actor: null,
-        outcome,
-        method: 'nhs-login',
-        reasonCode: reason,
-      });
-    },
-
-    async signedOut(request) {
-      await audit.append({ ...common(request), action: 'patient-sign-out', outcome: 'success' });
-    },
-
     async accessHistory(request) {
       await require(request, 'see-access-history');
       const nhsNumber = request.patient.nhsNumber;

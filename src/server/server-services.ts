@@ -1,6 +1,9 @@
 /** @module Everything the HTTP layer is given by the composition root (src/app.ts). Routes hold no business rules. */
 import type { NhsLoginSignIn } from '../access/nhs-login/nhs-login-sign-in.ts';
 import type { PatientSessions } from '../access/nhs-login/patient-sessions.ts';
+import type { PatientSignIn } from '../access/nhs-login/patient-sign-in.ts';
+import type { StaffSignIn } from '../access/sign-in.ts';
+import type { createStaffSignOut } from '../access/sign-out.ts';
 import type { OidcSignIn } from '../access/oidc/oidc-sign-in.ts';
 import type { BearerTokens } from '../access/bearer-token.ts';
 import type { PatientPortal } from '../patient/patient-portal.ts';
@@ -46,6 +49,11 @@ export interface AuditedActions {
   readonly listPrivacyAlerts: ReturnType<typeof createListPrivacyAlerts>;
   /** Printing the record: audited before the browser prints. */
   readonly recordPrint: ReturnType<typeof createRecordPrint>;
+  /** Staff sign-in: password, OpenID Connect, SMART launch. */
+  readonly signIn: StaffSignIn;
+  readonly signOut: ReturnType<typeof createStaffSignOut>;
+  /** Patients' sign-in through NHS login, and their sign-out. */
+  readonly patientSignIn: PatientSignIn;
 }
 
 export interface ServerServices {

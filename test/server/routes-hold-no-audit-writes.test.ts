@@ -16,9 +16,7 @@ const ROUTES = fileURLToPath(new URL('../../src/server/routes/', import.meta.url
 const NOT_YET_MOVED = new Set([
   'audit-routes.ts',
   'fhir-consent-routes.ts',
-  'oidc-routes.ts',
   'patient-routes.ts',
-  'session-routes.ts',
 ]);
 
 const routeFiles = readdirSync(ROUTES).filter((name) => name.endsWith('.ts'));

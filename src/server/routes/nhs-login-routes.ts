@@ -124,28 +124,24 @@ export const nhsLoginRoutes: FastifyPluginAsyncTypebox<{
     { onRequest: limits.signIn, schema: { querystring: callbackQuery } },
     async (request, reply) => {
       const queryAt = request.url.indexOf('?');
-      const result = await nhsLogin.complete({
-        handle: request.cookies[loginCookie],
-        query: queryAt === -1 ? '' : request.url.slice(queryAt),
-        origin: originOf(request),
-      });
-      void reply.clearCookie(loginCookie, loginCookieOptions);
-      if (!result.ok) {
-        await portal.signInRefused(
-          { requestId: request.id, client: auditClient(request) },
-          result.reason,
-          result.reason === 'provider-unavailable' ? 'failure' : 'denied',
-        );
-        return refuse(reply, result.reason);
-      }
-      const { identity } = result;
-      await sessions.destroy(request.cookies[patientCookie]);
-      const session = await sessions.create(identity);
-      await portal.signedIn({
-        patient: identity,
+      const result = await services.actions.patientSignIn.signIn({
         requestId: request.id,
         client: auditClient(request),
+        previousToken: request.cookies[patientCookie],
+        attempt: async () => {
+          const answer = await nhsLogin.complete({
+            handle: request.cookies[loginCookie],
+            query: queryAt === -1 ? '' : request.url.slice(queryAt),
+            origin: originOf(request),
+          });
+          return answer.ok
+            ? { ok: true, who: answer.identity }
+            : { ok: false, failure: answer.reason };
+        },
       });
+      void reply.clearCookie(loginCookie, loginCookieOptions);
+      if (!result.ok) return refuse(reply, result.failure);
+      const { session } = result;
       void reply.setCookie(patientCookie, session.token, {
         httpOnly: true,
         sameSite: 'strict',

@@ -13,8 +13,6 @@ import {
   type OidcFailure,
   type OidcSignIn,
 } from '../../access/oidc/oidc-sign-in.ts';
-import { auditActor } from '../../audit/audit-actor.ts';
-import { auditableUsername } from '../../audit/audit-event.ts';
 import { auditClient } from '../request-context.ts';
 import type { RateLimits } from '../rate-limits.ts';
 import type { ServerServices } from '../server-services.ts';
@@ -100,7 +98,7 @@ export const oidcRoutes: FastifyPluginAsyncTypebox<{
   services: ServerServices;
   limits: RateLimits;
 }> = async (app, { services, limits }) => {
-  const { sessions, audit, now, cookie } = services;
+  const { cookie } = services;
   const oidc: OidcSignIn | undefined = services.oidc;
   const loginCookie = oidcLoginCookieName(cookie.secure);
   const loginCookieOptions = {
@@ -142,39 +140,20 @@ export const oidcRoutes: FastifyPluginAsyncTypebox<{
     { onRequest: limits.signIn, schema: { querystring: callbackQuery } },
     async (request, reply) => {
       const queryAt = request.url.indexOf('?');
-      const result = await oidc.complete({
-        handle: request.cookies[loginCookie],
-        query: queryAt === -1 ? '' : request.url.slice(queryAt),
-        origin: originOf(request),
-      });
-      void reply.clearCookie(loginCookie, loginCookieOptions);
-      if (!result.ok) {
-        await audit.append({
-          action: 'sign-in-failed',
-          time: now().toISOString(),
-          requestId: request.id,
-          client: auditClient(request),
-          actor: null,
-          attemptedUsername: auditableUsername(result.attempted),
-          outcome: result.reason === 'provider-unavailable' ? 'failure' : 'denied',
-          method: 'oidc',
-          reasonCode: result.reason,
-        });
-        return refuse(reply, result.reason);
-      }
-      const { user } = result;
-      // A fresh session, as at every sign-in; a session this browser already had ends here.
-      await sessions.destroy(request.cookies[cookie.name]);
-      const session = await sessions.create(user.id);
-      await audit.append({
-        action: 'sign-in',
-        time: now().toISOString(),
+      const result = await services.actions.signIn.provider('oidc', {
         requestId: request.id,
         client: auditClient(request),
-        actor: auditActor(user),
-        outcome: 'success',
-        method: 'oidc',
+        previousToken: request.cookies[cookie.name],
+        answer: () =>
+          oidc.complete({
+            handle: request.cookies[loginCookie],
+            query: queryAt === -1 ? '' : request.url.slice(queryAt),
+            origin: originOf(request),
+          }),
       });
+      void reply.clearCookie(loginCookie, loginCookieOptions);
+      if (!result.ok) return refuse(reply, result.failure.reason);
+      const { session } = result;
       void reply.setCookie(cookie.name, session.token, {
         httpOnly: true,
         sameSite: 'strict',

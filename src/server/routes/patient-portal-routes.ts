@@ -118,8 +118,12 @@ export const patientPortalRoutes: FastifyPluginAsyncTypebox<{ services: ServerSe
     { schema: { response: { 204: Type.Null(), 401: OutcomeSchema, 403: OutcomeSchema } } },
     async (request, reply) => {
       const { patient } = asking(request);
-      await sessions.destroy(request.cookies[cookieName]);
-      await portal.signedOut({ patient, requestId: request.id, client: auditClient(request) });
+      await services.actions.patientSignIn.signOut({
+        who: patient,
+        token: request.cookies[cookieName],
+        requestId: request.id,
+        client: auditClient(request),
+      });
       void reply.clearCookie(cookieName, { path: '/' });
       return reply.code(204).send(null);
     },

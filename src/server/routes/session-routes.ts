@@ -6,8 +6,6 @@ import { roleDisplayName } from '../../shared/roles.ts';
 import type { User } from '../../access/user.ts';
 import type { Policy } from '../../access/policy/policy.ts';
 import { POLICY_ACTIONS } from '../../access/policy/policy-schema.ts';
-import { auditableUsername } from '../../audit/audit-event.ts';
-import { auditActor } from '../../audit/audit-actor.ts';
 import { ApiError } from '../operation-outcome.ts';
 import { auditClient, requireSession } from '../request-context.ts';
 import type { RateLimits } from '../rate-limits.ts';
@@ -32,7 +30,7 @@ export const signInRoutes: FastifyPluginAsyncTypebox<{
   services: ServerServices;
   limits: RateLimits;
 }> = async (app, { services, limits }) => {
-  const { accounts, sessions, audit, now, cookie } = services;
+  const { cookie } = services;
 
   app.post(
     '/api/session',
@@ -49,21 +47,17 @@ export const signInRoutes: FastifyPluginAsyncTypebox<{
         throw new ApiError('INVALID_REQUEST', 'Sign in with a JSON body.');
       }
       const { username, password } = request.body;
-      const result = await accounts.authenticate(username, password, limits.clientKey(request));
+      const result = await services.actions.signIn.password({
+        username,
+        password,
+        address: limits.clientKey(request),
+        requestId: request.id,
+        client: auditClient(request),
+      });
       if (!result.ok) {
-        await audit.append({
-          action: 'sign-in-failed',
-          time: now().toISOString(),
-          requestId: request.id,
-          client: auditClient(request),
-          actor: null,
-          attemptedUsername: auditableUsername(username),
-          outcome: 'denied',
-          method: 'password',
-          reasonCode: result.reason,
-        });
-        if (result.reason === 'locked') throw new ApiError('ACCOUNT_LOCKED');
-        if (result.reason === 'demo-refused') {
+        const { reason } = result.failure;
+        if (reason === 'locked') throw new ApiError('ACCOUNT_LOCKED');
+        if (reason === 'demo-refused') {
           throw new ApiError(
             'BAD_CREDENTIALS',
             'Demo accounts cannot sign in to a production system.',
@@ -71,17 +65,7 @@ export const signInRoutes: FastifyPluginAsyncTypebox<{
         }
         throw new ApiError('BAD_CREDENTIALS');
       }
-      const user = result.user;
-      const session = await sessions.create(user.id);
-      await audit.append({
-        action: 'sign-in',
-        time: now().toISOString(),
-        requestId: request.id,
-        client: auditClient(request),
-        actor: auditActor(user),
-        outcome: 'success',
-        method: 'password',
-      });
+      const { who, session } = result;
       void reply.setCookie(cookie.name, session.token, {
         httpOnly: true,
         sameSite: 'strict',
@@ -89,7 +73,7 @@ export const signInRoutes: FastifyPluginAsyncTypebox<{
         path: '/',
         expires: session.expiresAt,
       });
-      return { user: userJson(user, services.policy), csrfToken: session.csrfToken };
+      return { user: userJson(who.user, services.policy), csrfToken: session.csrfToken };
     },
   );
 };
@@ -99,7 +83,7 @@ export const sessionRoutes: FastifyPluginAsyncTypebox<{ services: ServerServices
   app,
   { services },
 ) => {
-  const { sessions, audit, now, cookie } = services;
+  const { cookie } = services;
 
   app.get(
     '/api/session',
@@ -121,14 +105,11 @@ export const sessionRoutes: FastifyPluginAsyncTypebox<{ services: ServerServices
     { schema: { response: { 204: Type.Null(), 401: OutcomeSchema, 403: OutcomeSchema } } },
     async (request, reply) => {
       const { user, session } = requireSession(request);
-      await sessions.destroy(request.cookies[cookie.name]);
-      await audit.append({
-        action: 'sign-out',
-        time: now().toISOString(),
+      await services.actions.signOut({
+        who: user,
+        token: request.cookies[cookie.name],
         requestId: request.id,
         client: auditClient(request),
-        actor: auditActor(user),
-        outcome: 'success',
       });
       // A launched session's cookie was set for the EHR's frame, and is cleared the same way.
       void reply.clearCookie(

@@ -19,7 +19,7 @@ import {
   type SmartLaunch,
   type SmartLaunchFailure,
 } from '../../access/smart/smart-launch.ts';
-import { auditLaunchRefused, auditLaunchSignedIn } from '../../access/smart/smart-launch-audit.ts';
+import type { ProviderAnswer, StaffRefusal } from '../../access/sign-in.ts';
 import { auditClient } from '../request-context.ts';
 import type { RateLimits } from '../rate-limits.ts';
 import type { ServerServices } from '../server-services.ts';
@@ -143,25 +143,40 @@ export const smartLaunchRoutes: FastifyPluginAsyncTypebox<{
   services: ServerServices;
   limits: RateLimits;
 }> = async (app, { services, limits }) => {
-  const { sessions, audit, now, cookie } = services;
+  const { cookie } = services;
   const smart: SmartLaunch | undefined = services.smart;
   const launchCookie = smartLaunchCookieName(cookie.secure);
   const launchCookieOptions = { ...FRAMED_COOKIE, path: '/launch/' } as const;
 
-  const auditContext = (request: FastifyRequest) => ({
-    time: now().toISOString(),
-    requestId: request.id,
-    client: auditClient(request),
-  });
+  /** Signs in with the EHR's answer: a refusal is audited, a launch opens a fresh session. */
+  const signIn = (
+    request: FastifyRequest,
+    answer: () => Promise<ProviderAnswer<SmartLaunchFailure>>,
+  ) =>
+    services.actions.signIn.provider('smart', {
+      requestId: request.id,
+      client: auditClient(request),
+      previousToken: request.cookies[cookie.name],
+      answer,
+    });
 
+  function refused(reply: FastifyReply, failure: StaffRefusal<SmartLaunchFailure>) {
+    const { status, message } = refusal(failure.reason, smart?.nameOf(failure.iss) ?? 'The EHR');
+    return reply.code(status).type('text/html; charset=utf-8').send(refusalPage(message));
+  }
+
+  /** A launch refused before the EHR was asked to sign anyone in, audited as a sign-in refused. */
   async function refuse(
     request: FastifyRequest,
     reply: FastifyReply,
-    failure: { reason: SmartLaunchFailure; iss: string | undefined; attempted: string },
+    failure: StaffRefusal<SmartLaunchFailure>,
   ) {
-    await auditLaunchRefused(audit, auditContext(request), failure);
-    const { status, message } = refusal(failure.reason, smart?.nameOf(failure.iss) ?? 'The EHR');
-    return reply.code(status).type('text/html; charset=utf-8').send(refusalPage(message));
+    await services.actions.signIn.refused('smart', {
+      requestId: request.id,
+      client: auditClient(request),
+      failure,
+    });
+    return refused(reply, failure);
   }
 
   // A launch and its callback are sign-in attempts, limited like a password.
@@ -209,17 +224,15 @@ export const smartLaunchRoutes: FastifyPluginAsyncTypebox<{
           attempted: '',
         });
       }
-      const result = await smart.complete({
-        handle: request.cookies[launchCookie],
-        query: queryString(request),
-        origin: originOf(request),
-      });
-      if (!result.ok) return refuse(request, reply, result);
-      const { user, iss, nhsNumber } = result;
-      // A fresh session, as at every sign-in; a session this browser already had ends here.
-      await sessions.destroy(request.cookies[cookie.name]);
-      const session = await sessions.create(user.id, { launchNhsNumber: nhsNumber });
-      await auditLaunchSignedIn(audit, auditContext(request), { user, iss, nhsNumber });
+      const result = await signIn(request, () =>
+        smart.complete({
+          handle: request.cookies[launchCookie],
+          query: queryString(request),
+          origin: originOf(request),
+        }),
+      );
+      if (!result.ok) return refused(reply, result.failure);
+      const { session } = result;
       void reply.setCookie(cookie.name, session.token, {
         ...FRAMED_COOKIE,
         path: '/',
