@@ -24,6 +24,7 @@ const LAYERS = [
     'src/record/record-print.ts',
     'src/record/record-pipeline.ts',
     'src/record/fhir-record-bundle.ts',
+    'src/record/search-patients.ts',
     'src/notifications/',
   ],
   // The patient's own view of their record and its trail.

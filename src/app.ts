@@ -39,6 +39,10 @@ import { createListPrivacyAlerts } from './audit/monitoring/list-privacy-alerts.
 import { createReviewPrivacyAlert } from './audit/monitoring/review-privacy-alert.ts';
 import { createEmergencyAccess } from './consent/emergency-access.ts';
 import { createPatientSignIn } from './access/nhs-login/patient-sign-in.ts';
+import { createReportPatientAccess } from './audit/report-patient-access.ts';
+import { createSearchAudit } from './audit/search-audit.ts';
+import { createReadConsents } from './consent/read-consents.ts';
+import { createSearchPatients } from './record/search-patients.ts';
 import { createStaffSignIn } from './access/sign-in.ts';
 import { createStaffSignOut } from './access/sign-out.ts';
 import { createGrantPermission } from './consent/grant-permission.ts';
@@ -371,6 +375,10 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<App>
       audit,
       now,
     }),
+    searchAudit: createSearchAudit({ audit, now, policy, proofs: auditSigning.proofs }),
+    reportPatientAccess: createReportPatientAccess({ audit, now, policy }),
+    readConsents: createReadConsents({ audit, now, policy, permissions }),
+    searchPatients: createSearchPatients({ audit, now, mayViewRecords, patients }),
     signIn: createStaffSignIn({ audit, now, sessions, accounts }),
     signOut: createStaffSignOut({ audit, now, sessions }),
     patientSignIn: createPatientSignIn({ audit, now, sessions: patientSessions }),

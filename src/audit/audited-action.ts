@@ -98,3 +98,45 @@ export async function requirePolicyAction<A extends string>(
     new Forbidden(),
   );
 }
+
+/** One audited reading of the trail, for {@link auditedSearch}. */
+export interface AuditedSearch<T> {
+  /** What is tried, a code such as `audit-search` (named in a refusal). */
+  readonly attempted: string;
+  /** The patient the reading concerns, when the request names one. */
+  readonly nhsNumber?: string | undefined;
+  /** The reading itself; its errors pass through unaudited (nothing was read). */
+  readonly read: () => Promise<T>;
+  /**
+   * How many results the answer holds and whose they are (an entry read by number names its own
+   * patient); undefined when there is nothing to answer (nothing is audited then).
+   */
+  readonly counted: (
+    result: T,
+  ) => { readonly resultCount: number; readonly nhsNumber?: string | undefined } | undefined;
+}
+
+/**
+ * A reading of the trail (or of the consents that say who may look at whom), as steps:
+ * access (the policy's `search-audit`, refusals audited) → the reading → `audit-searched` with
+ * how many results, before the answer leaves: no audit entry, no answer.
+ */
+export async function auditedSearch<T>(
+  deps: AuditedActionDeps & {
+    readonly policy: { mayDo(role: User['role'], action: 'search-audit'): boolean };
+  },
+  request: ActionRequest,
+  search: AuditedSearch<T>,
+): Promise<T> {
+  await requirePolicyAction(deps, request, 'search-audit', search.attempted, search.nhsNumber);
+  const result = await search.read();
+  const counted = search.counted(result);
+  if (counted === undefined) return result;
+  await deps.audit.append({
+    ...auditedAction(deps, request).fields(counted.nhsNumber),
+    action: 'audit-searched',
+    outcome: 'success',
+    resultCount: counted.resultCount,
+  });
+  return result;
+}

@@ -15,13 +15,17 @@ import type { User } from '../access/user.ts';
 import type { UserAccounts } from '../access/user-accounts.ts';
 import type { AuditCheckpoints } from '../audit/audit-checkpoints.ts';
 import type { AuditLog } from '../audit/audit-log.ts';
+import type { createReportPatientAccess } from '../audit/report-patient-access.ts';
+import type { SearchAudit } from '../audit/search-audit.ts';
 import type { AuditProofs } from '../audit/audit-proofs.ts';
 import type { PrivacyAlerts } from '../audit/monitoring/privacy-alerts.ts';
 import type { Config } from '../config/config-schema.ts';
 import type { EmergencyReviews } from '../consent/emergency-reviews.ts';
 import type { Permissions } from '../consent/permissions.ts';
+import type { ReadConsents } from '../consent/read-consents.ts';
 import type { PatientFinder } from '../identity/patient-finder.ts';
 import type { RefusalAudit } from './refusal-audit.ts';
+import type { createSearchPatients } from '../record/search-patients.ts';
 import type { RecordViews } from '../record/record-view.ts';
 import type { createListPrivacyAlerts } from '../audit/monitoring/list-privacy-alerts.ts';
 import type { createReviewPrivacyAlert } from '../audit/monitoring/review-privacy-alert.ts';
@@ -49,6 +53,12 @@ export interface AuditedActions {
   readonly listPrivacyAlerts: ReturnType<typeof createListPrivacyAlerts>;
   /** Printing the record: audited before the browser prints. */
   readonly recordPrint: ReturnType<typeof createRecordPrint>;
+  /** Searches of the audit trail: a page, one entry, one entry's proof. */
+  readonly searchAudit: SearchAudit;
+  readonly reportPatientAccess: ReturnType<typeof createReportPatientAccess>;
+  /** Permissions and dissents read as FHIR Consent. */
+  readonly readConsents: ReadConsents;
+  readonly searchPatients: ReturnType<typeof createSearchPatients>;
   /** Staff sign-in: password, OpenID Connect, SMART launch. */
   readonly signIn: StaffSignIn;
   readonly signOut: ReturnType<typeof createStaffSignOut>;

@@ -7,17 +7,13 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
 import { Type } from '@sinclair/typebox';
-import type { User } from '../../access/user.ts';
-import { buildAccessReport } from '../../audit/access-report.ts';
-import { maySearchAudit } from '../../audit/audit-access.ts';
-import { auditActor } from '../../audit/audit-actor.ts';
 import { AUDIT_ACTIONS, type AuditAction } from '../../audit/audit-event.ts';
 import { auditEventBundle, parseAuditEventSearch } from '../../audit/audit-event-search.ts';
 import type { AuditRecord } from '../../audit/audit-log.ts';
 import { ApiError } from '../operation-outcome.ts';
 import { FHIR_JSON, requireScope } from '../fhir-edge.ts';
 import { toFhirAuditEvent } from '../../audit/audit-event-fhir.ts';
-import { auditClient, requireAuth } from '../request-context.ts';
+import { actionRequest } from '../request-context.ts';
 import type { ServerServices } from '../server-services.ts';
 import { validNhsNumber } from './nhs-number-param.ts';
 import { NhsNumberParams, OutcomeSchema } from './schemas.ts';
@@ -35,6 +31,16 @@ const StringOrList = Type.Union([
   Type.Array(Type.String({ maxLength: 200 }), { maxItems: 4 }),
 ]);
 
+/** The audited action a search names, or a refusal naming the field. */
+function auditActionOrThrow(action: string | undefined): AuditAction | undefined {
+  if (action === undefined) return undefined;
+  const known: readonly string[] = AUDIT_ACTIONS;
+  if (!known.includes(action)) {
+    throw new ApiError('INVALID_REQUEST', `${action} is not an audited action`, 'action');
+  }
+  return action as AuditAction;
+}
+
 function isoOrThrow(value: string | undefined, field: string): string | undefined {
   if (value === undefined) return undefined;
   const at = new Date(value);
@@ -48,48 +54,8 @@ export const auditRoutes: FastifyPluginAsyncTypebox<{ services: ServerServices }
   app,
   { services },
 ) => {
-  const { audit, auditProofs, now } = services;
-
-  /** Refuses (and audits the refusal of) anyone whose role may not search the audit. */
-  async function requireAuditor(
-    request: FastifyRequest,
-    attempted: string,
-    nhsNumber?: string,
-  ): Promise<User> {
-    const { user } = requireAuth(request);
-    if (maySearchAudit(user, services.policy)) return user;
-    await audit.append({
-      action: 'access-denied',
-      time: now().toISOString(),
-      requestId: request.id,
-      client: auditClient(request),
-      actor: auditActor(user),
-      outcome: 'denied',
-      ...(nhsNumber === undefined ? {} : { nhsNumber }),
-      attempted,
-      reasonCode: 'role-not-allowed',
-    });
-    throw new ApiError('FORBIDDEN');
-  }
-
-  /** The search is audited before its answer leaves: no audit entry, no answer. */
-  async function auditSearch(
-    request: FastifyRequest,
-    user: User,
-    resultCount: number,
-    nhsNumber: string | undefined,
-  ): Promise<void> {
-    await audit.append({
-      action: 'audit-searched',
-      time: now().toISOString(),
-      requestId: request.id,
-      client: auditClient(request),
-      actor: auditActor(user),
-      outcome: 'success',
-      ...(nhsNumber === undefined ? {} : { nhsNumber }),
-      resultCount,
-    });
-  }
+  const { auditProofs } = services;
+  const { searchAudit } = services.actions;
 
   function baseUrl(request: FastifyRequest): string {
     return (
@@ -139,30 +105,27 @@ export const auditRoutes: FastifyPluginAsyncTypebox<{ services: ServerServices }
           ? validNhsNumber(search.nhsNumber, 'patient')
           : undefined;
       await requireScope(services, request, 'AuditEvent', 'search', nhsNumber);
-      const user = await requireAuditor(request, 'audit-search', nhsNumber);
-      if (!search.ok) throw new ApiError('INVALID_REQUEST', search.message, search.field);
-      const query = {
-        ...(nhsNumber === undefined ? {} : { nhsNumber }),
-        ...(search.from === undefined ? {} : { from: search.from }),
-        ...(search.to === undefined ? {} : { to: search.to }),
-      };
       const summaryCount = request.query._summary === 'count';
-      const [records, total] = await Promise.all([
-        summaryCount
-          ? Promise.resolve([])
-          : audit.list({
-              ...query,
-              ...(search.beforeSeq === undefined ? {} : { beforeSeq: search.beforeSeq }),
-              limit: search.count,
-              newestFirst: true,
-            }),
-        audit.count(query),
-      ]);
-      await auditSearch(request, user, records.length, nhsNumber);
+      const { records, total } = await searchAudit.search({
+        ...actionRequest(request),
+        nhsNumber,
+        terms: () => {
+          if (!search.ok) throw new ApiError('INVALID_REQUEST', search.message, search.field);
+          return {
+            filter: {
+              ...(nhsNumber === undefined ? {} : { nhsNumber }),
+              ...(search.from === undefined ? {} : { from: search.from }),
+              ...(search.to === undefined ? {} : { to: search.to }),
+            },
+            page: summaryCount ? undefined : { limit: search.count, beforeSeq: search.beforeSeq },
+            total: true,
+          };
+        },
+      });
       const base = baseUrl(request);
       const last = records.at(-1);
       const nextUrl =
-        !summaryCount && records.length === search.count && last !== undefined
+        search.ok && !summaryCount && records.length === search.count && last !== undefined
           ? `${base}/fhir/AuditEvent?${nextQuery(request.query, last.seq)}`
           : undefined;
       const bundle = auditEventBundle(records, {
@@ -181,16 +144,13 @@ export const auditRoutes: FastifyPluginAsyncTypebox<{ services: ServerServices }
       config: { bearer: true, fhir: { type: 'AuditEvent', interaction: 'read' } },
     },
     async (request, reply) => {
-      const seq = Number(request.params.id);
-      const [record] = await audit.list({ afterSeq: seq - 1, limit: 1 });
-      const found = record?.seq === seq ? record : undefined;
-      const event = found?.entry.event;
-      const nhsNumber = event !== undefined && 'nhsNumber' in event ? event.nhsNumber : undefined;
-      await requireScope(services, request, 'AuditEvent', 'read', nhsNumber);
-      const user = await requireAuditor(request, 'audit-read', nhsNumber);
+      const found = await searchAudit.entry({
+        ...actionRequest(request),
+        seq: Number(request.params.id),
+        scope: (nhsNumber) => requireScope(services, request, 'AuditEvent', 'read', nhsNumber),
+      });
       if (found === undefined)
         throw new ApiError('NOT_FOUND', 'There is no AuditEvent with this id.');
-      await auditSearch(request, user, 1, nhsNumber);
       return reply.type(FHIR_JSON).send(toFhirAuditEvent(found.entry, found.seq, found.hash));
     },
   );
@@ -210,27 +170,31 @@ export const auditRoutes: FastifyPluginAsyncTypebox<{ services: ServerServices }
     async (request) => {
       const q = request.query;
       const nhsNumber = q.nhsNumber === undefined ? undefined : validNhsNumber(q.nhsNumber);
-      const user = await requireAuditor(request, 'audit-search', nhsNumber);
-      if (q.action !== undefined && !(AUDIT_ACTIONS as readonly string[]).includes(q.action)) {
-        throw new ApiError('INVALID_REQUEST', `${q.action} is not an audited action`, 'action');
-      }
-      const from = isoOrThrow(q.from, 'from');
-      const to = isoOrThrow(q.to, 'to');
       const limit = q.limit ?? 50;
-      const records = await audit.list({
-        ...(nhsNumber === undefined ? {} : { nhsNumber }),
-        ...(q.userId === undefined ? {} : { userId: q.userId }),
-        ...(q.user === undefined ? {} : { user: q.user }),
-        ...(q.action === undefined ? {} : { action: q.action as AuditAction }),
-        ...(q.organisation === undefined ? {} : { organisation: q.organisation.toUpperCase() }),
-        ...(q.outcome === undefined ? {} : { outcome: q.outcome }),
-        ...(from === undefined ? {} : { from }),
-        ...(to === undefined ? {} : { to }),
-        ...(q.beforeSeq === undefined ? {} : { beforeSeq: q.beforeSeq }),
-        limit,
-        newestFirst: true,
+      const { records } = await searchAudit.search({
+        ...actionRequest(request),
+        nhsNumber,
+        terms: () => {
+          const action = auditActionOrThrow(q.action);
+          const from = isoOrThrow(q.from, 'from');
+          const to = isoOrThrow(q.to, 'to');
+          return {
+            filter: {
+              ...(nhsNumber === undefined ? {} : { nhsNumber }),
+              ...(q.userId === undefined ? {} : { userId: q.userId }),
+              ...(q.user === undefined ? {} : { user: q.user }),
+              ...(action === undefined ? {} : { action }),
+              ...(q.organisation === undefined
+                ? {}
+                : { organisation: q.organisation.toUpperCase() }),
+              ...(q.outcome === undefined ? {} : { outcome: q.outcome }),
+              ...(from === undefined ? {} : { from }),
+              ...(to === undefined ? {} : { to }),
+            },
+            page: { limit, beforeSeq: q.beforeSeq },
+          };
+        },
       });
-      await auditSearch(request, user, records.length, nhsNumber);
       const latest = await services.auditCheckpoints.latest();
       const last = records.at(-1);
       return {
@@ -255,8 +219,10 @@ export const auditRoutes: FastifyPluginAsyncTypebox<{ services: ServerServices }
       },
     },
     async (request) => {
-      const user = await requireAuditor(request, 'audit-proof');
-      const result = await auditProofs.proofFor(request.params.seq);
+      const result = await searchAudit.proof({
+        ...actionRequest(request),
+        seq: request.params.seq,
+      });
       if (!result.ok) {
         if (result.reason === 'no-such-entry')
           throw new ApiError('NOT_FOUND', 'There is no audit entry with this number.');
@@ -269,8 +235,6 @@ export const auditRoutes: FastifyPluginAsyncTypebox<{ services: ServerServices }
           'The audit trail does not match its signed checkpoint: run mcr audit verify.',
         );
       }
-      const entryNhs = nhsNumberOf(result.proof.entry);
-      await auditSearch(request, user, 1, entryNhs);
       return {
         ...result.proof,
         proof: [...result.proof.proof],
@@ -294,11 +258,14 @@ export const auditRoutes: FastifyPluginAsyncTypebox<{ services: ServerServices }
     },
     async (request) => {
       const nhsNumber = validNhsNumber(request.params.nhsNumber);
-      const user = await requireAuditor(request, 'access-report', nhsNumber);
-      const from = isoOrThrow(request.query.from, 'from');
-      const to = isoOrThrow(request.query.to, 'to');
-      const report = await buildAccessReport(audit, { nhsNumber, from, to }, now);
-      await auditSearch(request, user, report.accesses.length, nhsNumber);
+      const report = await services.actions.reportPatientAccess({
+        ...actionRequest(request),
+        nhsNumber,
+        period: () => ({
+          from: isoOrThrow(request.query.from, 'from'),
+          to: isoOrThrow(request.query.to, 'to'),
+        }),
+      });
       return { ...report, accesses: [...report.accesses], perDay: [...report.perDay] };
     },
   );
@@ -312,16 +279,6 @@ function entryJson(record: AuditRecord) {
     prevHash: record.prevHash,
     event: record.entry.event,
   };
-}
-
-function nhsNumberOf(entryJsonText: string): string | undefined {
-  try {
-    const parsed = JSON.parse(entryJsonText) as { event?: { nhsNumber?: unknown } };
-    const value = parsed.event?.nhsNumber;
-    return typeof value === 'string' && /^[0-9]{10}$/.test(value) ? value : undefined;
-  } catch {
-    return undefined;
-  }
 }
 
 function nextQuery(

@@ -6,12 +6,7 @@
  * Audited as `audit-searched`.
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import type { FastifyRequest } from 'fastify';
-import type { User } from '../../access/user.ts';
 import { Type } from '@sinclair/typebox';
-import { auditActor } from '../../audit/audit-actor.ts';
-import { requirePolicyAction } from '../../audit/audited-action.ts';
-import { dissentToFhirConsent, toFhirConsent } from '../../consent/fhir-consent.ts';
 import { NHS_NUMBER_SYSTEM } from '../../identity/nhs-number.ts';
 import { ApiError } from '../operation-outcome.ts';
 import {
@@ -24,7 +19,7 @@ import {
   withQuery,
 } from '../fhir-edge.ts';
 import type { FhirSearchParam } from '../fhir-registry.ts';
-import { actionRequest, auditClient, requireAuth } from '../request-context.ts';
+import { actionRequest } from '../request-context.ts';
 import type { ServerServices } from '../server-services.ts';
 import { validNhsNumber } from './nhs-number-param.ts';
 
@@ -79,25 +74,7 @@ export const fhirConsentRoutes: FastifyPluginAsyncTypebox<{ services: ServerServ
   app,
   { services },
 ) => {
-  const { permissions, audit, now } = services;
-
-  async function auditSearch(
-    request: FastifyRequest,
-    user: User,
-    nhsNumber: string,
-    count: number,
-  ) {
-    await audit.append({
-      action: 'audit-searched',
-      time: now().toISOString(),
-      requestId: request.id,
-      client: auditClient(request),
-      actor: auditActor(user),
-      outcome: 'success',
-      nhsNumber,
-      resultCount: count,
-    });
-  }
+  const { readConsents } = services.actions;
 
   app.get(
     '/fhir/Consent',
@@ -109,41 +86,25 @@ export const fhirConsentRoutes: FastifyPluginAsyncTypebox<{ services: ServerServ
       },
     },
     async (request, reply) => {
-      const { user } = requireAuth(request);
       const nhsNumber = searchedNhsNumber(request.query);
       await requireScope(services, request, 'Consent', 'search', nhsNumber);
-      await requirePolicyAction(
-        services,
-        actionRequest(request),
-        'search-audit',
-        'fhir-consent-search',
-        nhsNumber,
-      );
-      const at = now();
-      const [granted, dissents] = await Promise.all([
-        permissions.listForPatient(nhsNumber),
-        permissions.listDissents(nhsNumber),
-      ]);
-      const base = fhirBaseUrl(services, request);
-      const consents = [
-        ...granted.map((permission) => ({
-          fullUrl: `${base}/Consent/${permission.id}`,
-          resource: toFhirConsent(permission, at),
-        })),
-        ...dissents.map((dissent) => ({
-          fullUrl: `${base}/Consent/${dissent.id}`,
-          resource: dissentToFhirConsent(dissent),
-        })),
-      ];
       const page = pageOf(request.query);
-      const shown = page.summaryCount ? [] : consents.slice(page.offset, page.offset + page.count);
-      await auditSearch(request, user, nhsNumber, shown.length);
+      const { shown, total } = await readConsents.search({
+        ...actionRequest(request),
+        nhsNumber,
+        page,
+      });
+      const base = fhirBaseUrl(services, request);
       const bundle = searchsetBundle({
         selfUrl: withQuery(request, base, {}),
-        total: consents.length,
+        total,
         offset: page.offset,
         count: page.summaryCount ? 0 : page.count,
-        entries: shown.map((entry) => ({ ...entry, search: { mode: 'match' } })),
+        entries: shown.map(({ id, resource }) => ({
+          fullUrl: `${base}/Consent/${id}`,
+          resource,
+          search: { mode: 'match' },
+        })),
         pageUrl: (offset) => withQuery(request, base, { _offset: String(offset) }),
       });
       return reply.type(FHIR_JSON).send(bundle);
@@ -157,29 +118,14 @@ export const fhirConsentRoutes: FastifyPluginAsyncTypebox<{ services: ServerServ
       config: { bearer: true, fhir: { type: 'Consent', interaction: 'read' } },
     },
     async (request, reply) => {
-      const { user } = requireAuth(request);
       // A Consent is a permission (or emergency access), or an entry on the dissent register.
-      const permission = await permissions.get(request.params.id);
-      const dissent =
-        permission === undefined ? await permissions.getDissent(request.params.id) : undefined;
-      const nhsNumber = permission?.nhsNumber ?? dissent?.nhsNumber;
-      await requireScope(services, request, 'Consent', 'read', nhsNumber);
-      await requirePolicyAction(
-        services,
-        actionRequest(request),
-        'search-audit',
-        'fhir-consent-read',
-        nhsNumber,
-      );
-      const consent =
-        permission === undefined
-          ? dissent === undefined
-            ? undefined
-            : dissentToFhirConsent(dissent)
-          : toFhirConsent(permission, now());
-      if (consent === undefined || nhsNumber === undefined)
+      const consent = await readConsents.read({
+        ...actionRequest(request),
+        id: request.params.id,
+        scope: (nhsNumber) => requireScope(services, request, 'Consent', 'read', nhsNumber),
+      });
+      if (consent === undefined)
         throw new ApiError('NOT_FOUND', 'There is no Consent with this id.');
-      await auditSearch(request, user, nhsNumber, 1);
       return reply.type(FHIR_JSON).send(consent);
     },
   );

@@ -5,10 +5,8 @@ import {
   PatientSearchResult as PatientSearchAnswer,
 } from '../../api/patients.ts';
 import { patientData } from './record-data.ts';
-import { auditActor } from '../../audit/audit-actor.ts';
-import type { PatientSearchResult } from '../../identity/patient-finder.ts';
 import { ApiError } from '../operation-outcome.ts';
-import { auditClient, requireAuth } from '../request-context.ts';
+import { actionRequest } from '../request-context.ts';
 import type { ServerServices } from '../server-services.ts';
 import { validNhsNumber } from './nhs-number-param.ts';
 import { OutcomeSchema } from './schemas.ts';
@@ -17,8 +15,6 @@ export const patientRoutes: FastifyPluginAsyncTypebox<{ services: ServerServices
   app,
   { services },
 ) => {
-  const { patients, audit, now, mayViewRecords } = services;
-
   app.get(
     '/api/patients',
     {
@@ -33,52 +29,23 @@ export const patientRoutes: FastifyPluginAsyncTypebox<{ services: ServerServices
       },
     },
     async (request) => {
-      const { user } = requireAuth(request);
       const query = request.query;
-      const common = {
-        time: now().toISOString(),
-        requestId: request.id,
-        client: auditClient(request),
-        actor: auditActor(user),
-      };
-      if (!mayViewRecords(user)) {
-        await audit.append({
-          ...common,
-          action: 'access-denied',
-          outcome: 'denied',
-          attempted: 'patient-search',
-          reasonCode: 'role-not-allowed',
-        });
-        throw new ApiError('FORBIDDEN');
-      }
-
-      let result: PatientSearchResult;
-      let nhsNumber: string | undefined;
-      if (query.nhsNumber !== undefined && query.nhsNumber.trim() !== '') {
-        nhsNumber = validNhsNumber(query.nhsNumber);
-        result = await patients.byNhsNumber(nhsNumber);
-      } else {
-        if ((query.family ?? '').trim() === '' && query.birthdate === undefined) {
-          throw new ApiError(
-            'INVALID_REQUEST',
-            'Search by NHS number, or by family name and date of birth.',
-            'family',
-          );
-        }
-        result = await patients.search(query);
-      }
-
-      const found = result.kind === 'matches' ? result.patients : [];
-      await audit.append({
-        ...common,
-        action: 'patient-search',
-        outcome: result.kind === 'matches' ? 'success' : 'failure',
-        searchType: nhsNumber === undefined ? 'demographics' : 'nhs-number',
-        ...(nhsNumber === undefined ? {} : { nhsNumber }),
-        resultCount: found.length,
-        matchedNhsNumbers: found.map((patient) => patient.nhsNumber).slice(0, 100),
+      const result = await services.actions.searchPatients({
+        ...actionRequest(request),
+        terms: () => {
+          if (query.nhsNumber !== undefined && query.nhsNumber.trim() !== '') {
+            return { nhsNumber: validNhsNumber(query.nhsNumber) };
+          }
+          if ((query.family ?? '').trim() === '' && query.birthdate === undefined) {
+            throw new ApiError(
+              'INVALID_REQUEST',
+              'Search by NHS number, or by family name and date of birth.',
+              'family',
+            );
+          }
+          return { demographics: query };
+        },
       });
-
       switch (result.kind) {
         case 'matches':
           return { patients: result.patients.map(patientData) };
