@@ -152,6 +152,13 @@ export async function verifyAuditTrail(
   const tileCursors: StoredTileCursor[] = [];
   let tileHashesChecked = 0;
   let tilesComplete = true;
+  /**
+   * The first stored tile that disagrees with the recomputed tree. Tiles are derived from the
+   * entries, so a trail that was tampered with usually leaves its tiles disagreeing too: what
+   * the entries, checkpoints and witness say is reported first, and a tile mismatch only when
+   * they found nothing.
+   */
+  let tileFailure: Failure | undefined;
   /** Compares a recomputed tile with the stored one, as far as both go. */
   const compareTile = async (tile: Tile): Promise<Failure | undefined> => {
     const cursor = (tileCursors[tile.level] ??= new StoredTileCursor(store.db, tile.level));
@@ -208,8 +215,7 @@ export async function verifyAuditTrail(
     if (tree.size % TILE_WIDTH === 0) {
       for (const tile of tree.takeChanged()) {
         if (tile.hashes.length < TILE_WIDTH) continue; // a partial one: compared at the end
-        const bad = await compareTile(tile);
-        if (bad !== undefined) return bad;
+        tileFailure ??= await compareTile(tile);
       }
     }
     if (tree.size % batchSize === 0) options.onProgress?.(tree.size);
@@ -218,8 +224,7 @@ export async function verifyAuditTrail(
   // The right edge: stored partial tiles may be wider (entries appended since they were read).
   for (const tile of tree.partialTiles()) {
     if (tile.hashes.length === 0) continue;
-    const bad = await compareTile(tile);
-    if (bad !== undefined) return bad;
+    tileFailure ??= await compareTile(tile);
   }
 
   const n = tree.size;
@@ -277,6 +282,7 @@ export async function verifyAuditTrail(
       );
     }
   }
+  if (tileFailure !== undefined) return tileFailure;
   return {
     ok: true,
     entries: n,

@@ -110,6 +110,7 @@ forEachStore((name, open, factory) => {
       await sql`delete from kysely_migration where name >= '0006'`.execute(old.db);
       await sql`drop table smart_launches`.execute(old.db);
       await sql`drop table rate_limit_counters`.execute(old.db);
+      await sql`drop table audit_tiles`.execute(old.db);
       await sql`alter table sessions drop column launch_nhs_number`.execute(old.db);
       await appendAuditEntry(old, 'before the upgrade');
       await old.db
