@@ -86,7 +86,12 @@ export async function run(): Promise<BenchResult[]> {
     let baselineRate: number;
     try {
       const generating = performance.now();
-      await writeSyntheticTrail(store, { entries: ENTRIES, signer, checkpointEvery: 1000 });
+      await writeSyntheticTrail(store, {
+        entries: ENTRIES,
+        signer,
+        checkpointEvery: 1000,
+        tiles: true,
+      });
       process.stderr.write(
         `  wrote ${ENTRIES} entries in ${((performance.now() - generating) / 1000).toFixed(1)} s\n`,
       );

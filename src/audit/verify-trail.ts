@@ -152,13 +152,8 @@ export async function verifyAuditTrail(
   const tileCursors: StoredTileCursor[] = [];
   let tileHashesChecked = 0;
   let tilesComplete = true;
-  /**
-   * The first stored tile that disagrees with the recomputed tree. Tiles are derived from the
-   * entries, so a trail that was tampered with usually leaves its tiles disagreeing too: what
-   * the entries, checkpoints and witness say is reported first, and a tile mismatch only when
-   * they found nothing.
-   */
-  let tileFailure: Failure | undefined;
+  /** The first tile that does not match: reported only if nothing in the trail itself fails. */
+  let tileProblem: Failure | undefined;
   /** Compares a recomputed tile with the stored one, as far as both go. */
   const compareTile = async (tile: Tile): Promise<Failure | undefined> => {
     const cursor = (tileCursors[tile.level] ??= new StoredTileCursor(store.db, tile.level));
@@ -174,7 +169,7 @@ export async function verifyAuditTrail(
           tree.size,
           { kind: 'tile', level: tile.level, index: tile.index },
           'tile-mismatch',
-          `Merkle tile ${tile.level}/${tile.index} does not match the trail: its hash ${i} (over ${entries}) is not the one recomputed from the entries, so proofs from it would fail (tiles are derived data: the entries are intact as far as verified; delete the audit_tiles rows and restart a server to rebuild them)`,
+          `Merkle tile ${tile.level}/${tile.index} does not match the trail: its hash ${i} (over ${entries}) is not the one recomputed from the entries, so either those entries were rewritten after they were appended (their hashes recomputed) or the tile was altered; proofs through it are refused (tiles are derived data: once the entries are shown sound, delete the audit_tiles rows and restart a server to rebuild them)`,
         );
       }
     }
@@ -214,18 +209,13 @@ export async function verifyAuditTrail(
     if (found !== undefined) return found;
     if (tree.size % TILE_WIDTH === 0) {
       for (const tile of tree.takeChanged()) {
-        if (tile.hashes.length < TILE_WIDTH) continue; // a partial one: compared at the end
-        tileFailure ??= await compareTile(tile);
+        if (tile.hashes.length < TILE_WIDTH || tileProblem !== undefined) continue; // partial: at the end
+        tileProblem = await compareTile(tile);
       }
     }
     if (tree.size % batchSize === 0) options.onProgress?.(tree.size);
   }
   options.onProgress?.(tree.size);
-  // The right edge: stored partial tiles may be wider (entries appended since they were read).
-  for (const tile of tree.partialTiles()) {
-    if (tile.hashes.length === 0) continue;
-    tileFailure ??= await compareTile(tile);
-  }
 
   const n = tree.size;
   const beyond = checkpoints.find((c) => c.treeSize > n);
@@ -282,7 +272,12 @@ export async function verifyAuditTrail(
       );
     }
   }
-  if (tileFailure !== undefined) return tileFailure;
+  // The right edge: stored partial tiles may be wider (entries appended since they were read).
+  for (const tile of tree.partialTiles()) {
+    if (tile.hashes.length === 0 || tileProblem !== undefined) continue;
+    tileProblem = await compareTile(tile);
+  }
+  if (tileProblem !== undefined) return tileProblem;
   return {
     ok: true,
     entries: n,

@@ -33,6 +33,7 @@ forEachStore((_name, open, factory) => {
     });
     const store = await shared;
     await store.db.deleteFrom('audit_entries').execute();
+    await store.db.deleteFrom('audit_tiles').execute();
     return store;
   }
   /** A database of its own, for tests that break it. */

@@ -26,6 +26,7 @@ import {
   trustedKeys,
   type CheckpointSigner,
 } from '../../src/audit/checkpoint-signer.ts';
+import { catchUpAuditTiles } from '../../src/audit/audit-tiles.ts';
 import { treeHead } from '../../src/audit/merkle.ts';
 import { runAuditVerify } from '../../src/audit/verify-command.ts';
 import {
@@ -79,6 +80,7 @@ forEachStore((name, open) => {
     await dropAppendOnlyGuards(store);
     await store.db.deleteFrom('audit_checkpoints').execute();
     await store.db.deleteFrom('audit_entries').execute();
+    await store.db.deleteFrom('audit_tiles').execute();
     await auditAppendOnlyMigration(name).up(store.db as never);
     witnessCounter += 1;
     const witnessFile = join(dir, `witness-${name}-${witnessCounter}.jsonl`);
@@ -122,7 +124,7 @@ forEachStore((name, open) => {
     return rows.map((r) => JSON.parse(r.entry) as AuditEntry);
   }
 
-  /** A tamperer who knows the rules: writes `list` as the whole trail, every hash recomputed. */
+  /** A tamperer who knows the rules: writes `list` as the whole trail, every hash (and tile) recomputed. */
   async function rewriteTrail(store: Store, list: readonly AuditEntry[]): Promise<void> {
     await store.db.deleteFrom('audit_entries').execute();
     let prevHash = GENESIS_PREV_HASH;
@@ -141,6 +143,9 @@ forEachStore((name, open) => {
         .execute();
       prevHash = hash;
     }
+    // Knowing the rules, they rebuild the Merkle tiles over their rewritten trail too.
+    await store.db.deleteFrom('audit_tiles').execute();
+    await catchUpAuditTiles(store);
   }
 
   /** Rewrites the trail with `change` applied to its entries, every hash recomputed. */

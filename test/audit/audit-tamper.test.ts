@@ -19,6 +19,7 @@ import {
   trustedKeys,
   type CheckpointSigner,
 } from '../../src/audit/checkpoint-signer.ts';
+import { catchUpAuditTiles } from '../../src/audit/audit-tiles.ts';
 import { treeHead } from '../../src/audit/merkle.ts';
 import { runAuditVerify } from '../../src/audit/verify-command.ts';
 import { verifyAuditTrail, type TrailVerdict } from '../../src/audit/verify-trail.ts';
@@ -51,6 +52,7 @@ forEachStore((_name, open) => {
     await dropAppendOnlyGuards(store);
     await store.db.deleteFrom('audit_checkpoints').execute();
     await store.db.deleteFrom('audit_entries').execute();
+    await store.db.deleteFrom('audit_tiles').execute();
     witnessCounter += 1;
     const witnessFile = join(dir, `witness-${process.pid}-${witnessCounter}.jsonl`);
     const checkpoints = createAuditCheckpoints({
@@ -80,7 +82,7 @@ forEachStore((_name, open) => {
     return rows.map((r) => JSON.parse(r.entry) as AuditEntry);
   }
 
-  /** A tamperer who knows the rules: writes `list` as the whole trail, every hash recomputed. */
+  /** A tamperer who knows the rules: writes `list` as the whole trail, every hash (and tile) recomputed. */
   async function rewriteTrail(store: Store, list: readonly AuditEntry[]): Promise<void> {
     await store.db.deleteFrom('audit_entries').execute();
     let prevHash = GENESIS_PREV_HASH;
@@ -99,6 +101,9 @@ forEachStore((_name, open) => {
         .execute();
       prevHash = hash;
     }
+    // Knowing the rules, they rebuild the Merkle tiles over their rewritten trail too.
+    await store.db.deleteFrom('audit_tiles').execute();
+    await catchUpAuditTiles(store);
   }
 
   /** Re-signs the checkpoints at `sizes` over the trail as it now is. */

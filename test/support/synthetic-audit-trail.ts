@@ -1,15 +1,19 @@
 /**
  * @module A large synthetic audit trail written straight into a store, fast: well-formed
  * `record-view-completed` entries chained as the audit log chains them, with a signed checkpoint
- * (and its frontier) every `checkpointEvery` entries, as the checkpointer would have signed them.
- * For the streaming-verify test and bench; it bypasses the audit log only to be quick.
+ * (and its frontier) every `checkpointEvery` entries, as the checkpointer would have signed them,
+ * and, if asked, the Merkle tiles the audit log would have written with them (without: a trail
+ * from before tiles). For the streaming-verify and tile tests and benches; it bypasses the audit
+ * log only to be quick.
  */
 import type { AuditEvent } from '../../src/audit/audit-event.ts';
 import { entryLeafHash } from '../../src/audit/audit-checkpoints.ts';
 import { canonicalJson } from '../../src/audit/canonical-json.ts';
 import { GENESIS_PREV_HASH, chainHash, entryEnvelopeJson } from '../../src/audit/chain-hash.ts';
 import type { CheckpointSigner } from '../../src/audit/checkpoint-signer.ts';
+import { writeTiles } from '../../src/audit/audit-tiles.ts';
 import { MerkleFrontier } from '../../src/audit/merkle.ts';
+import { TileEdge } from '../../src/audit/merkle-tiles.ts';
 import type { AuditEntriesTable } from '../../src/store/schema.ts';
 import type { Store } from '../../src/store/store.ts';
 
@@ -23,6 +27,8 @@ export interface SyntheticTrailOptions {
   readonly rowsPerInsert?: number;
   /** Rows per transaction. */
   readonly rowsPerTransaction?: number;
+  /** Write the Merkle tiles too, in the same transactions (false: a trail from before tiles). */
+  readonly tiles?: boolean;
 }
 
 const PLACEHOLDER = 'synthetic-REQUEST';
@@ -68,6 +74,7 @@ export async function writeSyntheticTrail(
   const rowsPerTransaction = options.rowsPerTransaction ?? 50_000;
   const [before, after] = canonicalJson(templateEvent()).split(PLACEHOLDER) as [string, string];
   const frontier = new MerkleFrontier();
+  const edge = options.tiles === true ? new TileEdge() : undefined;
   let prevHash = GENESIS_PREV_HASH;
   const start = Date.parse('2026-01-01T09:00:00.000Z');
   let seq = 0;
@@ -85,7 +92,9 @@ export async function writeSyntheticTrail(
           const hash = chainHash(prevHash, entry);
           rows.push({ seq, recorded_at: recordedAt, entry, hash, prev_hash: prevHash });
           prevHash = hash;
-          frontier.append(entryLeafHash(entry));
+          const leaf = entryLeafHash(entry);
+          frontier.append(leaf);
+          edge?.append(leaf);
           if (seq % options.checkpointEvery === 0 || seq === options.entries) {
             const checkpoint = options.signer.sign({
               treeSize: seq,
@@ -103,6 +112,7 @@ export async function writeSyntheticTrail(
           }
         }
         await trx.insertInto('audit_entries').values(rows).execute();
+        if (edge !== undefined) await writeTiles(trx, edge.takeChanged());
         if (checkpoints.length > 0) {
           await trx.insertInto('audit_checkpoints').values(checkpoints).execute();
         }
