@@ -1,8 +1,10 @@
 /**
  * @module Durable audit appends per second on SQLite and PostgreSQL, with one writer and with
  * eight concurrent writers, each against a plain durable INSERT of the same row into a table of
- * the same shape, measured in the same run on the same database. PostgreSQL is skipped, loudly,
- * when it cannot be reached (`MCR_BENCH_DATABASE_URL`, else `MCR_TEST_DATABASE_URL`, else local).
+ * the same shape, measured in the same run on the same database; and, with eight writers, the
+ * appends with their Merkle tiles against the same appends without (as before tiles). PostgreSQL
+ * is skipped, loudly, when it cannot be reached (`MCR_BENCH_DATABASE_URL`, else
+ * `MCR_TEST_DATABASE_URL`, else local).
  */
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -13,6 +15,7 @@ import pg from 'pg';
 import { createAuditCheckpoints } from '../src/audit/audit-checkpoints.ts';
 import type { AuditEvent } from '../src/audit/audit-event.ts';
 import { createAuditLog } from '../src/audit/audit-log.ts';
+import { catchUpAuditTiles } from '../src/audit/audit-tiles.ts';
 import { canonicalJson } from '../src/audit/canonical-json.ts';
 import { chainHash } from '../src/audit/chain-hash.ts';
 import { createCheckpointSigner } from '../src/audit/checkpoint-signer.ts';
@@ -137,6 +140,29 @@ async function benchStore(name: string, store: Store): Promise<BenchResult[]> {
       `  ${name} ${label}: ${appends.toFixed(0)} appends/s vs ${baseline.toFixed(0)} inserts/s\n`,
     );
   }
+  // Tiles against no tiles, 8 writers: the appends of before tiles first (leaving the tiles
+  // behind), then the tiles caught up (not timed), then the appends with their tiles again.
+  const untiled = createAuditLog({
+    store,
+    tiles: false,
+    onAppended: (a) => {
+      checkpoints.noteAppended(a.seq);
+    },
+  });
+  const without = await measure(WRITERS, () => untiled.append(viewCompleted()));
+  await catchUpAuditTiles(store);
+  const withTiles = await measure(WRITERS, () => log.append(viewCompleted()));
+  results.push(
+    benchResult(
+      `audit append with Merkle tiles, ${name}, ${WRITERS} writers`,
+      withTiles,
+      without,
+      'the same appends without tiles (before)',
+    ),
+  );
+  process.stderr.write(
+    `  ${name} ${WRITERS} writers: ${withTiles.toFixed(0)} appends/s with tiles vs ${without.toFixed(0)} without\n`,
+  );
   await checkpoints.stop();
   return results;
 }
