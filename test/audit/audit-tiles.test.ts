@@ -10,6 +10,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { sql } from 'kysely';
 import { createAuditCheckpoints, entryLeafHash } from '../../src/audit/audit-checkpoints.ts';
 import { createAuditLog } from '../../src/audit/audit-log.ts';
@@ -171,11 +172,19 @@ forEachStore((_name, open, factory) => {
   });
 
   test('a database from before tiles gets them when a server starts, and appends go on tiling', async () => {
-    const store = await open();
+    const database = await factory.createDatabase();
     const dataDir = await mkdtemp(join(tmpdir(), 'mcr-tiles-'));
     try {
-      // Entries (and signed checkpoints) written with no tiles, as before this version.
-      await writeSyntheticTrail(store, { entries: 1500, signer, checkpointEvery: 500 });
+      // The previous version: no tiles table (migration 0010 never applied), and a trail of
+      // entries with their signed checkpoints.
+      const old = await database.open();
+      await sql`drop table audit_tiles`.execute(old.db);
+      await sql`delete from kysely_migration where name >= '0010'`.execute(old.db);
+      await writeSyntheticTrail(old, { entries: 1500, signer, checkpointEvery: 500 });
+      await old.close();
+
+      // Upgraded: opening it migrates, and the tiles table is there but empty.
+      const store = await database.open();
       assert.equal(await storedTileSize(store.db), 0);
       const before = await verifyAuditTrail(store, { trustedKeys: keys });
       assert.ok(before.ok && !before.tilesComplete, JSON.stringify(before));
@@ -191,7 +200,12 @@ forEachStore((_name, open, factory) => {
       });
       const log = createAuditLog({ store, onAppended: signing.onAppended });
       await Promise.all(Array.from({ length: 20 }, () => log.append(recordViewCompleted())));
-      await signing.proofs.catchUp();
+      // Nobody asks: the start-up catch-up alone brings the tiles to the last entry.
+      const deadline = Date.now() + 20_000;
+      while ((await storedTileSize(store.db)) < 1520) {
+        assert.ok(Date.now() < deadline, 'the tiles were not caught up');
+        await sleep(20);
+      }
       const answer = await signing.proofs.proofFor(1234);
       assert.ok(answer.ok && answer.proof.verified, JSON.stringify(answer));
       for (let i = 0; i < 30; i += 1) await log.append(recordViewStarted());
@@ -204,7 +218,7 @@ forEachStore((_name, open, factory) => {
       assert.ok(after.ok && after.tilesComplete, JSON.stringify(after));
     } finally {
       await rm(dataDir, { recursive: true, force: true });
-      await store.close();
+      await database.dispose();
     }
   });
 
