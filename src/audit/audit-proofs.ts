@@ -42,11 +42,15 @@ export interface AuditProofs {
   ): Promise<{ ok: true; proof: EntryProof } | { ok: false; reason: ProofRefusal }>;
   /**
    * The consistency proof (hex, RFC 9162 §2.1.4) from the tree of the first `first` entries to
-   * the tree of the first `second`; throws RangeError when `first` > `second` or the trail
-   * holds fewer than `second` entries.
+   * the tree of the first `second`. Throws RangeError when `first` > `second`, and
+   * TilesIncomplete (src/audit/merkle-tiles.ts) when, even after a catch-up, the tiles hold
+   * fewer than `second` entries.
    */
   consistencyProof(first: number, second: number): Promise<string[]>;
-  /** The Merkle tree head (hex) over the first `size` entries, as a checkpoint of that size signs. */
+  /**
+   * The Merkle tree head (hex) over the first `size` entries, as a checkpoint of that size signs
+   * it (TilesIncomplete as for {@link AuditProofs.consistencyProof}).
+   */
   headAt(size: number): Promise<string>;
   /** Brings the tiles up to the last entry (at start-up, in the background); resolves when done. */
   catchUp(): Promise<void>;
