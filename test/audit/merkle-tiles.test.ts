@@ -1,12 +1,12 @@
 /**
  * @module The tiled Merkle tree gives the very heads and proofs of the whole in-memory tree
- * (src/audit/merkle.ts, the reference here), at any size and from a few tiles only: RFC 6962
+ * (test/support/merkle-tree.ts, the reference here), at any size and from a few tiles only: RFC 6962
  * vectors, then random sizes up to a few thousand leaves, and across a level-2 tile.
  */
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { MerkleTree, leafHash } from '../../src/audit/merkle.ts';
+import { leafHash } from '../../src/audit/merkle.ts';
 import {
   TILE_WIDTH,
   TileEdge,
@@ -21,6 +21,7 @@ import {
   type TileReader,
 } from '../../src/audit/merkle-tiles.ts';
 import { verifyConsistency, verifyInclusion } from '../../src/shared/merkle-proof.ts';
+import { MerkleTree } from '../support/merkle-tree.ts';
 import { RFC6962 } from '../support/rfc6962-vectors.ts';
 
 const hex = (values: readonly Uint8Array[]): string[] =>

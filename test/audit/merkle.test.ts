@@ -11,13 +11,13 @@ import fc from 'fast-check';
 import {
   EMPTY_ROOT,
   MerkleFrontier,
-  MerkleTree,
   consistencyProof,
   inclusionProof,
   leafHash,
   treeHead,
 } from '../../src/audit/merkle.ts';
 import { verifyConsistency, verifyInclusion } from '../../src/shared/merkle-proof.ts';
+import { MerkleTree } from '../support/merkle-tree.ts';
 import { RFC6962 } from '../support/rfc6962-vectors.ts';
 
 const LEAF_INPUTS = RFC6962.leafInputs.map((hex) => Buffer.from(hex, 'hex'));

@@ -11,7 +11,8 @@ import {
   checkpointMessage as serverMessage,
   createCheckpointSigner,
 } from '../../src/audit/checkpoint-signer.ts';
-import { MerkleTree, inclusionProof, leafHash as serverLeafHash } from '../../src/audit/merkle.ts';
+import { inclusionProof, leafHash as serverLeafHash } from '../../src/audit/merkle.ts';
+import { MerkleTree } from '../support/merkle-tree.ts';
 import type { EntryProof as EntryProofJson } from '../../src/api/audit.ts';
 import { checkEntryProof, checkpointMessage } from '../../src/web/proof-check.ts';
 import {
