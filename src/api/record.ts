@@ -185,6 +185,11 @@ export const RecordView = Type.Object({
   sources: Type.Array(SourceSummary),
   /** Set by the access policy when something was left out; never a count. */
   informationWithheld: Type.Boolean(),
+  /**
+   * The sections the user's role may not see (from the access policy), so an empty section is
+   * told apart from one not available to the role. Never what was withheld as restricted.
+   */
+  hiddenSections: Type.Array(OneOf(SECTION_NAMES)),
   reconciliation: Type.Array(ReconciliationLine),
   sections: Sections,
 });
@@ -203,6 +208,8 @@ export const RecordStartedEvent = Type.Object({
   patient: PatientSummary,
   permission: ViewPermission,
   sources: Type.Array(StreamSource),
+  /** As the JSON view's `hiddenSections`: the sections the user's role may not see. */
+  hiddenSections: Type.Array(OneOf(SECTION_NAMES)),
 });
 export type RecordStartedEvent = Static<typeof RecordStartedEvent>;
 

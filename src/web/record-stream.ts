@@ -63,6 +63,7 @@ export function startStreamingRecord(data: string): StreamingRecord | undefined 
       sources: [],
       sections: emptySections(),
       informationWithheld: false,
+      hiddenSections: body.hiddenSections,
       reconciliation: [],
     },
     pending: body.sources,

@@ -104,6 +104,9 @@ describe('the clinician’s journey in the browser', () => {
     assert.equal(await page.getByRole('heading', { name: 'Medications' }).count(), 0);
     await dialog.getByRole('button', { name: 'Record permission' }).click();
 
+    // The record opens on its Summary; the medicines of every source are in their own tab.
+    await page.getByRole('heading', { name: 'Summary', exact: true }).waitFor();
+    await page.getByRole('tab', { name: /^Medications/ }).click();
     const medications = page.getByRole('tabpanel').filter({
       has: page.getByRole('heading', { name: 'Medications' }),
     });

@@ -133,6 +133,7 @@ describe('a very large GP record in the browser', () => {
 
     // The GP practice's answer is the big one: wait until it has reached the page.
     const panel = page.getByRole('tabpanel');
+    await page.getByRole('tab', { name: /^Medications/ }).click();
     await panel
       .locator('.item')
       .filter({ hasText: 'Riverside Medical Practice' })

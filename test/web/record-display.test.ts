@@ -210,6 +210,7 @@ describe('the record arriving over the stream', () => {
       { id: 'gp', name: 'Riverside Medical Practice', organisation: 'A81001' },
       { id: 'hospital', name: 'Northgate Teaching Hospitals', organisation: 'RXX01' },
     ],
+    hiddenSections: [],
   });
   const item = (id: string) => ({
     source: { sourceId: 'gp', system: 'Riverside', organisation: 'A81001', retrievedAt: '' },

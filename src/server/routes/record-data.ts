@@ -91,6 +91,11 @@ export function reconciliationData(lines: readonly ReconciliationLine[]): Api.Re
   }));
 }
 
+/** The sections the role's policy hides (never what was withheld for restriction). */
+export function hiddenSectionsData(visible: readonly SectionName[]): SectionName[] {
+  return SECTION_NAMES.filter((name) => !visible.includes(name));
+}
+
 /** A stream event's `data`. */
 export function streamEventData(
   event: RecordStreamEvent,

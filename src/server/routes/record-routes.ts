@@ -9,7 +9,13 @@ import { RecordPrinted, RecordPrintRequest } from '../../api/record-print.ts';
 import { actionRequest, auditClient, requireAuth } from '../request-context.ts';
 import type { ServerServices } from '../server-services.ts';
 import { validNhsNumber } from './nhs-number-param.ts';
-import { patientData, reconciliationData, sectionsData, sourceSummaryData } from './record-data.ts';
+import {
+  hiddenSectionsData,
+  patientData,
+  reconciliationData,
+  sectionsData,
+  sourceSummaryData,
+} from './record-data.ts';
 import { NhsNumberParams, OutcomeSchema } from './schemas.ts';
 
 export const recordRoutes: FastifyPluginAsyncTypebox<{ services: ServerServices }> = async (
@@ -48,6 +54,7 @@ export const recordRoutes: FastifyPluginAsyncTypebox<{ services: ServerServices 
         patient: patientData(view.patient),
         permission: view.permission,
         informationWithheld: view.informationWithheld,
+        hiddenSections: hiddenSectionsData(services.policy.sectionsFor(user.role)),
         reconciliation: reconciliationData(view.reconciliation),
         sources: view.sources.map(sourceSummaryData),
         sections: sectionsData(view.sections),

@@ -12,7 +12,7 @@ import { toApiError } from '../error-handler.ts';
 import { auditClient, requireAuth } from '../request-context.ts';
 import type { ServerServices } from '../server-services.ts';
 import { validNhsNumber } from './nhs-number-param.ts';
-import { patientData, streamEventData } from './record-data.ts';
+import { hiddenSectionsData, patientData, streamEventData } from './record-data.ts';
 import { NhsNumberParams, OutcomeSchema } from './schemas.ts';
 import { RecordStreamBody, type RecordStartedEvent } from '../../api/record.ts';
 
@@ -59,7 +59,8 @@ export const recordStreamRoutes: FastifyPluginAsyncTypebox<{ services: ServerSer
       body.on('error', () => {
         // The client went away mid-write; the pump sees the stream destroyed and stops.
       });
-      void pump(stream, body, abort.signal, request.log);
+      const hidden = hiddenSectionsData(services.policy.sectionsFor(user.role));
+      void pump(stream, hidden, body, abort.signal, request.log);
       return reply
         .code(200)
         .header('Content-Type', 'text/event-stream')
@@ -73,6 +74,7 @@ export const recordStreamRoutes: FastifyPluginAsyncTypebox<{ services: ServerSer
 /** Writes the stream's events until it ends, fails or the client goes; never throws. */
 async function pump(
   stream: RecordStream,
+  hiddenSections: RecordStartedEvent['hiddenSections'],
   body: PassThrough,
   signal: AbortSignal,
   log: FastifyBaseLogger,
@@ -93,6 +95,7 @@ async function pump(
         name,
         organisation,
       })),
+      hiddenSections,
     };
     send('started', started);
     for await (const event of stream.events) {

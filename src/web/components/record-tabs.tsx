@@ -39,7 +39,11 @@ export function RecordTabs({ views, open, context }: RecordTabsProps) {
               }}
               type="button"
               role="tab"
-              className={count === 0 ? 'tabs__tab tabs__tab--empty' : 'tabs__tab'}
+              className={
+                count === 0 || (count === undefined && view.count !== undefined)
+                  ? 'tabs__tab tabs__tab--empty'
+                  : 'tabs__tab'
+              }
               aria-selected={selected}
               aria-controls={`panel-${view.id}`}
               tabIndex={selected ? 0 : -1}

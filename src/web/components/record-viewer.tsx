@@ -55,6 +55,7 @@ export function RecordViewer({
     record,
     resolve,
     waiting: pending.length > 0 && !stopped,
+    pending,
     openView: setOpen,
   };
   return (
@@ -76,7 +77,8 @@ export function RecordViewer({
         </button>
         <ErrorMessage message={withdrawError} />
       </section>
-      {alerts.length > 0 && (
+      {/* The Summary lists the alerts itself; every other view keeps them in view above it. */}
+      {alerts.length > 0 && open !== 'summary' && (
         <section className="alert-banner" aria-labelledby="alerts-heading">
           <h2 id="alerts-heading" className="alert-banner__heading">
             Safeguarding and alerts

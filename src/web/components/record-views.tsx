@@ -8,6 +8,8 @@ import { SECTION_NAMES } from '../../api/record.ts';
 import type { ResolveReference } from '../resource-summary.ts';
 import { warningCounts } from '../section-warnings.ts';
 import { SECTION_LABELS } from '../source-status.ts';
+import type { PendingSource } from '../record-stream.ts';
+import { RecordSummaryView } from './record-summary-view.tsx';
 import { SectionItems } from './section-items.tsx';
 import { TrendsView } from './trends-view.tsx';
 
@@ -17,6 +19,8 @@ export interface RecordViewContext {
   readonly resolve: ResolveReference;
   /** True while some sources have not answered yet. */
   readonly waiting: boolean;
+  /** The sources not answered yet (while the record streams in). */
+  readonly pending: readonly PendingSource[];
   /** Opens another view by its id (a link from the summary to a section). */
   readonly openView: (id: string) => void;
 }
@@ -26,20 +30,32 @@ export interface RecordViewSpec {
   /** Stable id: the tab's DOM ids and its place in the page's address. */
   readonly id: string;
   readonly label: string;
-  /** The number shown on the tab, when the view has one; 0 dims the tab. */
-  readonly count?: (record: RecordView) => number;
+  /** The number shown on the tab, when the view has one (undefined: none); 0 dims the tab. */
+  readonly count?: (record: RecordView) => number | undefined;
   /** True when a source warned about what this view shows. */
   readonly warned?: (record: RecordView) => boolean;
   readonly render: (context: RecordViewContext) => ReactNode;
 }
 
+/** The Summary: what a clinician reads first. */
+const summaryView: RecordViewSpec = {
+  id: 'summary',
+  label: 'Summary',
+  render: (context) => (
+    <RecordSummaryView context={context} waiting={context.waiting ? context.pending.length : 0} />
+  ),
+};
+
 function sectionView(name: SectionName): RecordViewSpec {
   return {
     id: name,
     label: SECTION_LABELS[name],
-    // Lines shown: an entry several sources reported counts once (the source panel counts per source).
+    // Lines shown: an entry several sources reported counts once (the source panel counts per
+    // source). A section the role may not see has no count: it is not empty, it is not shown.
     count: (record) =>
-      record.sections[name].filter((entry) => entry.duplicateOf === undefined).length,
+      record.hiddenSections.includes(name)
+        ? undefined
+        : record.sections[name].filter((entry) => entry.duplicateOf === undefined).length,
     warned: (record) => (warningCounts(record.sources)[name] ?? 0) > 0,
     render: ({ record, resolve, waiting }) => (
       <SectionItems
@@ -49,6 +65,7 @@ function sectionView(name: SectionName): RecordViewSpec {
         resolve={resolve}
         sources={record.sources}
         waiting={waiting}
+        hidden={record.hiddenSections.includes(name)}
       />
     ),
   };
@@ -62,7 +79,11 @@ const TRENDS: RecordViewSpec = {
 };
 
 /** Every view of the record, in tab order; the first is the one a record opens on. */
-export const RECORD_VIEWS: readonly RecordViewSpec[] = [...SECTION_NAMES.map(sectionView), TRENDS];
+export const RECORD_VIEWS: readonly RecordViewSpec[] = [
+  summaryView,
+  ...SECTION_NAMES.map(sectionView),
+  TRENDS,
+];
 
 /** The view with this id, or the first when there is none (an old or mistyped address). */
 export function viewById(id: string | undefined): RecordViewSpec {

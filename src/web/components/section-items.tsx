@@ -13,7 +13,7 @@ import {
 } from '../resource-summary.ts';
 import { warningsForSection } from '../section-warnings.ts';
 import type { SectionName } from '../../api/record.ts';
-import { SECTION_LABELS } from '../source-status.ts';
+import { describeSourceStatus, SECTION_LABELS } from '../source-status.ts';
 import { EncountersList } from './encounters-list.tsx';
 import { InvestigationsList } from './investigations-list.tsx';
 import { ItemList, PAGE_SIZE } from './item-list.tsx';
@@ -45,6 +45,8 @@ export interface SectionItemsProps {
   readonly sources: readonly SourceSummary[];
   /** True while some sources have not answered yet (the record is still arriving). */
   readonly waiting?: boolean;
+  /** True when the user's role may not see this section (the server's `hiddenSections`). */
+  readonly hidden?: boolean;
 }
 
 interface Triaged extends Triage {
@@ -55,9 +57,28 @@ interface Triaged extends Triage {
  * The open section. Every item is triaged (date and status only) to order and split the
  * list; only drawn items are summarised, so thousands of items do not freeze the page.
  */
-export function SectionItems({ name, entries, resolve, sources, waiting }: SectionItemsProps) {
+export function SectionItems({
+  name,
+  entries,
+  resolve,
+  sources,
+  waiting,
+  hidden,
+}: SectionItemsProps) {
   const warnings = useMemo(() => warningsForSection(sources, name), [sources, name]);
+  const failed = useMemo(() => failedSources(sources), [sources]);
   const label = SECTION_LABELS[name];
+  if (hidden === true) {
+    return (
+      <section aria-labelledby={`heading-${name}`}>
+        <h2 id={`heading-${name}`}>{label}</h2>
+        <p className="empty">
+          {label}: not available to your role. Your organisation&rsquo;s access policy does not show
+          this section to your role; it says nothing about what the systems hold.
+        </p>
+      </section>
+    );
+  }
   return (
     <section aria-labelledby={`heading-${name}`}>
       <h2 id={`heading-${name}`}>{label}</h2>
@@ -69,10 +90,22 @@ export function SectionItems({ name, entries, resolve, sources, waiting }: Secti
             : `No ${label.toLowerCase()} were returned by the systems that answered.`}
         </p>
       )}
+      {entries.length === 0 && waiting !== true && failed.length > 0 && (
+        <p className="inset inset--warning">
+          {failed.join(', ')} did not answer: {label.toLowerCase()} they hold are not shown.
+        </p>
+      )}
       {name === 'medications' && <ReconciliationTable entries={entries} />}
       {entries.length > 0 && <SectionBody name={name} entries={entries} resolve={resolve} />}
     </section>
   );
+}
+
+/** The names of the sources asked that did not answer (unavailable, timed out, refused…). */
+function failedSources(sources: readonly SourceSummary[]): string[] {
+  return sources
+    .filter((source) => describeSourceStatus(source.status).tone === 'alert')
+    .map((source) => source.name);
 }
 
 function SectionBody({
