@@ -10,7 +10,7 @@ export const PermissionMethod = Type.Union([Type.Literal('verbal'), Type.Literal
 export type PermissionMethod = Static<typeof PermissionMethod>;
 export const PermissionScope = Type.Union([Type.Literal('user'), Type.Literal('organisation')]);
 
-/** The emergency reasons the UI offers (the server accepts any short code in `reasonCode`). */
+/** The emergency reasons the server accepts in `reasonCode` (`GET /api/permission-options` has their words). */
 export const EMERGENCY_REASON_CODES = [
   'patient-unconscious',
   'lacks-capacity',
@@ -18,6 +18,30 @@ export const EMERGENCY_REASON_CODES = [
   'other',
 ] as const;
 export type EmergencyReasonCode = (typeof EMERGENCY_REASON_CODES)[number];
+
+/** How long a permission of one basis may last, in hours. */
+export const DurationChoices = Type.Object({
+  defaultHours: Type.Integer(),
+  maxHours: Type.Integer(),
+  /** Every duration offered, shortest first, the default and the maximum among them. */
+  hours: Type.Array(Type.Integer()),
+});
+export type DurationChoices = Static<typeof DurationChoices>;
+
+/**
+ * `GET /api/permission-options`: what a permission may be recorded with, from the server's
+ * configuration, so the UI offers only what the server accepts.
+ */
+export const PermissionOptions = Type.Object({
+  consent: DurationChoices,
+  emergency: Type.Object({
+    defaultHours: Type.Integer(),
+    maxHours: Type.Integer(),
+    hours: Type.Array(Type.Integer()),
+    reasons: Type.Array(Type.Object({ code: Type.String(), label: Type.String() })),
+  }),
+});
+export type PermissionOptions = Static<typeof PermissionOptions>;
 
 /** A recorded permission (or emergency basis) to view one patient's record. */
 export const Permission = Type.Object({

@@ -31,6 +31,7 @@ import {
 } from '../api/patients.ts';
 import {
   PermissionList,
+  PermissionOptions,
   PermissionRecorded,
   type Permission,
   type PermissionRequest,
@@ -63,6 +64,8 @@ export interface ApiClient {
   listPermissions(nhsNumber: string): Promise<ApiResult<readonly Permission[]>>;
   recordPermission(nhsNumber: string, request: PermissionRequest): Promise<ApiResult<Permission>>;
   withdrawPermission(permissionId: string): Promise<ApiResult<null>>;
+  /** The reasons and durations a permission may be recorded with (the server's configuration). */
+  getPermissionOptions(): Promise<ApiResult<PermissionOptions>>;
   getRecord(nhsNumber: string): Promise<ApiResult<RecordView>>;
   /** Audits a print of the record or its summary; the answer is the printed pages' marking. */
   printRecord(nhsNumber: string, scope: PrintScope): Promise<ApiResult<RecordPrinted>>;
@@ -266,6 +269,9 @@ export function createApiClient(options: ApiClientOptions = {}): ApiClient {
         request,
       );
       return map(result, (v) => v.permission);
+    },
+    getPermissionOptions() {
+      return call(PermissionOptions, 'GET', '/api/permission-options');
     },
     async withdrawPermission(permissionId) {
       const result = await call(

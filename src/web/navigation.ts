@@ -40,5 +40,10 @@ export function pagesFor(user: SessionUser): readonly PageLink[] {
 /** The page a path shows this user: unknown or not-allowed paths show their home page. */
 export function pageAt(path: string, pages: readonly PageLink[]): PageLink | undefined {
   const clean = path.length > 1 ? path.replace(/\/+$/, '') : path;
+  // A record's address belongs to the patients page (src/web/record-route.ts).
+  if (clean.startsWith('/patients/')) {
+    const patients = pages.find((page) => page.id === 'patients');
+    if (patients !== undefined) return patients;
+  }
   return pages.find((page) => page.path === clean) ?? pages[0];
 }

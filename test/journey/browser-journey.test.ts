@@ -128,6 +128,7 @@ describe('the clinician’s journey in the browser', () => {
     await page.screenshot({ path: SCREENSHOT, fullPage: true });
 
     await page.getByRole('button', { name: 'Withdraw permission' }).click();
+    await page.getByRole('button', { name: 'Yes, withdraw permission' }).click();
     await page.getByRole('heading', { name: 'Permission needed' }).waitFor();
     assert.equal(await page.getByRole('heading', { name: 'Medications' }).count(), 0);
     assert.doesNotMatch(await page.locator('main').innerText(), /apixaban/i);

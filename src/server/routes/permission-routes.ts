@@ -11,7 +11,13 @@ import { actionRequest, requireAuth } from '../request-context.ts';
 import type { ServerServices } from '../server-services.ts';
 import { validNhsNumber } from './nhs-number-param.ts';
 import { NhsNumberParams, OutcomeSchema } from './schemas.ts';
-import { PermissionList, PermissionRecorded, PermissionRequest } from '../../api/permissions.ts';
+import {
+  PermissionList,
+  PermissionOptions,
+  PermissionRecorded,
+  PermissionRequest,
+} from '../../api/permissions.ts';
+import { permissionOptions } from '../../consent/permission-options.ts';
 
 export const permissionRoutes: FastifyPluginAsyncTypebox<{ services: ServerServices }> = async (
   app,
@@ -32,6 +38,27 @@ export const permissionRoutes: FastifyPluginAsyncTypebox<{ services: ServerServi
       live: isLive(permission, now()),
     };
   }
+
+  app.get(
+    '/api/permission-options',
+    { schema: { response: { 200: PermissionOptions, 401: OutcomeSchema } } },
+    async (request) => {
+      const { user } = requireAuth(request);
+      const { policy, config } = services;
+      const options = permissionOptions(
+        config.permissions,
+        policy.permissionHoursFor(user.organisation),
+      );
+      return {
+        consent: { ...options.consent, hours: [...options.consent.hours] },
+        emergency: {
+          ...options.emergency,
+          hours: [...options.emergency.hours],
+          reasons: options.emergency.reasons.map(({ code, label }) => ({ code, label })),
+        },
+      };
+    },
+  );
 
   app.get(
     '/api/patients/:nhsNumber/permissions',

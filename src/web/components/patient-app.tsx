@@ -34,7 +34,7 @@ type Phase =
 
 export function PatientApp({ api }: { readonly api: PatientApiClient }) {
   const [phase, setPhase] = useState<Phase>({ kind: 'starting' });
-  const [path, go] = useRoute();
+  const [{ path }, go] = useRoute();
 
   useEffect(() => {
     let active = true;

@@ -16,12 +16,15 @@ import {
   type StreamingRecord,
 } from '../record-stream.ts';
 import { ErrorMessage } from './error-message.tsx';
-import { PermissionDialog } from './permission-dialog.tsx';
+import { PermissionDialog, type PermissionKind } from './permission-dialog.tsx';
 import { RecordViewer } from './record-viewer.tsx';
 
 export interface RecordPanelProps {
   readonly api: ApiClient;
   readonly patient: PatientSummary;
+  /** The open view's id (from the page's address). */
+  readonly view: string;
+  readonly onOpenView: (id: string) => void;
   readonly onPatientUpdated: (patient: PatientSummary) => void;
   readonly onSessionEnded: () => void;
 }
@@ -47,9 +50,18 @@ function isWholePatient(value: unknown, nhsNumber: string): value is PatientSumm
 }
 
 /** The part of the patient page below the banner. */
-export function RecordPanel({ api, patient, onPatientUpdated, onSessionEnded }: RecordPanelProps) {
+export function RecordPanel({
+  api,
+  patient,
+  view,
+  onOpenView,
+  onPatientUpdated,
+  onSessionEnded,
+}: RecordPanelProps) {
   const [state, setState] = useState<State>({ kind: 'loading' });
   const [dialogOpen, setDialogOpen] = useState(false);
+  const [dialogKind, setDialogKind] = useState<PermissionKind>('consent');
+  const reopenEmergency = useRef<HTMLButtonElement>(null);
   const [withdrawError, setWithdrawError] = useState<string | undefined>();
   const latest = useRef(0);
   const reopen = useRef<HTMLButtonElement>(null);
@@ -194,16 +206,30 @@ export function RecordPanel({ api, patient, onPatientUpdated, onSessionEnded }: 
             Before the record is shown, record the patient&rsquo;s permission, or the emergency
             reason if they cannot give it.
           </p>
-          <button
-            ref={reopen}
-            type="button"
-            className="button"
-            onClick={() => {
-              setDialogOpen(true);
-            }}
-          >
-            Enter permission details
-          </button>
+          <div className="button-row">
+            <button
+              ref={reopen}
+              type="button"
+              className="button"
+              onClick={() => {
+                setDialogKind('consent');
+                setDialogOpen(true);
+              }}
+            >
+              Enter permission details
+            </button>
+            <button
+              ref={reopenEmergency}
+              type="button"
+              className="button button--warning"
+              onClick={() => {
+                setDialogKind('emergency');
+                setDialogOpen(true);
+              }}
+            >
+              Emergency access
+            </button>
+          </div>
         </section>
       )}
       {state.kind === 'dissent' && (
@@ -233,6 +259,8 @@ export function RecordPanel({ api, patient, onPatientUpdated, onSessionEnded }: 
           record={state.record}
           pending={state.pending}
           failure={state.failure}
+          view={view}
+          onOpenView={onOpenView}
           withdrawError={withdrawError}
           onWithdraw={() => void withdraw(state.record.permission.id)}
           onPrint={(scope) => api.printRecord(nhsNumber, scope)}
@@ -242,10 +270,12 @@ export function RecordPanel({ api, patient, onPatientUpdated, onSessionEnded }: 
         <PermissionDialog
           api={api}
           patient={patient}
+          kind={dialogKind}
           onCancel={() => {
             setDialogOpen(false);
             // The modal has gone once React commits; put focus back where the clinician was.
-            queueMicrotask(() => reopen.current?.focus());
+            const back = dialogKind === 'emergency' ? reopenEmergency : reopen;
+            queueMicrotask(() => back.current?.focus());
           }}
           onRecorded={() => {
             setDialogOpen(false);

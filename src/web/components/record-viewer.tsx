@@ -20,6 +20,9 @@ import { WarningList } from './warning-list.tsx';
 
 export interface RecordViewerProps {
   readonly record: RecordView;
+  /** The open view's id; an unknown id opens the first view. */
+  readonly view: string;
+  readonly onOpenView: (id: string) => void;
   readonly withdrawError: string | undefined;
   readonly onWithdraw: () => void;
   /** Sources not yet answered while the record streams in. */
@@ -33,6 +36,8 @@ export interface RecordViewerProps {
 /** Moves focus to the permission bar when the record arrives. */
 export function RecordViewer({
   record,
+  view,
+  onOpenView,
   withdrawError,
   onWithdraw,
   pending = [],
@@ -50,13 +55,16 @@ export function RecordViewer({
   );
   const { permission } = record;
   const stopped = failure !== undefined;
-  const [open, setOpen] = useState(() => viewById(undefined).id);
+  const open = viewById(view).id;
+  const [confirming, setConfirming] = useState(false);
+  const confirmHeading = useRef<HTMLHeadingElement>(null);
+  useFocusOnMount(confirmHeading, confirming);
   const context: RecordViewContext = {
     record,
     resolve,
     waiting: pending.length > 0 && !stopped,
     pending,
-    openView: setOpen,
+    openView: onOpenView,
   };
   return (
     <div className="record">
@@ -72,10 +80,6 @@ export function RecordViewer({
           </h2>
           <p className="permission-bar__text">Until {formatDateTime(permission.expiresAt)}</p>
         </div>
-        <button type="button" className="button button--warning" onClick={onWithdraw}>
-          Withdraw permission
-        </button>
-        <ErrorMessage message={withdrawError} />
       </section>
       {/* The Summary lists the alerts itself; every other view keeps them in view above it. */}
       {alerts.length > 0 && open !== 'summary' && (
@@ -117,6 +121,56 @@ export function RecordViewer({
       <RecordContext.Provider value={recordContext}>
         <RecordTabs views={RECORD_VIEWS} open={open} context={context} />
       </RecordContext.Provider>
+      {/* After the record, so it is never the first Tab stop; withdrawing asks to confirm. */}
+      <section className="withdraw" aria-labelledby="withdraw-heading">
+        <h2 id="withdraw-heading" className="withdraw__heading">
+          Finished with this record?
+        </h2>
+        {!confirming && (
+          <button
+            type="button"
+            className="button button--secondary"
+            onClick={() => {
+              setConfirming(true);
+            }}
+          >
+            Withdraw permission
+          </button>
+        )}
+        {confirming && (
+          <div className="inset inset--warning" role="group" aria-labelledby="confirm-heading">
+            <h3 id="confirm-heading" ref={confirmHeading} tabIndex={-1}>
+              Withdraw permission to view this record?
+            </h3>
+            <p>
+              The record will no longer be shown, and a new permission will be needed to view it
+              again.
+            </p>
+            <div className="button-row">
+              <button
+                type="button"
+                className="button button--warning"
+                onClick={() => {
+                  setConfirming(false);
+                  onWithdraw();
+                }}
+              >
+                Yes, withdraw permission
+              </button>
+              <button
+                type="button"
+                className="button button--secondary"
+                onClick={() => {
+                  setConfirming(false);
+                }}
+              >
+                Keep permission
+              </button>
+            </div>
+          </div>
+        )}
+        <ErrorMessage message={withdrawError} />
+      </section>
     </div>
   );
 }

@@ -27,12 +27,18 @@ export function SignedInPages({
   now,
   onSessionEnded,
 }: SignedInPagesProps) {
-  const [path, go] = useRoute();
+  const [route, go] = useRoute();
   const pages = pagesFor(user);
-  const page = pageAt(path, pages);
+  const page = pageAt(route.path, pages);
   return (
     <>
-      <SiteNav pages={pages} current={page?.id} onNavigate={go} />
+      <SiteNav
+        pages={pages}
+        current={page?.id}
+        onNavigate={(path) => {
+          go(path);
+        }}
+      />
       {page === undefined && (
         <div className="narrow">
           <h1>Nothing to show</h1>
@@ -42,6 +48,8 @@ export function SignedInPages({
       {page?.id === 'patients' && (
         <Workspace
           api={api}
+          route={route}
+          go={go}
           now={now}
           launchNhsNumber={launchNhsNumber}
           onSessionEnded={onSessionEnded}
