@@ -120,7 +120,29 @@ export function codingText(coding: unknown): string | undefined {
   return nonEmpty(coding['display']) ?? nonEmpty(coding['code']);
 }
 
-/** A CodeableConcept's words: its text, else the first coding with a display, else a code. */
+/**
+ * Words for codes sources send without a display (FHIR category codes, and SNOMED CT concepts our
+ * own GP Connect mapping adds): a clinician never reads a bare `3457005`.
+ */
+const CODE_WORDS: Readonly<Record<string, string>> = {
+  '3457005': 'Referral',
+  'problem-list-item': 'Problem list item',
+  'encounter-diagnosis': 'Diagnosis at an encounter',
+  'health-concern': 'Health concern',
+};
+
+/** A code with no words, labelled as a code: `code 3457005`; FHIR's worded codes humanised. */
+function codeWords(code: string): string {
+  const known = CODE_WORDS[code];
+  if (known !== undefined) return known;
+  // FHIR codes such as `problem-list-item` are words already; numbers and symbols are not.
+  return /^[a-z]+(-[a-z]+)+$/.test(code) ? humanise(code) : `code ${code}`;
+}
+
+/**
+ * A CodeableConcept's words: its text, else the first coding with a display, else words for a
+ * known code, else the code labelled as one (`code 3457005`).
+ */
 export function codeableConceptText(concept: unknown): string | undefined {
   if (!isRecord(concept)) return undefined;
   const text = nonEmpty(concept['text']);
@@ -130,19 +152,36 @@ export function codeableConceptText(concept: unknown): string | undefined {
     if (isRecord(coding) && nonEmpty(coding['display']) !== undefined) return codingText(coding);
   }
   for (const coding of codings) {
-    const code = codingText(coding);
-    if (code !== undefined) return code;
+    const code = isRecord(coding) ? nonEmpty(coding['code']) : undefined;
+    if (code !== undefined && CODE_WORDS[code] !== undefined) return CODE_WORDS[code];
+  }
+  for (const coding of codings) {
+    const code = isRecord(coding) ? nonEmpty(coding['code']) : undefined;
+    if (code !== undefined) return codeWords(code);
   }
   return undefined;
 }
 
-/** The words of every concept in a list, joined with commas; '' when none. */
+/**
+ * The words of every concept in a list, joined with commas, each said once (`Problem List Item`
+ * and `problem-list-item` are one category); '' when none.
+ */
 export function conceptListText(concepts: unknown): string {
   if (!Array.isArray(concepts)) return codeableConceptText(concepts) ?? '';
-  return concepts
-    .map((concept) => codeableConceptText(concept))
-    .filter((text): text is string => text !== undefined)
-    .join(', ');
+  const seen = new Set<string>();
+  const words: string[] = [];
+  for (const concept of concepts) {
+    const text = codeableConceptText(concept);
+    if (text === undefined) continue;
+    const key = text
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, ' ')
+      .trim();
+    if (seen.has(key)) continue;
+    seen.add(key);
+    words.push(text);
+  }
+  return words.join(', ');
 }
 
 function formatNumber(value: unknown): string | undefined {

@@ -47,13 +47,14 @@ function parseDay(value: string): { y: number; m: number; d: number } | undefine
   return { y: Number(match[1]), m: Number(match[2]), d: Number(match[3]) };
 }
 
-function daysInMonth(year: number, month: number): number {
-  return new Date(Date.UTC(year, month, 0)).getUTCDate();
+function plural(count: number, unit: string): string {
+  return `${count} ${unit}${count === 1 ? '' : 's'}`;
 }
 
 /**
- * Age in the NHS display style: under 4 weeks `12d`, under a year `5w 2d`, under two years
- * `14m 3d`, under 18 `7y 3m`, then `44y`. `at` is the day to measure to (today, or death).
+ * Age as a clinician writes it: under 4 weeks in days (`12 days`), under 13 weeks in weeks
+ * (`8 weeks`), under two years in months (`14 months`), then in years (`7 years`, `44 years`).
+ * `at` is the day to measure to (today, or death).
  */
 export function formatAge(birthDate: string | undefined, at: Date): string {
   const born = birthDate === undefined ? undefined : parseDay(birthDate);
@@ -63,23 +64,15 @@ export function formatAge(birthDate: string | undefined, at: Date): string {
     (Date.UTC(now.y, now.m - 1, now.d) - Date.UTC(born.y, born.m - 1, born.d)) / 86_400_000,
   );
   if (totalDays < 0) return '';
-  if (totalDays < 28) return `${totalDays}d`;
+  if (totalDays < 28) return plural(totalDays, 'day');
+  if (totalDays < 91) return plural(Math.floor(totalDays / 7), 'week');
   let months = (now.y - born.y) * 12 + (now.m - born.m);
-  let days = now.d - born.d;
-  if (days < 0) {
-    months -= 1;
-    const prevMonth = now.m === 1 ? 12 : now.m - 1;
-    const prevYear = now.m === 1 ? now.y - 1 : now.y;
-    days += daysInMonth(prevYear, prevMonth);
-  }
-  if (months < 12) return `${Math.floor(totalDays / 7)}w ${totalDays % 7}d`;
-  if (months < 24) return `${months}m ${days}d`;
-  const years = Math.floor(months / 12);
-  if (years < 18) return `${years}y ${months % 12}m`;
-  return `${years}y`;
+  if (now.d < born.d) months -= 1;
+  if (months < 24) return plural(months, 'month');
+  return plural(Math.floor(months / 12), 'year');
 }
 
-/** `12-Mar-1980 (44y)`; for a deceased patient the age is at death. */
+/** `12-Mar-1980 (44 years)`; for a deceased patient the age is at death. */
 export function formatBorn(
   patient: Pick<PatientSummary, 'birthDate' | 'age' | 'deceasedDateTime'>,
   today: Date,

@@ -73,10 +73,27 @@ void describe('codes in words', () => {
     );
   });
 
-  void test('with only codes, the code is shown rather than nothing', () => {
-    assert.equal(codeableConceptText({ coding: [{ code: '195967001' }] }), '195967001');
+  void test('with only codes, the code is shown labelled as a code rather than nothing', () => {
+    assert.equal(codeableConceptText({ coding: [{ code: '195967001' }] }), 'code 195967001');
     assert.equal(codeableConceptText({}), undefined);
     assert.equal(codeableConceptText('Asthma'), undefined);
+  });
+
+  void test('a referral category sent as a bare SNOMED code reads "Referral", never "3457005"', () => {
+    const category = { coding: [{ system: 'http://snomed.info/sct', code: '3457005' }] };
+    assert.equal(codeableConceptText(category), 'Referral');
+  });
+
+  void test('a category given twice, once in words and once as its code, is said once in plain words', () => {
+    const categories = [
+      { coding: [{ code: 'problem-list-item', display: 'Problem List Item' }] },
+      { coding: [{ code: 'problem-list-item' }] },
+    ];
+    assert.equal(conceptListText(categories), 'Problem List Item');
+    assert.equal(
+      conceptListText([{ coding: [{ code: 'encounter-diagnosis' }] }]),
+      'Diagnosis at an encounter',
+    );
   });
 
   void test('a list of concepts is joined with commas', () => {

@@ -46,23 +46,26 @@ void describe('patient name and numbers', () => {
   });
 });
 
-void describe('age in the NHS display style', () => {
+void describe('age as a clinician writes it', () => {
   void test('adults in years', () => {
-    assert.equal(formatAge('1980-03-12', on('2024-03-12')), '44y');
-    assert.equal(formatAge('1980-03-12', on('2024-03-11')), '43y');
+    assert.equal(formatAge('1980-03-12', on('2024-03-12')), '44 years');
+    assert.equal(formatAge('1980-03-12', on('2024-03-11')), '43 years');
   });
 
-  void test('children under 18 in years and months', () => {
-    assert.equal(formatAge('2017-01-15', on('2024-04-20')), '7y 3m');
+  void test('children from two in years', () => {
+    assert.equal(formatAge('2017-01-15', on('2024-04-20')), '7 years');
+    assert.equal(formatAge('2022-03-15', on('2024-03-15')), '2 years');
   });
 
-  void test('toddlers under two in months and days', () => {
-    assert.equal(formatAge('2023-01-10', on('2024-03-15')), '14m 5d');
+  void test('under two in months: 14 months, not 1y', () => {
+    assert.equal(formatAge('2023-01-10', on('2024-03-15')), '14 months');
+    assert.equal(formatAge('2022-03-16', on('2024-03-15')), '23 months');
   });
 
-  void test('babies under a year in weeks and days, newborns in days', () => {
-    assert.equal(formatAge('2024-01-01', on('2024-03-01')), '8w 4d');
-    assert.equal(formatAge('2024-03-01', on('2024-03-13')), '12d');
+  void test('babies under 13 weeks in weeks, under 4 weeks in days', () => {
+    assert.equal(formatAge('2024-01-01', on('2024-03-01')), '8 weeks');
+    assert.equal(formatAge('2024-03-01', on('2024-03-13')), '12 days');
+    assert.equal(formatAge('2024-03-12', on('2024-03-13')), '1 day');
   });
 
   void test('a birth date in the future or unreadable gives no age', () => {
@@ -70,14 +73,17 @@ void describe('age in the NHS display style', () => {
     assert.equal(formatAge('soon', on('2024-01-01')), '');
   });
 
-  void test('born reads 12-Mar-1980 (44y), and a deceased patient’s age stops at death', () => {
-    assert.equal(formatBorn({ birthDate: '1980-03-12' }, on('2024-03-12')), '12-Mar-1980 (44y)');
+  void test('born reads 12-Mar-1980 (44 years), and a deceased patient’s age stops at death', () => {
+    assert.equal(
+      formatBorn({ birthDate: '1980-03-12' }, on('2024-03-12')),
+      '12-Mar-1980 (44 years)',
+    );
     assert.equal(
       formatBorn(
         { birthDate: '1980-03-12', deceasedDateTime: '2000-03-12T10:00:00Z' },
         on('2024-03-12'),
       ),
-      '12-Mar-1980 (20y)',
+      '12-Mar-1980 (20 years)',
     );
     assert.equal(
       formatBorn({ birthDate: '1980-03-12', age: '44 years' }, on('2024-03-12')),
