@@ -105,6 +105,11 @@ export function Workspace({
     };
   }, [api, wantedNhsNumber, heldNhsNumber, go, onSessionEnded]);
 
+  // Back at the search: the previous patient's details go too.
+  useEffect(() => {
+    if (opened === undefined && !launching) setPatient(undefined);
+  }, [opened, launching]);
+
   if (launching) return <p role="status">Opening the patient from your system…</p>;
 
   if (wanted === undefined) {
