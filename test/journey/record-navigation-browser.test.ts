@@ -161,6 +161,8 @@ describe('moving through a record in the browser', () => {
     await page.getByRole('heading', { name: 'Withdraw permission to view this record?' }).waitFor();
     await page.getByRole('button', { name: 'Keep permission' }).click();
     assert.equal(await page.getByRole('heading', { name: 'Permission needed' }).count(), 0);
+    // Keeping it puts focus back on the button the clinician pressed.
+    await page.waitForFunction(() => document.activeElement?.textContent === 'Withdraw permission');
     assert.match(await selectedTab(page), /^Summary/);
 
     await page.getByRole('button', { name: 'Withdraw permission' }).click();

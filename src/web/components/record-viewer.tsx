@@ -58,6 +58,7 @@ export function RecordViewer({
   const open = viewById(view).id;
   const [confirming, setConfirming] = useState(false);
   const confirmHeading = useRef<HTMLHeadingElement>(null);
+  const withdrawButton = useRef<HTMLButtonElement>(null);
   useFocusOnMount(confirmHeading, confirming);
   const context: RecordViewContext = {
     record,
@@ -128,6 +129,7 @@ export function RecordViewer({
         </h2>
         {!confirming && (
           <button
+            ref={withdrawButton}
             type="button"
             className="button button--secondary"
             onClick={() => {
@@ -162,6 +164,8 @@ export function RecordViewer({
                 className="button button--secondary"
                 onClick={() => {
                   setConfirming(false);
+                  // The button is back once React commits: focus returns to it.
+                  setTimeout(() => withdrawButton.current?.focus(), 0);
                 }}
               >
                 Keep permission
