@@ -139,6 +139,19 @@ function codeWords(code: string): string {
   return /^[a-z]+(-[a-z]+)+$/.test(code) ? humanise(code) : `code ${code}`;
 }
 
+/** A CodeableConcept's own words only (its text or a coding's display); never a code. */
+export function conceptWords(concept: unknown): string | undefined {
+  if (!isRecord(concept)) return undefined;
+  const text = nonEmpty(concept['text']);
+  if (text !== undefined) return text;
+  const codings = Array.isArray(concept['coding']) ? (concept['coding'] as unknown[]) : [];
+  for (const coding of codings) {
+    const display = isRecord(coding) ? nonEmpty(coding['display']) : undefined;
+    if (display !== undefined) return display;
+  }
+  return undefined;
+}
+
 /**
  * A CodeableConcept's words: its text, else the first coding with a display, else words for a
  * known code, else the code labelled as one (`code 3457005`).

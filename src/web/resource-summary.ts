@@ -5,6 +5,7 @@
 import {
   annotationText,
   codeableConceptText,
+  conceptWords,
   conceptListText,
   formatDate,
   formatDateTime,
@@ -465,7 +466,11 @@ function summariseServiceRequest(r: Json, b: Builder): Partial<ItemSummary> {
   b.add('Notes', annotationText(r['note']));
   return {
     kind: 'Referral or request',
-    title: codeableConceptText(r['code']) ?? conceptListText(r['category']),
+    // Words first (the request's, then its category's); a code only when nothing has words.
+    title:
+      conceptWords(r['code']) ??
+      (conceptListText(r['category']) || undefined) ??
+      codeableConceptText(r['code']),
     date: formatDate(r['authoredOn']),
   };
 }

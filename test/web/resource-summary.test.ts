@@ -301,3 +301,25 @@ void describe('ordering and splitting large sections', () => {
     assert.ok(elapsed < 250, `took ${elapsed.toFixed(0)} ms`);
   });
 });
+
+void describe('referral titles in words', () => {
+  void test('a referral with only a code for what is requested is titled by its category’s words', () => {
+    const summary = summariseResource({
+      resourceType: 'ServiceRequest',
+      status: 'active',
+      intent: 'order',
+      code: { coding: [{ system: 'http://snomed.info/sct', code: '183524004' }] },
+      category: [{ coding: [{ system: 'http://snomed.info/sct', code: '3457005' }] }],
+    });
+    assert.equal(summary.title, 'Referral');
+  });
+
+  void test('a referral whose request has words is titled by them', () => {
+    const summary = summariseResource({
+      resourceType: 'ServiceRequest',
+      code: { coding: [{ code: '183524004', display: 'Referral to psychiatry service' }] },
+      category: [{ coding: [{ code: '3457005' }] }],
+    });
+    assert.equal(summary.title, 'Referral to psychiatry service');
+  });
+});
