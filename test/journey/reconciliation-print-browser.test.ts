@@ -94,6 +94,8 @@ describe('medicines reconciled, duplicates once, and an audited print, in the br
     await page.getByRole('button', { name: /PENNINGTON/ }).click();
     const dialog = page.getByRole('dialog', { name: 'Record permission' });
     await dialog.getByRole('button', { name: 'Record permission' }).click();
+    // The record opens on its summary; the reconciliation sits with the medicines.
+    await page.getByRole('tab', { name: /Medications/ }).click();
 
     const table = page.getByRole('table', { name: /Medicines reconciliation/ });
     await table.waitFor({ timeout: 30_000 });
