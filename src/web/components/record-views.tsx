@@ -10,7 +10,10 @@ import { warningCounts } from '../section-warnings.ts';
 import { SECTION_LABELS } from '../source-status.ts';
 import type { PendingSource } from '../record-stream.ts';
 import { RecordSummaryView } from './record-summary-view.tsx';
+import { growthCount } from '../growth/growth-measurements.ts';
+import { GrowthView } from './growth-view.tsx';
 import { SectionItems } from './section-items.tsx';
+import { TimelineView } from './timeline-view.tsx';
 import { TrendsView } from './trends-view.tsx';
 
 /** What every view is drawn from: the record shown so far and how to move between views. */
@@ -78,11 +81,30 @@ const TRENDS: RecordViewSpec = {
   render: ({ record }) => <TrendsView items={record.sections.investigations} />,
 };
 
+/** Encounters, admissions, results, documents and referrals of every source, newest first (src/web/timeline.ts). */
+const TIMELINE: RecordViewSpec = {
+  id: 'timeline',
+  label: 'Timeline',
+  render: ({ record }) => <TimelineView record={record} />,
+};
+
+/** A child's growth against the UK-WHO centiles (src/web/growth/); the count dims it for adults. */
+const GROWTH: RecordViewSpec = {
+  id: 'growth',
+  label: 'Growth',
+  count: (record) => growthCount(record.sections.investigations, record.patient),
+  render: ({ record }) => (
+    <GrowthView items={record.sections.investigations} patient={record.patient} />
+  ),
+};
+
 /** Every view of the record, in tab order; the first is the one a record opens on. */
 export const RECORD_VIEWS: readonly RecordViewSpec[] = [
   summaryView,
   ...SECTION_NAMES.map(sectionView),
+  TIMELINE,
   TRENDS,
+  GROWTH,
 ];
 
 /** The view with this id, or the first when there is none (an old or mistyped address). */
