@@ -30,6 +30,49 @@ import type {
   SimSocialCareRecord,
   SimUncategorised,
 } from './patient-model.ts';
+
+/**
+ * A child growing along one centile: [month, value] points a little above the WHO girls' medians
+ * (weight about the 75th centile, length and head circumference about the 60th), interpolated
+ * between; no randomness, so the other generated records stay as they were.
+ */
+const GROWTH_CURVES = {
+  weight: [
+    [0, 3.4],
+    [3, 6.2],
+    [6, 7.8],
+    [9, 8.8],
+    [12, 9.6],
+    [18, 11.0],
+    [24, 12.3],
+  ],
+  length: [
+    [0, 49.8],
+    [3, 60.5],
+    [6, 66.5],
+    [9, 71.0],
+    [12, 75.0],
+    [18, 81.8],
+    [24, 87.6],
+  ],
+  head: [
+    [0, 34.2],
+    [3, 39.9],
+    [6, 42.6],
+    [9, 44.2],
+    [12, 45.3],
+    [18, 46.7],
+    [24, 47.6],
+  ],
+} as const satisfies Record<string, readonly (readonly [number, number])[]>;
+
+function onCurve(curve: readonly (readonly [number, number])[], months: number): number {
+  const after = curve.findIndex(([month]) => month >= months);
+  if (after <= 0) return curve[Math.max(after, 0)]?.[1] ?? 0;
+  const [m0, v0] = curve[after - 1] ?? [0, 0];
+  const [m1, v1] = curve[after] ?? [0, 0];
+  return v0 + ((v1 - v0) * (months - m0)) / (m1 - m0);
+}
 import { stableId, streamFor } from './random.ts';
 
 const WARDS = [
@@ -273,13 +316,15 @@ export function generateCommunityRecord(
   if (chosen === 'health-visiting') {
     for (const [n, visit] of visits.entries()) {
       const months = Math.max(0, (daysSince(visit.dateTime.slice(0, 10)) - ageDays) / -30.4);
+      const round = (value: number, places: number): number =>
+        Math.round(value * 10 ** places) / 10 ** places;
       growth.push(
         {
           id: id(`growth:${n}:weight`),
           dateTime: visit.dateTime,
           concept: OBSERVABLES.bodyWeight,
           quantity: {
-            value: Math.round((3.4 + months * 0.55) * 100) / 100,
+            value: round(onCurve(GROWTH_CURVES.weight, months), 2),
             unit: 'kg',
             ucum: 'kg',
           },
@@ -288,13 +333,21 @@ export function generateCommunityRecord(
           id: id(`growth:${n}:length`),
           dateTime: visit.dateTime,
           concept: OBSERVABLES.bodyHeight,
-          quantity: { value: Math.round(50 + months * 2.1), unit: 'cm', ucum: 'cm' },
+          quantity: {
+            value: round(onCurve(GROWTH_CURVES.length, months), 1),
+            unit: 'cm',
+            ucum: 'cm',
+          },
         },
         {
           id: id(`growth:${n}:head`),
           dateTime: visit.dateTime,
           concept: OBSERVABLES.headCircumference,
-          quantity: { value: Math.round((35 + months * 0.8) * 10) / 10, unit: 'cm', ucum: 'cm' },
+          quantity: {
+            value: round(onCurve(GROWTH_CURVES.head, months), 1),
+            unit: 'cm',
+            ucum: 'cm',
+          },
         },
       );
     }

@@ -1,12 +1,12 @@
 /**
  * @module The record as one journal across every source: encounters, admissions, procedures,
- * results (test reports, and results no report names), documents and referrals, newest first,
+ * results (test reports, and valued results no report names), documents and referrals, newest first,
  * each line with its source and date; filtered by source and by type. An entry several sources
  * reported (`duplicateOf`) is one line naming them all. Pure; nothing is kept.
  */
 import type { RecordItem, RecordView } from '../api/record.ts';
 import { codeableConceptText, formatDate } from './fhir-display.ts';
-import { groupInvestigations } from './investigation-groups.ts';
+import { groupInvestigations, isFilingComment } from './investigation-groups.ts';
 import { summariseResource, triageResource } from './resource-summary.ts';
 
 export const TIMELINE_TYPES = [
@@ -72,6 +72,12 @@ function encounterType(resource: RecordItem['resource']): TimelineType {
   return 'encounter';
 }
 
+/** A loose observation is a result when it has a value and is not a GP filing comment or finding. */
+function isResult(resource: RecordItem['resource']): boolean {
+  if (isFilingComment(resource)) return false;
+  return Object.keys(resource).some((key) => key.startsWith('value') && key !== 'value');
+}
+
 function joinNames(names: readonly string[]): string {
   if (names.length <= 1) return names[0] ?? '';
   return `${names.slice(0, -1).join(', ')} and ${names.at(-1) ?? ''}`;
@@ -112,7 +118,7 @@ export function buildTimeline(record: Pick<RecordView, 'sections' | 'sources'>):
     ...record.sections.encounters.map((item) => ({ item, type: encounterType(item.resource) })),
     ...grouped.reports.map(({ report }) => ({ item: report, type: 'result' as const })),
     ...grouped.observations
-      .filter((loose) => !loose.consultationEntry)
+      .filter((loose) => !loose.consultationEntry && isResult(loose.entry.resource))
       .map(({ entry }) => ({ item: entry, type: 'result' as const })),
     ...record.sections.documents.map((item) => ({ item, type: 'document' as const })),
     ...record.sections.referrals.map((item) => ({ item, type: 'referral' as const })),

@@ -133,6 +133,8 @@ describe('the timeline and a child’s growth charts, in the browser', () => {
       rows[0] ?? '',
       /\d{2}-[A-Z][a-z]{2}-\d{4}\s+\d+ months\s+[\d.]+ kg\s+(on|between) the/,
     );
+    for (const row of rows)
+      assert.match(row, /(on|between) the (50th|75th)/, 'she grows along her centiles');
     assert.deepEqual(await axeViolations(page), []);
     assert.deepEqual(pageErrors, []);
   });

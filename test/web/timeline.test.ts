@@ -41,13 +41,13 @@ function record(
       id,
       name,
       organisation: 'X1',
-      status: 'ok',
+      status: 'answered',
       elapsedMs: 10,
       message: '',
       counts: {},
       warnings: [],
     })),
-  } as Pick<RecordView, 'sections' | 'sources'>;
+  };
 }
 
 const surgery = item('gp', {
@@ -110,11 +110,26 @@ const visitCopy = item(
   { ...visit.resource, id: 'gp-visit-1' },
   { sourceId: 'community', id: 'visit-1' },
 );
+const finding = item('gp', {
+  resourceType: 'Observation',
+  id: 'obs-oe',
+  status: 'final',
+  code: { text: 'O/E - heart sounds normal' },
+  effectiveDateTime: '2025-03-10T09:30:00Z',
+});
+const comment = item('gp', {
+  resourceType: 'Observation',
+  id: 'obs-comment',
+  status: 'final',
+  code: { coding: [{ system: 'http://snomed.info/sct', code: '37331000000100' }] },
+  effectiveDateTime: '2025-03-10T09:30:00Z',
+  valueString: 'Filed.',
+});
 const undated = item('gp', { resourceType: 'Encounter', id: 'enc-x', status: 'unknown' });
 
 const margaret = record({
   encounters: [surgery, admission, visit, visitCopy, undated],
-  investigations: [potassium, report],
+  investigations: [potassium, report, finding, comment],
   documents: [discharge],
   referrals: [referral],
 });
@@ -136,6 +151,10 @@ describe('the timeline across every source', () => {
     );
     assert.match(lines[1]?.title ?? '', /heart failure nurse/);
     assert.match(lines[3]?.title ?? '', /Urea and electrolytes/, 'the report, not its result');
+    assert.ok(
+      lines.every((line) => !/heart sounds|Comment/.test(line.title)),
+      'a finding without a value and a filing comment are not results',
+    );
   });
 
   test('an entry two sources reported is one line naming both', () => {
