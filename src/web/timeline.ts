@@ -33,7 +33,8 @@ export interface TimelineLine {
   /** `sourceId|Type/id`: unique in a record view. */
   readonly key: string;
   readonly type: TimelineType;
-  readonly title: string;
+  /** The item shown; its title is formatted only when drawn ({@link timelineTitle}). */
+  readonly item: RecordItem;
   /** The raw FHIR date the line sorts by, when it has one. */
   readonly date?: string;
   readonly time?: number;
@@ -83,7 +84,11 @@ function joinNames(names: readonly string[]): string {
   return `${names.slice(0, -1).join(', ')} and ${names.at(-1) ?? ''}`;
 }
 
-function titleOf(item: RecordItem, type: TimelineType): string {
+/**
+ * A line's title from its resource's display or text (an encounter's with its service). Formatting
+ * is the costly part, so a timeline of thousands formats only the lines it draws.
+ */
+export function timelineTitle({ item, type }: Pick<TimelineLine, 'item' | 'type'>): string {
   const summary = summariseResource(item.resource);
   if (type === 'admission' || type === 'encounter') {
     const service = codeableConceptText(item.resource['serviceType']);
@@ -137,7 +142,7 @@ export function buildTimeline(record: Pick<RecordView, 'sections' | 'sources'>):
     lines.push({
       key: `${item.source.sourceId}|${item.resource.resourceType}/${id}`,
       type,
-      title: titleOf(item, type),
+      item,
       ...(sortDate === undefined ? {} : { date: sortDate }),
       ...(time === undefined ? {} : { time }),
       dateText: sortDate === undefined ? '' : formatDate(sortDate),

@@ -6,7 +6,12 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { RecordItem, RecordView, SectionName } from '../../src/api/record.ts';
 import { SECTION_NAMES } from '../../src/api/record.ts';
-import { buildTimeline, filterTimeline, timelineChoices } from '../../src/web/timeline.ts';
+import {
+  buildTimeline,
+  filterTimeline,
+  timelineChoices,
+  timelineTitle,
+} from '../../src/web/timeline.ts';
 
 const SYSTEMS: Record<string, string> = {
   gp: 'Riverside Medical Practice',
@@ -149,10 +154,14 @@ describe('the timeline across every source', () => {
         ['', 'encounter', 'Riverside Medical Practice'],
       ],
     );
-    assert.match(lines[1]?.title ?? '', /heart failure nurse/);
-    assert.match(lines[3]?.title ?? '', /Urea and electrolytes/, 'the report, not its result');
+    assert.match(lines[1] === undefined ? '' : timelineTitle(lines[1]), /heart failure nurse/);
+    assert.match(
+      lines[3] === undefined ? '' : timelineTitle(lines[3]),
+      /Urea and electrolytes/,
+      'the report, not its result',
+    );
     assert.ok(
-      lines.every((line) => !/heart sounds|Comment/.test(line.title)),
+      lines.every((line) => !/heart sounds|Comment/.test(timelineTitle(line))),
       'a finding without a value and a filing comment are not results',
     );
   });

@@ -11,6 +11,7 @@ import {
   buildTimeline,
   filterTimeline,
   timelineChoices,
+  timelineTitle,
   type TimelineType,
 } from '../timeline.ts';
 import { ShowMore } from './show-more.tsx';
@@ -98,7 +99,7 @@ export function TimelineView({ record }: TimelineViewProps) {
                 >
                   <span className="timeline__date">{line.dateText || 'Undated'}</span>
                   <span className="timeline__type">{TIMELINE_TYPE_LABELS[line.type]}</span>
-                  <span className="timeline__title">{line.title}</span>
+                  <span className="timeline__title">{timelineTitle(line)}</span>
                   <span className="timeline__source">from {line.sources}</span>
                 </li>
               ))}
