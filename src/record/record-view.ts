@@ -15,7 +15,7 @@ import type { ConsentActor } from '../consent/permissions.ts';
 import type { PatientSummary } from '../identity/patient-summary.ts';
 import type { TraceResult } from '../identity/trace-result.ts';
 import type { DocumentOpener, OpenedDocument } from '../sources/nrl-document.ts';
-import type { Connector, SourceResult, SourceStatus } from '../sources/source-result.ts';
+import type { Connector, SourceResult } from '../sources/source-result.ts';
 import type { FilteredRecord } from '../access/policy/filter-record.ts';
 import type { TracedView } from '../audit/monitoring/privacy-monitor.ts';
 import type { Role } from '../shared/roles.ts';
@@ -26,6 +26,7 @@ import {
   type DiscoverSources,
 } from './discover-sources.ts';
 import type { ReconciliationLine } from './reconcile-medicines.ts';
+import { DocumentUnavailable, openSourceDocument } from './record-view-document.ts';
 import {
   callSafely,
   foldRecord,
@@ -41,6 +42,7 @@ import {
   type Sections,
 } from '../shared/sections.ts';
 
+export { DocumentUnavailable };
 export type { RecordStreamEvent, StreamedComplete, StreamedSource } from './record-pipeline.ts';
 
 /** The user's role may not view records. */
@@ -165,16 +167,15 @@ export interface RecordViews {
   openDocument(
     request: RecordViewRequest & { readonly pointerId: string },
   ): Promise<OpenedDocument>;
-}
-
-/** The document could not be opened; `message` is plain words. */
-export class DocumentUnavailable extends Error {
-  override readonly name = 'DocumentUnavailable';
-  readonly status: SourceStatus;
-  constructor(status: SourceStatus, message: string) {
-    super(message);
-    this.status = status;
-  }
+  /**
+   * Opens a DocumentReference's attachment from one of this view's sources, under the same gates
+   * and audit: the source is asked again and its answer checked against the trace and the policy.
+   * Throws as `view` does, or DocumentUnavailable (`patient-not-found`: no such document for this
+   * patient; `access-denied`: the role may not see it; otherwise it could not be had).
+   */
+  openSourceDocument(
+    request: RecordViewRequest & { readonly sourceId: string; readonly documentId: string },
+  ): Promise<OpenedDocument>;
 }
 
 export function createRecordViews(deps: RecordViewDeps): RecordViews {
@@ -388,6 +389,20 @@ export function createRecordViews(deps: RecordViewDeps): RecordViews {
       if (outcome.kind !== 'document')
         throw new DocumentUnavailable(outcome.status, outcome.message);
       return outcome;
+    },
+
+    async openSourceDocument(request) {
+      const opened = await open(request);
+      const considered = await discoverFor(opened.trace, request.signal);
+      return openSourceDocument({
+        deps,
+        considered,
+        request,
+        traced: opened.trace.traced,
+        started: opened.started,
+        audit: { ...opened.common, basis: opened.basis },
+        patientRestricted: opened.trace.summary.restricted,
+      });
     },
 
     async stream(request) {

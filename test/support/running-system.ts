@@ -34,6 +34,8 @@ export interface StartSystemOptions {
   readonly config?: Readonly<Record<string, unknown>>;
   readonly webRoot?: string;
   readonly observeRoute?: AppDeps['observeRoute'];
+  /** Sources configured after the simulators' own (e.g. a test's own loopback FHIR server). */
+  readonly extraSources?: readonly Readonly<Record<string, unknown>>[];
 }
 
 let userCounter = 0;
@@ -51,7 +53,7 @@ export async function startSystem(options: StartSystemOptions = {}): Promise<Run
   const config = loadConfig({
     base: {
       demographics: { url: sims.demographicsUrl },
-      sources: sims.sourcesConfig(),
+      sources: [...sims.sourcesConfig(), ...(options.extraSources ?? [])],
       // The region's SDS and patient index (nothing for the default sims).
       ...sims.discoveryConfig(),
       dataDir,

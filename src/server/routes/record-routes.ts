@@ -113,4 +113,39 @@ export const recordRoutes: FastifyPluginAsyncTypebox<{ services: ServerServices 
         .send(document.body);
     },
   );
+
+  app.get(
+    '/api/patients/:nhsNumber/sources/:sourceId/documents/:documentId',
+    {
+      schema: {
+        params: Type.Object({
+          nhsNumber: Type.String(),
+          sourceId: Type.String({ pattern: '^[A-Za-z0-9._-]{1,64}$' }),
+          documentId: Type.String({ pattern: '^[A-Za-z0-9.-]{1,128}$' }),
+        }),
+      },
+    },
+    async (request, reply) => {
+      const { user } = requireAuth(request);
+      const nhsNumber = validNhsNumber(request.params.nhsNumber);
+      const abort = new AbortController();
+      reply.raw.once('close', () => {
+        if (!reply.raw.writableFinished) abort.abort();
+      });
+      const document = await services.recordViews.openSourceDocument({
+        user,
+        nhsNumber,
+        sourceId: request.params.sourceId,
+        documentId: request.params.documentId,
+        requestId: request.id,
+        client: auditClient(request),
+        signal: abort.signal,
+      });
+      return reply
+        .header('content-type', document.contentType)
+        .header('cache-control', 'no-store')
+        .header('content-disposition', 'inline')
+        .send(document.body);
+    },
+  );
 };
