@@ -50,6 +50,17 @@ export interface ApiError {
   readonly message: string;
 }
 
+/** Names a Documents item: its `source.sourceId` and `resource.id`. */
+export interface DocumentRef {
+  readonly sourceId: string;
+  readonly id: string;
+}
+
+/** A document as the server sent it: a PDF's bytes, or sanitised HTML. */
+export type OpenedDocument =
+  | { readonly kind: 'pdf'; readonly bytes: ArrayBuffer }
+  | { readonly kind: 'html'; readonly html: string };
+
 /** Every call answers a value; none throws. */
 export type ApiResult<T> =
   { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: ApiError };
@@ -75,6 +86,11 @@ export interface ApiClient {
    * Returns a function that stops it. Absent where the browser cannot stream a response body.
    */
   streamRecord?(nhsNumber: string, listener: RecordStreamListener): () => void;
+  /**
+   * Fetches one Documents item's document live (NRL pointers by their own route, others from the
+   * source they came from): its bytes in memory only, never cached or stored.
+   */
+  openDocument?(nhsNumber: string, item: DocumentRef): Promise<ApiResult<OpenedDocument>>;
   /** The single sign-on providers the sign-in page offers (none when not configured). */
   listSignInProviders(): Promise<ApiResult<readonly SignInProvider[]>>;
   /** Searches the audit trail, newest first (`search-audit`). */
@@ -231,6 +247,30 @@ export function createApiClient(options: ApiClientOptions = {}): ApiClient {
     `/api/patients/${encodeURIComponent(nhsNumber)}`;
 
   return {
+    async openDocument(nhsNumber, item) {
+      const path =
+        item.sourceId === 'nrl'
+          ? `${patientPath(nhsNumber)}/documents/${encodeURIComponent(item.id)}`
+          : `${patientPath(nhsNumber)}/sources/${encodeURIComponent(item.sourceId)}/documents/${encodeURIComponent(item.id)}`;
+      let response: Response;
+      try {
+        response = await doFetch(baseUrl + path, {
+          headers: { accept: 'application/pdf, text/html' },
+          credentials: 'same-origin',
+          cache: 'no-store',
+        });
+      } catch {
+        return { ok: false, error: toApiError(0, null) };
+      }
+      if (!response.ok)
+        return { ok: false, error: toApiError(response.status, await readJson(response)) };
+      const type = (response.headers.get('content-type') ?? '').split(';')[0]?.trim();
+      if (type === 'application/pdf')
+        return { ok: true, value: { kind: 'pdf', bytes: await response.arrayBuffer() } };
+      if (type === 'text/html')
+        return { ok: true, value: { kind: 'html', html: await response.text() } };
+      return { ok: false, error: unreadableAnswer(response.status) };
+    },
     async signIn(username, password) {
       return keepToken(await call(Session, 'POST', '/api/session', { username, password }));
     },

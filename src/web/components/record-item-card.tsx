@@ -1,5 +1,5 @@
 /** @module One record item: what it is, its key facts and flags, and where it came from. */
-import { memo, useContext, useMemo } from 'react';
+import { memo, useContext, useMemo, type ReactNode } from 'react';
 import type { RecordItem as RecordEntry } from '../../api/record.ts';
 import { formatDateTime } from '../fhir-display.ts';
 import { summariseResource, type ResolveReference } from '../resource-summary.ts';
@@ -8,6 +8,8 @@ import { RecordContext } from './record-context.ts';
 export interface RecordItemCardProps {
   readonly entry: RecordEntry;
   readonly resolve: ResolveReference;
+  /** What the clinician can do with the item (e.g. open a document), drawn after its source. */
+  readonly children?: ReactNode;
 }
 
 /**
@@ -17,6 +19,7 @@ export interface RecordItemCardProps {
 export const RecordItemCard = memo(function RecordItemCard({
   entry,
   resolve,
+  children,
 }: RecordItemCardProps) {
   const summary = useMemo(() => summariseResource(entry.resource, resolve), [entry, resolve]);
   const { findItem } = useContext(RecordContext);
@@ -68,6 +71,7 @@ export const RecordItemCard = memo(function RecordItemCard({
         )}
         , {source.organisation}. Retrieved {formatDateTime(source.retrievedAt)}
       </p>
+      {children}
       {copies.length > 0 && (
         <SourceCopies shownFrom={source.system} copies={copies} resolve={resolve} />
       )}

@@ -2,8 +2,8 @@
  * @module Loads one patient's record, asking for permission when the server needs it, and
  * lets the clinician withdraw that permission. Holds the record only in component state.
  */
-import { useCallback, useEffect, useRef, useState } from 'react';
-import type { ApiClient, ApiError } from '../api-client.ts';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import type { ApiClient, ApiError, DocumentRef } from '../api-client.ts';
 import type { PatientSummary } from '../../api/patients.ts';
 import type { RecordView } from '../../api/record.ts';
 import {
@@ -17,6 +17,7 @@ import {
 } from '../record-stream.ts';
 import { ErrorMessage } from './error-message.tsx';
 import { PermissionDialog, type PermissionKind } from './permission-dialog.tsx';
+import { DocumentOpenerContext } from '../document-opener.ts';
 import { RecordViewer } from './record-viewer.tsx';
 
 export interface RecordPanelProps {
@@ -66,6 +67,10 @@ export function RecordPanel({
   const latest = useRef(0);
   const reopen = useRef<HTMLButtonElement>(null);
   const nhsNumber = patient.nhsNumber;
+  const openDocument = useMemo(() => {
+    const opener = api.openDocument?.bind(api);
+    return opener === undefined ? undefined : (item: DocumentRef) => opener(nhsNumber, item);
+  }, [api, nhsNumber]);
 
   const stopStream = useRef<(() => void) | undefined>(undefined);
 
@@ -255,16 +260,18 @@ export function RecordPanel({
         </section>
       )}
       {state.kind === 'loaded' && (
-        <RecordViewer
-          record={state.record}
-          pending={state.pending}
-          failure={state.failure}
-          view={view}
-          onOpenView={onOpenView}
-          withdrawError={withdrawError}
-          onWithdraw={() => void withdraw(state.record.permission.id)}
-          onPrint={(scope) => api.printRecord(nhsNumber, scope)}
-        />
+        <DocumentOpenerContext.Provider value={openDocument}>
+          <RecordViewer
+            record={state.record}
+            pending={state.pending}
+            failure={state.failure}
+            view={view}
+            onOpenView={onOpenView}
+            withdrawError={withdrawError}
+            onWithdraw={() => void withdraw(state.record.permission.id)}
+            onPrint={(scope) => api.printRecord(nhsNumber, scope)}
+          />
+        </DocumentOpenerContext.Provider>
       )}
       {dialogOpen && (
         <PermissionDialog

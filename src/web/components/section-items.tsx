@@ -14,6 +14,7 @@ import {
 import { warningsForSection } from '../section-warnings.ts';
 import type { SectionName } from '../../api/record.ts';
 import { describeSourceStatus, SECTION_LABELS } from '../source-status.ts';
+import { DocumentsList } from './documents-list.tsx';
 import { EncountersList } from './encounters-list.tsx';
 import { InvestigationsList } from './investigations-list.tsx';
 import { ItemList, PAGE_SIZE } from './item-list.tsx';
@@ -115,6 +116,7 @@ function SectionBody({
 }: Pick<SectionItemsProps, 'name' | 'entries' | 'resolve'>) {
   if (name === 'investigations') return <InvestigationsList entries={entries} resolve={resolve} />;
   if (name === 'encounters') return <EncountersList entries={entries} resolve={resolve} />;
+  if (name === 'documents') return <DocumentsList entries={entries} resolve={resolve} />;
   return <TriagedItems name={name} entries={entries} resolve={resolve} />;
 }
 
