@@ -8,10 +8,14 @@ import { Group } from '@visx/group';
 import { scaleLinear, scaleTime } from '@visx/scale';
 import { LinePath } from '@visx/shape';
 import { formatDate } from '../fhir-display.ts';
+import { ShowMore } from './show-more.tsx';
+import { usePaging } from './use-paging.ts';
 import { outsideItsRange, type TrendPoint, type TrendSeries } from '../trends.ts';
 
 const WIDTH = 640;
 const HEIGHT = 220;
+/** Table rows drawn at first (newest); the rest a "Show more" away. */
+const TABLE_ROWS = 10;
 const MARGIN = { top: 12, right: 16, bottom: 36, left: 56 };
 
 export interface TrendChartProps {
@@ -74,6 +78,7 @@ export function TrendChart({ series }: TrendChartProps) {
   ];
   const hasRange = series.low !== undefined || series.high !== undefined;
   const newestFirst = [...series.points].reverse();
+  const paging = usePaging(newestFirst.length, TABLE_ROWS);
   return (
     <figure className="trend" aria-labelledby={`${id}-caption`}>
       <figcaption id={`${id}-caption`} className="trend__caption">
@@ -140,7 +145,7 @@ export function TrendChart({ series }: TrendChartProps) {
           </tr>
         </thead>
         <tbody>
-          {newestFirst.map((point) => {
+          {newestFirst.slice(0, paging.shown).map((point) => {
             const outside = outsideItsRange(point);
             return (
               <tr
@@ -159,6 +164,7 @@ export function TrendChart({ series }: TrendChartProps) {
           })}
         </tbody>
       </table>
+      <ShowMore paging={paging} total={newestFirst.length} noun="results" />
     </figure>
   );
 }

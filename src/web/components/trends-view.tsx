@@ -5,7 +5,12 @@
 import { useMemo, useState } from 'react';
 import type { RecordItem } from '../../api/record.ts';
 import { trendSeries } from '../trends.ts';
+import { ShowMore } from './show-more.tsx';
 import { TrendChart } from './trend-chart.tsx';
+import { usePaging } from './use-paging.ts';
+
+/** Charts drawn at first; a record of twenty years has many tests, each with hundreds of results. */
+const CHARTS = 6;
 
 export interface TrendsViewProps {
   /** The investigations section's items (every source's). */
@@ -19,6 +24,7 @@ export function TrendsView({ items }: TrendsViewProps) {
     const words = query.trim().toLowerCase();
     return words === '' ? series : series.filter((one) => one.name.toLowerCase().includes(words));
   }, [series, query]);
+  const paging = usePaging(shown.length, CHARTS, CHARTS);
   return (
     <section aria-labelledby="heading-trends">
       <h2 id="heading-trends">Trends</h2>
@@ -44,9 +50,10 @@ export function TrendsView({ items }: TrendsViewProps) {
           <p className="visually-hidden" role="status">
             {shown.length} of {series.length} tests shown.
           </p>
-          {shown.map((one) => (
+          {shown.slice(0, paging.shown).map((one) => (
             <TrendChart key={one.key} series={one} />
           ))}
+          <ShowMore paging={paging} total={shown.length} noun="tests" />
         </>
       )}
     </section>
