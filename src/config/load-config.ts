@@ -5,6 +5,7 @@
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { ConfigSchema, type Config } from './config-schema.ts';
 import { deepFreeze, readYamlMapping, validateWithDefaults } from './yaml-file.ts';
+import { isJsonObject } from '../shared/json-guards.ts';
 
 /** A configuration problem, naming where it is. */
 export class ConfigError extends Error {
@@ -105,12 +106,8 @@ function deepMerge(
 ): Record<string, unknown> {
   for (const [key, value] of Object.entries(over)) {
     const existing = base[key];
-    if (isPlainObject(existing) && isPlainObject(value)) base[key] = deepMerge(existing, value);
+    if (isJsonObject(existing) && isJsonObject(value)) base[key] = deepMerge(existing, value);
     else base[key] = value;
   }
   return base;
-}
-
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

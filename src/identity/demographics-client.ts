@@ -5,6 +5,7 @@ import { formatSeconds } from '../http/fetch-source.ts';
 import type { SourceHttpOutcome } from '../http/http-outcome.ts';
 import { nhsNumberOf, preferredName } from './demographics-match.ts';
 import { normaliseNhsNumber } from './nhs-number.ts';
+import { isJsonObject } from '../shared/json-guards.ts';
 
 const CONFIDENTIALITY_SYSTEM = 'http://terminology.hl7.org/CodeSystem/v3-Confidentiality';
 const ODS_SYSTEM = 'https://fhir.nhs.uk/Id/ods-organization-code';
@@ -281,33 +282,29 @@ function preferredAddress(
   );
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 function isPatient(value: unknown): value is fhir4.Patient {
-  return isRecord(value) && value['resourceType'] === 'Patient';
+  return isJsonObject(value) && value['resourceType'] === 'Patient';
 }
 
 function searchPatients(json: unknown): fhir4.Patient[] | undefined {
-  if (!isRecord(json) || json['resourceType'] !== 'Bundle') return undefined;
+  if (!isJsonObject(json) || json['resourceType'] !== 'Bundle') return undefined;
   const entries: unknown = json['entry'] ?? [];
   if (!Array.isArray(entries)) return undefined;
   return entries
-    .map((entry: unknown) => (isRecord(entry) ? entry['resource'] : undefined))
+    .map((entry: unknown) => (isJsonObject(entry) ? entry['resource'] : undefined))
     .filter(isPatient);
 }
 
 /** The Spine error code of an OperationOutcome (`INVALID_RESOURCE_ID`, `TOO_MANY_MATCHES`, …). */
 function spineCode(json: unknown): string | undefined {
-  if (!isRecord(json) || json['resourceType'] !== 'OperationOutcome') return undefined;
+  if (!isJsonObject(json) || json['resourceType'] !== 'OperationOutcome') return undefined;
   const issues = json['issue'];
   if (!Array.isArray(issues)) return undefined;
   const first: unknown = issues[0];
-  const details = isRecord(first) ? first['details'] : undefined;
-  const coding = isRecord(details) ? details['coding'] : undefined;
+  const details = isJsonObject(first) ? first['details'] : undefined;
+  const coding = isJsonObject(details) ? details['coding'] : undefined;
   const code: unknown =
-    Array.isArray(coding) && isRecord(coding[0]) ? coding[0]['code'] : undefined;
+    Array.isArray(coding) && isJsonObject(coding[0]) ? coding[0]['code'] : undefined;
   return typeof code === 'string' ? code : undefined;
 }
 

@@ -4,6 +4,7 @@
  * others stay in the section, marked `duplicateOf`, so nothing a source said is lost.
  */
 import type { ItemRef, RecordItem, SectionName, Sections } from '../shared/sections.ts';
+import { isJsonObject } from '../shared/json-guards.ts';
 
 const SNOMED = 'http://snomed.info/sct';
 /** A SNOMED CT / dm+d concept id; anything else (a local code, a null flavour) is not matched on. */
@@ -116,7 +117,7 @@ function markSection(
   const duplicateOf = new Map<number, ItemRef>();
   items.forEach((item, index) => {
     const resource: unknown = item.resource;
-    if (!isJson(resource)) return;
+    if (!isJsonObject(resource)) return;
     const id = refOf(item);
     const key = id === undefined ? undefined : keyFor(resource);
     if (key === undefined || id === undefined) return;
@@ -151,10 +152,6 @@ function refOf(item: RecordItem): ItemRef | undefined {
   return typeof id === 'string' && id !== '' ? { sourceId: item.source.sourceId, id } : undefined;
 }
 
-function isJson(value: unknown): value is Json {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 function list(value: unknown): readonly unknown[] {
   return Array.isArray(value) ? value : [];
 }
@@ -168,9 +165,9 @@ function keyOf(code: string | undefined, date: unknown): string | undefined {
 
 /** The first SNOMED CT / dm+d concept id in a CodeableConcept. */
 function conceptKey(concept: unknown): string | undefined {
-  if (!isJson(concept)) return undefined;
+  if (!isJsonObject(concept)) return undefined;
   const coding = list(concept['coding'])
-    .filter(isJson)
+    .filter(isJsonObject)
     .find(
       (candidate) => candidate['system'] === SNOMED && CONCEPT_ID.test(String(candidate['code'])),
     );
@@ -178,26 +175,26 @@ function conceptKey(concept: unknown): string | undefined {
 }
 
 function periodStart(period: unknown): unknown {
-  return isJson(period) ? period['start'] : undefined;
+  return isJsonObject(period) ? period['start'] : undefined;
 }
 
 /** UK Core and GP Connect put the procedure code in an extension when the product is unknown. */
 function vaccinationProcedure(resource: Json): unknown {
   return list(resource['extension'])
-    .filter(isJson)
+    .filter(isJsonObject)
     .find((ext) => String(ext['url']).toLowerCase().includes('vaccinationprocedure'))?.[
     'valueCodeableConcept'
   ];
 }
 
 function containedMedication(resource: Json): unknown {
-  const reference = isJson(resource['medicationReference'])
+  const reference = isJsonObject(resource['medicationReference'])
     ? resource['medicationReference']['reference']
     : undefined;
   if (typeof reference !== 'string') return undefined;
   const wanted = reference.startsWith('#') ? reference.slice(1) : reference;
   const medication = list(resource['contained'])
-    .filter(isJson)
+    .filter(isJsonObject)
     .find((candidate) => candidate['id'] === wanted);
   return medication?.['code'];
 }

@@ -7,6 +7,7 @@
 import { genericOfBrand } from './dmd-brands.ts';
 import { classesOf, type MedicineClass } from './medicine-classes.ts';
 import type { ItemRef, RecordItem } from '../shared/sections.ts';
+import { isJsonObject } from '../shared/json-guards.ts';
 
 export type ReconciliationStatus =
   'unchanged' | 'changed' | 'gp-only' | 'source-only' | 'same-class';
@@ -281,10 +282,6 @@ function joinSentences(parts: readonly string[]): string {
 
 type Json = Readonly<Record<string, unknown>>;
 
-function isJson(value: unknown): value is Json {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 function list(value: unknown): readonly unknown[] {
   return Array.isArray(value) ? value : [];
 }
@@ -312,23 +309,23 @@ function currentMedicine(
   gpSourceIds: ReadonlySet<string>,
 ): CurrentMedicine | undefined {
   const resource: unknown = item.resource;
-  if (!isJson(resource)) return undefined;
+  if (!isJsonObject(resource)) return undefined;
   const type = resource['resourceType'];
   if (type !== 'MedicationStatement' && type !== 'MedicationRequest') return undefined;
   if (resource['status'] !== 'active') return undefined;
   const id = text(resource['id']);
   if (id === undefined) return undefined;
-  const concept = isJson(resource['medicationCodeableConcept'])
+  const concept = isJsonObject(resource['medicationCodeableConcept'])
     ? resource['medicationCodeableConcept']
     : containedMedicationCode(resource);
   const code = list(concept?.['coding'])
-    .filter(isJson)
+    .filter(isJsonObject)
     .find((coding) => coding['system'] === SNOMED && CONCEPT_ID.test(String(coding['code'])));
-  const reference = isJson(resource['medicationReference'])
+  const reference = isJsonObject(resource['medicationReference'])
     ? resource['medicationReference']
     : undefined;
   const firstDisplay = list(concept?.['coding'])
-    .filter(isJson)
+    .filter(isJsonObject)
     .map((coding) => text(coding['display']))
     .find((display) => display !== undefined);
   const name =
@@ -361,12 +358,12 @@ function currentMedicine(
 }
 
 function containedMedicationCode(resource: Json): Json | undefined {
-  const reference = isJson(resource['medicationReference'])
+  const reference = isJsonObject(resource['medicationReference'])
     ? text(resource['medicationReference']['reference'])
     : undefined;
   if (reference === undefined) return undefined;
   const medication = contained(resource, reference);
-  return medication?.['resourceType'] === 'Medication' && isJson(medication['code'])
+  return medication?.['resourceType'] === 'Medication' && isJsonObject(medication['code'])
     ? medication['code']
     : undefined;
 }
@@ -374,13 +371,13 @@ function containedMedicationCode(resource: Json): Json | undefined {
 function contained(resource: Json, reference: string): Json | undefined {
   const wanted = reference.startsWith('#') ? reference.slice(1) : reference;
   return list(resource['contained'])
-    .filter(isJson)
+    .filter(isJsonObject)
     .find((candidate) => candidate['id'] === wanted);
 }
 
 function containedRequest(resource: Json, field: 'basedOn' | 'derivedFrom'): Json[] {
   return list(resource[field])
-    .filter(isJson)
+    .filter(isJsonObject)
     .map((reference) => {
       const target = text(reference['reference']);
       return target === undefined ? undefined : contained(resource, target);
@@ -390,7 +387,7 @@ function containedRequest(resource: Json, field: 'basedOn' | 'derivedFrom'): Jso
 
 function dosageWords(dosages: unknown): string {
   return list(dosages)
-    .filter(isJson)
+    .filter(isJsonObject)
     .map((dosage) => text(dosage['text']) ?? text(dosage['patientInstruction']))
     .filter((part) => part !== undefined)
     .join('; ');
@@ -399,7 +396,7 @@ function dosageWords(dosages: unknown): string {
 /** A GP statement's deciding date: its last issue, else when it started, else when it was recorded. */
 function statementDate(resource: Json): { date: string | undefined; dateLabel: string } {
   const lastIssue = list(resource['extension'])
-    .filter(isJson)
+    .filter(isJsonObject)
     .find((ext) => String(ext['url']).toLowerCase().includes('medicationstatementlastissuedate'));
   const issued =
     text(lastIssue?.['valueDateTime']) ??
@@ -409,7 +406,9 @@ function statementDate(resource: Json): { date: string | undefined; dateLabel: s
       .sort()
       .at(-1);
   if (issued !== undefined) return { date: issued, dateLabel: 'last issued' };
-  const period = isJson(resource['effectivePeriod']) ? resource['effectivePeriod'] : undefined;
+  const period = isJsonObject(resource['effectivePeriod'])
+    ? resource['effectivePeriod']
+    : undefined;
   const started = text(period?.['start']) ?? text(resource['effectiveDateTime']);
   if (started !== undefined) return { date: started, dateLabel: 'started' };
   return { date: text(resource['dateAsserted']), dateLabel: 'recorded' };

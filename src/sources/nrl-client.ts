@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import type { SourceConfig } from '../config/config-schema.ts';
 import type { SourceHttpOutcome, SourceHttpRequest } from '../http/http-outcome.ts';
 import type { Connector, SourceRequest, SourceResult, SourceWarning } from './source-result.ts';
+import { isJsonObject } from '../shared/json-guards.ts';
 
 const NHS_NUMBER_SYSTEM = 'https://fhir.nhs.uk/Id/nhs-number';
 const SNOMED = 'http://snomed.info/sct';
@@ -134,7 +135,7 @@ export function readPointerSearch(
       message: 'The National Record Locator does not allow this organisation to see pointers.',
     };
   }
-  if (outcome.status !== 200 || !isRecord(json) || json['resourceType'] !== 'Bundle') {
+  if (outcome.status !== 200 || !isJsonObject(json) || json['resourceType'] !== 'Bundle') {
     return {
       ...base,
       status: outcome.status >= 500 ? 'unavailable' : 'error',
@@ -147,7 +148,7 @@ export function readPointerSearch(
   const pointers: fhir4.DocumentReference[] = [];
   let dropped = 0;
   for (const entry of entries) {
-    const resource = isRecord(entry) ? entry['resource'] : undefined;
+    const resource = isJsonObject(entry) ? entry['resource'] : undefined;
     if (!isPointer(resource)) continue;
     // Trust nothing: a pointer for anyone else is never shown.
     if (subjectNhsNumber(resource) !== nhsNumber) {
@@ -200,22 +201,18 @@ export function subjectNhsNumber(pointer: fhir4.DocumentReference): string | und
 
 function isPointer(value: unknown): value is fhir4.DocumentReference {
   return (
-    isRecord(value) &&
+    isJsonObject(value) &&
     value['resourceType'] === 'DocumentReference' &&
     typeof value['id'] === 'string'
   );
 }
 
 function spineCode(json: unknown): string | undefined {
-  if (!isRecord(json) || !Array.isArray(json['issue'])) return undefined;
+  if (!isJsonObject(json) || !Array.isArray(json['issue'])) return undefined;
   const first: unknown = json['issue'][0];
-  const details = isRecord(first) ? first['details'] : undefined;
-  const coding = isRecord(details) ? details['coding'] : undefined;
+  const details = isJsonObject(first) ? first['details'] : undefined;
+  const coding = isJsonObject(details) ? details['coding'] : undefined;
   const code: unknown =
-    Array.isArray(coding) && isRecord(coding[0]) ? coding[0]['code'] : undefined;
+    Array.isArray(coding) && isJsonObject(coding[0]) ? coding[0]['code'] : undefined;
   return typeof code === 'string' ? code : undefined;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

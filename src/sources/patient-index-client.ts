@@ -3,6 +3,7 @@
  * identifier domains know the patient, and by which local identifier; never throws.
  */
 import type { SourceHttpOutcome, SourceHttpRequest } from '../http/http-outcome.ts';
+import { isJsonObject } from '../shared/json-guards.ts';
 
 const NHS_NUMBER_SYSTEM = 'https://fhir.nhs.uk/Id/nhs-number';
 const ACCEPT = ['application/fhir+json', 'application/json'] as const;
@@ -59,13 +60,13 @@ export function readPixmResponse(outcome: SourceHttpOutcome): PatientIndexLookup
   }
   const json = outcome.json;
   if (isNotFound(json)) return { kind: 'not-found' };
-  if (outcome.status === 200 && isRecord(json) && json['resourceType'] === 'Parameters') {
+  if (outcome.status === 200 && isJsonObject(json) && json['resourceType'] === 'Parameters') {
     const parameters = Array.isArray(json['parameter']) ? (json['parameter'] as unknown[]) : [];
     const identifiers: DomainIdentifier[] = [];
     for (const parameter of parameters) {
-      if (!isRecord(parameter) || parameter['name'] !== 'targetIdentifier') continue;
+      if (!isJsonObject(parameter) || parameter['name'] !== 'targetIdentifier') continue;
       const identifier = parameter['valueIdentifier'];
-      if (!isRecord(identifier)) continue;
+      if (!isJsonObject(identifier)) continue;
       const system = identifier['system'];
       const value = identifier['value'];
       if (typeof system === 'string' && typeof value === 'string' && value.trim() !== '')
@@ -81,14 +82,14 @@ export function readPixmResponse(outcome: SourceHttpOutcome): PatientIndexLookup
 
 /** ITI-83's 404: an OperationOutcome `not-found`, bare (current) or as `Parameters.error` (3.0.3). */
 function isNotFound(json: unknown): boolean {
-  if (!isRecord(json)) return false;
+  if (!isJsonObject(json)) return false;
   if (json['resourceType'] === 'OperationOutcome') return hasNotFoundIssue(json);
   if (json['resourceType'] !== 'Parameters' || !Array.isArray(json['parameter'])) return false;
   return (json['parameter'] as unknown[]).some(
     (parameter) =>
-      isRecord(parameter) &&
+      isJsonObject(parameter) &&
       parameter['name'] === 'error' &&
-      isRecord(parameter['resource']) &&
+      isJsonObject(parameter['resource']) &&
       parameter['resource']['resourceType'] === 'OperationOutcome' &&
       hasNotFoundIssue(parameter['resource']),
   );
@@ -98,10 +99,6 @@ function hasNotFoundIssue(outcome: Record<string, unknown>): boolean {
   const issues = outcome['issue'];
   return (
     Array.isArray(issues) &&
-    (issues as unknown[]).some((issue) => isRecord(issue) && issue['code'] === 'not-found')
+    (issues as unknown[]).some((issue) => isJsonObject(issue) && issue['code'] === 'not-found')
   );
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

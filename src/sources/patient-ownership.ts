@@ -6,6 +6,7 @@
  */
 import { NHS_NUMBER_SYSTEM } from '../identity/nhs-number.ts';
 import type { SourceWarning } from './source-result.ts';
+import { isJsonObject } from '../shared/json-guards.ts';
 
 /** The patient every item must belong to: the Patient resource the source matched to the trace. */
 export interface PatientOwner {
@@ -87,7 +88,8 @@ export function subjectElement(resourceType: string): string | undefined {
  * `not-requested` too. A `#id` subject is resolved among the resource's own contained resources.
  */
 export function ownershipOf(resource: unknown, owner: PatientOwner, requested: boolean): Ownership {
-  if (!isObject(resource) || typeof resource['resourceType'] !== 'string') return 'not-requested';
+  if (!isJsonObject(resource) || typeof resource['resourceType'] !== 'string')
+    return 'not-requested';
   const element = subjectElement(resource['resourceType']);
   if (!requested || element === undefined) return 'not-requested';
   const value = resource[element];
@@ -109,7 +111,7 @@ function referenceOwnership(
   owner: PatientOwner,
   container: Readonly<Record<string, unknown>>,
 ): Ownership {
-  if (!isObject(reference)) return 'other-patient';
+  if (!isJsonObject(reference)) return 'other-patient';
   const type = reference['type'];
   if (type !== undefined && type !== 'Patient') return 'other-patient';
   const text = reference['reference'];
@@ -136,7 +138,7 @@ function referenceNamesOwner(
     const contained = container['contained'];
     if (id === '' || !Array.isArray(contained)) return false;
     const matches = (contained as unknown[]).filter(
-      (candidate) => isObject(candidate) && candidate['id'] === id,
+      (candidate) => isJsonObject(candidate) && candidate['id'] === id,
     );
     // A contained Patient is a description, not a record: it must carry the traced NHS number and no other.
     return matches.length === 1 && isPatientWithOnly(matches[0], owner.nhsNumber);
@@ -150,7 +152,7 @@ function referenceNamesOwner(
 }
 
 function identifierIsOwners(identifier: unknown, owner: PatientOwner): boolean {
-  if (!isObject(identifier)) return false;
+  if (!isJsonObject(identifier)) return false;
   const system = identifier['system'];
   const value = identifier['value'];
   return (
@@ -169,12 +171,12 @@ function isNhsNumberSystem(system: string): boolean {
 
 /** Every NHS number a Patient resource carries (spaces removed). */
 export function nhsNumbersOf(patient: unknown): string[] {
-  if (!isObject(patient)) return [];
+  if (!isJsonObject(patient)) return [];
   const identifiers = patient['identifier'];
   if (!Array.isArray(identifiers)) return [];
   const numbers: string[] = [];
   for (const identifier of identifiers as unknown[]) {
-    if (!isObject(identifier)) continue;
+    if (!isJsonObject(identifier)) continue;
     const system = identifier['system'];
     const value = identifier['value'];
     if (typeof system === 'string' && isNhsNumberSystem(system) && typeof value === 'string')
@@ -184,7 +186,7 @@ export function nhsNumbersOf(patient: unknown): string[] {
 }
 
 function isPatientWithOnly(candidate: unknown, nhsNumber: string): boolean {
-  if (!isObject(candidate) || candidate['resourceType'] !== 'Patient') return false;
+  if (!isJsonObject(candidate) || candidate['resourceType'] !== 'Patient') return false;
   const numbers = nhsNumbersOf(candidate);
   return numbers.length > 0 && numbers.every((number) => number === nhsNumber);
 }
@@ -200,7 +202,7 @@ export function otherPatientKind(
   owner: Pick<PatientOwner, 'id' | 'nhsNumber'>,
 ): 'same' | 'other-nhs-number' | 'second-patient' {
   if (nhsNumbersOf(patient).some((number) => number !== owner.nhsNumber)) return 'other-nhs-number';
-  return isObject(patient) && patient['id'] === owner.id ? 'same' : 'second-patient';
+  return isJsonObject(patient) && patient['id'] === owner.id ? 'same' : 'second-patient';
 }
 
 /** Adds one left-out item to the counts. */
@@ -256,7 +258,3 @@ export function droppedWarnings(counts: DroppedCounts): SourceWarning[] {
 export const OTHER_NHS_NUMBER_MESSAGE =
   "This source's answer included a record for a patient with a different NHS number, so nothing from it is shown: " +
   'its answer cannot be trusted to be only about this patient. Tell the source organisation.';
-
-function isObject(value: unknown): value is Readonly<Record<string, unknown>> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}

@@ -4,6 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { SourceHttpOutcome, SourceHttpRequest } from '../http/http-outcome.ts';
+import { isJsonObject } from '../shared/json-guards.ts';
 
 const ODS_SYSTEM = 'https://fhir.nhs.uk/Id/ods-organization-code';
 const INTERACTION_SYSTEM = 'https://fhir.nhs.uk/Id/nhsServiceInteractionId';
@@ -112,7 +113,11 @@ function failureOf(outcome: SourceHttpOutcome): SdsLookup | undefined {
       message: `The Spine Directory Service could not be used (${outcome.kind}), so the registered practice's GP Connect endpoint could not be found. The practice was not asked.`,
     };
   }
-  if (outcome.status === 200 && isRecord(outcome.json) && outcome.json['resourceType'] === 'Bundle')
+  if (
+    outcome.status === 200 &&
+    isJsonObject(outcome.json) &&
+    outcome.json['resourceType'] === 'Bundle'
+  )
     return undefined;
   const code = spineCode(outcome.json);
   return {
@@ -126,12 +131,12 @@ function firstResource(
   outcome: SourceHttpOutcome,
   resourceType: string,
 ): Record<string, unknown> | undefined {
-  if (outcome.kind !== 'response' || !isRecord(outcome.json)) return undefined;
+  if (outcome.kind !== 'response' || !isJsonObject(outcome.json)) return undefined;
   const entries = outcome.json['entry'];
   if (!Array.isArray(entries)) return undefined;
   for (const entry of entries as unknown[]) {
-    const resource = isRecord(entry) ? entry['resource'] : undefined;
-    if (isRecord(resource) && resource['resourceType'] === resourceType) return resource;
+    const resource = isJsonObject(entry) ? entry['resource'] : undefined;
+    if (isJsonObject(resource) && resource['resourceType'] === resourceType) return resource;
   }
   return undefined;
 }
@@ -144,7 +149,7 @@ function identifierValue(
   const identifiers = resource?.['identifier'];
   if (!Array.isArray(identifiers)) return undefined;
   for (const identifier of identifiers as unknown[]) {
-    if (!isRecord(identifier)) continue;
+    if (!isJsonObject(identifier)) continue;
     const found = identifier['system'];
     const value = identifier['value'];
     if (
@@ -159,16 +164,12 @@ function identifierValue(
 
 /** The Spine code of an OperationOutcome, whichever code system it came with. */
 export function spineCode(json: unknown): string | undefined {
-  if (!isRecord(json) || json['resourceType'] !== 'OperationOutcome') return undefined;
+  if (!isJsonObject(json) || json['resourceType'] !== 'OperationOutcome') return undefined;
   const issues = json['issue'];
   const first: unknown = Array.isArray(issues) ? issues[0] : undefined;
-  const details = isRecord(first) ? first['details'] : undefined;
-  const coding = isRecord(details) ? details['coding'] : undefined;
+  const details = isJsonObject(first) ? first['details'] : undefined;
+  const coding = isJsonObject(details) ? details['coding'] : undefined;
   const code: unknown =
-    Array.isArray(coding) && isRecord(coding[0]) ? coding[0]['code'] : undefined;
+    Array.isArray(coding) && isJsonObject(coding[0]) ? coding[0]['code'] : undefined;
   return typeof code === 'string' && /^[A-Za-z0-9_ -]{1,60}$/.test(code) ? code : undefined;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

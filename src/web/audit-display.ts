@@ -5,6 +5,7 @@
  */
 import type { AuditAction } from '../audit/audit-event.ts';
 import { formatNhsNumber } from '../identity/nhs-number.ts';
+import { isJsonObject } from '../shared/json-guards.ts';
 
 /** Every audited action in words (the compiler keeps this list complete). */
 export const ACTION_LABELS: Readonly<Record<AuditAction, string>> = {
@@ -110,18 +111,12 @@ export interface EventView {
   readonly details: readonly (readonly [string, string])[];
 }
 
-type Json = Record<string, unknown>;
-
-function isJson(value: unknown): value is Json {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 function text(value: unknown): string | undefined {
   return typeof value === 'string' && value !== '' ? value : undefined;
 }
 
 function actorOf(value: unknown): ActorView | undefined {
-  if (!isJson(value)) return undefined;
+  if (!isJsonObject(value)) return undefined;
   const username = text(value['username']) ?? '';
   return {
     userId: text(value['userId']) ?? '',
@@ -145,12 +140,12 @@ const SHOWN = new Set([
 ]);
 
 function flatten(prefix: string, value: unknown, into: [string, string][]): void {
-  if (isJson(value)) {
+  if (isJsonObject(value)) {
     for (const [key, inner] of Object.entries(value)) {
       flatten(prefix === '' ? key : `${prefix}.${key}`, inner, into);
     }
   } else if (Array.isArray(value)) {
-    if (value.every((item) => !isJson(item) && !Array.isArray(item))) {
+    if (value.every((item) => !isJsonObject(item) && !Array.isArray(item))) {
       into.push([prefix, value.length === 0 ? '(none)' : value.map(String).join(', ')]);
     } else {
       value.forEach((item, i) => {
@@ -164,13 +159,13 @@ function flatten(prefix: string, value: unknown, into: [string, string][]): void
 
 /** Reads an audited event; fields it lacks are left out, never guessed. */
 export function readEvent(event: unknown): EventView {
-  const body = isJson(event) ? event : {};
-  const basis = isJson(body['basis']) ? body['basis'] : undefined;
+  const body = isJsonObject(event) ? event : {};
+  const basis = isJsonObject(body['basis']) ? body['basis'] : undefined;
   const details: [string, string][] = [];
   for (const [key, value] of Object.entries(body)) {
     if (!SHOWN.has(key)) flatten(key, value, details);
   }
-  const client = isJson(body['client']) ? body['client'] : undefined;
+  const client = isJsonObject(body['client']) ? body['client'] : undefined;
   if (client !== undefined) flatten('client', client, details);
   const actor = actorOf(body['actor']);
   const nhsNumber = text(body['nhsNumber']);

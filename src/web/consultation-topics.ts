@@ -2,6 +2,7 @@
  * @module A GP consultation's structure — topic → category (History, Examination, Plan, …) →
  * entries — read back from the extensions the GP Connect mapping puts on its Encounter, for display.
  */
+import { isJsonObject } from '../shared/json-guards.ts';
 
 /** The extension the GP Connect mapping writes (src/record/gp-connect/consultation-structure.ts). */
 export const CONSULTATION_TOPIC_URL =
@@ -29,18 +30,14 @@ export interface ConsultationTopicView {
 
 type Json = Record<string, unknown>;
 
-function isJson(value: unknown): value is Json {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 function parts(extension: unknown): Json[] {
-  return isJson(extension) && Array.isArray(extension['extension'])
-    ? extension['extension'].filter(isJson)
+  return isJsonObject(extension) && Array.isArray(extension['extension'])
+    ? extension['extension'].filter(isJsonObject)
     : [];
 }
 
 function reference(value: unknown): EntryReference | undefined {
-  if (!isJson(value)) return undefined;
+  if (!isJsonObject(value)) return undefined;
   const ref = typeof value['reference'] === 'string' ? value['reference'] : undefined;
   const display = typeof value['display'] === 'string' ? value['display'] : undefined;
   if (ref === undefined && display === undefined) return undefined;
@@ -64,9 +61,9 @@ function titleIn(list: readonly Json[]): string | undefined {
 
 /** The consultation's topics; [] for an encounter from any other system. Never throws. */
 export function consultationTopics(encounter: unknown): ConsultationTopicView[] {
-  if (!isJson(encounter) || !Array.isArray(encounter['extension'])) return [];
+  if (!isJsonObject(encounter) || !Array.isArray(encounter['extension'])) return [];
   return encounter['extension']
-    .filter((extension) => isJson(extension) && extension['url'] === CONSULTATION_TOPIC_URL)
+    .filter((extension) => isJsonObject(extension) && extension['url'] === CONSULTATION_TOPIC_URL)
     .map((extension, index) => {
       const topic = parts(extension);
       const problem = reference(

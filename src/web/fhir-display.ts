@@ -2,6 +2,7 @@
  * @module Small pure helpers that turn FHIR datatypes into the words and dates a clinician
  * reads (UK style: `12-Mar-2024`, London time). Each tolerates missing or malformed input.
  */
+import { isJsonObject } from '../shared/json-guards.ts';
 
 const MONTHS = [
   'Jan',
@@ -33,10 +34,6 @@ const londonParts = new Intl.DateTimeFormat('en-GB', {
   minute: '2-digit',
   hourCycle: 'h23',
 });
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 function nonEmpty(value: unknown): string | undefined {
   return typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
@@ -104,7 +101,7 @@ export function formatDateTime(value: unknown): string {
 
 /** A period as `12-Mar-2024 to 14-Mar-2024`, `From 12-Mar-2024` or `Until 14-Mar-2024`. */
 export function formatPeriod(period: unknown, withTime = false): string {
-  if (!isRecord(period)) return '';
+  if (!isJsonObject(period)) return '';
   const format = withTime ? formatDateTime : formatDate;
   const start = format(period['start']);
   const end = format(period['end']);
@@ -116,7 +113,7 @@ export function formatPeriod(period: unknown, withTime = false): string {
 
 /** A Coding's words: its display, else its code. */
 export function codingText(coding: unknown): string | undefined {
-  if (!isRecord(coding)) return undefined;
+  if (!isJsonObject(coding)) return undefined;
   return nonEmpty(coding['display']) ?? nonEmpty(coding['code']);
 }
 
@@ -157,12 +154,13 @@ export function conceptWords(concept: unknown): string | undefined {
  * known code, else the code labelled as one (`code 3457005`).
  */
 export function codeableConceptText(concept: unknown): string | undefined {
-  if (!isRecord(concept)) return undefined;
+  if (!isJsonObject(concept)) return undefined;
   const text = nonEmpty(concept['text']);
   if (text !== undefined) return text;
   const codings = Array.isArray(concept['coding']) ? (concept['coding'] as unknown[]) : [];
   for (const coding of codings) {
-    if (isRecord(coding) && nonEmpty(coding['display']) !== undefined) return codingText(coding);
+    if (isJsonObject(coding) && nonEmpty(coding['display']) !== undefined)
+      return codingText(coding);
   }
   for (const coding of codings) {
     const code = isRecord(coding) ? nonEmpty(coding['code']) : undefined;
@@ -207,7 +205,7 @@ function formatNumber(value: unknown): string | undefined {
 
 /** A Quantity as `5.2 mmol/L` (with `<`, `>` comparators); '' when it has no value. */
 export function formatQuantity(quantity: unknown): string {
-  if (!isRecord(quantity)) return '';
+  if (!isJsonObject(quantity)) return '';
   const value = formatNumber(quantity['value']);
   if (value === undefined) return '';
   const comparator = nonEmpty(quantity['comparator']) ?? '';
@@ -216,16 +214,16 @@ export function formatQuantity(quantity: unknown): string {
 }
 
 function quantityUnit(quantity: unknown): string | undefined {
-  return isRecord(quantity)
+  return isJsonObject(quantity)
     ? (nonEmpty(quantity['unit']) ?? nonEmpty(quantity['code']))
     : undefined;
 }
 
 /** A Range as `3.5 to 5.0 mmol/L`, `≥ 3.5 mmol/L` or `≤ 5.0 mmol/L`. */
 export function formatRange(range: unknown): string {
-  if (!isRecord(range)) return '';
-  const low = isRecord(range['low']) ? formatNumber(range['low']['value']) : undefined;
-  const high = isRecord(range['high']) ? formatNumber(range['high']['value']) : undefined;
+  if (!isJsonObject(range)) return '';
+  const low = isJsonObject(range['low']) ? formatNumber(range['low']['value']) : undefined;
+  const high = isJsonObject(range['high']) ? formatNumber(range['high']['value']) : undefined;
   const unit = quantityUnit(range['high']) ?? quantityUnit(range['low']);
   const suffix = unit === undefined ? '' : ` ${unit}`;
   if (low !== undefined && high !== undefined) return `${low} to ${high}${suffix}`;
@@ -236,7 +234,7 @@ export function formatRange(range: unknown): string {
 
 /** A Ratio as `numerator / denominator`, e.g. `1 mg / 5 mL`. */
 export function formatRatio(ratio: unknown): string {
-  if (!isRecord(ratio)) return '';
+  if (!isJsonObject(ratio)) return '';
   const numerator = formatQuantity(ratio['numerator']);
   const denominator = formatQuantity(ratio['denominator']);
   if (numerator === '' || denominator === '') return numerator;
@@ -246,13 +244,13 @@ export function formatRatio(ratio: unknown): string {
 /** An Observation reference range: its text, else its low and high. */
 export function formatReferenceRange(referenceRange: unknown): string {
   const first: unknown = Array.isArray(referenceRange) ? referenceRange[0] : referenceRange;
-  if (!isRecord(first)) return '';
+  if (!isJsonObject(first)) return '';
   return nonEmpty(first['text']) ?? formatRange(first);
 }
 
 /** A Reference's words: its display only; a bare id (`urn:uuid:…`) means nothing to a clinician. */
 export function referenceText(reference: unknown): string | undefined {
-  if (!isRecord(reference)) return undefined;
+  if (!isJsonObject(reference)) return undefined;
   return nonEmpty(reference['display']);
 }
 
@@ -288,10 +286,10 @@ const INTERPRETATIONS: Readonly<Record<string, { text: string; abnormal: boolean
 export function interpretation(concepts: unknown): { text: string; abnormal: boolean } | undefined {
   const list: unknown[] = Array.isArray(concepts) ? concepts : [concepts];
   for (const concept of list) {
-    if (!isRecord(concept)) continue;
+    if (!isJsonObject(concept)) continue;
     const codings = Array.isArray(concept['coding']) ? (concept['coding'] as unknown[]) : [];
     for (const coding of codings) {
-      const code = isRecord(coding) ? nonEmpty(coding['code']) : undefined;
+      const code = isJsonObject(coding) ? nonEmpty(coding['code']) : undefined;
       const known = code === undefined ? undefined : INTERPRETATIONS[code.toUpperCase()];
       if (known !== undefined) {
         return { text: nonEmpty(concept['text']) ?? known.text, abnormal: known.abnormal };
@@ -307,7 +305,7 @@ export function interpretation(concepts: unknown): { text: string; abnormal: boo
 export function annotationText(notes: unknown): string {
   if (!Array.isArray(notes)) return '';
   return notes
-    .map((note) => (isRecord(note) ? nonEmpty(note['text']) : undefined))
+    .map((note) => (isJsonObject(note) ? nonEmpty(note['text']) : undefined))
     .filter((text): text is string => text !== undefined)
     .join(' ');
 }

@@ -15,6 +15,7 @@ import {
   interpretation,
 } from './fhir-display.ts';
 import { compareNewestFirst, hasTag, triageResource } from './resource-summary.ts';
+import { isJsonObject } from '../shared/json-guards.ts';
 
 /** A report and the observations it names (results, and the members of result groups). */
 export interface ReportGroup {
@@ -41,10 +42,6 @@ export interface GroupedInvestigations {
 
 type Json = Record<string, unknown>;
 
-function isJson(value: unknown): value is Json {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 function list(value: unknown): unknown[] {
   return Array.isArray(value) ? value : [];
 }
@@ -58,7 +55,7 @@ function key(entry: RecordEntry): string {
 }
 
 function referenceKey(entry: RecordEntry, reference: unknown): string | undefined {
-  const target = isJson(reference) ? text(reference['reference']) : undefined;
+  const target = isJsonObject(reference) ? text(reference['reference']) : undefined;
   if (target === undefined) return undefined;
   // Absolute references end in Type/id just the same.
   const match = /([A-Za-z]+\/[^/]+)$/.exec(target);
@@ -67,7 +64,7 @@ function referenceKey(entry: RecordEntry, reference: unknown): string | undefine
 
 function fromGpConnect(resource: Json): boolean {
   const meta = resource['meta'];
-  return isJson(meta) && String(meta['source']).startsWith('urn:mcr:source:');
+  return isJsonObject(meta) && String(meta['source']).startsWith('urn:mcr:source:');
 }
 
 /**
@@ -140,9 +137,9 @@ export interface ResultRow {
 const FILING_COMMENT_CODE = '37331000000100';
 
 function codes(concept: unknown): string[] {
-  if (!isJson(concept)) return [];
+  if (!isJsonObject(concept)) return [];
   return list(concept['coding'])
-    .filter(isJson)
+    .filter(isJsonObject)
     .map((coding) => text(coding['code']))
     .filter((code): code is string => code !== undefined);
 }
@@ -153,12 +150,12 @@ function numeric(value: unknown): number | undefined {
 
 /** `Above range` / `Below range` when a number falls outside its reference range. */
 export function outsideRange(quantity: unknown, referenceRange: unknown): string | undefined {
-  if (!isJson(quantity) || text(quantity['comparator']) !== undefined) return undefined;
+  if (!isJsonObject(quantity) || text(quantity['comparator']) !== undefined) return undefined;
   const value = numeric(quantity['value']);
   const range: unknown = list(referenceRange)[0];
-  if (value === undefined || !isJson(range)) return undefined;
-  const low = isJson(range['low']) ? numeric(range['low']['value']) : undefined;
-  const high = isJson(range['high']) ? numeric(range['high']['value']) : undefined;
+  if (value === undefined || !isJsonObject(range)) return undefined;
+  const low = isJsonObject(range['low']) ? numeric(range['low']['value']) : undefined;
+  const high = isJsonObject(range['high']) ? numeric(range['high']['value']) : undefined;
   if (high !== undefined && value > high) return 'Above range';
   if (low !== undefined && value < low) return 'Below range';
   return undefined;
@@ -166,7 +163,7 @@ export function outsideRange(quantity: unknown, referenceRange: unknown): string
 
 function valueAndUnit(r: Json): { value: string; unit: string } {
   const quantity = r['valueQuantity'];
-  if (isJson(quantity)) {
+  if (isJsonObject(quantity)) {
     const whole = formatQuantity(quantity);
     const unit = text(quantity['unit']) ?? text(quantity['code']) ?? '';
     const value =
@@ -174,7 +171,7 @@ function valueAndUnit(r: Json): { value: string; unit: string } {
     return { value, unit };
   }
   const parts = list(r['component'])
-    .filter(isJson)
+    .filter(isJsonObject)
     .map((component) => ({
       name: codeableConceptText(component['code']) ?? 'Component',
       ...valueAndUnit(component),
@@ -202,12 +199,12 @@ function valueAndUnit(r: Json): { value: string; unit: string } {
 
 /** True for a GP filing comment (SNOMED "Comment note"), shown under the table, not as a row. */
 export function isFilingComment(observation: unknown): boolean {
-  return isJson(observation) && codes(observation['code']).includes(FILING_COMMENT_CODE);
+  return isJsonObject(observation) && codes(observation['code']).includes(FILING_COMMENT_CODE);
 }
 
 /** The table row for one observation. */
 export function resultRow(observation: unknown, depth = 0): ResultRow {
-  const r = isJson(observation) ? observation : {};
+  const r = isJsonObject(observation) ? observation : {};
   const { value, unit } = valueAndUnit(r);
   const meaning = interpretation(r['interpretation']);
   const outside = outsideRange(r['valueQuantity'], r['referenceRange']);

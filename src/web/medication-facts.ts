@@ -10,6 +10,7 @@ import {
   humanise,
   referenceText,
 } from './fhir-display.ts';
+import { isJsonObject } from '../shared/json-guards.ts';
 
 /** What the medication list shows for one medicine; '' for what the source did not say. */
 export interface MedicationFacts {
@@ -31,10 +32,6 @@ export interface MedicationFacts {
 
 type Json = Record<string, unknown>;
 
-function isJson(value: unknown): value is Json {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 function list(value: unknown): unknown[] {
   return Array.isArray(value) ? value : [];
 }
@@ -45,15 +42,15 @@ function text(value: unknown): string | undefined {
 
 /** The first extension whose URL contains `name` (suppliers vary the URL's host and version). */
 function extension(element: unknown, name: string): Json | undefined {
-  if (!isJson(element)) return undefined;
+  if (!isJsonObject(element)) return undefined;
   return list(element['extension'])
-    .filter(isJson)
+    .filter(isJsonObject)
     .find((ext) => String(ext['url']).toLowerCase().includes(name.toLowerCase()));
 }
 
 function subExtension(element: Json | undefined, url: string): Json | undefined {
   return list(element?.['extension'])
-    .filter(isJson)
+    .filter(isJsonObject)
     .find((ext) => ext['url'] === url);
 }
 
@@ -80,7 +77,7 @@ function extensionNumber(ext: Json | undefined): number | undefined {
 /** A dosage's words: its text, else its patient instruction. */
 export function dosageWords(dosages: unknown): string {
   return list(dosages)
-    .filter(isJson)
+    .filter(isJsonObject)
     .map((dosage) => text(dosage['text']) ?? text(dosage['patientInstruction']))
     .filter((part): part is string => part !== undefined)
     .join('; ');
@@ -90,20 +87,20 @@ function contained(resource: Json, id: string | undefined): Json | undefined {
   if (id === undefined) return undefined;
   const wanted = id.startsWith('#') ? id.slice(1) : id;
   return list(resource['contained'])
-    .filter(isJson)
+    .filter(isJsonObject)
     .find((item) => item['id'] === wanted);
 }
 
 function requestsOf(resource: Json, field: 'basedOn' | 'derivedFrom'): Json[] {
   return list(resource[field])
-    .filter(isJson)
+    .filter(isJsonObject)
     .map((reference) => contained(resource, text(reference['reference'])))
     .filter((found): found is Json => found?.['resourceType'] === 'MedicationRequest');
 }
 
 function quantityOf(request: Json | undefined): string {
   if (request === undefined) return '';
-  const dispense = isJson(request['dispenseRequest']) ? request['dispenseRequest'] : {};
+  const dispense = isJsonObject(request['dispenseRequest']) ? request['dispenseRequest'] : {};
   const quantityText = extensionText(extension(request, 'medicationquantitytext'));
   const quantity = formatQuantity(dispense['quantity']);
   if (quantity !== '' && quantityText !== undefined && !quantity.includes(quantityText)) {
@@ -128,7 +125,7 @@ function courseOf(request: Json | undefined, resource: Json): string {
 function repeatsOf(plan: Json | undefined): string {
   const repeat = extension(plan, 'medicationrepeatinformation');
   // UK Core R4 keeps the number allowed on dispenseRequest and renamed the number issued.
-  const dispense = isJson(plan?.['dispenseRequest']) ? plan['dispenseRequest'] : {};
+  const dispense = isJsonObject(plan?.['dispenseRequest']) ? plan['dispenseRequest'] : {};
   const allowedRaw = dispense['numberOfRepeatsAllowed'];
   const allowed =
     extensionNumber(subExtension(repeat, 'numberOfRepeatPrescriptionsAllowed')) ??
@@ -143,7 +140,7 @@ function repeatsOf(plan: Json | undefined): string {
 
 /** The facts for one MedicationStatement or MedicationRequest. Never throws on odd input. */
 export function medicationFacts(resource: unknown): MedicationFacts {
-  const r = isJson(resource) ? resource : {};
+  const r = isJsonObject(resource) ? resource : {};
   const isRequest = r['resourceType'] === 'MedicationRequest';
   const plan = isRequest ? r : requestsOf(r, 'basedOn')[0];
   const issues = isRequest ? [] : requestsOf(r, 'derivedFrom');

@@ -19,6 +19,7 @@ import {
   referenceText,
 } from './fhir-display.ts';
 import { medicationFacts } from './medication-facts.ts';
+import { isJsonObject } from '../shared/json-guards.ts';
 
 export type Tone = 'neutral' | 'good' | 'warning' | 'alert';
 
@@ -56,10 +57,6 @@ export type ResolveReference = (reference: string, sourceId?: string) => unknown
 
 type Json = Record<string, unknown>;
 
-function isJson(value: unknown): value is Json {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 function text(value: unknown): string | undefined {
   return typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
 }
@@ -73,9 +70,9 @@ function first(value: unknown): unknown {
 }
 
 function statusCode(concept: unknown): string | undefined {
-  if (!isJson(concept)) return text(concept);
+  if (!isJsonObject(concept)) return text(concept);
   for (const coding of list(concept['coding'])) {
-    const code = isJson(coding) ? text(coding['code']) : undefined;
+    const code = isJsonObject(coding) ? text(coding['code']) : undefined;
     if (code !== undefined) return code.toLowerCase();
   }
   return text(concept['text'])?.toLowerCase();
@@ -136,7 +133,7 @@ function choiceSortDate(resource: Json, prefix: string): string | undefined {
   const period = resource[`${prefix}Period`];
   return (
     text(resource[`${prefix}DateTime`]) ??
-    (isJson(period) ? (text(period['start']) ?? text(period['end'])) : undefined)
+    (isJsonObject(period) ? (text(period['start']) ?? text(period['end'])) : undefined)
   );
 }
 
@@ -144,15 +141,15 @@ function medicationName(resource: Json, resolve: ResolveReference | undefined): 
   const fromConcept = codeableConceptText(resource['medicationCodeableConcept']);
   if (fromConcept !== undefined) return fromConcept;
   const reference = resource['medicationReference'];
-  const target = isJson(reference) ? text(reference['reference']) : undefined;
+  const target = isJsonObject(reference) ? text(reference['reference']) : undefined;
   if (target !== undefined) {
     const found =
       target.startsWith('#') && Array.isArray(resource['contained'])
         ? (resource['contained'] as unknown[]).find(
-            (c) => isJson(c) && `#${String(c['id'])}` === target,
+            (c) => isJsonObject(c) && `#${String(c['id'])}` === target,
           )
         : resolve?.(target);
-    if (isJson(found)) {
+    if (isJsonObject(found)) {
       const name = codeableConceptText(found['code']);
       if (name !== undefined) return name;
     }
@@ -163,15 +160,15 @@ function medicationName(resource: Json, resolve: ResolveReference | undefined): 
 function dosageText(dosages: unknown): string {
   return list(dosages)
     .map((dosage) => {
-      if (!isJson(dosage)) return undefined;
+      if (!isJsonObject(dosage)) return undefined;
       const written = text(dosage['text']) ?? text(dosage['patientInstruction']);
       if (written !== undefined) return written;
       const doseAndRate = first(dosage['doseAndRate']);
-      const dose = isJson(doseAndRate)
+      const dose = isJsonObject(doseAndRate)
         ? formatQuantity(doseAndRate['doseQuantity']) || formatRange(doseAndRate['doseRange'])
         : '';
-      const timing = isJson(dosage['timing']) ? dosage['timing'] : {};
-      const repeat = isJson(timing['repeat']) ? timing['repeat'] : {};
+      const timing = isJsonObject(dosage['timing']) ? dosage['timing'] : {};
+      const repeat = isJsonObject(timing['repeat']) ? timing['repeat'] : {};
       const frequency = typeof repeat['frequency'] === 'number' ? repeat['frequency'] : undefined;
       const period = typeof repeat['period'] === 'number' ? repeat['period'] : undefined;
       const unit = text(repeat['periodUnit']);
@@ -201,7 +198,7 @@ function summariseMedication(
   if (isRequest) {
     const intent = text(r['intent']);
     if (intent !== 'order') b.flag(intent === 'plan' ? 'Plan' : humanise(intent), 'neutral');
-    const dispense = isJson(r['dispenseRequest']) ? r['dispenseRequest'] : {};
+    const dispense = isJsonObject(r['dispenseRequest']) ? r['dispenseRequest'] : {};
     b.add('Valid', formatPeriod(dispense['validityPeriod']));
     b.add('Prescriber', facts.prescriber);
     date = formatDate(r['authoredOn']);
@@ -230,7 +227,7 @@ function summariseAllergy(r: Json, b: Builder): Partial<ItemSummary> {
   statusFlag(b, clinical);
   if (verification === 'entered-in-error' || verification === 'refuted')
     statusFlag(b, verification);
-  const reactions = list(r['reaction']).filter(isJson);
+  const reactions = list(r['reaction']).filter(isJsonObject);
   b.add(
     'Reaction',
     reactions
@@ -253,9 +250,10 @@ function summariseAllergy(r: Json, b: Builder): Partial<ItemSummary> {
   b.add('Onset', choice(r, 'onset'));
   b.add('Recorded', formatDate(r['recordedDate']));
   const end = list(r['extension']).find(
-    (ext) => isJson(ext) && String(ext['url']).toLowerCase().includes('allergyintoleranceend'),
+    (ext) =>
+      isJsonObject(ext) && String(ext['url']).toLowerCase().includes('allergyintoleranceend'),
   );
-  const endParts = isJson(end) ? list(end['extension']).filter(isJson) : [];
+  const endParts = isJsonObject(end) ? list(end['extension']).filter(isJsonObject) : [];
   const endDate = endParts.find((part) => part['url'] === 'endDate');
   const endReason = endParts.find((part) => part['url'] === 'reasonEnded');
   b.add('Ended', formatDate(endDate?.['valueDateTime'] ?? endDate?.['valueDate']));
@@ -270,7 +268,7 @@ function summariseAllergy(r: Json, b: Builder): Partial<ItemSummary> {
 
 function extensionValue(r: Json, urlEnding: string): string | undefined {
   for (const extension of list(r['extension'])) {
-    if (isJson(extension) && String(extension['url']).toLowerCase().includes(urlEnding)) {
+    if (isJsonObject(extension) && String(extension['url']).toLowerCase().includes(urlEnding)) {
       return text(extension['valueCode']) ?? codeableConceptText(extension['valueCodeableConcept']);
     }
   }
@@ -315,7 +313,7 @@ function observationValue(r: Json): string {
 
 function summariseObservation(r: Json, b: Builder): Partial<ItemSummary> {
   const components = list(r['component'])
-    .filter(isJson)
+    .filter(isJsonObject)
     .map((component) => {
       const name = codeableConceptText(component['code']) ?? 'Component';
       const value = observationValue(component);
@@ -386,9 +384,9 @@ const ENCOUNTER_CLASSES: Readonly<Record<string, string>> = {
 
 function summariseEncounter(r: Json, b: Builder): Partial<ItemSummary> {
   const klass = r['class'];
-  const classCode = isJson(klass) ? text(klass['code']) : undefined;
+  const classCode = isJsonObject(klass) ? text(klass['code']) : undefined;
   const className =
-    (isJson(klass) ? text(klass['display']) : undefined) ??
+    (isJsonObject(klass) ? text(klass['display']) : undefined) ??
     (classCode === undefined
       ? undefined
       : (ENCOUNTER_CLASSES[classCode.toUpperCase()] ?? classCode));
@@ -402,7 +400,7 @@ function summariseEncounter(r: Json, b: Builder): Partial<ItemSummary> {
     [
       ...new Set(
         list(r['participant'])
-          .map((p) => (isJson(p) ? referenceText(p['individual']) : undefined))
+          .map((p) => (isJsonObject(p) ? referenceText(p['individual']) : undefined))
           .filter((t) => t !== undefined),
       ),
     ].join(', '),
@@ -410,12 +408,12 @@ function summariseEncounter(r: Json, b: Builder): Partial<ItemSummary> {
   b.add(
     'Location',
     list(r['location'])
-      .map((l) => (isJson(l) ? referenceText(l['location']) : undefined))
+      .map((l) => (isJsonObject(l) ? referenceText(l['location']) : undefined))
       .filter((t) => t !== undefined)
       .join(', '),
   );
   b.add('Organisation', referenceText(r['serviceProvider']));
-  const period = isJson(r['period']) ? r['period'] : {};
+  const period = isJsonObject(r['period']) ? r['period'] : {};
   return {
     kind: 'Encounter',
     title: conceptListText(r['type']) || codeableConceptText(r['serviceType']) || className,
@@ -430,7 +428,7 @@ function summariseImmunization(r: Json, b: Builder): Partial<ItemSummary> {
     b.add('Why not given', codeableConceptText(r['statusReason']));
   } else if (status !== 'completed') statusFlag(b, status);
   const protocol = first(r['protocolApplied']);
-  if (isJson(protocol)) {
+  if (isJsonObject(protocol)) {
     const dose = protocol['doseNumberPositiveInt'] ?? protocol['doseNumberString'];
     b.add('Dose', typeof dose === 'number' ? String(dose) : text(dose));
     b.add('Against', conceptListText(protocol['targetDisease']));
@@ -478,10 +476,10 @@ function summariseServiceRequest(r: Json, b: Builder): Partial<ItemSummary> {
 function summariseDocument(r: Json, b: Builder): Partial<ItemSummary> {
   const status = text(r['status']);
   if (status !== 'current') statusFlag(b, status);
-  const attachment = isJson(first(r['content']))
+  const attachment = isJsonObject(first(r['content']))
     ? (first(r['content']) as Json)['attachment']
     : undefined;
-  const attached = isJson(attachment) ? attachment : {};
+  const attached = isJsonObject(attachment) ? attachment : {};
   b.add('Description', text(r['description']));
   b.add(
     'Author',
@@ -498,7 +496,7 @@ function summariseDocument(r: Json, b: Builder): Partial<ItemSummary> {
       .filter((t) => t !== undefined)
       .join(', '),
   );
-  const context = isJson(r['context']) ? r['context'] : {};
+  const context = isJsonObject(r['context']) ? r['context'] : {};
   b.add('Covers', formatPeriod(context['period']));
   return {
     kind: 'Document',
@@ -514,7 +512,7 @@ function summariseCarePlan(r: Json, b: Builder): Partial<ItemSummary> {
   b.add('Covers', formatPeriod(r['period']));
   b.add('Author', referenceText(r['author']));
   b.add('Notes', annotationText(r['note']));
-  const period = isJson(r['period']) ? r['period'] : {};
+  const period = isJsonObject(r['period']) ? r['period'] : {};
   return {
     kind: 'Care plan',
     title: text(r['title']) ?? (conceptListText(r['category']) || text(r['description'])),
@@ -531,7 +529,7 @@ function names(references: unknown): string {
 
 function summariseCareTeam(r: Json, b: Builder): Partial<ItemSummary> {
   if (text(r['status']) !== 'active') statusFlag(b, text(r['status']));
-  for (const participant of list(r['participant']).filter(isJson)) {
+  for (const participant of list(r['participant']).filter(isJsonObject)) {
     const role = conceptListText(participant['role']);
     const who = referenceText(participant['member']) ?? 'Not named';
     const team = referenceText(participant['onBehalfOf']);
@@ -540,7 +538,7 @@ function summariseCareTeam(r: Json, b: Builder): Partial<ItemSummary> {
   b.add('Covers', formatPeriod(r['period']));
   b.add('Organisation', names(r['managingOrganization']));
   b.add('Notes', annotationText(r['note']));
-  const period = isJson(r['period']) ? r['period'] : {};
+  const period = isJsonObject(r['period']) ? r['period'] : {};
   return {
     kind: 'Care team',
     title: text(r['name']) ?? (conceptListText(r['category']) || 'Care team'),
@@ -554,15 +552,15 @@ function summariseEpisode(r: Json, b: Builder, resolve?: ResolveReference): Part
   b.add('Organisation', referenceText(r['managingOrganization']));
   b.add('Care manager', referenceText(r['careManager']));
   const teams = list(r['team'])
-    .filter(isJson)
+    .filter(isJsonObject)
     .map((reference) => {
       const target = text(reference['reference']);
       const found = target === undefined ? undefined : resolve?.(target);
-      return referenceText(reference) ?? (isJson(found) ? text(found['name']) : undefined);
+      return referenceText(reference) ?? (isJsonObject(found) ? text(found['name']) : undefined);
     })
     .filter((t) => t !== undefined);
   b.add('Care team', teams.join(', '));
-  const period = isJson(r['period']) ? r['period'] : {};
+  const period = isJsonObject(r['period']) ? r['period'] : {};
   return {
     kind: 'Episode of care',
     title: conceptListText(r['type']) || 'Episode of care',
@@ -577,7 +575,7 @@ function summariseFlag(r: Json, b: Builder): Partial<ItemSummary> {
   b.add('Category', conceptListText(r['category']));
   b.add('Covers', formatPeriod(r['period']));
   b.add('Raised by', referenceText(r['author']));
-  const period = isJson(r['period']) ? r['period'] : {};
+  const period = isJsonObject(r['period']) ? r['period'] : {};
   return {
     kind: 'Alert',
     title: codeableConceptText(r['code']),
@@ -600,7 +598,7 @@ function summariseGeneric(r: Json, b: Builder, kind: string): Partial<ItemSummar
   );
   b.add('Description', text(r['description']));
   b.add('Notes', annotationText(r['note']));
-  const period = isJson(r['period']) ? r['period'] : {};
+  const period = isJsonObject(r['period']) ? r['period'] : {};
   const dateRaw =
     text(r['date']) ??
     choiceSortDate(r, 'performed') ??
@@ -625,7 +623,7 @@ export function resourceKind(resourceType: unknown): string {
 }
 
 function fallbackTitle(resource: unknown): string {
-  if (!isJson(resource)) return 'Unreadable entry';
+  if (!isJsonObject(resource)) return 'Unreadable entry';
   const type = text(resource['resourceType']) ?? 'Entry';
   const id = text(resource['id']);
   return id === undefined ? type : `${type} ${id}`;
@@ -638,7 +636,7 @@ function fallbackTitle(resource: unknown): string {
 export function summariseResource(resource: unknown, resolve?: ResolveReference): ItemSummary {
   const b = new Builder();
   try {
-    if (!isJson(resource)) throw new TypeError('not an object');
+    if (!isJsonObject(resource)) throw new TypeError('not an object');
     const type = text(resource['resourceType']);
     let part: Partial<ItemSummary>;
     switch (type) {
@@ -699,7 +697,7 @@ export function summariseResource(resource: unknown, resolve?: ResolveReference)
     };
   } catch {
     return {
-      kind: isJson(resource) ? resourceKind(resource['resourceType']) : 'Entry',
+      kind: isJsonObject(resource) ? resourceKind(resource['resourceType']) : 'Entry',
       title: fallbackTitle(resource),
       date: '',
       details: [],
@@ -711,10 +709,12 @@ export function summariseResource(resource: unknown, resolve?: ResolveReference)
 
 /** True when the item carries one of our GP Connect marks (`ended-allergy`, `uncategorised`, …). */
 export function hasTag(resource: unknown, code: string): boolean {
-  if (!isJson(resource) || !isJson(resource['meta'])) return false;
+  if (!isJsonObject(resource) || !isJsonObject(resource['meta'])) return false;
   return list(resource['meta']['tag']).some(
     (tag) =>
-      isJson(tag) && tag['code'] === code && String(tag['system']).includes('gp-connect-item'),
+      isJsonObject(tag) &&
+      tag['code'] === code &&
+      String(tag['system']).includes('gp-connect-item'),
   );
 }
 
@@ -736,7 +736,7 @@ function triageRank(r: Json): number {
 }
 
 function triageDate(r: Json): string | undefined {
-  const period = isJson(r['period']) ? r['period'] : {};
+  const period = isJsonObject(r['period']) ? r['period'] : {};
   switch (r['resourceType']) {
     case 'MedicationRequest':
       return text(r['authoredOn']);
@@ -762,7 +762,7 @@ function triageDate(r: Json): string | undefined {
     case 'DocumentReference': {
       const content = first(r['content']);
       const attachment =
-        isJson(content) && isJson(content['attachment']) ? content['attachment'] : {};
+        isJsonObject(content) && isJsonObject(content['attachment']) ? content['attachment'] : {};
       return text(r['date']) ?? text(attachment['creation']);
     }
     case 'CarePlan':
@@ -812,7 +812,7 @@ function triageInactive(r: Json): boolean {
  * can be ordered and split without formatting items that are never drawn. Never throws.
  */
 export function triageResource(resource: unknown): Triage {
-  if (!isJson(resource)) return { inactive: false, rank: 1 };
+  if (!isJsonObject(resource)) return { inactive: false, rank: 1 };
   try {
     const sortDate = triageDate(resource);
     const time = sortDate === undefined ? Number.NaN : Date.parse(sortDate);

@@ -5,6 +5,7 @@
  */
 import type { OidcConfig } from '../../config/config-schema.ts';
 import { isRole, type Role } from '../../shared/roles.ts';
+import { isJsonObject } from '../../shared/json-guards.ts';
 
 /** ODS organisation codes as accounts hold them (see `ODS_CODE_PATTERN` in user-accounts.ts). */
 const ODS_CODE = /^[A-Z0-9]{3,10}$/;
@@ -41,10 +42,6 @@ interface ClaimValue {
   readonly entry: Readonly<Record<string, unknown>> | undefined;
 }
 
-function isObject(value: unknown): value is Readonly<Record<string, unknown>> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 /**
  * Every string a claim yields: a string itself, each string of an array, or `field` of an object
  * or of each object in an array. Anything else yields nothing.
@@ -55,7 +52,7 @@ export function claimValues(claims: Claims, claim: string, field?: string): Clai
   return items.flatMap((item): ClaimValue[] => {
     if (field === undefined)
       return typeof item === 'string' ? [{ value: item, entry: undefined }] : [];
-    if (!isObject(item)) return [];
+    if (!isJsonObject(item)) return [];
     const value = item[field];
     return typeof value === 'string' ? [{ value, entry: item }] : [];
   });

@@ -4,6 +4,7 @@
  * contained resources, extensions at any depth); anything that cannot be inspected counts as restricted.
  */
 import type { RestrictedCodes } from './restricted-codes.ts';
+import { isPlainJsonObject } from '../../shared/json-guards.ts';
 
 export const CONFIDENTIALITY_SYSTEM = 'http://terminology.hl7.org/CodeSystem/v3-Confidentiality';
 export const ACT_CODE_SYSTEM = 'http://terminology.hl7.org/CodeSystem/v3-ActCode';
@@ -34,7 +35,7 @@ const CLEAR: Inspection = Object.freeze({ restricted: false });
 /** Inspects a resource. Never throws: any failure is reported as `uninspectable`. */
 export function inspectResource(resource: unknown, rules: InspectionRules): Inspection {
   try {
-    if (!isPlainObject(resource) || typeof resource['resourceType'] !== 'string') {
+    if (!isPlainJsonObject(resource) || typeof resource['resourceType'] !== 'string') {
       return { restricted: true, category: UNINSPECTABLE_CATEGORY };
     }
     return walk(resource, rules);
@@ -67,7 +68,7 @@ function walk(root: Record<string, unknown>, rules: InspectionRules): Inspection
       }
       continue;
     }
-    if (!isPlainObject(value)) return { restricted: true, category: UNINSPECTABLE_CATEGORY };
+    if (!isPlainJsonObject(value)) return { restricted: true, category: UNINSPECTABLE_CATEGORY };
     const found = inspectCoding(value, rules);
     if (found !== undefined) return found;
     for (const key in value) {
@@ -100,12 +101,6 @@ function inspectCoding(
   }
   const category = rules.restrictedCodes.categoryOf(system, code);
   return category === undefined ? undefined : { restricted: true, category };
-}
-
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
-  const prototype: unknown = Object.getPrototypeOf(value);
-  return prototype === Object.prototype || prototype === null;
 }
 
 /**

@@ -4,6 +4,7 @@
  * JWKS required because the user's identity is taken from a verified ID token. A value, never a throw.
  */
 import type { SourceHttpOutcome, SourceHttpRequest } from '../../http/http-outcome.ts';
+import { isJsonObject } from '../../shared/json-guards.ts';
 
 /** What the launch needs from the discovery document, every URL absolute. */
 export interface SmartServer {
@@ -41,10 +42,6 @@ export function discoveryUrl(iss: string): string {
   return `${iss.replace(/\/+$/, '')}/.well-known/smart-configuration`;
 }
 
-function isObject(value: unknown): value is Readonly<Record<string, unknown>> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 /**
  * Checks a discovery document. Relative endpoint URLs are resolved against the FHIR base; every
  * URL must be https (or loopback http).
@@ -55,7 +52,7 @@ export function parseSmartConfiguration(iss: string, document: unknown): SmartDi
     reason: 'discovery-malformed',
     detail,
   });
-  if (!isObject(document)) return malformed('the document is not a JSON object');
+  if (!isJsonObject(document)) return malformed('the document is not a JSON object');
   const base = iss.endsWith('/') ? iss : `${iss}/`;
   const urls: Record<string, string> = {};
   for (const field of ['issuer', 'authorization_endpoint', 'token_endpoint', 'jwks_uri']) {

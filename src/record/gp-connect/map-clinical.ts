@@ -5,7 +5,6 @@
 import {
   bool,
   copy,
-  isObject,
   num,
   obj,
   objs,
@@ -26,6 +25,7 @@ import {
   r4Quantity,
   type MapContext,
 } from './r4-common.ts';
+import { isJsonObject } from '../../shared/json-guards.ts';
 
 const ALLERGY_CLINICAL = 'http://terminology.hl7.org/CodeSystem/allergyintolerance-clinical';
 const ALLERGY_VERIFICATION =
@@ -84,7 +84,7 @@ export function mapProblem(ctx: MapContext, item: Stu3Resource): fhir4.Condition
   const clinical = str(item, 'clinicalStatus');
   const verification = str(item, 'verificationStatus');
   const extension = gpcExtensions(ctx, item);
-  const categories = (copy<fhir4.CodeableConcept[]>(item, 'category') ?? []).filter(isObject);
+  const categories = (copy<fhir4.CodeableConcept[]>(item, 'category') ?? []).filter(isJsonObject);
   return compact({
     resourceType: 'Condition',
     id: str(item, 'id'),
@@ -189,7 +189,8 @@ export function mapDiagnosticReport(ctx: MapContext, item: Stu3Resource): fhir4.
     identifier: identifiers(item),
     basedOn: nonEmpty(r4References(ctx, objs(item, 'basedOn'))),
     status: str(item, 'status') ?? 'unknown',
-    category: category.length > 0 ? category : nonEmpty([cc(item, 'category')].filter(isObject)),
+    category:
+      category.length > 0 ? category : nonEmpty([cc(item, 'category')].filter(isJsonObject)),
     code: cc(item, 'code'),
     subject: r4Reference(ctx, obj(item, 'subject')) ?? ctx.patientReference,
     encounter: r4Reference(ctx, obj(item, 'context')),

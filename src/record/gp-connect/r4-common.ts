@@ -9,7 +9,6 @@ import { ukCoreExtensionUrl } from './r4-terminology.ts';
 import {
   codesOf,
   copy,
-  isObject,
   obj,
   objs,
   str,
@@ -17,6 +16,7 @@ import {
   type JsonObject,
   type Stu3Resource,
 } from '../../sources/gp-connect/json-access.ts';
+import { isJsonObject } from '../../shared/json-guards.ts';
 
 /** Our own marks on mapped items (ended allergy, uncategorised data, diary entry, reached only through links). */
 export const GPC_TAG_SYSTEM = 'https://mycarerecord.nhs.uk/fhir/CodeSystem/gp-connect-item';
@@ -86,7 +86,7 @@ export function r4Reference(
   reference: unknown,
   container?: Stu3Resource,
 ): fhir4.Reference | undefined {
-  if (!isObject(reference)) return undefined;
+  if (!isJsonObject(reference)) return undefined;
   const text = str(reference, 'reference');
   const display = str(reference, 'display');
   const resolved = text === undefined ? undefined : ctx.index.resolve(text, container);
@@ -220,7 +220,7 @@ export function choice(
   types: readonly string[],
 ): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  if (!isObject(resource)) return out;
+  if (!isJsonObject(resource)) return out;
   for (const type of types) {
     const raw = resource[`${key}${type}`];
     // A choice is one value; a supplier that sent a list of one (Medicus effectivePeriod) gives its first.
@@ -242,7 +242,7 @@ export function compact<T extends object>(value: T): T {
 
 /** STU3 Timing → R4: `repeat.when` was one code in STU3 and is a list in R4. */
 export function r4Timing(value: unknown): fhir4.Timing | undefined {
-  if (!isObject(value)) return undefined;
+  if (!isJsonObject(value)) return undefined;
   const repeat = obj(value, 'repeat');
   const when = repeat?.['when'];
   if (repeat === undefined || typeof when !== 'string') return value;
@@ -254,7 +254,7 @@ export function r4Timing(value: unknown): fhir4.Timing | undefined {
  * the number; any other value is left out (the unit and code are kept).
  */
 export function r4Quantity(value: unknown): fhir4.Quantity | undefined {
-  if (!isObject(value)) return undefined;
+  if (!isJsonObject(value)) return undefined;
   const raw = value['value'];
   if (raw === undefined || typeof raw === 'number') return value;
   const rest = Object.fromEntries(Object.entries(value).filter(([key]) => key !== 'value'));

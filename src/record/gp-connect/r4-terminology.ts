@@ -5,7 +5,8 @@
  * R4 has none.
  */
 import { extensionKey } from '../../sources/gp-connect/gpc-extensions.ts';
-import { isObject, type JsonObject } from '../../sources/gp-connect/json-access.ts';
+import { type JsonObject } from '../../sources/gp-connect/json-access.ts';
+import { isJsonObject } from '../../shared/json-guards.ts';
 
 const THO = 'http://terminology.hl7.org/CodeSystem/';
 const UK_CORE_EXTENSION = 'https://fhir.hl7.org.uk/StructureDefinition/Extension-UKCore-';
@@ -122,7 +123,7 @@ export function withR4Terminology<T extends fhir4.FhirResource>(resource: T): T 
 
 function rewrite(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(rewrite);
-  if (!isObject(value)) return value;
+  if (!isJsonObject(value)) return value;
   const out: Record<string, unknown> = {};
   for (const [key, field] of Object.entries(value)) {
     if (key === 'system' && typeof field === 'string') out[key] = r4CodeSystem(field);
@@ -137,7 +138,7 @@ function rewrite(value: unknown): unknown {
 }
 
 function rewriteExtension(extension: unknown): unknown {
-  if (!isObject(extension) || typeof extension['url'] !== 'string') return rewrite(extension);
+  if (!isJsonObject(extension) || typeof extension['url'] !== 'string') return rewrite(extension);
   const known = UK_CORE_EXTENSIONS[extensionKey(extension['url'])];
   const rewritten = rewrite(extension) as Record<string, unknown>;
   if (known === undefined) return rewritten;
@@ -146,7 +147,7 @@ function rewriteExtension(extension: unknown): unknown {
   if (known.renamed !== undefined && Array.isArray(subs)) {
     const renamed = known.renamed;
     rewritten['extension'] = subs.map((sub: unknown) => {
-      if (!isObject(sub) || typeof sub['url'] !== 'string') return sub;
+      if (!isJsonObject(sub) || typeof sub['url'] !== 'string') return sub;
       const name = renamed[sub['url'].toLowerCase()];
       return name === undefined ? sub : { ...sub, url: name };
     });
@@ -161,20 +162,21 @@ function moveRepeatsAllowed(request: Record<string, unknown>): void {
   if (!Array.isArray(extensions)) return;
   const kept: unknown[] = [];
   for (const extension of extensions as unknown[]) {
-    if (!isObject(extension) || extension['url'] !== REPEAT_URL) {
+    if (!isJsonObject(extension) || extension['url'] !== REPEAT_URL) {
       kept.push(extension);
       continue;
     }
     const subs = Array.isArray(extension['extension']) ? (extension['extension'] as unknown[]) : [];
     const allowed = subs.find(
       (sub): sub is JsonObject =>
-        isObject(sub) && String(sub['url']).toLowerCase() === 'numberofrepeatprescriptionsallowed',
+        isJsonObject(sub) &&
+        String(sub['url']).toLowerCase() === 'numberofrepeatprescriptionsallowed',
     );
     const rest = subs.filter((sub) => sub !== allowed);
     // An extension with neither value nor sub-extensions is not valid FHIR: drop it when emptied.
     if (rest.length > 0) kept.push({ ...extension, extension: rest });
     const count = allowed?.['valueUnsignedInt'];
-    const dispense = isObject(request['dispenseRequest']) ? request['dispenseRequest'] : {};
+    const dispense = isJsonObject(request['dispenseRequest']) ? request['dispenseRequest'] : {};
     if (typeof count === 'number' && dispense['numberOfRepeatsAllowed'] === undefined) {
       request['dispenseRequest'] = { ...dispense, numberOfRepeatsAllowed: count };
     }

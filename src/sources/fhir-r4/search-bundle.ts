@@ -1,5 +1,6 @@
 /** @module Reads one page of a FHIR R4 search: the resources, the OperationOutcome notes, what had to be dropped, and the next-page link. */
 import { issueType, spineCode, UNKNOWN_CODE } from '../source-codes.ts';
+import { isJsonObject } from '../../shared/json-guards.ts';
 
 /** One page of a `searchset` Bundle, read without changing any resource. */
 export interface SearchPage {
@@ -14,21 +15,17 @@ export interface SearchPage {
   readonly next?: string | undefined;
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 /** True when `value` looks like a FHIR resource of the given type. */
 export function isResourceOfType<T extends fhir4.FhirResource['resourceType']>(
   value: unknown,
   type: T,
 ): value is Extract<fhir4.FhirResource, { resourceType: T }> {
-  return isRecord(value) && value['resourceType'] === type;
+  return isJsonObject(value) && value['resourceType'] === type;
 }
 
 /** Reads one search page; undefined when the answer is not a Bundle at all. */
 export function readSearchPage(json: unknown): SearchPage | undefined {
-  if (!isRecord(json) || json['resourceType'] !== 'Bundle') return undefined;
+  if (!isJsonObject(json) || json['resourceType'] !== 'Bundle') return undefined;
   const raw: unknown = json['entry'];
   if (raw !== undefined && !Array.isArray(raw)) return undefined;
   const entries: unknown[] = raw ?? [];
@@ -37,19 +34,19 @@ export function readSearchPage(json: unknown): SearchPage | undefined {
   const fullUrls = new Map<fhir4.FhirResource, string>();
   let dropped = 0;
   for (const entry of entries) {
-    const resource = isRecord(entry) ? entry['resource'] : undefined;
-    if (!isRecord(resource) || typeof resource['resourceType'] !== 'string') {
+    const resource = isJsonObject(entry) ? entry['resource'] : undefined;
+    if (!isJsonObject(resource) || typeof resource['resourceType'] !== 'string') {
       dropped++;
       continue;
     }
-    const search = isRecord(entry) ? entry['search'] : undefined;
-    const mode = isRecord(search) ? search['mode'] : undefined;
+    const search = isJsonObject(entry) ? entry['search'] : undefined;
+    const mode = isJsonObject(search) ? search['mode'] : undefined;
     if (isResourceOfType(resource, 'OperationOutcome')) outcomes.push(resource);
     else if (mode === 'outcome') dropped++;
     else {
       const item = resource as unknown as fhir4.FhirResource;
       resources.push(item);
-      const fullUrl = isRecord(entry) ? entry['fullUrl'] : undefined;
+      const fullUrl = isJsonObject(entry) ? entry['fullUrl'] : undefined;
       if (typeof fullUrl === 'string' && fullUrl.trim() !== '') fullUrls.set(item, fullUrl.trim());
     }
   }
@@ -57,7 +54,7 @@ export function readSearchPage(json: unknown): SearchPage | undefined {
   const next = Array.isArray(links)
     ? links.find(
         (link): link is { url: string } =>
-          isRecord(link) && link['relation'] === 'next' && typeof link['url'] === 'string',
+          isJsonObject(link) && link['relation'] === 'next' && typeof link['url'] === 'string',
       )
     : undefined;
   return { resources, outcomes, dropped, fullUrls, next: next?.url };
@@ -76,12 +73,12 @@ export function outcomeCode(outcome: unknown): string | undefined {
 
 /** One OperationOutcome issue's code, normalised as `outcomeCode` describes. */
 export function issueCode(issue: unknown): string {
-  if (!isRecord(issue)) return UNKNOWN_CODE;
+  if (!isJsonObject(issue)) return UNKNOWN_CODE;
   const details = issue['details'];
-  const codings: unknown = isRecord(details) ? details['coding'] : undefined;
+  const codings: unknown = isJsonObject(details) ? details['coding'] : undefined;
   if (Array.isArray(codings)) {
     for (const coding of codings as unknown[]) {
-      const code = isRecord(coding) ? spineCode(coding['code']) : UNKNOWN_CODE;
+      const code = isJsonObject(coding) ? spineCode(coding['code']) : UNKNOWN_CODE;
       if (code !== UNKNOWN_CODE) return code;
     }
   }

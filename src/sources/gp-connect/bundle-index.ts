@@ -2,7 +2,8 @@
  * @module Resolves references inside a GP Connect Bundle: `Type/id`, `#contained`, absolute URLs and,
  * leniently, a bare id. `fullUrl` is not populated by providers, so ids are what count.
  */
-import { isObject, isResource, objs, str, type Stu3Resource } from './json-access.ts';
+import { isResource, objs, str, type Stu3Resource } from './json-access.ts';
+import { isJsonObject } from '../../shared/json-guards.ts';
 
 export interface BundleIndex {
   /** Every resource at the top level of the Bundle, in Bundle order. */
@@ -60,5 +61,5 @@ export function indexBundle(bundle: unknown): BundleIndex {
 
 /** True when `value` looks like a FHIR Reference with a reference string. */
 export function isReference(value: unknown): boolean {
-  return isObject(value) && typeof value['reference'] === 'string';
+  return isJsonObject(value) && typeof value['reference'] === 'string';
 }

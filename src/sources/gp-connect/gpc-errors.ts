@@ -5,6 +5,7 @@
  */
 import { spineCode, sspCheck, UNKNOWN_CODE } from '../source-codes.ts';
 import type { SourceStatus } from '../source-result.ts';
+import { isJsonObject } from '../../shared/json-guards.ts';
 
 export interface GpcErrorReading {
   readonly status: SourceStatus;
@@ -177,16 +178,16 @@ interface Coding {
 }
 
 function firstIssueCoding(body: unknown): Coding | undefined {
-  if (!isRecord(body) || body['resourceType'] !== 'OperationOutcome') return undefined;
+  if (!isJsonObject(body) || body['resourceType'] !== 'OperationOutcome') return undefined;
   const issues = body['issue'];
   if (!Array.isArray(issues)) return undefined;
   for (const issue of issues as unknown[]) {
-    if (!isRecord(issue)) continue;
+    if (!isJsonObject(issue)) continue;
     const details = issue['details'];
-    const codings = isRecord(details) ? details['coding'] : undefined;
+    const codings = isJsonObject(details) ? details['coding'] : undefined;
     if (!Array.isArray(codings)) continue;
     for (const coding of codings as unknown[]) {
-      if (!isRecord(coding)) continue;
+      if (!isJsonObject(coding)) continue;
       const code = stringOrUndefined(coding['code']);
       if (code === undefined) continue;
       return {
@@ -197,10 +198,6 @@ function firstIssueCoding(body: unknown): Coding | undefined {
     }
   }
   return undefined;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function stringOrUndefined(value: unknown): string | undefined {

@@ -2,7 +2,8 @@
  * @module Finds GP Connect extensions however a supplier spelled their URL: `fhir.nhs.uk` or
  * `fhir.hl7.org.uk`, with or without `GPC-`, `CareConnect-` and the version, and the `sctdecsid` typo.
  */
-import { isObject, objs, str, type JsonObject } from './json-access.ts';
+import { objs, str, type JsonObject } from './json-access.ts';
+import { isJsonObject } from '../../shared/json-guards.ts';
 
 /**
  * The lenient key for an extension URL: the last path segment, lower case, without
@@ -41,7 +42,7 @@ export function subExtension(extension: unknown, url: string): JsonObject | unde
 
 /** The `value[x]` of an extension, whatever its type, with the type's suffix. */
 export function extensionValue(extension: unknown): { type: string; value: unknown } | undefined {
-  if (!isObject(extension)) return undefined;
+  if (!isJsonObject(extension)) return undefined;
   for (const [field, value] of Object.entries(extension)) {
     if (field.startsWith('value') && field.length > 5) return { type: field.slice(5), value };
   }

@@ -1,46 +1,42 @@
 /** @module Small, safe readers for JSON of unknown shape (source payloads are never trusted). */
+import { isJsonObject, type JsonObject } from '../../shared/json-guards.ts';
 
-/** A JSON object, as read from a source. */
-export type JsonObject = Readonly<Record<string, unknown>>;
+export type { JsonObject } from '../../shared/json-guards.ts';
 
 /** A STU3 resource read from a source: an object with a resource type and (usually) an id. */
 export interface Stu3Resource extends JsonObject {
   readonly resourceType: string;
 }
 
-export function isObject(value: unknown): value is JsonObject {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 export function isResource(value: unknown): value is Stu3Resource {
-  return isObject(value) && typeof value['resourceType'] === 'string';
+  return isJsonObject(value) && typeof value['resourceType'] === 'string';
 }
 
 /** The field as a string, or undefined. */
 export function str(value: unknown, key: string): string | undefined {
-  if (!isObject(value)) return undefined;
+  if (!isJsonObject(value)) return undefined;
   const field = value[key];
   return typeof field === 'string' ? field : undefined;
 }
 
 /** The field as an object, or undefined. */
 export function obj(value: unknown, key: string): JsonObject | undefined {
-  if (!isObject(value)) return undefined;
+  if (!isJsonObject(value)) return undefined;
   const field = value[key];
-  return isObject(field) ? field : undefined;
+  return isJsonObject(field) ? field : undefined;
 }
 
 /** The field as an array of objects (non-objects left out); a single object is read as a one-item array. */
 export function objs(value: unknown, key: string): JsonObject[] {
-  if (!isObject(value)) return [];
+  if (!isJsonObject(value)) return [];
   const field = value[key];
-  if (Array.isArray(field)) return (field as unknown[]).filter(isObject);
-  return isObject(field) ? [field] : [];
+  if (Array.isArray(field)) return (field as unknown[]).filter(isJsonObject);
+  return isJsonObject(field) ? [field] : [];
 }
 
 /** The field as an array of strings (non-strings left out). */
 export function strs(value: unknown, key: string): string[] {
-  if (!isObject(value)) return [];
+  if (!isJsonObject(value)) return [];
   const field = value[key];
   if (Array.isArray(field))
     return (field as unknown[]).filter((item): item is string => typeof item === 'string');
@@ -49,14 +45,14 @@ export function strs(value: unknown, key: string): string[] {
 
 /** The field as a number, or undefined. */
 export function num(value: unknown, key: string): number | undefined {
-  if (!isObject(value)) return undefined;
+  if (!isJsonObject(value)) return undefined;
   const field = value[key];
   return typeof field === 'number' && Number.isFinite(field) ? field : undefined;
 }
 
 /** The field as a boolean, or undefined. */
 export function bool(value: unknown, key: string): boolean | undefined {
-  if (!isObject(value)) return undefined;
+  if (!isJsonObject(value)) return undefined;
   const field = value[key];
   return typeof field === 'boolean' ? field : undefined;
 }
@@ -72,7 +68,7 @@ export function codesOf(concept: unknown): string[] {
 // The caller names the shape it expects from the source; mappers that use it never trust it further.
 // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-parameters
 export function copy<T>(value: unknown, key: string): T | undefined {
-  if (!isObject(value)) return undefined;
+  if (!isJsonObject(value)) return undefined;
   const field = value[key];
   return field === undefined || field === null ? undefined : (field as T);
 }

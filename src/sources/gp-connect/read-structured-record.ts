@@ -17,7 +17,8 @@ import {
 import type { SectionName } from '../../shared/sections.ts';
 import { indexBundle, resourceKey, type BundleIndex } from './bundle-index.ts';
 import { extensionsNamed, extensionValue } from './gpc-extensions.ts';
-import { codesOf, isObject, isResource, obj, objs, str, type Stu3Resource } from './json-access.ts';
+import { codesOf, isResource, obj, objs, str, type Stu3Resource } from './json-access.ts';
+import { isJsonObject } from '../../shared/json-guards.ts';
 
 export const GPC_AREAS = [
   'allergies',
@@ -179,7 +180,7 @@ export function readStructuredRecord(
   bundle: unknown,
   tracedNhsNumber?: string,
 ): ReadStructuredRecordResult {
-  if (!isObject(bundle) || bundle['resourceType'] !== 'Bundle') {
+  if (!isJsonObject(bundle) || bundle['resourceType'] !== 'Bundle') {
     return {
       ok: false,
       message: 'The GP practice answered with something that is not a FHIR Bundle.',
@@ -523,16 +524,16 @@ export function isReadable(
     case 'MedicationRequest': {
       const medication = index.resolve(obj(item, 'medicationReference'), container);
       return (
-        medication?.resourceType === 'Medication' || isObject(item['medicationCodeableConcept'])
+        medication?.resourceType === 'Medication' || isJsonObject(item['medicationCodeableConcept'])
       );
     }
     case 'AllergyIntolerance':
     case 'Condition':
     case 'Observation':
     case 'DiagnosticReport':
-      return isObject(item['code']);
+      return isJsonObject(item['code']);
     case 'Immunization':
-      return isObject(item['vaccineCode']);
+      return isJsonObject(item['vaccineCode']);
     default:
       return isResource(item);
   }
