@@ -6,6 +6,9 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { InstantQuery } from './common.ts';
 
+/** The name of every audited action (the `action` of an entry, and of an audit search). */
+export { AUDIT_ACTIONS, isAuditAction, type AuditAction } from '../shared/audit-actions.ts';
+
 /** A signed Merkle tree head over the first `treeSize` audit entries. */
 export const Checkpoint = Type.Object({
   treeSize: Type.Integer(),

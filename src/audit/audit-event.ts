@@ -13,6 +13,7 @@ import {
   type TSchema,
 } from '@sinclair/typebox';
 import { TypeCompiler } from '@sinclair/typebox/compiler';
+import type { AuditAction } from '../shared/audit-actions.ts';
 import { SECTION_NAMES, type SectionName } from '../shared/sections.ts';
 import type { SourceStatus } from '../sources/source-result.ts';
 
@@ -446,12 +447,9 @@ const EVENT_SCHEMAS = {
   'patient-concern-raised': PatientConcernRaised,
   'patient-settings-changed': PatientSettingsChanged,
   'patient-access-denied': PatientAccessDenied,
-} as const;
+} as const satisfies Record<AuditAction, TSchema>;
 
-/** Every audited action. */
-export type AuditAction = keyof typeof EVENT_SCHEMAS;
-/** Every audited action, as a list. */
-export const AUDIT_ACTIONS = Object.keys(EVENT_SCHEMAS) as readonly AuditAction[];
+export { AUDIT_ACTIONS, type AuditAction } from '../shared/audit-actions.ts';
 
 /** The schema of any audit event (a union discriminated by `action`). */
 export const AuditEventSchema = Type.Union(Object.values(EVENT_SCHEMAS));

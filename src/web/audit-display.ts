@@ -3,7 +3,7 @@
  * fields of an event read defensively (the API types it `unknown`), the filters the server
  * does not apply itself (organisation, outcome), and the days of an access chart.
  */
-import type { AuditAction } from '../audit/audit-event.ts';
+import type { AuditAction } from '../api/audit.ts';
 import { formatNhsNumber } from '../identity/nhs-number.ts';
 import { isJsonObject } from '../shared/json-guards.ts';
 

@@ -7,7 +7,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
 import { Type } from '@sinclair/typebox';
-import { AUDIT_ACTIONS, type AuditAction } from '../../audit/audit-event.ts';
 import { auditEventBundle, parseAuditEventSearch } from '../../audit/audit-event-search.ts';
 import type { AuditRecord } from '../../audit/audit-log.ts';
 import { ApiError } from '../operation-outcome.ts';
@@ -24,6 +23,8 @@ import {
   AuditSearchPage,
   AuditSearchQuery,
   EntryProof,
+  isAuditAction,
+  type AuditAction,
 } from '../../api/audit.ts';
 
 const StringOrList = Type.Union([
@@ -34,11 +35,10 @@ const StringOrList = Type.Union([
 /** The audited action a search names, or a refusal naming the field. */
 function auditActionOrThrow(action: string | undefined): AuditAction | undefined {
   if (action === undefined) return undefined;
-  const known: readonly string[] = AUDIT_ACTIONS;
-  if (!known.includes(action)) {
+  if (!isAuditAction(action)) {
     throw new ApiError('INVALID_REQUEST', `${action} is not an audited action`, 'action');
   }
-  return action as AuditAction;
+  return action;
 }
 
 function isoOrThrow(value: string | undefined, field: string): string | undefined {
