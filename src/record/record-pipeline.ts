@@ -24,6 +24,7 @@ import {
   type SectionName,
   type Sections,
 } from '../shared/sections.ts';
+import { callSafely } from '../sources/never-throws.ts';
 
 /** One source's outcome in a streamed view, with the items it contributed (only non-empty sections). */
 export interface StreamedSource {
@@ -360,23 +361,4 @@ function callConsidered(
     message: candidate.message,
     warnings: [],
   });
-}
-
-/** A connector must never throw; if one does anyway, its source is reported as an error. */
-export async function callSafely(
-  connector: Connector,
-  request: Parameters<Connector['fetchRecord']>[0],
-): Promise<SourceResult> {
-  const started = performance.now();
-  try {
-    return await connector.fetchRecord(request);
-  } catch {
-    return {
-      sourceId: connector.source.id,
-      status: 'error',
-      elapsedMs: performance.now() - started,
-      message: 'This source could not be read because of an internal error.',
-      warnings: [],
-    };
-  }
 }

@@ -27,8 +27,8 @@ import {
 } from './discover-sources.ts';
 import type { ReconciliationLine } from './reconcile-medicines.ts';
 import { DocumentUnavailable, openSourceDocument } from './record-view-document.ts';
+import { callSafely } from '../sources/never-throws.ts';
 import {
-  callSafely,
   foldRecord,
   recordEvents,
   sourceOf,

@@ -18,6 +18,7 @@ import { otherPatientKind } from '../patient-ownership.ts';
 import { statusForFailure, statusForHttp, type StatusWithMessage } from './outcome-status.ts';
 import { resourceTypesFor } from './resource-types.ts';
 import { issueCode, outcomeCode, readSearchPage, isResourceOfType } from './search-bundle.ts';
+import { neverThrowing } from '../never-throws.ts';
 
 /** What the connector is built from. */
 export interface FhirR4ConnectorDeps {
@@ -353,23 +354,7 @@ export function createFhirR4Connector(deps: FhirR4ConnectorDeps): Connector {
     }
   }
 
-  return {
-    source,
-    fetchRecord: async (request) => {
-      const started = performance.now();
-      try {
-        return await fetchRecord(request);
-      } catch {
-        return {
-          sourceId: source.id,
-          status: 'error',
-          elapsedMs: Math.round(performance.now() - started),
-          message: 'Something went wrong while reading this source.',
-          warnings: [],
-        };
-      }
-    },
-  };
+  return neverThrowing({ source, fetchRecord });
 }
 
 function outcomeWarnings(outcome: fhir4.OperationOutcome, type: string): SourceWarning[] {

@@ -16,6 +16,7 @@ import type { Connector, SourceRequest, SourceResult, SourceStatus } from '../so
 import { readGpcError } from './gpc-errors.ts';
 import { createGpcJwt } from './jwt.ts';
 import { buildStructuredRecordRequest } from './structured-request.ts';
+import { neverThrowing } from '../never-throws.ts';
 
 export const STRUCTURED_RECORD_INTERACTION =
   'urn:nhs:names:services:gpconnect:fhir:operation:gpc.getstructuredrecord-1';
@@ -81,45 +82,35 @@ export function createGpConnectConnector(deps: GpConnectConnectorDeps): Connecto
         warnings: [],
       };
     }
-    try {
-      const headers: Record<string, string> = {
-        'Ssp-TraceID': newTraceId(),
-        'Ssp-From': deps.consumer.asid,
-        'Ssp-To': asid,
-        'Ssp-InteractionID': interaction,
-        Accept: FHIR_JSON,
-        'Content-Type': FHIR_JSON,
-        Authorization: `Bearer ${createGpcJwt({
-          user: request.user,
-          consumerUrl: deps.consumer.url,
-          providerUrl: providerAddress,
-          organisationName: deps.organisationName?.(request.user.organisation),
-          productName: PRODUCT_NAME,
-          productVersion: PRODUCT_VERSION,
-          now,
-        })}`,
-      };
-      const outcome = await deps.fetchSource({
-        method: 'POST',
-        url: `${baseUrl}/Patient/$gpc.getstructuredrecord`,
-        headers,
-        body: JSON.stringify(buildStructuredRecordRequest(request.patient.nhsNumber)),
-        timeoutMs: source.timeoutMs,
-        maxResponseBytes: source.maxResponseBytes,
-        acceptContentTypes: ['application/fhir+json', 'application/json'],
-        signal: request.signal,
-        tls,
-      });
-      return readOutcome(outcome, request.patient.nhsNumber, elapsed);
-    } catch {
-      return {
-        sourceId: source.id,
-        status: 'error',
-        message: 'The call to the GP practice failed unexpectedly.',
-        elapsedMs: elapsed(),
-        warnings: [],
-      };
-    }
+    const headers: Record<string, string> = {
+      'Ssp-TraceID': newTraceId(),
+      'Ssp-From': deps.consumer.asid,
+      'Ssp-To': asid,
+      'Ssp-InteractionID': interaction,
+      Accept: FHIR_JSON,
+      'Content-Type': FHIR_JSON,
+      Authorization: `Bearer ${createGpcJwt({
+        user: request.user,
+        consumerUrl: deps.consumer.url,
+        providerUrl: providerAddress,
+        organisationName: deps.organisationName?.(request.user.organisation),
+        productName: PRODUCT_NAME,
+        productVersion: PRODUCT_VERSION,
+        now,
+      })}`,
+    };
+    const outcome = await deps.fetchSource({
+      method: 'POST',
+      url: `${baseUrl}/Patient/$gpc.getstructuredrecord`,
+      headers,
+      body: JSON.stringify(buildStructuredRecordRequest(request.patient.nhsNumber)),
+      timeoutMs: source.timeoutMs,
+      maxResponseBytes: source.maxResponseBytes,
+      acceptContentTypes: ['application/fhir+json', 'application/json'],
+      signal: request.signal,
+      tls,
+    });
+    return readOutcome(outcome, request.patient.nhsNumber, elapsed);
   }
 
   function readOutcome(
@@ -193,7 +184,7 @@ export function createGpConnectConnector(deps: GpConnectConnectorDeps): Connecto
     };
   }
 
-  return { source, fetchRecord };
+  return neverThrowing({ source, fetchRecord });
 }
 
 const TRANSPORT_STATUS: Readonly<Record<SourceHttpFailureKind, SourceStatus>> = {

@@ -11,6 +11,7 @@ import { verdictFor } from './call-verdict.ts';
 import { createCallStats, type CallTotals, type RecentCalls } from './call-stats.ts';
 import { createCircuitBreaker, type Admission, type BreakerSnapshot } from './circuit-breaker.ts';
 import { MONOTONIC_CLOCK, type Clock, type ResilienceOptions } from './resilience-options.ts';
+import { callSafely } from '../never-throws.ts';
 
 /**
  * A queued call may overrun the connector's own deadline by this much before it is cut: enough that
@@ -114,15 +115,7 @@ export function withResilience(
 
     let result: SourceResult;
     try {
-      result = await connector.fetchRecord({ ...request, signal });
-    } catch {
-      result = {
-        sourceId: source.id,
-        status: 'error',
-        elapsedMs: elapsed(),
-        message: 'This source could not be read because of an internal error.',
-        warnings: [],
-      };
+      result = await callSafely(connector, { ...request, signal });
     } finally {
       slot.release();
     }
@@ -156,19 +149,7 @@ export function withResilience(
 
   return {
     source,
-    fetchRecord: async (request) => {
-      try {
-        return await fetchRecord(request);
-      } catch {
-        return {
-          sourceId: source.id,
-          status: 'error',
-          elapsedMs: 0,
-          message: 'This source could not be read because of an internal error.',
-          warnings: [],
-        };
-      }
-    },
+    fetchRecord: (request) => callSafely({ source, fetchRecord }, request),
     health: () => ({
       id: source.id,
       name: source.name,
