@@ -4,8 +4,7 @@
  * plain page saying why not. Public. Every outcome is audited.
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { Type } from '@sinclair/typebox';
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyReply } from 'fastify';
 import {
   NHS_LOGIN_CALLBACK_PATH,
   NHS_LOGIN_PATH,
@@ -17,6 +16,13 @@ import { patientCookieName } from '../patient-authenticate.ts';
 import { auditClient } from '../request-context.ts';
 import type { RateLimits } from '../rate-limits.ts';
 import type { ServerServices } from '../server-services.ts';
+import {
+  CallbackQuery,
+  originOf,
+  queryOf,
+  sendRefusal,
+  sendToProvider,
+} from './redirect-sign-in.ts';
 
 /** Ties a callback to the browser that started the sign-in. */
 function loginCookieName(tls: boolean): string {
@@ -58,27 +64,13 @@ function refusal(reason: NhsLoginFailure, minimum: string): { status: number; me
   }
 }
 
-function escapeHtml(text: string): string {
-  return text.replace(
-    /[&<>"']/g,
-    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c,
-  );
-}
-
-function refusalPage(message: string): string {
-  return `<!doctype html>
-<html lang="en">
-<head><meta charset="utf-8"><title>Not signed in - My Care Record</title></head>
-<body>
-<main>
-<h1>You have not been signed in</h1>
-<p id="sign-in-refused">${escapeHtml(message)}</p>
-<p><a href="${NHS_LOGIN_PATH}">Try again</a> or <a href="/about">read about My Care Record</a>.</p>
-</main>
-</body>
-</html>
-`;
-}
+/** The page that says why the sign-in stopped. */
+const REFUSAL_PAGE = {
+  title: 'Not signed in - My Care Record',
+  heading: 'You have not been signed in',
+  messageId: 'sign-in-refused',
+  next: `<p><a href="${NHS_LOGIN_PATH}">Try again</a> or <a href="/about">read about My Care Record</a>.</p>`,
+};
 
 export const nhsLoginRoutes: FastifyPluginAsyncTypebox<{
   services: ServerServices;
@@ -99,31 +91,23 @@ export const nhsLoginRoutes: FastifyPluginAsyncTypebox<{
     secure: cookie.secure,
     path: '/auth/nhs-login/',
   } as const;
-  const originOf = (request: FastifyRequest) => `${request.protocol}://${request.host}`;
 
   function refuse(reply: FastifyReply, reason: NhsLoginFailure) {
     const { status, message } = refusal(reason, minimum);
-    return reply.code(status).type('text/html; charset=utf-8').send(refusalPage(message));
+    return sendRefusal(reply, REFUSAL_PAGE, { status, message });
   }
 
   // Starting and finishing a sign-in count as sign-in attempts, like a password.
   app.get(NHS_LOGIN_PATH, { onRequest: limits.signIn }, async (request, reply) => {
     const begun = await nhsLogin.begin({ origin: originOf(request) });
     if (!begun.ok) return refuse(reply, begun.reason);
-    void reply.setCookie(loginCookie, begun.handle, {
-      ...loginCookieOptions,
-      maxAge: begun.maxAgeSeconds,
-    });
-    return reply.redirect(begun.authorizationUrl, 303);
+    return sendToProvider(reply, begun, { name: loginCookie, options: loginCookieOptions });
   });
 
-  // NHS login's answer is checked whole by the OpenID Connect client; its parameters are not ours to list.
-  const callbackQuery = Type.Object({}, { additionalProperties: true });
   app.get(
     NHS_LOGIN_CALLBACK_PATH,
-    { onRequest: limits.signIn, schema: { querystring: callbackQuery } },
+    { onRequest: limits.signIn, schema: { querystring: CallbackQuery } },
     async (request, reply) => {
-      const queryAt = request.url.indexOf('?');
       const result = await services.actions.patientSignIn.signIn({
         requestId: request.id,
         client: auditClient(request),
@@ -131,7 +115,7 @@ export const nhsLoginRoutes: FastifyPluginAsyncTypebox<{
         attempt: async () => {
           const answer = await nhsLogin.complete({
             handle: request.cookies[loginCookie],
-            query: queryAt === -1 ? '' : request.url.slice(queryAt),
+            query: queryOf(request),
             origin: originOf(request),
           });
           return answer.ok

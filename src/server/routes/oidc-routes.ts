@@ -4,9 +4,8 @@
  * and `GET /api/auth/providers` tells the sign-in page which providers to offer. All public.
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { Type } from '@sinclair/typebox';
 import { SignInProviders } from '../../api/session.ts';
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyReply } from 'fastify';
 import {
   OIDC_CALLBACK_PATH,
   OIDC_LOGIN_PATH,
@@ -16,6 +15,14 @@ import {
 import { auditClient } from '../request-context.ts';
 import type { RateLimits } from '../rate-limits.ts';
 import type { ServerServices } from '../server-services.ts';
+import {
+  CallbackQuery,
+  originOf,
+  queryOf,
+  sendRefusal,
+  sendToProvider,
+} from './redirect-sign-in.ts';
+import { setSessionCookie } from './session-routes.ts';
 
 /** The cookie tying a callback to the browser that started the sign-in (`__Host-` under TLS). */
 export function oidcLoginCookieName(tls: boolean): string {
@@ -67,32 +74,13 @@ function refusal(reason: OidcFailure, provider: string): { status: number; messa
   }
 }
 
-function escapeHtml(text: string): string {
-  return text.replace(
-    /[&<>"']/g,
-    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c,
-  );
-}
-
-/** A plain page (no scripts, no inline styles: the CSP allows neither) saying why sign-in stopped. */
-function refusalPage(message: string): string {
-  return `<!doctype html>
-<html lang="en">
-<head><meta charset="utf-8"><title>Not signed in - My Care Record</title></head>
-<body>
-<main>
-<h1>You have not been signed in</h1>
-<p id="sign-in-refused">${escapeHtml(message)}</p>
-<p><a href="${OIDC_LOGIN_PATH}">Try again</a> or <a href="/">go to the sign-in page</a>.</p>
-</main>
-</body>
-</html>
-`;
-}
-
-function originOf(request: FastifyRequest): string {
-  return `${request.protocol}://${request.host}`;
-}
+/** The page that says why the sign-in stopped. */
+const REFUSAL_PAGE = {
+  title: 'Not signed in - My Care Record',
+  heading: 'You have not been signed in',
+  messageId: 'sign-in-refused',
+  next: `<p><a href="${OIDC_LOGIN_PATH}">Try again</a> or <a href="/">go to the sign-in page</a>.</p>`,
+};
 
 export const oidcRoutes: FastifyPluginAsyncTypebox<{
   services: ServerServices;
@@ -118,28 +106,20 @@ export const oidcRoutes: FastifyPluginAsyncTypebox<{
 
   function refuse(reply: FastifyReply, reason: OidcFailure) {
     const { status, message } = refusal(reason, oidc?.displayName ?? 'The sign-in service');
-    return reply.code(status).type('text/html; charset=utf-8').send(refusalPage(message));
+    return sendRefusal(reply, REFUSAL_PAGE, { status, message });
   }
 
   // Starting and finishing a sign-in count as sign-in attempts, like a password.
   app.get(OIDC_LOGIN_PATH, { onRequest: limits.signIn }, async (request, reply) => {
     const begun = await oidc.begin({ origin: originOf(request) });
     if (!begun.ok) return refuse(reply, begun.reason);
-    void reply.setCookie(loginCookie, begun.handle, {
-      ...loginCookieOptions,
-      maxAge: begun.maxAgeSeconds,
-    });
-    return reply.redirect(begun.authorizationUrl, 303);
+    return sendToProvider(reply, begun, { name: loginCookie, options: loginCookieOptions });
   });
 
-  // The provider's answer (code, state, iss, session_state, error…) is checked whole by the
-  // OpenID Connect client, which refuses what it does not expect; its parameters are not ours to list.
-  const callbackQuery = Type.Object({}, { additionalProperties: true });
   app.get(
     OIDC_CALLBACK_PATH,
-    { onRequest: limits.signIn, schema: { querystring: callbackQuery } },
+    { onRequest: limits.signIn, schema: { querystring: CallbackQuery } },
     async (request, reply) => {
-      const queryAt = request.url.indexOf('?');
       const result = await services.actions.signIn.provider('oidc', {
         requestId: request.id,
         client: auditClient(request),
@@ -147,20 +127,14 @@ export const oidcRoutes: FastifyPluginAsyncTypebox<{
         answer: () =>
           oidc.complete({
             handle: request.cookies[loginCookie],
-            query: queryAt === -1 ? '' : request.url.slice(queryAt),
+            query: queryOf(request),
             origin: originOf(request),
           }),
       });
       void reply.clearCookie(loginCookie, loginCookieOptions);
       if (!result.ok) return refuse(reply, result.failure.reason);
       const { session } = result;
-      void reply.setCookie(cookie.name, session.token, {
-        httpOnly: true,
-        sameSite: 'strict',
-        secure: cookie.secure,
-        path: '/',
-        expires: session.expiresAt,
-      });
+      setSessionCookie(reply, cookie, session);
       return reply.redirect('/', 303);
     },
   );

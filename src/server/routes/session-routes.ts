@@ -1,6 +1,7 @@
 /** @module Sign-in, the current session, and sign-out: `POST|GET|DELETE /api/session`. */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
+import type { FastifyReply } from 'fastify';
 import { Session, SignInRequest } from '../../api/session.ts';
 import { roleDisplayName } from '../../shared/roles.ts';
 import type { User } from '../../access/user.ts';
@@ -23,6 +24,21 @@ export function userJson(user: User, policy: Pick<Policy, 'mayDo'>) {
     organisation: user.organisation,
     actions: POLICY_ACTIONS.filter((action) => policy.mayDo(user.role, action)),
   };
+}
+
+/** Sets a signed-in member of staff's session cookie (first-party: a launched session's is framed). */
+export function setSessionCookie(
+  reply: FastifyReply,
+  cookie: ServerServices['cookie'],
+  session: { readonly token: string; readonly expiresAt: Date },
+): void {
+  void reply.setCookie(cookie.name, session.token, {
+    httpOnly: true,
+    sameSite: 'strict',
+    secure: cookie.secure,
+    path: '/',
+    expires: session.expiresAt,
+  });
 }
 
 /** Public: signing in, under the sign-in rate limits. */
@@ -66,13 +82,7 @@ export const signInRoutes: FastifyPluginAsyncTypebox<{
         throw new ApiError('BAD_CREDENTIALS');
       }
       const { who, session } = result;
-      void reply.setCookie(cookie.name, session.token, {
-        httpOnly: true,
-        sameSite: 'strict',
-        secure: cookie.secure,
-        path: '/',
-        expires: session.expiresAt,
-      });
+      setSessionCookie(reply, cookie, session);
       return { user: userJson(who.user, services.policy), csrfToken: session.csrfToken };
     },
   );

@@ -23,6 +23,13 @@ import type { ProviderAnswer, StaffRefusal } from '../../access/sign-in.ts';
 import { auditClient } from '../request-context.ts';
 import type { RateLimits } from '../rate-limits.ts';
 import type { ServerServices } from '../server-services.ts';
+import {
+  CallbackQuery,
+  originOf,
+  queryOf,
+  sendRefusal,
+  sendToProvider,
+} from './redirect-sign-in.ts';
 
 /** The cookie tying a callback to the browser that started the launch (`__Host-` under TLS). */
 export function smartLaunchCookieName(tls: boolean): string {
@@ -108,36 +115,12 @@ function refusal(reason: SmartLaunchFailure, ehr: string): { status: number; mes
   }
 }
 
-function escapeHtml(text: string): string {
-  return text.replace(
-    /[&<>"']/g,
-    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c,
-  );
-}
-
-/** A plain page (no scripts, no inline styles: the CSP allows neither) saying why the launch stopped. */
-function refusalPage(message: string): string {
-  return `<!doctype html>
-<html lang="en">
-<head><meta charset="utf-8"><title>Not opened - My Care Record</title></head>
-<body>
-<main>
-<h1>My Care Record was not opened</h1>
-<p id="launch-refused">${escapeHtml(message)}</p>
-</main>
-</body>
-</html>
-`;
-}
-
-function originOf(request: FastifyRequest): string {
-  return `${request.protocol}://${request.host}`;
-}
-
-function queryString(request: FastifyRequest): string {
-  const at = request.url.indexOf('?');
-  return at === -1 ? '' : request.url.slice(at);
-}
+/** The page that says why the sign-in stopped. */
+const REFUSAL_PAGE = {
+  title: 'Not opened - My Care Record',
+  heading: 'My Care Record was not opened',
+  messageId: 'launch-refused',
+};
 
 export const smartLaunchRoutes: FastifyPluginAsyncTypebox<{
   services: ServerServices;
@@ -162,7 +145,7 @@ export const smartLaunchRoutes: FastifyPluginAsyncTypebox<{
 
   function refused(reply: FastifyReply, failure: StaffRefusal<SmartLaunchFailure>) {
     const { status, message } = refusal(failure.reason, smart?.nameOf(failure.iss) ?? 'The EHR');
-    return reply.code(status).type('text/html; charset=utf-8').send(refusalPage(message));
+    return sendRefusal(reply, REFUSAL_PAGE, { status, message });
   }
 
   /** A launch refused before the EHR was asked to sign anyone in, audited as a sign-in refused. */
@@ -202,19 +185,13 @@ export const smartLaunchRoutes: FastifyPluginAsyncTypebox<{
       }
       const begun = await smart.begin({ iss, launch, origin: originOf(request) });
       if (!begun.ok) return refuse(request, reply, { ...begun, attempted: '' });
-      void reply.setCookie(launchCookie, begun.handle, {
-        ...launchCookieOptions,
-        maxAge: begun.maxAgeSeconds,
-      });
-      return reply.redirect(begun.authorizationUrl, 303);
+      return sendToProvider(reply, begun, { name: launchCookie, options: launchCookieOptions });
     },
   );
 
-  // The authorisation server's answer (code, state, iss, error…) is read by openid-client.
-  const callbackQuery = Type.Object({}, { additionalProperties: true });
   app.get(
     SMART_CALLBACK_PATH,
-    { onRequest: limits.signIn, schema: { querystring: callbackQuery } },
+    { onRequest: limits.signIn, schema: { querystring: CallbackQuery } },
     async (request, reply) => {
       void reply.clearCookie(launchCookie, launchCookieOptions);
       if (smart === undefined) {
@@ -227,7 +204,7 @@ export const smartLaunchRoutes: FastifyPluginAsyncTypebox<{
       const result = await signIn(request, () =>
         smart.complete({
           handle: request.cookies[launchCookie],
-          query: queryString(request),
+          query: queryOf(request),
           origin: originOf(request),
         }),
       );
