@@ -17,10 +17,13 @@ import type { RateLimits } from '../rate-limits.ts';
 import type { ServerServices } from '../server-services.ts';
 import {
   CallbackQuery,
+  commonRefusal,
+  isCommonRefusal,
   originOf,
   queryOf,
   sendRefusal,
   sendToProvider,
+  type Refusal,
 } from './redirect-sign-in.ts';
 import { setSessionCookie } from './session-routes.ts';
 
@@ -30,7 +33,8 @@ export function oidcLoginCookieName(tls: boolean): string {
 }
 
 /** What the person is told, and the status, for each refusal. Reason codes go only to the audit. */
-function refusal(reason: OidcFailure, provider: string): { status: number; message: string } {
+function refusal(reason: OidcFailure, provider: string): Refusal {
+  if (isCommonRefusal(reason)) return commonRefusal(reason, provider);
   switch (reason) {
     case 'role-not-mapped':
       return {
@@ -42,32 +46,10 @@ function refusal(reason: OidcFailure, provider: string): { status: number; messa
         status: 403,
         message: `${provider} did not say which organisation you work for, so you have not been signed in.`,
       };
-    case 'no-account':
-      return {
-        status: 403,
-        message: 'There is no My Care Record account for you. Ask your system administrator.',
-      };
-    case 'disabled':
-      return { status: 403, message: 'Your My Care Record account is disabled.' };
-    case 'username-taken':
-      return {
-        status: 403,
-        message: `A My Care Record account already has your user name and is not linked to ${provider}. Ask your system administrator.`,
-      };
-    case 'no-subject':
-    case 'no-username':
-      return { status: 400, message: `${provider} did not say who you are.` };
     case 'login-not-found':
       return {
         status: 400,
         message: 'This sign-in has expired or was already used. Please start again.',
-      };
-    case 'provider-refused':
-      return { status: 400, message: `${provider} did not sign you in.` };
-    case 'response-invalid':
-      return {
-        status: 400,
-        message: `The answer from ${provider} failed its checks, so you have not been signed in.`,
       };
     case 'provider-unavailable':
       return { status: 502, message: `${provider} cannot be reached just now. Please try again.` };

@@ -76,3 +76,55 @@ ${page.next === undefined ? '' : `${page.next}\n`}</main>
 `;
   return reply.code(refusal.status).type('text/html; charset=utf-8').send(html);
 }
+
+/** What a person is told, and the status, when a sign-in is refused. Reason codes go only to the audit. */
+export interface Refusal {
+  readonly status: number;
+  readonly message: string;
+}
+
+const COMMON_REASONS = [
+  'no-subject',
+  'no-username',
+  'no-account',
+  'disabled',
+  'username-taken',
+  'provider-refused',
+  'response-invalid',
+] as const;
+
+/** Refusals worded the same whichever provider or EHR signed the person in. */
+export type CommonRefusalReason = (typeof COMMON_REASONS)[number];
+
+export function isCommonRefusal(reason: string): reason is CommonRefusalReason {
+  const common: readonly string[] = COMMON_REASONS;
+  return common.includes(reason);
+}
+
+/** The words of a refusal every staff sign-in shares; `provider` names who answered. */
+export function commonRefusal(reason: CommonRefusalReason, provider: string): Refusal {
+  switch (reason) {
+    case 'no-subject':
+    case 'no-username':
+      return { status: 400, message: `${provider} did not say who you are.` };
+    case 'no-account':
+      return {
+        status: 403,
+        message: 'There is no My Care Record account for you. Ask your system administrator.',
+      };
+    case 'disabled':
+      return { status: 403, message: 'Your My Care Record account is disabled.' };
+    case 'username-taken':
+      return {
+        status: 403,
+        message: `A My Care Record account already has your user name and is not linked to ${provider}. Ask your system administrator.`,
+      };
+    case 'provider-refused':
+      return { status: 400, message: `${provider} did not sign you in.` };
+    case 'response-invalid':
+      return {
+        status: 400,
+        message: `The answer from ${provider} failed its checks, so you have not been signed in.`,
+      };
+  }
+}

@@ -25,10 +25,13 @@ import type { RateLimits } from '../rate-limits.ts';
 import type { ServerServices } from '../server-services.ts';
 import {
   CallbackQuery,
+  commonRefusal,
+  isCommonRefusal,
   originOf,
   queryOf,
   sendRefusal,
   sendToProvider,
+  type Refusal,
 } from './redirect-sign-in.ts';
 
 /** The cookie tying a callback to the browser that started the launch (`__Host-` under TLS). */
@@ -45,7 +48,8 @@ export const FRAMED_COOKIE = {
 } as const;
 
 /** What the person is told, and the status, for each refusal. Reason codes go only to the audit. */
-function refusal(reason: SmartLaunchFailure, ehr: string): { status: number; message: string } {
+function refusal(reason: SmartLaunchFailure, ehr: string): Refusal {
+  if (isCommonRefusal(reason)) return commonRefusal(reason, ehr);
   switch (reason) {
     case 'unknown-iss':
       return {
@@ -74,13 +78,6 @@ function refusal(reason: SmartLaunchFailure, ehr: string): { status: number; mes
         message:
           'This launch has expired or was already used. Open My Care Record again from your system.',
       };
-    case 'provider-refused':
-      return { status: 400, message: `${ehr} did not sign you in.` };
-    case 'response-invalid':
-      return {
-        status: 400,
-        message: `The answer from ${ehr} failed its checks, so you have not been signed in.`,
-      };
     case 'patient-missing':
       return { status: 400, message: `${ehr} did not say which patient to open.` };
     case 'patient-unreadable':
@@ -97,21 +94,6 @@ function refusal(reason: SmartLaunchFailure, ehr: string): { status: number; mes
       };
     case 'organisation-missing':
       return { status: 403, message: `${ehr} did not say which organisation you work for.` };
-    case 'no-subject':
-    case 'no-username':
-      return { status: 400, message: `${ehr} did not say who you are.` };
-    case 'no-account':
-      return {
-        status: 403,
-        message: 'There is no My Care Record account for you. Ask your system administrator.',
-      };
-    case 'disabled':
-      return { status: 403, message: 'Your My Care Record account is disabled.' };
-    case 'username-taken':
-      return {
-        status: 403,
-        message: `A My Care Record account already has your user name and is not linked to ${ehr}. Ask your system administrator.`,
-      };
   }
 }
 
