@@ -4,18 +4,18 @@
  * committed together.
  */
 import { Forbidden } from '../access/access-errors.ts';
-import { auditedAction, type ActionRequest } from '../audit/audited-action.ts';
+import { auditedAction } from '../audit/audited-action.ts';
 import type { ConsentActionDeps } from './consent-action-deps.ts';
-import { permissionGranted } from './grant-permission.ts';
-import type { Permission, PermissionScope } from './permission.ts';
+import {
+  permissionGranted,
+  requireMayRecordPermission,
+  type PermissionRequest,
+} from './grant-permission.ts';
+import type { Permission } from './permission.ts';
 
 /** An emergency basis as the clinician recorded it. */
-export interface EmergencyAccessRequest extends ActionRequest {
-  readonly nhsNumber: string;
+export interface EmergencyAccessRequest extends PermissionRequest {
   readonly reasonCode?: string | undefined;
-  readonly reason?: string | undefined;
-  readonly durationHours?: number | undefined;
-  readonly scope?: PermissionScope | undefined;
 }
 
 /**
@@ -28,12 +28,7 @@ export function createEmergencyAccess(deps: ConsentActionDeps) {
     const audited = auditedAction(deps, request);
 
     // access: the role may view records, and may use emergency access.
-    if (!deps.mayViewRecords(user)) {
-      await audited.deny(
-        { attempted: 'permission-grant', reasonCode: 'role-not-allowed', nhsNumber },
-        new Forbidden(),
-      );
-    }
+    await requireMayRecordPermission(deps, audited, request);
     if (!deps.mayDo(user, 'emergency-access')) {
       await audited.deny(
         { attempted: 'emergency-access', reasonCode: 'role-not-allowed', nhsNumber },

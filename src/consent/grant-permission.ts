@@ -7,19 +7,40 @@ import type { AuditEventOf } from '../audit/audit-event.ts';
 import {
   auditedAction,
   type ActionRequest,
+  type AuditedAction,
   type CommonAuditFields,
 } from '../audit/audited-action.ts';
 import type { ConsentActionDeps } from './consent-action-deps.ts';
 import type { Permission, PermissionMethod, PermissionScope } from './permission.ts';
 
-/** A consent as the clinician recorded it. */
-export interface GrantPermissionRequest extends ActionRequest {
+/** What every recorded permission names: the patient, why, for how long, over whom. */
+export interface PermissionRequest extends ActionRequest {
   readonly nhsNumber: string;
-  readonly method?: PermissionMethod | undefined;
-  readonly givenBy?: string | undefined;
   readonly reason?: string | undefined;
   readonly durationHours?: number | undefined;
   readonly scope?: PermissionScope | undefined;
+}
+
+/** A consent as the clinician recorded it. */
+export interface GrantPermissionRequest extends PermissionRequest {
+  readonly method?: PermissionMethod | undefined;
+  readonly givenBy?: string | undefined;
+}
+
+/**
+ * The access step of every permission (consent or emergency): only a role that may view records
+ * may record a permission to view one. Refusals are audited as `permission-grant`.
+ */
+export async function requireMayRecordPermission(
+  deps: Pick<ConsentActionDeps, 'mayViewRecords'>,
+  audited: AuditedAction,
+  request: PermissionRequest,
+): Promise<void> {
+  if (deps.mayViewRecords(request.user)) return;
+  await audited.deny(
+    { attempted: 'permission-grant', reasonCode: 'role-not-allowed', nhsNumber: request.nhsNumber },
+    new Forbidden(),
+  );
 }
 
 /**
@@ -32,12 +53,7 @@ export function createGrantPermission(deps: ConsentActionDeps) {
     const audited = auditedAction(deps, request);
 
     // access: only a role that may view records may record a permission to view one.
-    if (!deps.mayViewRecords(user)) {
-      await audited.deny(
-        { attempted: 'permission-grant', reasonCode: 'role-not-allowed', nhsNumber },
-        new Forbidden(),
-      );
-    }
+    await requireMayRecordPermission(deps, audited, request);
 
     // the request, checked against the rules and the policy's defaults.
     const permission = deps.permissions.validate({ ...request, basis: 'consent', actor: user });
