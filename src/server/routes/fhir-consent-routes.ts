@@ -14,23 +14,13 @@ import {
   fhirBaseUrl,
   pageOf,
   requireScope,
-  ResultParameters,
   searchsetBundle,
   withQuery,
 } from '../fhir-edge.ts';
 import type { FhirSearchParam } from '../fhir-registry.ts';
 import { actionRequest } from '../request-context.ts';
 import type { ServerServices } from '../server-services.ts';
-import { validNhsNumber } from './nhs-number-param.ts';
-
-const ConsentQuery = Type.Object(
-  {
-    patient: Type.Optional(Type.String({ maxLength: 100 })),
-    'patient.identifier': Type.Optional(Type.String({ maxLength: 200 })),
-    ...ResultParameters,
-  },
-  { additionalProperties: false },
-);
+import { PatientSearchQuery, searchedPatient } from './nhs-number-param.ts';
 
 const SEARCH_PARAMS: readonly FhirSearchParam[] = [
   {
@@ -45,31 +35,6 @@ const SEARCH_PARAMS: readonly FhirSearchParam[] = [
   },
 ];
 
-/** The NHS number a search names: `patient=9990001234`, `patient=Patient/9990001234`, or a token. */
-function searchedNhsNumber(query: { patient?: string; 'patient.identifier'?: string }): string {
-  const token = query['patient.identifier'];
-  if (token !== undefined) {
-    const bar = token.indexOf('|');
-    const system = bar < 0 ? undefined : token.slice(0, bar);
-    if (system !== undefined && system !== '' && system !== NHS_NUMBER_SYSTEM) {
-      throw new ApiError(
-        'INVALID_REQUEST',
-        `Search by NHS number: patient.identifier=${NHS_NUMBER_SYSTEM}|{nhsNumber}.`,
-        'patient.identifier',
-      );
-    }
-    return validNhsNumber(bar < 0 ? token : token.slice(bar + 1), 'patient.identifier');
-  }
-  if (query.patient !== undefined) {
-    return validNhsNumber(query.patient.replace(/^Patient\//, ''), 'patient');
-  }
-  throw new ApiError(
-    'INVALID_REQUEST',
-    'Name the patient: patient={nhsNumber} or patient.identifier=…|{nhsNumber}.',
-    'patient',
-  );
-}
-
 export const fhirConsentRoutes: FastifyPluginAsyncTypebox<{ services: ServerServices }> = async (
   app,
   { services },
@@ -79,14 +44,14 @@ export const fhirConsentRoutes: FastifyPluginAsyncTypebox<{ services: ServerServ
   app.get(
     '/fhir/Consent',
     {
-      schema: { querystring: ConsentQuery },
+      schema: { querystring: PatientSearchQuery },
       config: {
         bearer: true,
         fhir: { type: 'Consent', interaction: 'search-type', searchParams: SEARCH_PARAMS },
       },
     },
     async (request, reply) => {
-      const nhsNumber = searchedNhsNumber(request.query);
+      const nhsNumber = searchedPatient(request.query);
       await requireScope(services, request, 'Consent', 'search', nhsNumber);
       const page = pageOf(request.query);
       const { shown, total } = await readConsents.search({

@@ -33,16 +33,12 @@ import type { FhirType } from '../fhir-registry.ts';
 import { ApiError } from '../operation-outcome.ts';
 import { auditClient, requireAuth } from '../request-context.ts';
 import type { ServerServices } from '../server-services.ts';
-import { validNhsNumber } from './nhs-number-param.ts';
-
-const PatientQuery = Type.Object(
-  {
-    patient: Type.Optional(Type.String({ maxLength: 100 })),
-    'patient.identifier': Type.Optional(Type.String({ maxLength: 200 })),
-    ...ResultParameters,
-  },
-  { additionalProperties: false },
-);
+import {
+  nhsNumberFromToken,
+  PatientSearchQuery,
+  searchedPatient,
+  validNhsNumber,
+} from './nhs-number-param.ts';
 
 const PATIENT_PARAMS = [
   { name: 'patient', type: 'reference', documentation: 'The patient: Patient/{nhsNumber}' },
@@ -52,35 +48,6 @@ const PATIENT_PARAMS = [
     documentation: `The patient's NHS number: ${NHS_NUMBER_SYSTEM}|{nhsNumber}`,
   },
 ] as const;
-
-/** The NHS number a token search names (`system|value` or a bare value), else an error. */
-function nhsNumberFromToken(token: string, field: string): string {
-  const bar = token.indexOf('|');
-  const system = bar < 0 ? undefined : token.slice(0, bar);
-  if (system !== undefined && system !== '' && system !== NHS_NUMBER_SYSTEM) {
-    throw new ApiError(
-      'INVALID_REQUEST',
-      `Search by NHS number: ${field}=${NHS_NUMBER_SYSTEM}|{nhsNumber}.`,
-      field,
-    );
-  }
-  return validNhsNumber(bar < 0 ? token : token.slice(bar + 1), field);
-}
-
-function patientOf(query: {
-  patient?: string | undefined;
-  'patient.identifier'?: string | undefined;
-}): string {
-  const token = query['patient.identifier'];
-  if (token !== undefined) return nhsNumberFromToken(token, 'patient.identifier');
-  if (query.patient !== undefined)
-    return validNhsNumber(query.patient.replace(/^Patient\//, ''), 'patient');
-  throw new ApiError(
-    'INVALID_REQUEST',
-    'Name the patient: patient={nhsNumber} or patient.identifier=…|{nhsNumber}.',
-    'patient',
-  );
-}
 
 export const fhirRecordRoutes: FastifyPluginAsyncTypebox<{ services: ServerServices }> = async (
   app,
@@ -294,7 +261,7 @@ export const fhirRecordRoutes: FastifyPluginAsyncTypebox<{ services: ServerServi
     app.get(
       `/fhir/${type}`,
       {
-        schema: { querystring: PatientQuery },
+        schema: { querystring: PatientSearchQuery },
         config: {
           bearer: true,
           fhir: {
@@ -305,7 +272,7 @@ export const fhirRecordRoutes: FastifyPluginAsyncTypebox<{ services: ServerServi
         },
       },
       async (request, reply) => {
-        const nhsNumber = patientOf(request.query);
+        const nhsNumber = searchedPatient(request.query);
         await requireScope(services, request, type, 'search', nhsNumber);
         const view = await viewFor(request, reply, nhsNumber);
         return reply.type(FHIR_JSON).send(recordBundle(request, view, request.query, type, false));
