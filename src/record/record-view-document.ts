@@ -16,7 +16,7 @@ import type { Connector, SourceStatus } from '../sources/source-result.ts';
 import type { User } from '../access/user.ts';
 import { assembleRecord } from './assemble-record.ts';
 import type { ConsideredSource } from './discover-sources.ts';
-import { callSafely } from './record-pipeline.ts';
+import { callSafely } from '../sources/never-throws.ts';
 
 /** The document could not be opened; `message` is plain words. */
 export class DocumentUnavailable extends Error {

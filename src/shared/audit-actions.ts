@@ -18,6 +18,7 @@ export const AUDIT_ACTIONS = [
   'record-view-started',
   'record-view-completed',
   'record-view-source',
+  'record-printed',
   'access-denied',
   'dissent-recorded',
   'dissent-revoked',

@@ -138,12 +138,12 @@ function codeWords(code: string): string {
 
 /** A CodeableConcept's own words only (its text or a coding's display); never a code. */
 export function conceptWords(concept: unknown): string | undefined {
-  if (!isRecord(concept)) return undefined;
+  if (!isJsonObject(concept)) return undefined;
   const text = nonEmpty(concept['text']);
   if (text !== undefined) return text;
   const codings = Array.isArray(concept['coding']) ? (concept['coding'] as unknown[]) : [];
   for (const coding of codings) {
-    const display = isRecord(coding) ? nonEmpty(coding['display']) : undefined;
+    const display = isJsonObject(coding) ? nonEmpty(coding['display']) : undefined;
     if (display !== undefined) return display;
   }
   return undefined;
@@ -163,11 +163,11 @@ export function codeableConceptText(concept: unknown): string | undefined {
       return codingText(coding);
   }
   for (const coding of codings) {
-    const code = isRecord(coding) ? nonEmpty(coding['code']) : undefined;
+    const code = isJsonObject(coding) ? nonEmpty(coding['code']) : undefined;
     if (code !== undefined && CODE_WORDS[code] !== undefined) return CODE_WORDS[code];
   }
   for (const coding of codings) {
-    const code = isRecord(coding) ? nonEmpty(coding['code']) : undefined;
+    const code = isJsonObject(coding) ? nonEmpty(coding['code']) : undefined;
     if (code !== undefined) return codeWords(code);
   }
   return undefined;
