@@ -10,6 +10,7 @@ import type {
   RecordItem,
 } from '../api/record.ts';
 import { formatDate } from './fhir-display.ts';
+import { isJsonObject, type JsonObject } from '../shared/json-guards.ts';
 
 /** The status in words, as a heading a clinician scans. */
 export const STATUS_WORDS: Readonly<Record<ReconciliationStatus, string>> = {
@@ -60,20 +61,14 @@ export function orderLines(lines: readonly ReconciliationLine[]): Reconciliation
   return [...lines].sort((a, b) => ORDER.indexOf(a.status) - ORDER.indexOf(b.status));
 }
 
-type Json = Readonly<Record<string, unknown>>;
-
-function isJson(value: unknown): value is Json {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 function text(value: unknown): string | undefined {
   return typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
 }
 
-function contained(resource: Json, reference: unknown): Json | undefined {
+function contained(resource: JsonObject, reference: unknown): JsonObject | undefined {
   const wanted = text(reference)?.replace(/^#/, '');
   const found = Array.isArray(resource['contained'])
-    ? (resource['contained'] as unknown[]).filter(isJson).find((c) => c['id'] === wanted)
+    ? (resource['contained'] as unknown[]).filter(isJsonObject).find((c) => c['id'] === wanted)
     : undefined;
   return found;
 }
@@ -83,26 +78,28 @@ function contained(resource: Json, reference: unknown): Json | undefined {
  * started, else when it was recorded; a prescription's date. '' when the source gave none.
  */
 export function decidingDate(resource: unknown): string {
-  if (!isJson(resource)) return '';
+  if (!isJsonObject(resource)) return '';
   if (resource['resourceType'] === 'MedicationRequest') {
     const date = formatDate(resource['authoredOn']);
     return date === '' ? '' : `prescribed ${date}`;
   }
   const extensions = Array.isArray(resource['extension'])
-    ? (resource['extension'] as unknown[]).filter(isJson)
+    ? (resource['extension'] as unknown[]).filter(isJsonObject)
     : [];
   const lastIssue = extensions.find((ext) =>
     String(ext['url']).toLowerCase().includes('medicationstatementlastissuedate'),
   );
   const issues = (Array.isArray(resource['derivedFrom']) ? resource['derivedFrom'] : [])
-    .filter(isJson)
+    .filter(isJsonObject)
     .map((ref) => contained(resource, ref['reference']))
     .map((issue) => text(issue?.['authoredOn']))
     .filter((date): date is string => date !== undefined)
     .sort();
   const issued = text(lastIssue?.['valueDateTime']) ?? issues.at(-1);
   if (issued !== undefined) return `last issued ${formatDate(issued)}`;
-  const period = isJson(resource['effectivePeriod']) ? resource['effectivePeriod'] : undefined;
+  const period = isJsonObject(resource['effectivePeriod'])
+    ? resource['effectivePeriod']
+    : undefined;
   const started = text(period?.['start']) ?? text(resource['effectiveDateTime']);
   if (started !== undefined) return `started ${formatDate(started)}`;
   const recorded = text(resource['dateAsserted']);

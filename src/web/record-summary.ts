@@ -15,6 +15,7 @@ import {
 } from './resource-summary.ts';
 import { warningSection } from './section-warnings.ts';
 import { describeSourceStatus, SECTION_LABELS } from './source-status.ts';
+import { isJsonObject } from '../shared/json-guards.ts';
 
 /** One line of the summary: what, when, and from which systems. */
 export interface SummaryLine {
@@ -105,16 +106,10 @@ const RESUSCITATION_WORDS =
 /** Encounter classes that are admissions (HL7 v3 ActCode). */
 const ADMISSION_CLASSES: ReadonlySet<string> = new Set(['IMP', 'ACUTE', 'NONAC', 'SS', 'PRENC']);
 
-type Json = Record<string, unknown>;
-
-function isJson(value: unknown): value is Json {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 function codesOf(concept: unknown): string[] {
-  if (!isJson(concept) || !Array.isArray(concept['coding'])) return [];
+  if (!isJsonObject(concept) || !Array.isArray(concept['coding'])) return [];
   return (concept['coding'] as unknown[])
-    .map((coding) => (isJson(coding) ? coding['code'] : undefined))
+    .map((coding) => (isJsonObject(coding) ? coding['code'] : undefined))
     .filter((code): code is string => typeof code === 'string');
 }
 
@@ -237,7 +232,7 @@ function alertLines(context: Context): SummaryLine[] {
         .map((value) =>
           typeof value === 'string'
             ? value
-            : isJson(value) && typeof value['div'] === 'string'
+            : isJsonObject(value) && typeof value['div'] === 'string'
               ? value['div']
               : '',
         )
@@ -302,7 +297,7 @@ function encounters(context: Context): SummaryBlock {
     SUMMARY_LIMITS.encounters,
     (entry) => {
       const r = entry.resource;
-      const klass = isJson(r['class']) ? r['class']['code'] : undefined;
+      const klass = isJsonObject(r['class']) ? r['class']['code'] : undefined;
       const admission = typeof klass === 'string' && ADMISSION_CLASSES.has(klass.toUpperCase());
       const base = line(context, entry, ['Class']);
       return { ...base, detail: admission ? 'Admission' : base.detail };

@@ -8,6 +8,7 @@ import type { RecordItem, RecordView } from '../api/record.ts';
 import { codeableConceptText, formatDate } from './fhir-display.ts';
 import { groupInvestigations, isFilingComment } from './investigation-groups.ts';
 import { summariseResource, triageResource } from './resource-summary.ts';
+import { isJsonObject } from '../shared/json-guards.ts';
 
 export const TIMELINE_TYPES = [
   'encounter',
@@ -55,21 +56,15 @@ export interface TimelineFilter {
   readonly type: TimelineType | 'all';
 }
 
-type Json = Record<string, unknown>;
-
-function isJson(value: unknown): value is Json {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 /** Inpatient, emergency-admitted and other overnight encounter classes (HL7 v3 ActCode). */
 const ADMISSION_CLASSES = new Set(['IMP', 'ACUTE', 'NONAC', 'SS']);
 
 function encounterType(resource: RecordItem['resource']): TimelineType {
   if (resource.resourceType === 'Procedure') return 'procedure';
   const cls = resource['class'];
-  const code = isJson(cls) && typeof cls['code'] === 'string' ? cls['code'] : undefined;
+  const code = isJsonObject(cls) && typeof cls['code'] === 'string' ? cls['code'] : undefined;
   if (code !== undefined && ADMISSION_CLASSES.has(code)) return 'admission';
-  if (isJson(resource['hospitalization'])) return 'admission';
+  if (isJsonObject(resource['hospitalization'])) return 'admission';
   return 'encounter';
 }
 

@@ -5,6 +5,7 @@
  */
 import type { RecordItem } from '../api/record.ts';
 import { codeableConceptText } from './fhir-display.ts';
+import { isJsonObject } from '../shared/json-guards.ts';
 
 export const LOINC = 'http://loinc.org';
 export const SNOMED = 'http://snomed.info/sct';
@@ -42,12 +43,6 @@ export interface TrendSeries {
   readonly high?: number;
 }
 
-type Json = Record<string, unknown>;
-
-function isJson(value: unknown): value is Json {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 function list(value: unknown): unknown[] {
   return Array.isArray(value) ? (value as unknown[]) : [];
 }
@@ -62,8 +57,8 @@ function finite(value: unknown): number | undefined {
 
 /** The code a result is grouped by: its LOINC coding when it has one, else SNOMED CT. */
 export function trendCode(concept: unknown): { system: string; code: string } | undefined {
-  if (!isJson(concept)) return undefined;
-  const codings = list(concept['coding']).filter(isJson);
+  if (!isJsonObject(concept)) return undefined;
+  const codings = list(concept['coding']).filter(isJsonObject);
   for (const system of [LOINC, SNOMED]) {
     const found = codings.find((coding) => coding['system'] === system);
     const code = found === undefined ? undefined : text(found['code']);
@@ -82,16 +77,16 @@ function pointOf(item: RecordItem): (TrendPoint & { unit: string; name: string }
   if (resource['status'] === 'entered-in-error' || resource['status'] === 'cancelled')
     return undefined;
   const quantity = resource['valueQuantity'];
-  if (!isJson(quantity)) return undefined;
+  if (!isJsonObject(quantity)) return undefined;
   const value = finite(quantity['value']);
   const date = text(resource['effectiveDateTime']) ?? text(resource['issued']);
   const time = date === undefined ? Number.NaN : Date.parse(date);
   const id = text(resource.id);
   if (value === undefined || date === undefined || Number.isNaN(time) || id === undefined)
     return undefined;
-  const range = list(resource['referenceRange']).find(isJson);
-  const low = isJson(range?.['low']) ? finite(range['low']['value']) : undefined;
-  const high = isJson(range?.['high']) ? finite(range['high']['value']) : undefined;
+  const range = list(resource['referenceRange']).find(isJsonObject);
+  const low = isJsonObject(range?.['low']) ? finite(range['low']['value']) : undefined;
+  const high = isJsonObject(range?.['high']) ? finite(range['high']['value']) : undefined;
   const comparator = text(quantity['comparator']);
   return {
     date,

@@ -9,6 +9,7 @@
 import type { RecordItem } from '../../api/record.ts';
 import { DAYS_PER_MONTH, centileText, lmsAt, zScore } from './growth-centiles.ts';
 import { LMS_LAST_MONTH, type GrowthMeasure, type GrowthSex } from './who-lms.ts';
+import { isJsonObject } from '../../shared/json-guards.ts';
 
 const LOINC = 'http://loinc.org';
 const SNOMED = 'http://snomed.info/sct';
@@ -72,20 +73,14 @@ export type GrowthData =
 /** 18 years. */
 const ADULT_MONTHS = 216;
 
-type Json = Record<string, unknown>;
-
-function isJson(value: unknown): value is Json {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 function text(value: unknown): string | undefined {
   return typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
 }
 
 function measureOf(code: unknown): GrowthMeasure | undefined {
-  if (!isJson(code) || !Array.isArray(code['coding'])) return undefined;
+  if (!isJsonObject(code) || !Array.isArray(code['coding'])) return undefined;
   for (const coding of code['coding'] as unknown[]) {
-    if (!isJson(coding)) continue;
+    if (!isJsonObject(coding)) continue;
     const key = `${text(coding['system']) ?? ''}|${text(coding['code']) ?? ''}`;
     const found = GROWTH_MEASURES.find((measure) => CODES[measure].includes(key));
     if (found !== undefined) return found;
@@ -112,7 +107,7 @@ function pointOf(
     return undefined;
   const measure = measureOf(resource['code']);
   const quantity = resource['valueQuantity'];
-  if (measure === undefined || !isJson(quantity)) return undefined;
+  if (measure === undefined || !isJsonObject(quantity)) return undefined;
   const raw = quantity['value'];
   const unit = text(quantity['code']) ?? text(quantity['unit']);
   const factor = unit === undefined ? undefined : UNIT_FACTORS[measure][unit];
