@@ -2,7 +2,8 @@
  * @module The one record pipeline: the sources of a view whose gates have passed, as a stream of
  * events (one per source as it answers, then `complete`), and the plain view as a fold of that
  * stream. Both write the same audit entries: a `record-view-source` entry before each source's
- * event, the `record-view-completed` entry before `complete` (or, when the view is abandoned, with
+ * event (the plain view, which sends nothing before the end, writes them together in one group
+ * just before the end entry), the `record-view-completed` entry before `complete` (or, when the view is abandoned, with
  * outcome `failure` and what was sent). No entry, no data.
  */
 import type { AuditEventOf, AuditSourceCall } from '../audit/audit-event.ts';
@@ -92,6 +93,13 @@ export interface PipelineInput {
    * says), by connector: used instead of asking again, and treated like every other answer.
    */
   readonly prefetched?: ReadonlyMap<Connector, Promise<SourceResult>> | undefined;
+  /**
+   * The consumer sends nothing before `complete` (the plain view, which folds the stream): each
+   * source's entry is then written with the others, in one group commit just before the end entry,
+   * instead of one durable commit per source before its event. Still no entry, no data: nothing
+   * leaves before `complete`, which comes only once every entry is in the trail.
+   */
+  readonly sendsAtEnd?: boolean | undefined;
   /** Aborts the calls (the prefetched ones too) when the view stops early; follows the request's signal. */
   readonly stop?: AbortController | undefined;
 }
@@ -160,6 +168,12 @@ export async function* recordEvents(
       throw error;
     }
   };
+  /** Source entries held for the end (`sendsAtEnd`), in the order the sources answered. */
+  const held: AuditEvent[] = [];
+  /** audit: the held source entries, appended in one turn so that they commit as one group. */
+  const appendHeld = async (): Promise<void> => {
+    await Promise.all(held.splice(0).map(append));
+  };
   const endEntry = (outcome: 'success' | 'failure'): AuditEventOf<'record-view-completed'> => ({
     ...input.audit,
     time: deps.now().toISOString(),
@@ -205,13 +219,15 @@ export async function* recordEvents(
       sent[index] = filtered.sections;
 
       // audit: this source's outcome, before anything from it is sent.
-      await append({
+      const sourceEntry: AuditEvent = {
         ...input.audit,
         time: deps.now().toISOString(),
         action: 'record-view-source',
         outcome: shown.status === 'answered' ? 'success' : 'failure',
         source: sourceCallForAudit(summary),
-      });
+      };
+      if (input.sendsAtEnd === true) held.push(sourceEntry);
+      else await append(sourceEntry);
       yield {
         type: 'source',
         source: shown,
@@ -221,6 +237,7 @@ export async function* recordEvents(
     }
 
     // audit: the end, with each source's outcome and counts. No entry, no `complete`.
+    await appendHeld();
     const end = endEntry('success');
     await append(end);
     completed = true;
@@ -245,6 +262,8 @@ export async function* recordEvents(
       // The view ended before `complete` (client gone): the end entry says so, with what was sent.
       if (!auditFailed) {
         try {
+          // Held source entries first: the end entry names those sources as asked and answered.
+          await appendHeld();
           await deps.audit.append(endEntry('failure'));
         } catch {
           // Nothing more can be sent; the per-source entries already account for every item sent.

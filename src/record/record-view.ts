@@ -305,7 +305,9 @@ export function createRecordViews(deps: RecordViewDeps): RecordViews {
       );
       const opened = await open(request, early);
       const considered = await discoverFor(opened.trace, request.signal);
-      const record = await foldRecord(recordEvents(pipelineInput(request, opened, considered)));
+      const record = await foldRecord(
+        recordEvents({ ...pipelineInput(request, opened, considered), sendsAtEnd: true }),
+      );
       return {
         patient: opened.trace.summary,
         permission: permissionOf(opened.permission),
