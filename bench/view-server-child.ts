@@ -186,6 +186,10 @@ async function main(): Promise<void> {
       }
     })();
   });
+  // The parent gone (the bench stopped), nothing is left running.
+  process.once('disconnect', () => {
+    process.exit(0);
+  });
   send({ kind: 'ready', url, cookie });
 }
 
