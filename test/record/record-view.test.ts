@@ -174,6 +174,57 @@ describe('one record view', () => {
     await assert.rejects(views.view(request), failing);
   });
 
+  test('the sources’ entries reach the audit together, after every source has answered and before the end', async () => {
+    const steps: string[] = [];
+    const answering = (id: string, afterMs: number): Connector => ({
+      source: source(id),
+      async fetchRecord() {
+        await new Promise((resolve) => setTimeout(resolve, afterMs));
+        steps.push(`answered:${id}`);
+        return {
+          sourceId: id,
+          status: 'answered',
+          elapsedMs: afterMs,
+          warnings: [],
+          payload: { format: 'fhir-r4', resources: [sourcePatient] },
+        };
+      },
+    });
+    const { views } = harness({
+      // The community answers well after the hospital.
+      connectors: [answering('hospital', 1), answering('community', 30)],
+      audit: {
+        async append(event) {
+          steps.push(`audit:${event.action}`);
+        },
+      },
+    });
+    await views.view(request);
+    assert.deepEqual(steps, [
+      'audit:record-view-started',
+      'answered:hospital',
+      'answered:community',
+      'audit:record-view-source',
+      'audit:record-view-source',
+      'audit:record-view-completed',
+    ]);
+  });
+
+  test('if a source’s entry cannot be written, the view returns no data and claims no end', async () => {
+    const failing = new Error('audit store full');
+    const actions: string[] = [];
+    const { views } = harness({
+      audit: {
+        async append(event) {
+          actions.push(event.action);
+          if (event.action === 'record-view-source') throw failing;
+        },
+      },
+    });
+    await assert.rejects(views.view(request), failing);
+    assert.equal(actions.includes('record-view-completed'), false);
+  });
+
   test('what the filter withholds is counted in the audit, never in what the clinician sees', async () => {
     const events: AuditEvent[] = [];
     const condition = (id: string): fhir4.Condition => ({
