@@ -237,7 +237,22 @@ export function absent(): { extension: fhir4.Extension[] } {
 
 /** Removes undefined fields so mapped resources carry only what the practice sent. */
 export function compact<T extends object>(value: T): T {
-  return Object.fromEntries(Object.entries(value).filter(([, field]) => field !== undefined)) as T;
+  const fields = value as Record<string, unknown>;
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(fields)) {
+    const field = fields[key];
+    if (field === undefined) continue;
+    // Defined, never assigned: a `__proto__` key stays a field, as Object.fromEntries keeps it.
+    if (key === '__proto__')
+      Object.defineProperty(out, key, {
+        value: field,
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
+    else out[key] = field;
+  }
+  return out as T;
 }
 
 /** STU3 Timing → R4: `repeat.when` was one code in STU3 and is a list in R4. */

@@ -33,6 +33,10 @@ export function indexBundle(bundle: unknown): BundleIndex {
     byId.set(id, [...(byId.get(id) ?? []), resource]);
   }
 
+  // A large record refers to the same few resources (practitioners, organisations, medications)
+  // thousands of times: each reference string is parsed once.
+  const resolved = new Map<string, Stu3Resource | undefined>();
+
   function resolve(reference: unknown, container?: Stu3Resource): Stu3Resource | undefined {
     const text = typeof reference === 'string' ? reference : str(reference, 'reference');
     if (text === undefined) return undefined;
@@ -43,6 +47,14 @@ export function indexBundle(bundle: unknown): BundleIndex {
         .filter(isResource)
         .find((contained) => str(contained, 'id') === id);
     }
+    if (resolved.has(ref)) return resolved.get(ref);
+    const target = resolveTopLevel(ref);
+    resolved.set(ref, target);
+    return target;
+  }
+
+  /** A reference to a top-level resource: `Type/id`, an absolute URL, or a bare id. */
+  function resolveTopLevel(ref: string): Stu3Resource | undefined {
     const path = ref
       .replace(/\/_history\/[^/]*$/, '')
       .split('/')
