@@ -137,7 +137,10 @@ describe('medicines reconciled, duplicates once, and an audited print, in the br
       `names both sources: ${source}`,
     );
     assert.match(
-      await page.locator('li.source').filter({ hasText: 'Northgate Teaching Hospitals' }).innerText(),
+      await page
+        .locator('li.source')
+        .filter({ hasText: 'Northgate Teaching Hospitals' })
+        .innerText(),
       /Allergies 1\b/,
       'the source panel still counts each source’s allergies',
     );

@@ -98,7 +98,9 @@ declare module 'oidc-provider' {
     ) => Promise<Readonly<Record<string, unknown>> | undefined>;
     /** false: the ID token carries the scope's claims even when an access token is issued too. */
     readonly conformIdTokenClaims?: boolean;
-    readonly interactions?: { readonly url: (ctx: KoaContextWithOidc, interaction: { readonly uid: string }) => string };
+    readonly interactions?: {
+      readonly url: (ctx: KoaContextWithOidc, interaction: { readonly uid: string }) => string;
+    };
     readonly clientAuthMethods?: readonly string[];
     readonly cookies?: { readonly keys: readonly string[] };
     readonly features?: Readonly<
@@ -117,7 +119,10 @@ declare module 'oidc-provider' {
     callback(): (request: IncomingMessage, response: ServerResponse) => void;
     /** Koa middleware around every endpoint. */
     use(middleware: (ctx: KoaContextWithOidc, next: () => Promise<void>) => Promise<void>): void;
-    interactionDetails(request: IncomingMessage, response: ServerResponse): Promise<InteractionDetails>;
+    interactionDetails(
+      request: IncomingMessage,
+      response: ServerResponse,
+    ): Promise<InteractionDetails>;
     interactionFinished(
       request: IncomingMessage,
       response: ServerResponse,
