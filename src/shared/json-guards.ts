@@ -17,3 +17,20 @@ export function isPlainJsonObject(value: unknown): value is JsonObject {
   const prototype: unknown = Object.getPrototypeOf(value);
   return prototype === Object.prototype || prototype === null;
 }
+
+/**
+ * Sets a field on a JSON object being built from one a source sent. A `__proto__` key (JSON.parse
+ * makes it an own field) stays a field of the copy, never its prototype.
+ */
+export function setJsonField(target: Record<string, unknown>, key: string, value: unknown): void {
+  if (key === '__proto__') {
+    Object.defineProperty(target, key, {
+      value,
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
+  } else {
+    target[key] = value;
+  }
+}

@@ -41,6 +41,18 @@ function addresses(
 const suppliers = listFixtures('gp-connect/suppliers');
 
 void describe('GP items in R4 terms', () => {
+  void test('a “__proto__” key a source sends stays a field of the mapped item, never its prototype', () => {
+    const sent = JSON.parse(
+      '{"resourceType":"Condition","id":"c1","__proto__":{"polluted":true,"code":{"coding":[{"system":"http://snomed.info/sct","code":"44054006"}]}}}',
+    ) as fhir4.Condition;
+    const mapped = withR4Terminology(sent) as unknown as Record<string, unknown>;
+    assert.equal(Object.getPrototypeOf(mapped), Object.prototype);
+    assert.equal((mapped as { polluted?: unknown }).polluted, undefined);
+    assert.ok(Object.hasOwn(mapped, '__proto__'));
+    assert.deepEqual(Object.keys(mapped), ['resourceType', 'id', '__proto__']);
+    assert.match(JSON.stringify(mapped), /"__proto__":\{"polluted":true/);
+  });
+
   void test('the STU3 code system addresses become their R4 ones, and others stay as they are', () => {
     assert.equal(
       r4CodeSystem('http://hl7.org/fhir/observation-category'),

@@ -16,7 +16,7 @@ import {
   type JsonObject,
   type Stu3Resource,
 } from '../../sources/gp-connect/json-access.ts';
-import { isJsonObject } from '../../shared/json-guards.ts';
+import { isJsonObject, setJsonField } from '../../shared/json-guards.ts';
 
 /** Our own marks on mapped items (ended allergy, uncategorised data, diary entry, reached only through links). */
 export const GPC_TAG_SYSTEM = 'https://mycarerecord.nhs.uk/fhir/CodeSystem/gp-connect-item';
@@ -203,7 +203,7 @@ function carryExtension(
     if (key === 'valueReference') out[key] = r4Reference(ctx, value, container) ?? value;
     else if (key === 'extension')
       out[key] = objs(extension, 'extension').map((sub) => carryExtension(ctx, sub, container));
-    else out[key] = value;
+    else setJsonField(out, key, value);
   }
   return out as unknown as fhir4.Extension;
 }
@@ -242,15 +242,7 @@ export function compact<T extends object>(value: T): T {
   for (const key of Object.keys(fields)) {
     const field = fields[key];
     if (field === undefined) continue;
-    // Defined, never assigned: a `__proto__` key stays a field, as Object.fromEntries keeps it.
-    if (key === '__proto__')
-      Object.defineProperty(out, key, {
-        value: field,
-        enumerable: true,
-        writable: true,
-        configurable: true,
-      });
-    else out[key] = field;
+    setJsonField(out, key, field);
   }
   return out as T;
 }

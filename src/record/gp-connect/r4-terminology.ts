@@ -6,7 +6,7 @@
  */
 import { extensionKey } from '../../sources/gp-connect/gpc-extensions.ts';
 import { type JsonObject } from '../../sources/gp-connect/json-access.ts';
-import { isJsonObject } from '../../shared/json-guards.ts';
+import { isJsonObject, setJsonField } from '../../shared/json-guards.ts';
 
 const THO = 'http://terminology.hl7.org/CodeSystem/';
 const UK_CORE_EXTENSION = 'https://fhir.hl7.org.uk/StructureDefinition/Extension-UKCore-';
@@ -131,7 +131,7 @@ function rewrite(value: unknown): unknown {
     else if (key === 'code' && typeof field === 'string' && 'system' in value)
       out[key] = field.trim();
     else if (key === 'extension' && Array.isArray(field)) out[key] = field.map(rewriteExtension);
-    else out[key] = rewrite(field);
+    else setJsonField(out, key, rewrite(field));
   }
   if (out['resourceType'] === 'MedicationRequest') moveRepeatsAllowed(out);
   return out;
