@@ -15,21 +15,10 @@ import {
 import { OneOf } from './common.ts';
 import { OperationOutcome } from './errors.ts';
 import { PatientSummary } from './patients.ts';
+import { SECTION_NAMES, type SectionName } from '../shared/sections.ts';
 
-/** The sections a record view is grouped into, in the order they are shown. */
-export const SECTION_NAMES = [
-  'medications',
-  'allergies',
-  'problems',
-  'encounters',
-  'investigations',
-  'immunisations',
-  'referrals',
-  'documents',
-  'carePlans',
-  'socialCare',
-] as const;
-export type SectionName = (typeof SECTION_NAMES)[number];
+/** The sections a record view is grouped into, in the order they are shown (one list, in src/shared). */
+export { SECTION_NAMES, type SectionName } from '../shared/sections.ts';
 
 /** Every way one source call can end (src/sources/source-result.ts has the meaning of each). */
 export const SOURCE_STATUSES = [
