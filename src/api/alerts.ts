@@ -3,11 +3,11 @@
  * `POST /api/privacy-alerts/{id}` (outcome and note).
  */
 import { Type, type Static } from '@sinclair/typebox';
-import { OneOf, ReviewStatus } from './common.ts';
+import { REVIEW_OUTCOMES, ReviewFields, ReviewRequest, type ReviewOutcome } from './common.ts';
 
-/** What a privacy officer may conclude about one alert. */
-export const ALERT_OUTCOMES = ['appropriate', 'needs-follow-up'] as const;
-export type AlertOutcome = (typeof ALERT_OUTCOMES)[number];
+/** What a privacy officer may conclude (the same outcomes in both review queues). */
+export const ALERT_OUTCOMES = REVIEW_OUTCOMES;
+export type AlertOutcome = ReviewOutcome;
 
 /** One alert raised by a privacy-monitoring rule. */
 export const PrivacyAlert = Type.Object({
@@ -29,11 +29,7 @@ export const PrivacyAlert = Type.Object({
   occurredAt: Type.String(),
   detail: Type.String(),
   createdAt: Type.String(),
-  status: ReviewStatus,
-  outcome: Type.Optional(Type.String()),
-  note: Type.Optional(Type.String()),
-  reviewedBy: Type.Optional(Type.String()),
-  reviewedAt: Type.Optional(Type.String()),
+  ...ReviewFields,
 });
 export type PrivacyAlert = Static<typeof PrivacyAlert>;
 
@@ -42,13 +38,7 @@ export const PrivacyAlertList = Type.Object({ alerts: Type.Array(PrivacyAlert) }
 export type PrivacyAlertList = Static<typeof PrivacyAlertList>;
 
 /** The body of `POST /api/privacy-alerts/{id}`. */
-export const PrivacyAlertReviewRequest = Type.Object(
-  {
-    outcome: OneOf(ALERT_OUTCOMES),
-    note: Type.String({ maxLength: 2000 }),
-  },
-  { additionalProperties: false },
-);
+export const PrivacyAlertReviewRequest = ReviewRequest;
 
 /** `POST /api/privacy-alerts/{id}`. */
 export const PrivacyAlertReviewed = Type.Object({ alert: PrivacyAlert });

@@ -28,6 +28,28 @@ export const ReviewQueueQuery = Type.Object(
 /** Whether an item in a review queue has been reviewed. */
 export const ReviewStatus = Type.Union([Type.Literal('open'), Type.Literal('reviewed')]);
 
+/** What a privacy officer may conclude about an alert or an emergency access. */
+export const REVIEW_OUTCOMES = ['appropriate', 'needs-follow-up'] as const;
+export type ReviewOutcome = (typeof REVIEW_OUTCOMES)[number];
+
+/** The fields a reviewed item carries in either review queue (spread into its object schema). */
+export const ReviewFields = {
+  status: ReviewStatus,
+  outcome: Type.Optional(Type.String()),
+  note: Type.Optional(Type.String()),
+  reviewedBy: Type.Optional(Type.String()),
+  reviewedAt: Type.Optional(Type.String()),
+};
+
+/** The body of a review in either queue: an outcome and a note. */
+export const ReviewRequest = Type.Object(
+  {
+    outcome: OneOf(REVIEW_OUTCOMES),
+    note: Type.String({ maxLength: 2000 }),
+  },
+  { additionalProperties: false },
+);
+
 /** The literal schemas of a list of strings, as a tuple (so both TypeBox and the route types infer the union). */
 type LiteralTuple<T extends readonly string[]> = T extends readonly [
   infer Head extends string,

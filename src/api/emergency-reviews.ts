@@ -3,11 +3,9 @@
  * `POST /api/emergency-reviews/{permissionId}` (outcome and note).
  */
 import { Type, type Static } from '@sinclair/typebox';
-import { OneOf, ReviewStatus } from './common.ts';
+import { REVIEW_OUTCOMES, ReviewFields, ReviewRequest, type ReviewOutcome } from './common.ts';
 
-/** What a privacy officer may conclude about one emergency access. */
-export const REVIEW_OUTCOMES = ['appropriate', 'needs-follow-up'] as const;
-export type ReviewOutcome = (typeof REVIEW_OUTCOMES)[number];
+export { REVIEW_OUTCOMES, type ReviewOutcome };
 
 /** One emergency access and its review. */
 export const EmergencyReview = Type.Object({
@@ -21,11 +19,7 @@ export const EmergencyReview = Type.Object({
   expiresAt: Type.String(),
   withdrawnAt: Type.Optional(Type.String()),
   live: Type.Boolean(),
-  status: ReviewStatus,
-  outcome: Type.Optional(Type.String()),
-  note: Type.Optional(Type.String()),
-  reviewedBy: Type.Optional(Type.String()),
-  reviewedAt: Type.Optional(Type.String()),
+  ...ReviewFields,
 });
 export type EmergencyReview = Static<typeof EmergencyReview>;
 
@@ -34,13 +28,7 @@ export const EmergencyReviewList = Type.Object({ reviews: Type.Array(EmergencyRe
 export type EmergencyReviewList = Static<typeof EmergencyReviewList>;
 
 /** The body of `POST /api/emergency-reviews/{permissionId}`. */
-export const EmergencyReviewRequest = Type.Object(
-  {
-    outcome: OneOf(REVIEW_OUTCOMES),
-    note: Type.String({ maxLength: 2000 }),
-  },
-  { additionalProperties: false },
-);
+export const EmergencyReviewRequest = ReviewRequest;
 
 /** `POST /api/emergency-reviews/{permissionId}`. */
 export const EmergencyReviewed = Type.Object({ review: EmergencyReview });
