@@ -3,7 +3,7 @@
  * apart from past ones (ended allergies in their own list), results as tables, consultations
  * by date, social care alerts first — a page at a time.
  */
-import { useMemo } from 'react';
+import { useDeferredValue, useId, useMemo, useState } from 'react';
 import type { RecordItem as RecordEntry, SourceSummary } from '../../api/record.ts';
 import {
   compareNewestFirst,
@@ -11,6 +11,7 @@ import {
   type ResolveReference,
   type Triage,
 } from '../resource-summary.ts';
+import { countItems, describeFound, filterEntries } from '../section-filter.ts';
 import { warningsForSection } from '../section-warnings.ts';
 import type { SectionName } from '../../api/record.ts';
 import { describeSourceStatus, SECTION_LABELS } from '../source-status.ts';
@@ -97,8 +98,59 @@ export function SectionItems({
         </p>
       )}
       {name === 'medications' && <ReconciliationTable entries={entries} />}
-      {entries.length > 0 && <SectionBody name={name} entries={entries} resolve={resolve} />}
+      {entries.length > 0 && <FoundItems name={name} entries={entries} resolve={resolve} />}
     </section>
+  );
+}
+
+/**
+ * "Find in {section}": narrows the section to the items whose shown words contain what is
+ * typed, with a live count. The list follows the typing a moment behind (a deferred value), so
+ * typing never waits for thousands of items to be matched and drawn.
+ */
+function FoundItems({
+  name,
+  entries,
+  resolve,
+}: Pick<SectionItemsProps, 'name' | 'entries' | 'resolve'>) {
+  const [query, setQuery] = useState('');
+  const deferred = useDeferredValue(query);
+  const fieldId = useId();
+  const found = useMemo(
+    () => filterEntries(entries, deferred, resolve),
+    [entries, deferred, resolve],
+  );
+  const total = useMemo(() => countItems(entries), [entries]);
+  const shown = useMemo(() => countItems(found), [found]);
+  const label = SECTION_LABELS[name];
+  return (
+    <>
+      <div className="section-find">
+        <label htmlFor={fieldId}>Find in {label.toLowerCase()}</label>
+        <input
+          id={fieldId}
+          className="section-find__input"
+          type="search"
+          autoComplete="off"
+          spellCheck={false}
+          value={query}
+          onChange={(event) => {
+            setQuery(event.target.value);
+          }}
+        />
+        <p className="section-find__count" role="status">
+          {describeFound(shown, total)}
+        </p>
+      </div>
+      {found.length === 0 ? (
+        <p className="empty">
+          No {label.toLowerCase()} contain &ldquo;{deferred.trim()}&rdquo;.
+        </p>
+      ) : (
+        // A new search starts again at the first page.
+        <SectionBody key={deferred} name={name} entries={found} resolve={resolve} />
+      )}
+    </>
   );
 }
 
