@@ -211,7 +211,14 @@ describe('moving through a record in the browser', () => {
     await dialog
       .getByLabel('Details of the emergency')
       .fill('Brought in unconscious after a fall.');
+    const recorded = page.waitForResponse(
+      (response) =>
+        response.request().method() === 'POST' && response.url().endsWith('/permissions'),
+    );
     await dialog.getByRole('button', { name: 'Record emergency access' }).click();
+    await recorded;
+    // The record opens under emergency access (the dialog, with the same name, has gone).
+    await dialog.waitFor({ state: 'detached' });
     await page.getByRole('heading', { name: 'Emergency access', exact: true }).waitFor();
     assert.deepEqual(answers, [201]);
     await page.close();
