@@ -13,6 +13,7 @@ import { loadConfig } from '../src/config/load-config.ts';
 import { PERSONAS } from '../sim/population/personas.ts';
 import { startSims, type RunningSims } from '../sim/start-sims.ts';
 import { benchResult, type BenchResult } from './bench-result.ts';
+import { benchClinician } from './bench-clinician.ts';
 
 const VIEWS = 60;
 const PATIENTS = 30;
@@ -48,27 +49,7 @@ async function measure(region: boolean): Promise<Measured> {
     const patients = Array.from({ length: PATIENTS }, (_, i) =>
       sims.population.nhsNumberAt(PERSONAS.length + i),
     ).filter((nhs) => nhs !== large);
-    const user = await app.services.accounts.add({
-      username: 'bench-discovery',
-      role: 'hospital-clinician',
-      organisation: 'RXX01',
-      password: 'benchmark password 1',
-    });
-    for (const nhsNumber of patients) {
-      await app.services.permissions.grant({
-        nhsNumber,
-        basis: 'consent',
-        method: 'verbal',
-        givenBy: 'patient',
-        actor: user,
-      });
-    }
-    const signIn = await fetch(new URL('/api/session', url), {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ username: 'bench-discovery', password: 'benchmark password 1' }),
-    });
-    const cookie = signIn.headers.getSetCookie()[0]?.split(';')[0] ?? '';
+    const { cookie } = await benchClinician(app, url, 'bench-discovery', patients);
     const view = async (i: number): Promise<void> => {
       const nhsNumber = patients[i % patients.length] ?? '';
       const response = await fetch(new URL(`/api/patients/${nhsNumber}/record`, url), {

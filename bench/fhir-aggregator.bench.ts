@@ -17,6 +17,7 @@ import { loadConfig } from '../src/config/load-config.ts';
 import { NHS_NUMBER_SYSTEM } from '../src/identity/nhs-number.ts';
 import { startSims } from '../sim/start-sims.ts';
 import { benchResult, withTarget, type BenchResult } from './bench-result.ts';
+import { benchClinician } from './bench-clinician.ts';
 
 const SECONDS_PER_MEASURE = 4;
 const PATIENTS = 20;
@@ -115,27 +116,7 @@ export async function run(): Promise<BenchResult[]> {
     const patients = Array.from({ length: PATIENTS + 1 }, (_, i) => sims.population.nhsNumberAt(i))
       .filter((nhs) => nhs !== large)
       .slice(0, PATIENTS);
-    const user = await app.services.accounts.add({
-      username: 'bench-aggregator',
-      role: 'hospital-clinician',
-      organisation: 'RXX01',
-      password: 'benchmark password 1',
-    });
-    for (const nhsNumber of patients) {
-      await app.services.permissions.grant({
-        nhsNumber,
-        basis: 'consent',
-        method: 'verbal',
-        givenBy: 'patient',
-        actor: user,
-      });
-    }
-    const signIn = await fetch(new URL('/api/session', url), {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ username: 'bench-aggregator', password: 'benchmark password 1' }),
-    });
-    const cookie = signIn.headers.getSetCookie()[0]?.split(';')[0] ?? '';
+    const { cookie } = await benchClinician(app, url, 'bench-aggregator', patients);
     const patientAt = (i: number): string => patients[i % patients.length] ?? '';
 
     const entriesOf = async (response: Response): Promise<number> => {

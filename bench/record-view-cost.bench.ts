@@ -23,6 +23,7 @@ import type { TracedPatient } from '../src/identity/traced-patient.ts';
 import type { Connector, RequestingUser } from '../src/sources/source-result.ts';
 import { startSims, type RunningSims } from '../sim/start-sims.ts';
 import { benchResult, withTarget, type BenchResult } from './bench-result.ts';
+import { benchClinician } from './bench-clinician.ts';
 
 const CALL_MS = 50;
 const TYPICAL = '9990000107';
@@ -59,27 +60,7 @@ async function startSystem(
   });
   const app = await buildApp(config);
   const url = await app.server.listen({ host: '127.0.0.1', port: 0 });
-  const user = await app.services.accounts.add({
-    username: 'bench-cost',
-    role: 'hospital-clinician',
-    organisation: 'RXX01',
-    password: 'benchmark password 1',
-  });
-  for (const nhsNumber of patients) {
-    await app.services.permissions.grant({
-      nhsNumber,
-      basis: 'consent',
-      method: 'verbal',
-      givenBy: 'patient',
-      actor: user,
-    });
-  }
-  const signIn = await fetch(new URL('/api/session', url), {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ username: 'bench-cost', password: 'benchmark password 1' }),
-  });
-  const cookie = signIn.headers.getSetCookie()[0]?.split(';')[0] ?? '';
+  const { user, cookie } = await benchClinician(app, url, 'bench-cost', patients);
   const connectors: Connector[] = config.sources.map((source) =>
     source.kind === 'gp-connect'
       ? createGpConnectConnector({

@@ -16,6 +16,7 @@ import type { Connector, RequestingUser } from '../src/sources/source-result.ts'
 import { PERSONAS } from '../sim/population/personas.ts';
 import { startSims } from '../sim/start-sims.ts';
 import { benchResult, withTarget, type BenchResult } from './bench-result.ts';
+import { benchClinician } from './bench-clinician.ts';
 
 const SECONDS_PER_MEASURE = 4;
 const PATIENTS = 40;
@@ -58,27 +59,7 @@ export async function run(): Promise<BenchResult[]> {
     const patients = Array.from({ length: PATIENTS }, (_, i) =>
       sims.population.nhsNumberAt(i),
     ).filter((nhs) => nhs !== large);
-    const user = await app.services.accounts.add({
-      username: 'bench-clinician',
-      role: 'hospital-clinician',
-      organisation: 'RXX01',
-      password: 'benchmark password 1',
-    });
-    for (const nhsNumber of patients) {
-      await app.services.permissions.grant({
-        nhsNumber,
-        basis: 'consent',
-        method: 'verbal',
-        givenBy: 'patient',
-        actor: user,
-      });
-    }
-    const signIn = await fetch(new URL('/api/session', url), {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ username: 'bench-clinician', password: 'benchmark password 1' }),
-    });
-    const cookie = signIn.headers.getSetCookie()[0]?.split(';')[0] ?? '';
+    const { user, cookie } = await benchClinician(app, url, 'bench-clinician', patients);
 
     const requesting: RequestingUser = { ...user };
     const connectors: Connector[] = config.sources.map((source) =>

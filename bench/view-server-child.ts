@@ -17,6 +17,7 @@ import type { SourceHttpRequest } from '../src/http/http-outcome.ts';
 import { createDemographicsClient } from '../src/identity/demographics-client.ts';
 import { createFhirR4Connector } from '../src/sources/fhir-r4/fhir-r4-connector.ts';
 import { createGpConnectConnector } from '../src/sources/gp-connect/gp-connect-connector.ts';
+import { benchClinician } from './bench-clinician.ts';
 
 /** What the parent sends (as JSON over IPC). */
 export type ChildCommand =
@@ -70,27 +71,7 @@ async function main(): Promise<void> {
   });
   const app = await buildApp(config);
   const url = await app.server.listen({ host: '127.0.0.1', port: 0 });
-  const user = await app.services.accounts.add({
-    username: 'bench-heap',
-    role: 'hospital-clinician',
-    organisation: 'RXX01',
-    password: 'benchmark password 1',
-  });
-  for (const nhsNumber of setup.patients) {
-    await app.services.permissions.grant({
-      nhsNumber,
-      basis: 'consent',
-      method: 'verbal',
-      givenBy: 'patient',
-      actor: user,
-    });
-  }
-  const signIn = await fetch(new URL('/api/session', url), {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ username: 'bench-heap', password: 'benchmark password 1' }),
-  });
-  const cookie = signIn.headers.getSetCookie()[0]?.split(';')[0] ?? '';
+  const { user, cookie } = await benchClinician(app, url, 'bench-heap', setup.patients);
 
   // The bare fan-out, counting the bytes its calls receive.
   let received = 0;
