@@ -69,6 +69,19 @@ function first(value: unknown): unknown {
   return list(value)[0];
 }
 
+/** The value when it is an object, else an empty one: its fields then read as absent. */
+function object(value: unknown): Json {
+  return isJsonObject(value) ? value : {};
+}
+
+/** The people or places a list of references names, joined: `Dr A Smith, Leeds General`. */
+function names(references: unknown): string {
+  return list(references)
+    .map(referenceText)
+    .filter((t) => t !== undefined)
+    .join(', ');
+}
+
 function statusCode(concept: unknown): string | undefined {
   if (!isJsonObject(concept)) return text(concept);
   for (const coding of list(concept['coding'])) {
@@ -167,8 +180,8 @@ function dosageText(dosages: unknown): string {
       const dose = isJsonObject(doseAndRate)
         ? formatQuantity(doseAndRate['doseQuantity']) || formatRange(doseAndRate['doseRange'])
         : '';
-      const timing = isJsonObject(dosage['timing']) ? dosage['timing'] : {};
-      const repeat = isJsonObject(timing['repeat']) ? timing['repeat'] : {};
+      const timing = object(dosage['timing']);
+      const repeat = object(timing['repeat']);
       const frequency = typeof repeat['frequency'] === 'number' ? repeat['frequency'] : undefined;
       const period = typeof repeat['period'] === 'number' ? repeat['period'] : undefined;
       const unit = text(repeat['periodUnit']);
@@ -181,6 +194,26 @@ function dosageText(dosages: unknown): string {
     })
     .filter((part): part is string => part !== undefined)
     .join('; ');
+}
+
+/** When the resource's `period` began (raw FHIR), if it has one. */
+function periodStart(r: Json): unknown {
+  return object(r['period'])['start'];
+}
+
+/**
+ * The date an entry of a type without its own rule is dated by: its date, when it was performed,
+ * when its period began, or when it was authored, recorded or created (raw FHIR).
+ */
+function otherTypeDate(r: Json): string | undefined {
+  return (
+    text(r['date']) ??
+    choiceSortDate(r, 'performed') ??
+    text(periodStart(r)) ??
+    text(r['authored']) ??
+    text(r['recordedDate']) ??
+    text(r['created'])
+  );
 }
 
 function summariseMedication(
@@ -198,7 +231,7 @@ function summariseMedication(
   if (isRequest) {
     const intent = text(r['intent']);
     if (intent !== 'order') b.flag(intent === 'plan' ? 'Plan' : humanise(intent), 'neutral');
-    const dispense = isJsonObject(r['dispenseRequest']) ? r['dispenseRequest'] : {};
+    const dispense = object(r['dispenseRequest']);
     b.add('Valid', formatPeriod(dispense['validityPeriod']));
     b.add('Prescriber', facts.prescriber);
     date = formatDate(r['authoredOn']);
@@ -329,13 +362,7 @@ function summariseObservation(r: Json, b: Builder): Partial<ItemSummary> {
   if (status !== undefined && status !== 'final') statusFlag(b, status);
   b.add('No value because', absent);
   b.add('Category', conceptListText(r['category']));
-  b.add(
-    'Performed by',
-    list(r['performer'])
-      .map(referenceText)
-      .filter((t) => t !== undefined)
-      .join(', '),
-  );
+  b.add('Performed by', names(r['performer']));
   const issued = formatDateTime(r['issued']);
   if (issued !== choice(r, 'effective', true)) b.add('Issued', issued);
   b.add('Notes', annotationText(r['note']));
@@ -353,13 +380,7 @@ function summariseReport(r: Json, b: Builder): Partial<ItemSummary> {
   b.add('Conclusion', text(r['conclusion']) ?? conceptListText(r['conclusionCode']));
   const results = list(r['result']).length;
   if (results > 0) b.add('Results', `${results} result${results === 1 ? '' : 's'}`);
-  b.add(
-    'Performed by',
-    list(r['performer'])
-      .map(referenceText)
-      .filter((t) => t !== undefined)
-      .join(', '),
-  );
+  b.add('Performed by', names(r['performer']));
   b.add('Issued', formatDateTime(r['issued']));
   return {
     kind: 'Test report',
@@ -413,11 +434,10 @@ function summariseEncounter(r: Json, b: Builder): Partial<ItemSummary> {
       .join(', '),
   );
   b.add('Organisation', referenceText(r['serviceProvider']));
-  const period = isJsonObject(r['period']) ? r['period'] : {};
   return {
     kind: 'Encounter',
     title: conceptListText(r['type']) || codeableConceptText(r['serviceType']) || className,
-    date: formatDate(period['start']),
+    date: formatDate(periodStart(r)),
   };
 }
 
@@ -451,13 +471,7 @@ function summariseServiceRequest(r: Json, b: Builder): Partial<ItemSummary> {
   const priority = text(r['priority']);
   if (priority !== undefined && priority !== 'routine') b.flag(humanise(priority), 'warning');
   b.add('Requested by', referenceText(r['requester']));
-  b.add(
-    'Referred to',
-    list(r['performer'])
-      .map(referenceText)
-      .filter((t) => t !== undefined)
-      .join(', '),
-  );
+  b.add('Referred to', names(r['performer']));
   b.add('Reason', conceptListText(r['reasonCode']));
   b.add('Category', conceptListText(r['category']));
   b.add('When', choice(r, 'occurrence'));
@@ -473,21 +487,17 @@ function summariseServiceRequest(r: Json, b: Builder): Partial<ItemSummary> {
   };
 }
 
+/** A document's (first) attachment: its file's title, type and creation date. */
+function attachmentOf(r: Json): Json {
+  return object(object(first(r['content']))['attachment']);
+}
+
 function summariseDocument(r: Json, b: Builder): Partial<ItemSummary> {
   const status = text(r['status']);
   if (status !== 'current') statusFlag(b, status);
-  const attachment = isJsonObject(first(r['content']))
-    ? (first(r['content']) as Json)['attachment']
-    : undefined;
-  const attached = isJsonObject(attachment) ? attachment : {};
+  const attached = attachmentOf(r);
   b.add('Description', text(r['description']));
-  b.add(
-    'Author',
-    list(r['author'])
-      .map(referenceText)
-      .filter((t) => t !== undefined)
-      .join(', '),
-  );
+  b.add('Author', names(r['author']));
   b.add('Held by', referenceText(r['custodian']));
   b.add('Category', conceptListText(r['category']));
   b.add(
@@ -496,7 +506,7 @@ function summariseDocument(r: Json, b: Builder): Partial<ItemSummary> {
       .filter((t) => t !== undefined)
       .join(', '),
   );
-  const context = isJsonObject(r['context']) ? r['context'] : {};
+  const context = object(r['context']);
   b.add('Covers', formatPeriod(context['period']));
   return {
     kind: 'Document',
@@ -512,19 +522,11 @@ function summariseCarePlan(r: Json, b: Builder): Partial<ItemSummary> {
   b.add('Covers', formatPeriod(r['period']));
   b.add('Author', referenceText(r['author']));
   b.add('Notes', annotationText(r['note']));
-  const period = isJsonObject(r['period']) ? r['period'] : {};
   return {
     kind: 'Care plan',
     title: text(r['title']) ?? (conceptListText(r['category']) || text(r['description'])),
-    date: formatDate(r['created']) || formatDate(period['start']),
+    date: formatDate(r['created']) || formatDate(periodStart(r)),
   };
-}
-
-function names(references: unknown): string {
-  return list(references)
-    .map(referenceText)
-    .filter((t) => t !== undefined)
-    .join(', ');
 }
 
 function summariseCareTeam(r: Json, b: Builder): Partial<ItemSummary> {
@@ -538,11 +540,10 @@ function summariseCareTeam(r: Json, b: Builder): Partial<ItemSummary> {
   b.add('Covers', formatPeriod(r['period']));
   b.add('Organisation', names(r['managingOrganization']));
   b.add('Notes', annotationText(r['note']));
-  const period = isJsonObject(r['period']) ? r['period'] : {};
   return {
     kind: 'Care team',
     title: text(r['name']) ?? (conceptListText(r['category']) || 'Care team'),
-    date: formatDate(period['start']),
+    date: formatDate(periodStart(r)),
   };
 }
 
@@ -560,11 +561,10 @@ function summariseEpisode(r: Json, b: Builder, resolve?: ResolveReference): Part
     })
     .filter((t) => t !== undefined);
   b.add('Care team', teams.join(', '));
-  const period = isJsonObject(r['period']) ? r['period'] : {};
   return {
     kind: 'Episode of care',
     title: conceptListText(r['type']) || 'Episode of care',
-    date: formatDate(period['start']),
+    date: formatDate(periodStart(r)),
   };
 }
 
@@ -575,11 +575,10 @@ function summariseFlag(r: Json, b: Builder): Partial<ItemSummary> {
   b.add('Category', conceptListText(r['category']));
   b.add('Covers', formatPeriod(r['period']));
   b.add('Raised by', referenceText(r['author']));
-  const period = isJsonObject(r['period']) ? r['period'] : {};
   return {
     kind: 'Alert',
     title: codeableConceptText(r['code']),
-    date: formatDate(period['start']),
+    date: formatDate(periodStart(r)),
   };
 }
 
@@ -589,23 +588,9 @@ function summariseGeneric(r: Json, b: Builder, kind: string): Partial<ItemSummar
   b.add('Covers', formatPeriod(r['period']));
   b.add('Performed', choice(r, 'performed'));
   b.add('Organisation', referenceText(r['managingOrganization']));
-  b.add(
-    'Author',
-    list(r['author'])
-      .map(referenceText)
-      .filter((t) => t !== undefined)
-      .join(', '),
-  );
+  b.add('Author', names(r['author']));
   b.add('Description', text(r['description']));
   b.add('Notes', annotationText(r['note']));
-  const period = isJsonObject(r['period']) ? r['period'] : {};
-  const dateRaw =
-    text(r['date']) ??
-    choiceSortDate(r, 'performed') ??
-    text(period['start']) ??
-    text(r['authored']) ??
-    text(r['recordedDate']) ??
-    text(r['created']);
   return {
     kind,
     title:
@@ -613,7 +598,7 @@ function summariseGeneric(r: Json, b: Builder, kind: string): Partial<ItemSummar
       codeableConceptText(r['code']) ??
       (conceptListText(r['type']) || undefined) ??
       codeableConceptText(r['vaccineCode']),
-    date: formatDate(dateRaw),
+    date: formatDate(otherTypeDate(r)),
   };
 }
 
@@ -736,7 +721,6 @@ function triageRank(r: Json): number {
 }
 
 function triageDate(r: Json): string | undefined {
-  const period = isJsonObject(r['period']) ? r['period'] : {};
   switch (r['resourceType']) {
     case 'MedicationRequest':
       return text(r['authoredOn']);
@@ -756,26 +740,15 @@ function triageDate(r: Json): string | undefined {
     case 'DiagnosticReport':
       return choiceSortDate(r, 'effective') ?? text(r['issued']);
     case 'Encounter':
-      return text(period['start']);
+      return text(periodStart(r));
     case 'Immunization':
       return text(r['occurrenceDateTime']) ?? text(r['recorded']);
-    case 'DocumentReference': {
-      const content = first(r['content']);
-      const attachment =
-        isJsonObject(content) && isJsonObject(content['attachment']) ? content['attachment'] : {};
-      return text(r['date']) ?? text(attachment['creation']);
-    }
+    case 'DocumentReference':
+      return text(r['date']) ?? text(attachmentOf(r)['creation']);
     case 'CarePlan':
-      return text(r['created']) ?? text(period['start']);
+      return text(r['created']) ?? text(periodStart(r));
     default:
-      return (
-        text(r['date']) ??
-        choiceSortDate(r, 'performed') ??
-        text(period['start']) ??
-        text(r['authored']) ??
-        text(r['recordedDate']) ??
-        text(r['created'])
-      );
+      return otherTypeDate(r);
   }
 }
 
@@ -841,4 +814,16 @@ export function compareNewestFirst(
   if (a.time === undefined) return 1;
   if (b.time === undefined) return -1;
   return b.time - a.time;
+}
+
+/**
+ * Record entries ordered for display (major problems first, then newest first), each with its
+ * triage beside it.
+ */
+export function newestFirst<E extends { readonly resource: unknown }>(
+  entries: readonly E[],
+): (Triage & { readonly entry: E })[] {
+  return entries
+    .map((entry) => ({ entry, ...triageResource(entry.resource) }))
+    .sort(compareNewestFirst);
 }
