@@ -204,44 +204,73 @@ export async function answerOf<S extends TSchema>(
 /** A 204 answer has no body. */
 export const NoContent = Type.Null();
 
-/** Builds a client. The CSRF token lives only in this closure, never in browser storage. */
-export function createApiClient(options: ApiClientOptions = {}): ApiClient {
+/** The HTTP methods the JSON API's routes take. */
+export type CallMethod = 'GET' | 'POST' | 'DELETE';
+
+/** JSON calls to one API's routes, with the session's CSRF token sent on every change. */
+export interface JsonCalls {
+  /** One call: its answer checked against `schema`, every failure a value. */
+  readonly call: <S extends TSchema>(
+    schema: S,
+    method: CallMethod,
+    path: string,
+    body?: unknown,
+  ) => Promise<ApiResult<Static<S>>>;
+  /** Keeps the CSRF token a session answer carries; an error answer forgets it. */
+  readonly keepToken: <T extends { readonly csrfToken: string }>(
+    result: ApiResult<T>,
+  ) => ApiResult<T>;
+  /** Forgets the CSRF token (the session has ended). */
+  readonly forgetToken: () => void;
+}
+
+/**
+ * Calls to the routes under `options.baseUrl`. The CSRF token lives only in this closure, never in
+ * browser storage.
+ */
+export function createJsonCalls(options: ApiClientOptions = {}): JsonCalls {
   const baseUrl = options.baseUrl ?? '';
   const doFetch = options.fetch ?? globalThis.fetch.bind(globalThis);
   let csrfToken: string | undefined;
+  return {
+    async call(schema, method, path, body) {
+      const headers: Record<string, string> = { accept: 'application/json' };
+      if (body !== undefined) headers['content-type'] = 'application/json';
+      if (method !== 'GET' && csrfToken !== undefined) headers['x-csrf-token'] = csrfToken;
+      let response: Response;
+      try {
+        response = await doFetch(baseUrl + path, {
+          method,
+          headers,
+          credentials: 'same-origin',
+          cache: 'no-store',
+          body: body === undefined ? null : JSON.stringify(body),
+        });
+      } catch {
+        return { ok: false, error: toApiError(0, null) };
+      }
+      return answerOf(schema, response);
+    },
+    keepToken(result) {
+      csrfToken = result.ok ? result.value.csrfToken : undefined;
+      return result;
+    },
+    forgetToken() {
+      csrfToken = undefined;
+    },
+  };
+}
 
-  async function call<S extends TSchema>(
-    schema: S,
-    method: 'GET' | 'POST' | 'DELETE',
-    path: string,
-    body?: unknown,
-  ): Promise<ApiResult<Static<S>>> {
-    const headers: Record<string, string> = { accept: 'application/json' };
-    if (body !== undefined) headers['content-type'] = 'application/json';
-    if (method !== 'GET' && csrfToken !== undefined) headers['x-csrf-token'] = csrfToken;
-    let response: Response;
-    try {
-      response = await doFetch(baseUrl + path, {
-        method,
-        headers,
-        credentials: 'same-origin',
-        cache: 'no-store',
-        body: body === undefined ? null : JSON.stringify(body),
-      });
-    } catch {
-      return { ok: false, error: toApiError(0, null) };
-    }
-    return answerOf(schema, response);
-  }
+/** A result's value picked or reshaped; an error passes through unchanged. */
+export function mapResult<A, B>(result: ApiResult<A>, pick: (value: A) => B): ApiResult<B> {
+  return result.ok ? { ok: true, value: pick(result.value) } : result;
+}
 
-  function map<A, B>(result: ApiResult<A>, pick: (value: A) => B): ApiResult<B> {
-    return result.ok ? { ok: true, value: pick(result.value) } : result;
-  }
-
-  function keepToken(result: ApiResult<Session>): ApiResult<Session> {
-    csrfToken = result.ok ? result.value.csrfToken : undefined;
-    return result;
-  }
+/** Builds a client. */
+export function createApiClient(options: ApiClientOptions = {}): ApiClient {
+  const baseUrl = options.baseUrl ?? '';
+  const doFetch = options.fetch ?? globalThis.fetch.bind(globalThis);
+  const { call, keepToken, forgetToken } = createJsonCalls({ baseUrl, fetch: doFetch });
 
   const patientPath = (nhsNumber: string): string =>
     `/api/patients/${encodeURIComponent(nhsNumber)}`;
@@ -279,13 +308,13 @@ export function createApiClient(options: ApiClientOptions = {}): ApiClient {
     },
     async signOut() {
       const result = await call(NoContent, 'DELETE', '/api/session');
-      csrfToken = undefined;
-      return map(result, () => null);
+      forgetToken();
+      return mapResult(result, () => null);
     },
     async findByNhsNumber(nhsNumber) {
       const query = new URLSearchParams({ nhsNumber });
       const result = await call(PatientSearchResult, 'GET', `/api/patients?${query}`);
-      return map(result, (v) => v.patients);
+      return mapResult(result, (v) => v.patients);
     },
     async findByDemographics(demographics) {
       const query = new URLSearchParams();
@@ -295,11 +324,11 @@ export function createApiClient(options: ApiClientOptions = {}): ApiClient {
         if (trimmed !== '') query.set(field, trimmed);
       }
       const result = await call(PatientSearchResult, 'GET', `/api/patients?${query}`);
-      return map(result, (v) => v.patients);
+      return mapResult(result, (v) => v.patients);
     },
     async listPermissions(nhsNumber) {
       const result = await call(PermissionList, 'GET', `${patientPath(nhsNumber)}/permissions`);
-      return map(result, (v) => v.permissions);
+      return mapResult(result, (v) => v.permissions);
     },
     async recordPermission(nhsNumber, request) {
       const result = await call(
@@ -308,7 +337,7 @@ export function createApiClient(options: ApiClientOptions = {}): ApiClient {
         `${patientPath(nhsNumber)}/permissions`,
         request,
       );
-      return map(result, (v) => v.permission);
+      return mapResult(result, (v) => v.permission);
     },
     getPermissionOptions() {
       return call(PermissionOptions, 'GET', '/api/permission-options');
@@ -319,7 +348,7 @@ export function createApiClient(options: ApiClientOptions = {}): ApiClient {
         'DELETE',
         `/api/permissions/${encodeURIComponent(permissionId)}`,
       );
-      return map(result, () => null);
+      return mapResult(result, () => null);
     },
     getRecord(nhsNumber) {
       return call(RecordView, 'GET', `${patientPath(nhsNumber)}/record`);
@@ -329,7 +358,9 @@ export function createApiClient(options: ApiClientOptions = {}): ApiClient {
     },
     async listSignInProviders() {
       const result = await call(SignInProviders, 'GET', '/api/auth/providers');
-      return map(result, (v) => v.providers.filter((provider) => isLocalPath(provider.loginUrl)));
+      return mapResult(result, (v) =>
+        v.providers.filter((provider) => isLocalPath(provider.loginUrl)),
+      );
     },
     streamRecord(nhsNumber, listener) {
       return streamEvents(doFetch, `${baseUrl}${patientPath(nhsNumber)}/record/stream`, listener);
@@ -353,7 +384,7 @@ export function createApiClient(options: ApiClientOptions = {}): ApiClient {
         'GET',
         `/api/emergency-reviews?status=${status}`,
       );
-      return map(result, (v) => v.reviews);
+      return mapResult(result, (v) => v.reviews);
     },
     async reviewEmergencyAccess(permissionId, outcome, note) {
       const result = await call(
@@ -362,11 +393,11 @@ export function createApiClient(options: ApiClientOptions = {}): ApiClient {
         `/api/emergency-reviews/${encodeURIComponent(permissionId)}`,
         { outcome, note },
       );
-      return map(result, (v) => v.review);
+      return mapResult(result, (v) => v.review);
     },
     async listPrivacyAlerts(status) {
       const result = await call(PrivacyAlertList, 'GET', `/api/privacy-alerts?status=${status}`);
-      return map(result, (v) => v.alerts);
+      return mapResult(result, (v) => v.alerts);
     },
     async reviewPrivacyAlert(id, outcome, note) {
       const result = await call(
@@ -375,7 +406,7 @@ export function createApiClient(options: ApiClientOptions = {}): ApiClient {
         `/api/privacy-alerts/${encodeURIComponent(id)}`,
         { outcome, note },
       );
-      return map(result, (v) => v.alert);
+      return mapResult(result, (v) => v.alert);
     },
     getSourcesStatus() {
       return call(SourcesStatus, 'GET', '/api/sources/status');

@@ -4,7 +4,6 @@
  * memory, and every error a value the page can show. Types and the checks of every answer come
  * from src/api/patient-portal.ts.
  */
-import type { Static, TSchema } from '@sinclair/typebox';
 import {
   AccessHistory,
   ConcernList,
@@ -19,7 +18,7 @@ import {
   type PatientPermission,
 } from '../api/patient-portal.ts';
 import { EntryProof } from '../api/audit.ts';
-import { answerOf, NoContent, toApiError, type ApiResult } from './api-client.ts';
+import { createJsonCalls, mapResult, NoContent, type ApiResult } from './api-client.ts';
 
 /** Where a patient starts signing in (NHS login). */
 export const NHS_LOGIN_START = '/auth/nhs-login/login';
@@ -45,48 +44,19 @@ export interface PatientApiClient {
 export function createPatientApiClient(
   options: { readonly baseUrl?: string; readonly fetch?: typeof fetch } = {},
 ): PatientApiClient {
-  const baseUrl = options.baseUrl ?? '';
-  const doFetch = options.fetch ?? globalThis.fetch.bind(globalThis);
-  let csrfToken: string | undefined;
-
-  async function call<S extends TSchema>(
-    schema: S,
-    method: 'GET' | 'POST' | 'DELETE',
-    path: string,
-    body?: unknown,
-  ): Promise<ApiResult<Static<S>>> {
-    const headers: Record<string, string> = { accept: 'application/json' };
-    if (body !== undefined) headers['content-type'] = 'application/json';
-    if (method !== 'GET' && csrfToken !== undefined) headers['x-csrf-token'] = csrfToken;
-    let response: Response;
-    try {
-      response = await doFetch(`${baseUrl}/api/patient${path}`, {
-        method,
-        headers,
-        credentials: 'same-origin',
-        cache: 'no-store',
-        body: body === undefined ? null : JSON.stringify(body),
-      });
-    } catch {
-      return { ok: false, error: toApiError(0, null) };
-    }
-    return answerOf(schema, response);
-  }
-
-  function map<A, B>(result: ApiResult<A>, pick: (value: A) => B): ApiResult<B> {
-    return result.ok ? { ok: true, value: pick(result.value) } : result;
-  }
+  const { call, keepToken, forgetToken } = createJsonCalls({
+    baseUrl: `${options.baseUrl ?? ''}/api/patient`,
+    fetch: options.fetch,
+  });
 
   return {
     async getSession() {
-      const result = await call(PatientSession, 'GET', '/session');
-      csrfToken = result.ok ? result.value.csrfToken : undefined;
-      return result;
+      return keepToken(await call(PatientSession, 'GET', '/session'));
     },
     async signOut() {
       const result = await call(NoContent, 'DELETE', '/session');
-      csrfToken = undefined;
-      return map(result, () => null);
+      forgetToken();
+      return mapResult(result, () => null);
     },
     getAccessHistory() {
       return call(AccessHistory, 'GET', '/access-history');
@@ -105,7 +75,7 @@ export function createPatientApiClient(
     },
     async listPermissions() {
       const result = await call(PatientPermissionList, 'GET', '/permissions');
-      return map(result, (v) => v.permissions);
+      return mapResult(result, (v) => v.permissions);
     },
     async withdrawPermission(permissionId) {
       const result = await call(
@@ -113,15 +83,15 @@ export function createPatientApiClient(
         'DELETE',
         `/permissions/${encodeURIComponent(permissionId)}`,
       );
-      return map(result, () => null);
+      return mapResult(result, () => null);
     },
     async listConcerns() {
       const result = await call(ConcernList, 'GET', '/concerns');
-      return map(result, (v) => v.concerns);
+      return mapResult(result, (v) => v.concerns);
     },
     async raiseConcern(request) {
       const result = await call(ConcernRaised, 'POST', '/concerns', request);
-      return map(result, (v) => v.concern);
+      return mapResult(result, (v) => v.concern);
     },
     getSettings() {
       return call(NotificationSettings, 'GET', '/settings');
