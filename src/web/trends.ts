@@ -4,11 +4,9 @@
  * its date and the reference range the laboratory gave with it. Pure; nothing is kept.
  */
 import type { RecordItem } from '../api/record.ts';
+import { LOINC, SNOMED } from './code-systems.ts';
 import { codeableConceptText } from './fhir-display.ts';
 import { isJsonObject } from '../shared/json-guards.ts';
-
-export const LOINC = 'http://loinc.org';
-export const SNOMED = 'http://snomed.info/sct';
 
 /** One result on a trend. */
 export interface TrendPoint {

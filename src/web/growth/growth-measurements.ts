@@ -7,12 +7,10 @@
  * or m. Pure; nothing is kept.
  */
 import type { RecordItem } from '../../api/record.ts';
+import { LOINC, SNOMED } from '../code-systems.ts';
 import { DAYS_PER_MONTH, centileText, lmsAt, zScore } from './growth-centiles.ts';
 import { LMS_LAST_MONTH, type GrowthMeasure, type GrowthSex } from './who-lms.ts';
 import { isJsonObject } from '../../shared/json-guards.ts';
-
-const LOINC = 'http://loinc.org';
-const SNOMED = 'http://snomed.info/sct';
 
 /** Codes per measure: `system|code`. */
 const CODES: Readonly<Record<GrowthMeasure, readonly string[]>> = {
