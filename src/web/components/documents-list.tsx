@@ -2,7 +2,7 @@
 import { useContext, useMemo, useState } from 'react';
 import type { RecordItem as RecordEntry } from '../../api/record.ts';
 import { DocumentOpenerContext, isOpenable } from '../document-opener.ts';
-import { compareNewestFirst, triageResource, type ResolveReference } from '../resource-summary.ts';
+import { newestFirst, type ResolveReference } from '../resource-summary.ts';
 import { DocumentViewer } from './document-viewer.tsx';
 import { PAGE_SIZE } from './item-list.tsx';
 import { RecordItemCard } from './record-item-card.tsx';
@@ -16,13 +16,7 @@ export interface DocumentsListProps {
 
 export function DocumentsList({ entries, resolve }: DocumentsListProps) {
   const open = useContext(DocumentOpenerContext);
-  const sorted = useMemo(
-    () =>
-      entries
-        .map((entry) => ({ entry, ...triageResource(entry.resource) }))
-        .sort(compareNewestFirst),
-    [entries],
-  );
+  const sorted = useMemo(() => newestFirst(entries), [entries]);
   const paging = usePaging(sorted.length, PAGE_SIZE);
   const [opened, setOpened] = useState<string | undefined>(undefined);
   return (

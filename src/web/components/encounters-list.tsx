@@ -11,12 +11,8 @@ import {
 } from '../consultation-topics.ts';
 import { formatDateTime } from '../fhir-display.ts';
 import { isFilingComment } from '../investigation-groups.ts';
-import {
-  compareNewestFirst,
-  summariseResource,
-  triageResource,
-  type ResolveReference,
-} from '../resource-summary.ts';
+import { newestFirst, summariseResource, type ResolveReference } from '../resource-summary.ts';
+import { ItemDetails, ItemFlags } from './item-parts.tsx';
 import { ShowMore } from './show-more.tsx';
 import { usePaging } from './use-paging.ts';
 
@@ -30,13 +26,7 @@ export interface EncountersListProps {
 
 /** Only the date and status of each are read up front; details are built when opened. */
 export function EncountersList({ entries, resolve }: EncountersListProps) {
-  const sorted = useMemo(
-    () =>
-      entries
-        .map((entry) => ({ entry, ...triageResource(entry.resource) }))
-        .sort(compareNewestFirst),
-    [entries],
-  );
+  const sorted = useMemo(() => newestFirst(entries), [entries]);
   const paging = usePaging(sorted.length, ENCOUNTER_PAGE_SIZE);
   return (
     <>
@@ -89,27 +79,10 @@ const EncounterCard = memo(function EncounterCard({ entry, resolve }: EncounterC
       <p className="encounter__who">
         {[clinician, source.system].filter((part) => part !== undefined && part !== '').join(' · ')}
       </p>
-      {summary.flags.length > 0 && (
-        <p className="item__flags">
-          {summary.flags.map((flag, index) => (
-            <span key={index} className={`tag tag--${flag.tone}`}>
-              {flag.text}
-            </span>
-          ))}
-        </p>
-      )}
+      <ItemFlags flags={summary.flags} />
       {open && (
         <div id={id} className="encounter__body">
-          {summary.details.length > 0 && (
-            <dl className="item__details">
-              {summary.details.map((detail, index) => (
-                <div key={index}>
-                  <dt>{detail.label}</dt>
-                  <dd>{detail.value}</dd>
-                </div>
-              ))}
-            </dl>
-          )}
+          <ItemDetails details={summary.details} />
           {topics.map((topic, index) => (
             <section key={index} className="topic" aria-label={`Topic: ${topic.title}`}>
               <h4 className="topic__title">

@@ -14,7 +14,9 @@ import {
   type ResultRow,
 } from '../investigation-groups.ts';
 import { summariseResource, type ResolveReference } from '../resource-summary.ts';
+import { ColumnHeads } from './column-heads.tsx';
 import { ItemList } from './item-list.tsx';
+import { ItemDetails, ItemFlags } from './item-parts.tsx';
 import { ShowMore } from './show-more.tsx';
 import { usePaging } from './use-paging.ts';
 
@@ -89,6 +91,23 @@ function FlagCell({ row }: { readonly row: ResultRow }) {
   );
 }
 
+/** One result's cells, from its name to its flag: the same in a report's table and the others'. */
+function ResultCells({ row }: { readonly row: ResultRow }) {
+  return (
+    <>
+      <th scope="row">
+        {row.name}
+        {row.status !== '' && <span className="tag tag--neutral">{row.status}</span>}
+        {row.notes !== '' && <span className="results__note">{row.notes}</span>}
+      </th>
+      <td>{row.value}</td>
+      <td>{row.unit}</td>
+      <td>{row.range}</td>
+      <FlagCell row={row} />
+    </>
+  );
+}
+
 function ResultRows({ rows }: { readonly rows: readonly ResultRow[] }) {
   return (
     <>
@@ -104,15 +123,7 @@ function ResultRows({ rows }: { readonly rows: readonly ResultRow[] }) {
             key={index}
             className={`results__depth-${Math.min(row.depth, 3)}${row.abnormal ? ' results__row--abnormal' : ''}`}
           >
-            <th scope="row">
-              {row.name}
-              {row.status !== '' && <span className="tag tag--neutral">{row.status}</span>}
-              {row.notes !== '' && <span className="results__note">{row.notes}</span>}
-            </th>
-            <td>{row.value}</td>
-            <td>{row.unit}</td>
-            <td>{row.range}</td>
-            <FlagCell row={row} />
+            <ResultCells row={row} />
           </tr>
         ),
       )}
@@ -131,32 +142,20 @@ const ReportCard = memo(function ReportCard({ group }: { readonly group: ReportG
         <p className="item__title">{summary.title}</p>
         {summary.date !== '' && <p className="item__date">{summary.date}</p>}
       </div>
-      {(summary.flags.length > 0 || abnormal > 0) && (
-        <p className="item__flags">
-          {abnormal > 0 && (
+      <ItemFlags
+        flags={summary.flags}
+        leading={
+          abnormal > 0 ? (
             <span className="tag tag--alert">
               {abnormal} abnormal result{abnormal === 1 ? '' : 's'}
             </span>
-          )}
-          {summary.flags.map((flag, index) => (
-            <span key={index} className={`tag tag--${flag.tone}`}>
-              {flag.text}
-            </span>
-          ))}
-        </p>
-      )}
+          ) : undefined
+        }
+      />
       {table.rows.length > 0 ? (
         <table className="results">
           <caption className="visually-hidden">Results of {summary.title}</caption>
-          <thead>
-            <tr>
-              <th scope="col">Test</th>
-              <th scope="col">Result</th>
-              <th scope="col">Unit</th>
-              <th scope="col">Reference range</th>
-              <th scope="col">Flag</th>
-            </tr>
-          </thead>
+          <ColumnHeads columns={['Test', 'Result', 'Unit', 'Reference range', 'Flag']} />
           <tbody>
             <ResultRows rows={table.rows} />
           </tbody>
@@ -174,18 +173,8 @@ const ReportCard = memo(function ReportCard({ group }: { readonly group: ReportG
           ))}
         </div>
       )}
-      {summary.details.length > 0 && (
-        <dl className="item__details">
-          {summary.details
-            .filter((detail) => detail.label !== 'Results')
-            .map((detail, index) => (
-              <div key={index}>
-                <dt>{detail.label}</dt>
-                <dd>{detail.value}</dd>
-              </div>
-            ))}
-        </dl>
-      )}
+      {/* The table above is the results; their count would say it again. */}
+      <ItemDetails details={summary.details.filter((detail) => detail.label !== 'Results')} />
       <p className="item__source">
         <span className="visually-hidden">Source: </span>
         Test report from <span className="item__source-name">{source.system}</span>,{' '}
@@ -204,17 +193,9 @@ function ObservationTable({
   return (
     <>
       <table className="results results--observations">
-        <thead>
-          <tr>
-            <th scope="col">Date</th>
-            <th scope="col">Observation</th>
-            <th scope="col">Value</th>
-            <th scope="col">Unit</th>
-            <th scope="col">Reference range</th>
-            <th scope="col">Flag</th>
-            <th scope="col">From</th>
-          </tr>
-        </thead>
+        <ColumnHeads
+          columns={['Date', 'Observation', 'Value', 'Unit', 'Reference range', 'Flag', 'From']}
+        />
         <tbody>
           {observations.slice(0, paging.shown).map((observation, index) => (
             <ObservationRow key={index} observation={observation} />
@@ -237,15 +218,7 @@ const ObservationRow = memo(function ObservationRow({
   return (
     <tr className={row.abnormal ? 'results__row--abnormal' : undefined}>
       <td className="results__date">{date}</td>
-      <th scope="row">
-        {row.name}
-        {row.status !== '' && <span className="tag tag--neutral">{row.status}</span>}
-        {row.notes !== '' && <span className="results__note">{row.notes}</span>}
-      </th>
-      <td>{row.value}</td>
-      <td>{row.unit}</td>
-      <td>{row.range}</td>
-      <FlagCell row={row} />
+      <ResultCells row={row} />
       <td className="results__from">{source.system}</td>
     </tr>
   );

@@ -9,6 +9,7 @@ import {
   formatPatientName,
   formatPatientNhsNumber,
 } from '../patient-display.ts';
+import { Fact } from './fact.tsx';
 import { useFocusOnMount } from './use-focus-on-mount.ts';
 
 export interface PatientBannerProps {
@@ -34,34 +35,21 @@ export function PatientBanner({ patient, now }: PatientBannerProps) {
         )}
       </div>
       <dl className="banner__facts">
-        <div>
-          <dt>Born</dt>
-          <dd>{formatBorn(patient, now())}</dd>
-        </div>
-        <div>
-          <dt>Gender</dt>
-          <dd>{formatGender(patient.gender)}</dd>
-        </div>
-        <div>
-          <dt>NHS number</dt>
-          <dd className="nhs-number">{formatPatientNhsNumber(patient)}</dd>
-        </div>
+        <Fact term="Born">{formatBorn(patient, now())}</Fact>
+        <Fact term="Gender">{formatGender(patient.gender)}</Fact>
+        <Fact term="NHS number" className="nhs-number">
+          {formatPatientNhsNumber(patient)}
+        </Fact>
         {!patient.restricted && (
-          <div>
-            <dt>Address</dt>
-            <dd>{address === '' ? 'Not known' : address}</dd>
-          </div>
+          <Fact term="Address">{address === '' ? 'Not known' : address}</Fact>
         )}
-        <div>
-          <dt>Registered GP</dt>
-          <dd>
-            {gp === undefined
-              ? 'Not known'
-              : gp.name === undefined
-                ? gp.odsCode
-                : `${gp.name} (${gp.odsCode})`}
-          </dd>
-        </div>
+        <Fact term="Registered GP">
+          {gp === undefined
+            ? 'Not known'
+            : gp.name === undefined
+              ? gp.odsCode
+              : `${gp.name} (${gp.odsCode})`}
+        </Fact>
       </dl>
     </section>
   );

@@ -3,6 +3,7 @@ import { memo, useContext, useMemo, type ReactNode } from 'react';
 import type { RecordItem as RecordEntry } from '../../api/record.ts';
 import { formatDateTime } from '../fhir-display.ts';
 import { summariseResource, type ResolveReference } from '../resource-summary.ts';
+import { ItemDetails, ItemFlags } from './item-parts.tsx';
 import { RecordContext } from './record-context.ts';
 
 export interface RecordItemCardProps {
@@ -41,25 +42,8 @@ export const RecordItemCard = memo(function RecordItemCard({
         </p>
         {summary.date !== '' && <p className="item__date">{summary.date}</p>}
       </div>
-      {summary.flags.length > 0 && (
-        <p className="item__flags">
-          {summary.flags.map((flag, index) => (
-            <span key={index} className={`tag tag--${flag.tone}`}>
-              {flag.text}
-            </span>
-          ))}
-        </p>
-      )}
-      {summary.details.length > 0 && (
-        <dl className="item__details">
-          {summary.details.map((detail, index) => (
-            <div key={index}>
-              <dt>{detail.label}</dt>
-              <dd>{detail.value}</dd>
-            </div>
-          ))}
-        </dl>
-      )}
+      <ItemFlags flags={summary.flags} />
+      <ItemDetails details={summary.details} />
       <p className="item__source">
         <span className="visually-hidden">Source: </span>
         {summary.kind} from <span className="item__source-name">{source.system}</span>

@@ -7,6 +7,7 @@ import {
   formatPatientName,
   formatPatientNhsNumber,
 } from '../patient-display.ts';
+import { Fact } from './fact.tsx';
 
 export interface SearchResultsProps {
   readonly patients: readonly PatientSummary[];
@@ -40,23 +41,13 @@ export function SearchResults({ patients, now, onSelect }: SearchResultsProps) {
               {formatPatientName(patient.name)}
             </button>
             <dl className="results__facts">
-              <div>
-                <dt>NHS number</dt>
-                <dd className="nhs-number">{formatPatientNhsNumber(patient)}</dd>
-              </div>
-              <div>
-                <dt>Born</dt>
-                <dd>{formatBorn(patient, now())}</dd>
-              </div>
-              <div>
-                <dt>Gender</dt>
-                <dd>{formatGender(patient.gender)}</dd>
-              </div>
+              <Fact term="NHS number" className="nhs-number">
+                {formatPatientNhsNumber(patient)}
+              </Fact>
+              <Fact term="Born">{formatBorn(patient, now())}</Fact>
+              <Fact term="Gender">{formatGender(patient.gender)}</Fact>
               {patient.address?.postcode !== undefined && !patient.restricted && (
-                <div>
-                  <dt>Postcode</dt>
-                  <dd>{patient.address.postcode}</dd>
-                </div>
+                <Fact term="Postcode">{patient.address.postcode}</Fact>
               )}
             </dl>
             {patient.restricted && <span className="tag tag--alert">Restricted record</span>}

@@ -3,20 +3,21 @@
  * SVG by React, so the markup is ours to make accessible), with the reference range as a band and
  * the same results as a table beside it: the table is the alternative for screen readers and print.
  */
-import { AxisBottom, AxisLeft } from '@visx/axis';
-import { Group } from '@visx/group';
 import { scaleLinear, scaleTime } from '@visx/scale';
 import { LinePath } from '@visx/shape';
 import { formatDate } from '../fhir-display.ts';
+import { ChartFigure, DataDots, plotSize, type ChartArea } from './chart-figure.tsx';
 import { ShowMore } from './show-more.tsx';
 import { usePaging } from './use-paging.ts';
 import { outsideItsRange, type TrendPoint, type TrendSeries } from '../trends.ts';
 
-const WIDTH = 640;
-const HEIGHT = 220;
+const AREA: ChartArea = {
+  width: 640,
+  height: 220,
+  margin: { top: 12, right: 16, bottom: 36, left: 56 },
+};
 /** Table rows drawn at first (newest); the rest a "Show more" away. */
 const TABLE_ROWS = 10;
-const MARGIN = { top: 12, right: 16, bottom: 36, left: 56 };
 
 export interface TrendChartProps {
   readonly series: TrendSeries;
@@ -53,8 +54,7 @@ export function trendDescription(series: TrendSeries): string {
 /** The chart, then its table. */
 export function TrendChart({ series }: TrendChartProps) {
   const id = `trend-${series.key.replace(/[^A-Za-z0-9]+/g, '-')}`;
-  const innerWidth = WIDTH - MARGIN.left - MARGIN.right;
-  const innerHeight = HEIGHT - MARGIN.top - MARGIN.bottom;
+  const { width: innerWidth, height: innerHeight } = plotSize(AREA);
   const times = series.points.map((point) => point.time);
   const values = series.points.map((point) => point.value);
   const bounds = [...values, series.low, series.high].filter(
@@ -80,91 +80,78 @@ export function TrendChart({ series }: TrendChartProps) {
   const newestFirst = [...series.points].reverse();
   const paging = usePaging(newestFirst.length, TABLE_ROWS);
   return (
-    <figure className="trend" aria-labelledby={`${id}-caption`}>
-      <figcaption id={`${id}-caption`} className="trend__caption">
-        {series.name}
-        {series.unit === '' ? '' : ` (${series.unit})`}
-      </figcaption>
-      <svg
-        className="trend-chart"
-        viewBox={`0 0 ${WIDTH} ${HEIGHT}`}
-        role="img"
-        aria-labelledby={`${id}-title ${id}-desc`}
-        data-points={series.points.length}
-      >
-        <title id={`${id}-title`}>{`Chart of ${series.name}`}</title>
-        <desc id={`${id}-desc`}>{trendDescription(series)}</desc>
-        <Group left={MARGIN.left} top={MARGIN.top}>
-          {hasRange && (
-            <rect
-              className="trend-chart__range"
-              x={0}
-              width={innerWidth}
-              y={top}
-              height={Math.max(0, bottom - top)}
-            />
-          )}
-          <LinePath<TrendPoint>
-            className="trend-chart__line"
-            data={[...series.points]}
-            x={(point) => x(new Date(point.time))}
-            y={(point) => y(point.value)}
-          />
-          {series.points.map((point) => (
-            <circle
+    <ChartFigure
+      id={id}
+      className="trend"
+      caption={
+        <>
+          {series.name}
+          {series.unit === '' ? '' : ` (${series.unit})`}
+        </>
+      }
+      area={AREA}
+      chart={{
+        className: 'trend-chart',
+        title: `Chart of ${series.name}`,
+        description: trendDescription(series),
+        points: series.points.length,
+      }}
+      table={{
+        columns: ['Date', 'Result', 'Reference range', 'Source'],
+        rows: newestFirst.slice(0, paging.shown).map((point) => {
+          const outside = outsideItsRange(point);
+          return (
+            <tr
               key={`${point.sourceId}/${point.id}`}
-              className={
-                outsideItsRange(point) === undefined
-                  ? 'trend-chart__point'
-                  : 'trend-chart__point trend-chart__point--outside'
-              }
-              cx={x(new Date(point.time))}
-              cy={y(point.value)}
-              r={4}
-            />
-          ))}
-          <AxisLeft scale={y} numTicks={5} tickClassName="trend-chart__tick" />
-          <AxisBottom
-            top={innerHeight}
-            scale={x}
-            numTicks={Math.min(5, series.points.length)}
-            tickFormat={(value) =>
-              value instanceof Date ? formatDate(value.toISOString().slice(0, 10)) : ''
-            }
-            tickClassName="trend-chart__tick"
-          />
-        </Group>
-      </svg>
-      <table className="results trend__table" aria-labelledby={`${id}-caption`}>
-        <thead>
-          <tr>
-            <th scope="col">Date</th>
-            <th scope="col">Result</th>
-            <th scope="col">Reference range</th>
-            <th scope="col">Source</th>
-          </tr>
-        </thead>
-        <tbody>
-          {newestFirst.slice(0, paging.shown).map((point) => {
-            const outside = outsideItsRange(point);
-            return (
-              <tr
-                key={`${point.sourceId}/${point.id}`}
-                className={outside === undefined ? undefined : 'results__row--abnormal'}
-              >
-                <td>{formatDate(point.date)}</td>
-                <td>
-                  {pointText(point, series.unit)}
-                  {outside === undefined ? '' : ` (${outside} range)`}
-                </td>
-                <td>{rangeText(point.low, point.high, series.unit)}</td>
-                <td>{point.source}</td>
-              </tr>
-            );
-          })}
-        </tbody>
-      </table>
-      <ShowMore paging={paging} total={newestFirst.length} noun="results" />
-    </figure>
+              className={outside === undefined ? undefined : 'results__row--abnormal'}
+            >
+              <td>{formatDate(point.date)}</td>
+              <td>
+                {pointText(point, series.unit)}
+                {outside === undefined ? '' : ` (${outside} range)`}
+              </td>
+              <td>{rangeText(point.low, point.high, series.unit)}</td>
+              <td>{point.source}</td>
+            </tr>
+          );
+        }),
+      }}
+      axes={{
+        left: { scale: y, numTicks: 5 },
+        bottom: {
+          scale: x,
+          numTicks: Math.min(5, series.points.length),
+          tickFormat: (value) =>
+            value instanceof Date ? formatDate(value.toISOString().slice(0, 10)) : '',
+        },
+      }}
+      after={<ShowMore paging={paging} total={newestFirst.length} noun="results" />}
+    >
+      {hasRange && (
+        <rect
+          className="trend-chart__range"
+          x={0}
+          width={innerWidth}
+          y={top}
+          height={Math.max(0, bottom - top)}
+        />
+      )}
+      <LinePath<TrendPoint>
+        className="trend-chart__line"
+        data={[...series.points]}
+        x={(point) => x(new Date(point.time))}
+        y={(point) => y(point.value)}
+      />
+      <DataDots
+        points={series.points}
+        cx={(point) => x(new Date(point.time))}
+        cy={(point) => y(point.value)}
+        className={(point) =>
+          outsideItsRange(point) === undefined
+            ? 'trend-chart__point'
+            : 'trend-chart__point trend-chart__point--outside'
+        }
+      />
+    </ChartFigure>
   );
 }
