@@ -11,7 +11,9 @@ import { normaliseNhsNumber, parseNhsNumber } from '../../identity/nhs-number.ts
 import type { AccessReport as AccessReportJson } from '../../api/audit.ts';
 import { roleText } from '../role-text.ts';
 import { AccessChart } from './access-chart.tsx';
+import { DataTable } from './data-table.tsx';
 import { ErrorMessage } from './error-message.tsx';
+import { NHS_NUMBER_INPUT, TextField } from './form-fields.tsx';
 import { RefusalMessage } from './refusal-message.tsx';
 import { useFocusOnMount } from './use-focus-on-mount.ts';
 
@@ -75,44 +77,29 @@ export function AccessReportPage({ api, onSessionEnded }: AccessReportPageProps)
         <form className="filters" onSubmit={(event) => void submit(event)} noValidate>
           <ErrorMessage id="report-error" message={fieldError} />
           <div className="filters__grid">
-            <div className={fieldError === undefined ? 'field' : 'field field--error'}>
-              <label htmlFor="report-nhs-number">NHS number</label>
-              <input
-                id="report-nhs-number"
-                className="input--nhs-number"
-                inputMode="numeric"
-                autoComplete="off"
-                spellCheck={false}
-                aria-invalid={fieldError !== undefined}
-                aria-describedby={fieldError === undefined ? undefined : 'report-error'}
-                value={nhsNumber}
-                onChange={(event) => {
-                  setNhsNumber(event.target.value);
-                }}
-              />
-            </div>
-            <div className="field">
-              <label htmlFor="report-from">From (optional)</label>
-              <input
-                id="report-from"
-                type="date"
-                value={from}
-                onChange={(event) => {
-                  setFrom(event.target.value);
-                }}
-              />
-            </div>
-            <div className="field">
-              <label htmlFor="report-to">To (optional)</label>
-              <input
-                id="report-to"
-                type="date"
-                value={to}
-                onChange={(event) => {
-                  setTo(event.target.value);
-                }}
-              />
-            </div>
+            <TextField
+              id="report-nhs-number"
+              label="NHS number"
+              {...NHS_NUMBER_INPUT}
+              invalid={fieldError !== undefined}
+              aria-describedby={fieldError === undefined ? undefined : 'report-error'}
+              value={nhsNumber}
+              onChange={setNhsNumber}
+            />
+            <TextField
+              id="report-from"
+              label="From (optional)"
+              type="date"
+              value={from}
+              onChange={setFrom}
+            />
+            <TextField
+              id="report-to"
+              label="To (optional)"
+              type="date"
+              value={to}
+              onChange={setTo}
+            />
           </div>
           <button type="submit" className="button" disabled={busy}>
             Produce the report
@@ -129,6 +116,8 @@ export function AccessReportPage({ api, onSessionEnded }: AccessReportPageProps)
     </div>
   );
 }
+
+const ACCESS_COLUMNS = ['When', 'Who', 'Role', 'Organisation', 'Basis', 'Outcome'];
 
 function Report({
   report,
@@ -173,41 +162,26 @@ function Report({
       </p>
       <AccessChart perDay={report.perDay} />
       {report.accesses.length > 0 && (
-        <div className="table-wrap">
-          <table className="data-table">
-            <caption className="visually-hidden">Every access, newest first</caption>
-            <thead>
-              <tr>
-                <th scope="col">When</th>
-                <th scope="col">Who</th>
-                <th scope="col">Role</th>
-                <th scope="col">Organisation</th>
-                <th scope="col">Basis</th>
-                <th scope="col">Outcome</th>
-              </tr>
-            </thead>
-            <tbody>
-              {report.accesses.map((access) => (
-                <tr key={access.seq}>
-                  <td className="nowrap">
-                    <time dateTime={access.time}>{formatDateTime(access.time)}</time>
-                  </td>
-                  <td>{access.user.name}</td>
-                  <td>{roleText(access.user.role)}</td>
-                  <td>{access.user.organisation}</td>
-                  <td>{access.kind === 'denied' ? '—' : basisLabel(access.basis)}</td>
-                  <td>
-                    {access.kind === 'denied'
-                      ? `Refused${access.reasonCode === undefined ? '' : `: ${reasonLabel(access.reasonCode)}`}`
-                      : access.kind === 'record-print'
-                        ? `Printed the ${access.scope === 'summary' ? 'summary' : 'whole record'}`
-                        : outcomeLabel(access.outcome)}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable caption="Every access, newest first" columns={ACCESS_COLUMNS}>
+          {report.accesses.map((access) => (
+            <tr key={access.seq}>
+              <td className="nowrap">
+                <time dateTime={access.time}>{formatDateTime(access.time)}</time>
+              </td>
+              <td>{access.user.name}</td>
+              <td>{roleText(access.user.role)}</td>
+              <td>{access.user.organisation}</td>
+              <td>{access.kind === 'denied' ? '—' : basisLabel(access.basis)}</td>
+              <td>
+                {access.kind === 'denied'
+                  ? `Refused${access.reasonCode === undefined ? '' : `: ${reasonLabel(access.reasonCode)}`}`
+                  : access.kind === 'record-print'
+                    ? `Printed the ${access.scope === 'summary' ? 'summary' : 'whole record'}`
+                    : outcomeLabel(access.outcome)}
+              </td>
+            </tr>
+          ))}
+        </DataTable>
       )}
       <p className="print-only hint">
         Times are UK time. Each access is an entry in a tamper-evident audit trail; its entry number

@@ -17,7 +17,9 @@ import { normaliseNhsNumber, parseNhsNumber } from '../../identity/nhs-number.ts
 import type { AuditEntry as AuditEntryJson, AuditSearchQuery } from '../../api/audit.ts';
 import { roleText } from '../role-text.ts';
 import { AuditEntryDetail } from './audit-entry-detail.tsx';
+import { DataTable, type ColumnHeading } from './data-table.tsx';
 import { ErrorMessage } from './error-message.tsx';
+import { IDENTIFIER_INPUT, NHS_NUMBER_INPUT, SelectField, TextField } from './form-fields.tsx';
 import { RefusalMessage } from './refusal-message.tsx';
 import { useFocusOnMount } from './use-focus-on-mount.ts';
 
@@ -26,15 +28,19 @@ export interface AuditSearchPageProps {
   readonly onSessionEnded: () => void;
 }
 
-interface Form {
-  readonly nhsNumber: string;
-  readonly user: string;
-  readonly organisation: string;
-  readonly from: string;
-  readonly to: string;
-  readonly action: string;
-  readonly outcome: string;
-}
+/** The filters, in the order the form shows them: each one's field id and label. */
+const FILTERS = {
+  nhsNumber: { id: 'audit-nhs-number', label: 'Patient NHS number' },
+  user: { id: 'audit-user', label: 'User' },
+  organisation: { id: 'audit-organisation', label: 'Organisation (ODS code)' },
+  from: { id: 'audit-from', label: 'From' },
+  to: { id: 'audit-to', label: 'To' },
+  action: { id: 'audit-action', label: 'Action' },
+  outcome: { id: 'audit-outcome', label: 'Outcome' },
+} as const;
+
+/** What each filter holds ('' matches anything). */
+type Form = Readonly<Record<keyof typeof FILTERS, string>>;
 
 const EMPTY: Form = {
   nhsNumber: '',
@@ -67,11 +73,14 @@ export function AuditSearchPage({ api, onSessionEnded }: AuditSearchPageProps) {
   const [selected, setSelected] = useState<number | undefined>();
   useFocusOnMount(heading);
 
-  const set =
-    (field: keyof Form) =>
-    (event: { target: { value: string } }): void => {
-      setForm((current) => ({ ...current, [field]: event.target.value }));
-    };
+  /** A filter's control: its id, label and value, and what setting it does. */
+  const filter = (field: keyof Form) => ({
+    ...FILTERS[field],
+    value: form[field],
+    onChange: (value: string) => {
+      setForm((current) => ({ ...current, [field]: value }));
+    },
+  });
 
   async function fetchPage(query: AuditSearchQuery, before: Results | undefined) {
     setBusy(true);
@@ -160,71 +169,29 @@ export function AuditSearchPage({ api, onSessionEnded }: AuditSearchPageProps) {
       <form className="filters" onSubmit={(event) => void submit(event)} noValidate>
         <ErrorMessage id="audit-filter-error" message={fieldError} />
         <div className="filters__grid">
-          <div className="field">
-            <label htmlFor="audit-nhs-number">Patient NHS number</label>
-            <input
-              id="audit-nhs-number"
-              className="input--nhs-number"
-              inputMode="numeric"
-              autoComplete="off"
-              spellCheck={false}
-              value={form.nhsNumber}
-              onChange={set('nhsNumber')}
-            />
-          </div>
-          <div className="field">
-            <label htmlFor="audit-user">User</label>
-            <p className="hint" id="audit-user-hint">
-              Their sign-in name (for example gp) or user id
-            </p>
-            <input
-              id="audit-user"
-              aria-describedby="audit-user-hint"
-              autoComplete="off"
-              spellCheck={false}
-              value={form.user}
-              onChange={set('user')}
-            />
-          </div>
-          <div className="field">
-            <label htmlFor="audit-organisation">Organisation (ODS code)</label>
-            <input
-              id="audit-organisation"
-              className="input--short"
-              autoComplete="off"
-              spellCheck={false}
-              value={form.organisation}
-              onChange={set('organisation')}
-            />
-          </div>
-          <div className="field">
-            <label htmlFor="audit-from">From</label>
-            <input id="audit-from" type="date" value={form.from} onChange={set('from')} />
-          </div>
-          <div className="field">
-            <label htmlFor="audit-to">To</label>
-            <input id="audit-to" type="date" value={form.to} onChange={set('to')} />
-          </div>
-          <div className="field">
-            <label htmlFor="audit-action">Action</label>
-            <select id="audit-action" value={form.action} onChange={set('action')}>
-              <option value="">Any action</option>
-              {Object.entries(ACTION_LABELS).map(([code, label]) => (
-                <option key={code} value={code}>
-                  {label}
-                </option>
-              ))}
-            </select>
-          </div>
-          <div className="field">
-            <label htmlFor="audit-outcome">Outcome</label>
-            <select id="audit-outcome" value={form.outcome} onChange={set('outcome')}>
-              <option value="">Any outcome</option>
-              <option value="success">Success</option>
-              <option value="denied">Refused</option>
-              <option value="failure">Failed</option>
-            </select>
-          </div>
+          <TextField {...NHS_NUMBER_INPUT} {...filter('nhsNumber')} />
+          <TextField
+            hint="Their sign-in name (for example gp) or user id"
+            {...IDENTIFIER_INPUT}
+            {...filter('user')}
+          />
+          <TextField className="input--short" {...IDENTIFIER_INPUT} {...filter('organisation')} />
+          <TextField type="date" {...filter('from')} />
+          <TextField type="date" {...filter('to')} />
+          <SelectField {...filter('action')}>
+            <option value="">Any action</option>
+            {Object.entries(ACTION_LABELS).map(([code, label]) => (
+              <option key={code} value={code}>
+                {label}
+              </option>
+            ))}
+          </SelectField>
+          <SelectField {...filter('outcome')}>
+            <option value="">Any outcome</option>
+            <option value="success">Success</option>
+            <option value="denied">Refused</option>
+            <option value="failure">Failed</option>
+          </SelectField>
         </div>
         <p className="hint">Dates are whole days in UTC. Leave a filter empty to match anything.</p>
         <button type="submit" className="button" disabled={busy}>
@@ -261,6 +228,18 @@ export function AuditSearchPage({ api, onSessionEnded }: AuditSearchPageProps) {
   );
 }
 
+const RESULT_COLUMNS: readonly ColumnHeading[] = [
+  'Time',
+  'User',
+  'Role',
+  'Organisation',
+  'Action',
+  'Patient',
+  'Outcome',
+  'Basis',
+  { unseen: 'Entry' },
+];
+
 function ResultsTable({
   entries,
   onOpen,
@@ -269,59 +248,40 @@ function ResultsTable({
   onOpen: (seq: number) => void;
 }) {
   return (
-    <div className="table-wrap">
-      <table className="data-table">
-        <thead>
-          <tr>
-            <th scope="col">Time</th>
-            <th scope="col">User</th>
-            <th scope="col">Role</th>
-            <th scope="col">Organisation</th>
-            <th scope="col">Action</th>
-            <th scope="col">Patient</th>
-            <th scope="col">Outcome</th>
-            <th scope="col">Basis</th>
-            <th scope="col">
-              <span className="visually-hidden">Entry</span>
-            </th>
+    <DataTable columns={RESULT_COLUMNS}>
+      {entries.map((entry) => {
+        const event = readEvent(entry.event);
+        return (
+          <tr key={entry.seq}>
+            <td className="nowrap">
+              <time dateTime={event.time}>{formatDateTime(event.time)}</time>
+            </td>
+            <td>{event.actor?.name ?? '—'}</td>
+            <td>{event.actor === undefined ? '—' : roleText(event.actor.role)}</td>
+            <td>{event.actor?.organisation ?? '—'}</td>
+            <td>{actionLabel(event.action)}</td>
+            <td className="nowrap">{nhsNumberText(event.nhsNumber)}</td>
+            <td>
+              <span className={`tag tag--${event.outcome === 'success' ? 'good' : 'alert'}`}>
+                {outcomeLabel(event.outcome)}
+              </span>
+            </td>
+            <td>{basisLabel(event.basis)}</td>
+            <td className="nowrap">
+              <button
+                id={`open-entry-${entry.seq}`}
+                type="button"
+                className="link-button"
+                onClick={() => {
+                  onOpen(entry.seq);
+                }}
+              >
+                Entry {entry.seq}
+              </button>
+            </td>
           </tr>
-        </thead>
-        <tbody>
-          {entries.map((entry) => {
-            const event = readEvent(entry.event);
-            return (
-              <tr key={entry.seq}>
-                <td className="nowrap">
-                  <time dateTime={event.time}>{formatDateTime(event.time)}</time>
-                </td>
-                <td>{event.actor?.name ?? '—'}</td>
-                <td>{event.actor === undefined ? '—' : roleText(event.actor.role)}</td>
-                <td>{event.actor?.organisation ?? '—'}</td>
-                <td>{actionLabel(event.action)}</td>
-                <td className="nowrap">{nhsNumberText(event.nhsNumber)}</td>
-                <td>
-                  <span className={`tag tag--${event.outcome === 'success' ? 'good' : 'alert'}`}>
-                    {outcomeLabel(event.outcome)}
-                  </span>
-                </td>
-                <td>{basisLabel(event.basis)}</td>
-                <td className="nowrap">
-                  <button
-                    id={`open-entry-${entry.seq}`}
-                    type="button"
-                    className="link-button"
-                    onClick={() => {
-                      onOpen(entry.seq);
-                    }}
-                  >
-                    Entry {entry.seq}
-                  </button>
-                </td>
-              </tr>
-            );
-          })}
-        </tbody>
-      </table>
-    </div>
+        );
+      })}
+    </DataTable>
   );
 }

@@ -2,6 +2,7 @@
 import { useState, type SubmitEvent } from 'react';
 import type { DemographicsQuery } from '../../api/patients.ts';
 import { ErrorMessage } from './error-message.tsx';
+import { SelectField, TextField } from './form-fields.tsx';
 
 export interface DemographicsFormProps {
   /** Searches; resolves to an error message to show, if any. */
@@ -15,8 +16,15 @@ export function DemographicsForm({ onSearch }: DemographicsFormProps) {
   const [query, setQuery] = useState<DemographicsQuery>(EMPTY);
   const [error, setError] = useState<string | undefined>();
 
-  function update(field: keyof DemographicsQuery, value: string) {
-    setQuery((previous) => ({ ...previous, [field]: value }));
+  /** A field's control: its id is the query's field name. */
+  function bind(field: keyof DemographicsQuery) {
+    return {
+      id: field,
+      value: query[field],
+      onChange: (value: string) => {
+        setQuery((previous) => ({ ...previous, [field]: value }));
+      },
+    };
   }
 
   async function submit(event: SubmitEvent<HTMLFormElement>) {
@@ -33,69 +41,24 @@ export function DemographicsForm({ onSearch }: DemographicsFormProps) {
     <form onSubmit={(event) => void submit(event)} noValidate>
       <ErrorMessage id="demographics-error" message={error} />
       <div className="field-row">
-        <div className="field">
-          <label htmlFor="family">Last name</label>
-          <input
-            id="family"
-            autoComplete="off"
-            value={query.family}
-            onChange={(event) => {
-              update('family', event.target.value);
-            }}
-          />
-        </div>
-        <div className="field">
-          <label htmlFor="given">First name</label>
-          <input
-            id="given"
-            autoComplete="off"
-            value={query.given}
-            onChange={(event) => {
-              update('given', event.target.value);
-            }}
-          />
-        </div>
+        <TextField label="Last name" autoComplete="off" {...bind('family')} />
+        <TextField label="First name" autoComplete="off" {...bind('given')} />
       </div>
       <div className="field-row">
-        <div className="field">
-          <label htmlFor="birthdate">Date of birth</label>
-          <input
-            id="birthdate"
-            type="date"
-            value={query.birthdate}
-            onChange={(event) => {
-              update('birthdate', event.target.value);
-            }}
-          />
-        </div>
-        <div className="field">
-          <label htmlFor="gender">Gender</label>
-          <select
-            id="gender"
-            value={query.gender}
-            onChange={(event) => {
-              update('gender', event.target.value);
-            }}
-          >
-            <option value="">Any</option>
-            <option value="female">Female</option>
-            <option value="male">Male</option>
-            <option value="other">Other</option>
-            <option value="unknown">Not known</option>
-          </select>
-        </div>
-        <div className="field">
-          <label htmlFor="postcode">Postcode</label>
-          <input
-            id="postcode"
-            className="input--postcode"
-            autoComplete="off"
-            value={query.postcode}
-            onChange={(event) => {
-              update('postcode', event.target.value);
-            }}
-          />
-        </div>
+        <TextField label="Date of birth" type="date" {...bind('birthdate')} />
+        <SelectField label="Gender" {...bind('gender')}>
+          <option value="">Any</option>
+          <option value="female">Female</option>
+          <option value="male">Male</option>
+          <option value="other">Other</option>
+          <option value="unknown">Not known</option>
+        </SelectField>
+        <TextField
+          label="Postcode"
+          className="input--postcode"
+          autoComplete="off"
+          {...bind('postcode')}
+        />
       </div>
       <button type="submit" className="button">
         Search

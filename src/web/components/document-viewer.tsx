@@ -4,8 +4,9 @@
  * page with pdf.js from the fetched bytes. Held in memory only: nothing is cached or stored.
  */
 import { useEffect, useRef, useState } from 'react';
-import type { ApiError, OpenedDocument } from '../api-client.ts';
+import type { OpenedDocument } from '../api-client.ts';
 import type { OpenDocument } from '../document-opener.ts';
+import { loaded, type Load } from '../load-state.ts';
 
 export interface DocumentViewerProps {
   readonly open: OpenDocument;
@@ -15,22 +16,13 @@ export interface DocumentViewerProps {
   readonly title: string;
 }
 
-type State =
-  | { readonly kind: 'loading' }
-  | { readonly kind: 'failed'; readonly error: ApiError }
-  | { readonly kind: 'shown'; readonly document: OpenedDocument };
-
 export function DocumentViewer({ open, sourceId, documentId, title }: DocumentViewerProps) {
-  const [state, setState] = useState<State>({ kind: 'loading' });
+  const [state, setState] = useState<Load<OpenedDocument>>({ kind: 'loading' });
   useEffect(() => {
     let current = true;
     void open({ sourceId, id: documentId }).then((result) => {
       if (!current) return;
-      setState(
-        result.ok
-          ? { kind: 'shown', document: result.value }
-          : { kind: 'failed', error: result.error },
-      );
+      setState(loaded(result));
     });
     return () => {
       current = false;
@@ -39,16 +31,16 @@ export function DocumentViewer({ open, sourceId, documentId, title }: DocumentVi
   return (
     <section className="document" aria-label={title}>
       {state.kind === 'loading' && <p role="status">Fetching the document from its source…</p>}
-      {state.kind === 'failed' && (
+      {state.kind === 'error' && (
         <p className="inset inset--warning" role="alert">
           The document could not be opened: {state.error.message}
         </p>
       )}
-      {state.kind === 'shown' && state.document.kind === 'html' && (
-        <iframe className="document__frame" title={title} sandbox="" srcDoc={state.document.html} />
+      {state.kind === 'loaded' && state.value.kind === 'html' && (
+        <iframe className="document__frame" title={title} sandbox="" srcDoc={state.value.html} />
       )}
-      {state.kind === 'shown' && state.document.kind === 'pdf' && (
-        <PdfPages bytes={state.document.bytes} title={title} />
+      {state.kind === 'loaded' && state.value.kind === 'pdf' && (
+        <PdfPages bytes={state.value.bytes} title={title} />
       )}
     </section>
   );

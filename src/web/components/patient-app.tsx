@@ -3,15 +3,15 @@
  * staff session): who has looked at my record, my choices, my concerns, notifications. Metadata
  * only: nothing from the record itself is ever shown here.
  */
-import { useCallback, useEffect, useState } from 'react';
-import type { PatientSession } from '../../api/patient-portal.ts';
 import { NHS_LOGIN_START, type PatientApiClient } from '../patient-api-client.ts';
+import { PageFrame } from './page-frame.tsx';
 import { PatientChoicesPage } from './patient-choices-page.tsx';
 import { PatientConcernsPage } from './patient-concerns-page.tsx';
 import { PatientHistoryPage } from './patient-history-page.tsx';
 import { PatientSettingsPage } from './patient-settings-page.tsx';
 import { SiteNav, type NavLink } from './site-nav.tsx';
 import { useRoute } from './use-route.ts';
+import { useSessionPhase } from './use-session-phase.ts';
 
 /** The patient pages, in navigation order (the first is the patient's home page). */
 export const PATIENT_PAGES: readonly NavLink[] = [
@@ -27,92 +27,54 @@ export function patientPageAt(path: string): NavLink {
   return PATIENT_PAGES.find((page) => page.path === clean) ?? (PATIENT_PAGES[0] as NavLink);
 }
 
-type Phase =
-  | { readonly kind: 'starting' }
-  | { readonly kind: 'signed-out'; readonly notice?: string }
-  | { readonly kind: 'signed-in'; readonly session: PatientSession };
-
 export function PatientApp({ api }: { readonly api: PatientApiClient }) {
-  const [phase, setPhase] = useState<Phase>({ kind: 'starting' });
+  const { phase, sessionEnded, signOut } = useSessionPhase(api);
   const [{ path }, go] = useRoute();
-
-  useEffect(() => {
-    let active = true;
-    void api.getSession().then((result) => {
-      if (!active) return;
-      setPhase(result.ok ? { kind: 'signed-in', session: result.value } : { kind: 'signed-out' });
-    });
-    return () => {
-      active = false;
-    };
-  }, [api]);
-
-  const sessionEnded = useCallback(() => {
-    setPhase({ kind: 'signed-out', notice: 'Your session has ended. Sign in again to continue.' });
-  }, []);
-
-  const signOut = useCallback(async () => {
-    setPhase({ kind: 'signed-out', notice: 'You have signed out.' });
-    await api.signOut();
-  }, [api]);
 
   const page = patientPageAt(path);
   return (
-    <>
-      <a className="skip-link" href="#main-content">
-        Skip to main content
-      </a>
-      <header className="header">
-        <div className="header__inner">
-          <span className="header__service">My Care Record</span>
-          {phase.kind === 'signed-in' && (
-            <div className="header__user">
-              <p className="header__who">
-                <span className="header__name">Signed in with NHS login</span>
-                <span className="header__org">NHS number {phase.session.patient.nhsNumber}</span>
-              </p>
-              <button
-                type="button"
-                className="button button--reverse"
-                onClick={() => void signOut()}
-              >
-                Sign out
-              </button>
-            </div>
+    <PageFrame
+      signedIn={
+        phase.kind === 'signed-in'
+          ? {
+              who: (
+                <>
+                  <span className="header__name">Signed in with NHS login</span>
+                  <span className="header__org">NHS number {phase.session.patient.nhsNumber}</span>
+                </>
+              ),
+              onSignOut: () => void signOut(),
+            }
+          : undefined
+      }
+      nav={
+        phase.kind === 'signed-in' && (
+          <SiteNav pages={PATIENT_PAGES} current={page.id} onNavigate={go} />
+        )
+      }
+    >
+      {phase.kind === 'starting' && (
+        <p role="status" className="loading">
+          Loading…
+        </p>
+      )}
+      {phase.kind === 'signed-out' && <PatientSignIn notice={phase.notice} />}
+      {phase.kind === 'signed-in' && (
+        <div key={phase.session.patient.nhsNumber}>
+          {page.id === 'history' && <PatientHistoryPage api={api} onSessionEnded={sessionEnded} />}
+          {page.id === 'choices' && <PatientChoicesPage api={api} onSessionEnded={sessionEnded} />}
+          {page.id === 'concerns' && (
+            <PatientConcernsPage api={api} onSessionEnded={sessionEnded} />
+          )}
+          {page.id === 'notifications' && (
+            <PatientSettingsPage api={api} onSessionEnded={sessionEnded} />
           )}
         </div>
-      </header>
-      {phase.kind === 'signed-in' && (
-        <SiteNav pages={PATIENT_PAGES} current={page.id} onNavigate={go} />
       )}
-      <main id="main-content" className="page" tabIndex={-1}>
-        {phase.kind === 'starting' && (
-          <p role="status" className="loading">
-            Loading…
-          </p>
-        )}
-        {phase.kind === 'signed-out' && <PatientSignIn notice={phase.notice} />}
-        {phase.kind === 'signed-in' && (
-          <div key={phase.session.patient.nhsNumber}>
-            {page.id === 'history' && (
-              <PatientHistoryPage api={api} onSessionEnded={sessionEnded} />
-            )}
-            {page.id === 'choices' && (
-              <PatientChoicesPage api={api} onSessionEnded={sessionEnded} />
-            )}
-            {page.id === 'concerns' && (
-              <PatientConcernsPage api={api} onSessionEnded={sessionEnded} />
-            )}
-            {page.id === 'notifications' && (
-              <PatientSettingsPage api={api} onSessionEnded={sessionEnded} />
-            )}
-          </div>
-        )}
-        <p className="patient-footer no-print">
-          <a href="/about">About My Care Record</a>
-        </p>
-      </main>
-    </>
+      <p className="patient-footer no-print">
+        <a href="/about">About My Care Record</a>
+      </p>
+    </PageFrame>
   );
 }
 

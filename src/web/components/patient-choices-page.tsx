@@ -5,21 +5,20 @@
  */
 import { useCallback, useEffect, useState } from 'react';
 import type { Objection, PatientPermission } from '../../api/patient-portal.ts';
-import type { ApiError, ApiResult } from '../api-client.ts';
+import type { ApiResult } from '../api-client.ts';
+import { loaded, type Load } from '../load-state.ts';
 import { coversText, whenText } from '../patient-text.ts';
+import { DataTable, type ColumnHeading } from './data-table.tsx';
 import { ErrorMessage } from './error-message.tsx';
 import { endsSession, type PatientPageProps } from './patient-page.ts';
 
-type Load<T> =
-  | { readonly kind: 'loading' }
-  | { readonly kind: 'error'; readonly error: ApiError }
-  | { readonly kind: 'loaded'; readonly value: T };
-
-function loaded<T>(result: ApiResult<T>): Load<T> {
-  return result.ok
-    ? { kind: 'loaded', value: result.value }
-    : { kind: 'error', error: result.error };
-}
+const PERMISSION_COLUMNS: readonly ColumnHeading[] = [
+  'Organisation',
+  'Why',
+  'Who may look',
+  'Until',
+  { unseen: 'Action' },
+];
 
 export function PatientChoicesPage({ api, onSessionEnded }: PatientPageProps) {
   const [objection, setObjection] = useState<Load<Objection>>({ kind: 'loading' });
@@ -188,51 +187,35 @@ export function PatientChoicesPage({ api, onSessionEnded }: PatientPageProps) {
           (permissions.value.length === 0 ? (
             <p className="empty">No organisation has a permission to look at your record now.</p>
           ) : (
-            <div className="table-wrap">
-              <table className="data-table">
-                <caption className="visually-hidden">Permissions in place now</caption>
-                <thead>
-                  <tr>
-                    <th scope="col">Organisation</th>
-                    <th scope="col">Why</th>
-                    <th scope="col">Who may look</th>
-                    <th scope="col">Until</th>
-                    <th scope="col">
-                      <span className="visually-hidden">Action</span>
-                    </th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {permissions.value.map((p) => (
-                    <tr key={p.id}>
-                      <td>{p.organisation.name}</td>
-                      <td>{p.basis === 'emergency' ? 'Emergency' : 'Your permission'}</td>
-                      <td>{coversText(p.covers)}</td>
-                      <td>{whenText(p.expiresAt)}</td>
-                      <td>
-                        <button
-                          type="button"
-                          className="button button--secondary"
-                          disabled={busy}
-                          onClick={() =>
-                            void act(
-                              () => api.withdrawPermission(p.id),
-                              `The permission for ${p.organisation.name} has ended.`,
-                            )
-                          }
-                        >
-                          End it now
-                          <span className="visually-hidden">
-                            {' '}
-                            (the permission for {p.organisation.name})
-                          </span>
-                        </button>
-                      </td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
+            <DataTable caption="Permissions in place now" columns={PERMISSION_COLUMNS}>
+              {permissions.value.map((p) => (
+                <tr key={p.id}>
+                  <td>{p.organisation.name}</td>
+                  <td>{p.basis === 'emergency' ? 'Emergency' : 'Your permission'}</td>
+                  <td>{coversText(p.covers)}</td>
+                  <td>{whenText(p.expiresAt)}</td>
+                  <td>
+                    <button
+                      type="button"
+                      className="button button--secondary"
+                      disabled={busy}
+                      onClick={() =>
+                        void act(
+                          () => api.withdrawPermission(p.id),
+                          `The permission for ${p.organisation.name} has ended.`,
+                        )
+                      }
+                    >
+                      End it now
+                      <span className="visually-hidden">
+                        {' '}
+                        (the permission for {p.organisation.name})
+                      </span>
+                    </button>
+                  </td>
+                </tr>
+              ))}
+            </DataTable>
           ))}
       </section>
     </div>

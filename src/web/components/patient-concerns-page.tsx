@@ -1,37 +1,13 @@
 /** @module The concerns the patient raised, how each review stands, and the privacy officer's note. */
-import { useEffect, useState } from 'react';
-import type { Concern } from '../../api/patient-portal.ts';
-import type { ApiError } from '../api-client.ts';
+import type { PatientApiClient } from '../patient-api-client.ts';
 import { concernReasonText, concernStatusText, whenText } from '../patient-text.ts';
 import { ErrorMessage } from './error-message.tsx';
-import { endsSession, type PatientPageProps } from './patient-page.ts';
+import { usePatientLoad, type PatientPageProps } from './patient-page.ts';
 
-type Load =
-  | { readonly kind: 'loading' }
-  | { readonly kind: 'error'; readonly error: ApiError }
-  | { readonly kind: 'loaded'; readonly concerns: readonly Concern[] };
+const readConcerns = (api: PatientApiClient) => api.listConcerns();
 
 export function PatientConcernsPage({ api, onSessionEnded }: PatientPageProps) {
-  const [load, setLoad] = useState<Load>({ kind: 'loading' });
-
-  useEffect(() => {
-    let active = true;
-    void api.listConcerns().then((result) => {
-      if (!active) return;
-      if (!result.ok && endsSession(result.error)) {
-        onSessionEnded();
-        return;
-      }
-      setLoad(
-        result.ok
-          ? { kind: 'loaded', concerns: result.value }
-          : { kind: 'error', error: result.error },
-      );
-    });
-    return () => {
-      active = false;
-    };
-  }, [api, onSessionEnded]);
+  const load = usePatientLoad({ api, onSessionEnded }, readConcerns);
 
   return (
     <div className="patient-page">
@@ -47,11 +23,11 @@ export function PatientConcernsPage({ api, onSessionEnded }: PatientPageProps) {
       )}
       {load.kind === 'error' && <ErrorMessage message={load.error.message} />}
       {load.kind === 'loaded' &&
-        (load.concerns.length === 0 ? (
+        (load.value.length === 0 ? (
           <p className="empty">You have not raised any concerns.</p>
         ) : (
           <ul className="history" aria-label="Your concerns">
-            {load.concerns.map((concern) => (
+            {load.value.map((concern) => (
               <li key={concern.id} className="history__line">
                 <h2 className="history__title">
                   {concernReasonText(concern.reason)}

@@ -3,42 +3,20 @@
  * their role, their organisation, when, on what basis). Each line can be checked in this browser
  * against the signed audit trail, and a concern raised about it.
  */
-import { useEffect, useState } from 'react';
-import type { AccessHistory, HistoryLine } from '../../api/patient-portal.ts';
-import type { ApiError } from '../api-client.ts';
+import { useState } from 'react';
+import type { HistoryLine } from '../../api/patient-portal.ts';
+import type { PatientApiClient } from '../patient-api-client.ts';
 import { checkEntryProof } from '../proof-check.ts';
 import { basisText, concernStatusText, kindTitle, whenText } from '../patient-text.ts';
 import { ErrorMessage } from './error-message.tsx';
-import { endsSession, type PatientPageProps } from './patient-page.ts';
+import { endsSession, usePatientLoad, type PatientPageProps } from './patient-page.ts';
 import { RaiseConcernForm } from './raise-concern-form.tsx';
 
-type Load =
-  | { readonly kind: 'loading' }
-  | { readonly kind: 'error'; readonly error: ApiError }
-  | { readonly kind: 'loaded'; readonly history: AccessHistory };
+const readHistory = (api: PatientApiClient) => api.getAccessHistory();
 
 export function PatientHistoryPage({ api, onSessionEnded }: PatientPageProps) {
-  const [load, setLoad] = useState<Load>({ kind: 'loading' });
   const [reloads, setReloads] = useState(0);
-
-  useEffect(() => {
-    let active = true;
-    void api.getAccessHistory().then((result) => {
-      if (!active) return;
-      if (!result.ok && endsSession(result.error)) {
-        onSessionEnded();
-        return;
-      }
-      setLoad(
-        result.ok
-          ? { kind: 'loaded', history: result.value }
-          : { kind: 'error', error: result.error },
-      );
-    });
-    return () => {
-      active = false;
-    };
-  }, [api, onSessionEnded, reloads]);
+  const load = usePatientLoad({ api, onSessionEnded }, readHistory, reloads);
 
   return (
     <div className="patient-page">
@@ -60,16 +38,16 @@ export function PatientHistoryPage({ api, onSessionEnded }: PatientPageProps) {
       {load.kind === 'error' && <ErrorMessage message={load.error.message} />}
       {load.kind === 'loaded' && (
         <>
-          {load.history.truncated && (
+          {load.value.truncated && (
             <p className="inset inset--warning">
               Your history is long: only the most recent part is shown.
             </p>
           )}
-          {load.history.lines.length === 0 ? (
+          {load.value.lines.length === 0 ? (
             <p className="empty">Nobody has looked at your record in the last 12 months.</p>
           ) : (
             <ol className="history" aria-label="Accesses to your record, newest first">
-              {load.history.lines.map((line) => (
+              {load.value.lines.map((line) => (
                 <HistoryItem
                   key={line.seq}
                   api={api}

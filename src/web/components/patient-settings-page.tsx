@@ -5,6 +5,7 @@
 import { useEffect, useState, type SubmitEvent } from 'react';
 import type { NotificationSettings } from '../../api/patient-portal.ts';
 import { ErrorMessage } from './error-message.tsx';
+import { Checkbox } from './form-fields.tsx';
 import { endsSession, type PatientPageProps } from './patient-page.ts';
 
 export function PatientSettingsPage({ api, onSessionEnded }: PatientPageProps) {
@@ -77,32 +78,16 @@ export function PatientSettingsPage({ api, onSessionEnded }: PatientPageProps) {
         <form onSubmit={(event) => void save(event)} noValidate>
           <fieldset className="fieldset">
             <legend>Tell me</legend>
-            <div className="checkbox">
-              <input
-                id="notify-emergency"
-                type="checkbox"
-                checked={emergency}
-                onChange={(event) => {
-                  setEmergency(event.target.checked);
-                }}
-              />
-              <label htmlFor="notify-emergency">
-                When someone uses emergency access to my record
-              </label>
-            </div>
-            <div className="checkbox">
-              <input
-                id="notify-new-organisation"
-                type="checkbox"
-                checked={newOrganisation}
-                onChange={(event) => {
-                  setNewOrganisation(event.target.checked);
-                }}
-              />
-              <label htmlFor="notify-new-organisation">
-                The first time a new organisation looks at my record
-              </label>
-            </div>
+            <Checkbox id="notify-emergency" checked={emergency} onChange={setEmergency}>
+              When someone uses emergency access to my record
+            </Checkbox>
+            <Checkbox
+              id="notify-new-organisation"
+              checked={newOrganisation}
+              onChange={setNewOrganisation}
+            >
+              The first time a new organisation looks at my record
+            </Checkbox>
           </fieldset>
           <fieldset className="fieldset">
             <legend>Email</legend>
@@ -112,19 +97,9 @@ export function PatientSettingsPage({ api, onSessionEnded }: PatientPageProps) {
                 to your NHS login and sign in again.
               </p>
             ) : (
-              <div className="checkbox">
-                <input
-                  id="keep-email"
-                  type="checkbox"
-                  checked={keepEmail}
-                  onChange={(event) => {
-                    setKeepEmail(event.target.checked);
-                  }}
-                />
-                <label htmlFor="keep-email">
-                  Keep my email address ({address}) to send me these messages
-                </label>
-              </div>
+              <Checkbox id="keep-email" checked={keepEmail} onChange={setKeepEmail}>
+                Keep my email address ({address}) to send me these messages
+              </Checkbox>
             )}
             <p className="hint">
               We keep your email address only if you tick this, and only to send these messages.

@@ -14,6 +14,7 @@ import type {
 } from '../../api/emergency-reviews.ts';
 import { roleText } from '../role-text.ts';
 import { AuditEntryDetail } from './audit-entry-detail.tsx';
+import { Checkbox } from './form-fields.tsx';
 import { RefusalMessage } from './refusal-message.tsx';
 import { ReviewForm } from './review-form.tsx';
 import { useFocusOnMount } from './use-focus-on-mount.ts';
@@ -129,18 +130,16 @@ export function ReviewQueuePage({ api, onSessionEnded }: ReviewQueuePageProps) {
           {notice}
         </p>
       )}
-      <div className="checkbox">
-        <input
-          id="include-reviewed"
-          type="checkbox"
-          checked={includeReviewed}
-          onChange={(event) => {
-            setNotice(undefined);
-            setIncludeReviewed(event.target.checked);
-          }}
-        />
-        <label htmlFor="include-reviewed">Show reviewed items too</label>
-      </div>
+      <Checkbox
+        id="include-reviewed"
+        checked={includeReviewed}
+        onChange={(checked) => {
+          setNotice(undefined);
+          setIncludeReviewed(checked);
+        }}
+      >
+        Show reviewed items too
+      </Checkbox>
 
       <section aria-labelledby="emergency-heading">
         <h2 id="emergency-heading">Emergency access{countText(reviews)}</h2>

@@ -3,6 +3,7 @@ import { useEffect, useRef, useState, type SubmitEvent } from 'react';
 import type { ApiClient, SignInProvider } from '../api-client.ts';
 import type { Session } from '../../api/session.ts';
 import { ErrorMessage } from './error-message.tsx';
+import { TextField } from './form-fields.tsx';
 import { useFocusOnMount } from './use-focus-on-mount.ts';
 
 export interface SignInPageProps {
@@ -78,33 +79,25 @@ export function SignInPage({ api, notice, onSignedIn }: SignInPageProps) {
         </div>
       )}
       <form onSubmit={(event) => void submit(event)} noValidate>
-        <div className="field">
-          <label htmlFor="username">Username</label>
-          <input
-            id="username"
-            name="username"
-            autoComplete="username"
-            autoCapitalize="none"
-            spellCheck={false}
-            value={username}
-            onChange={(event) => {
-              setUsername(event.target.value);
-            }}
-          />
-        </div>
-        <div className="field">
-          <label htmlFor="password">Password</label>
-          <input
-            id="password"
-            name="password"
-            type="password"
-            autoComplete="current-password"
-            value={password}
-            onChange={(event) => {
-              setPassword(event.target.value);
-            }}
-          />
-        </div>
+        <TextField
+          id="username"
+          label="Username"
+          name="username"
+          autoComplete="username"
+          autoCapitalize="none"
+          spellCheck={false}
+          value={username}
+          onChange={setUsername}
+        />
+        <TextField
+          id="password"
+          label="Password"
+          name="password"
+          type="password"
+          autoComplete="current-password"
+          value={password}
+          onChange={setPassword}
+        />
         <button type="submit" className="button" disabled={busy}>
           Sign in
         </button>

@@ -10,6 +10,7 @@ import type {
   SourcesStatus as SourcesStatusJson,
 } from '../../api/sources.ts';
 import { describeSourceStatus } from '../source-status.ts';
+import { DataTable } from './data-table.tsx';
 import { RefusalMessage } from './refusal-message.tsx';
 import { useFocusOnMount } from './use-focus-on-mount.ts';
 
@@ -27,6 +28,17 @@ const BREAKER: Readonly<
   'half-open': { text: 'Half-open: trying one call', tag: 'warning' },
   open: { text: 'Open: not asked', tag: 'alert' },
 };
+
+const SOURCE_COLUMNS = [
+  'Source',
+  'Breaker',
+  'Median (p50)',
+  'p95',
+  'Error rate',
+  'Calls',
+  'In flight / queued',
+  'Last answer',
+];
 
 function ms(value: number | null): string {
   return value === null ? '—' : `${Math.round(value)} ms`;
@@ -82,76 +94,57 @@ export function SourcesStatusPage({
       {status !== undefined && (
         <>
           <p className="hint">Updated {formatDateTime(status.time)}</p>
-          <div className="table-wrap">
-            <table className="data-table">
-              <thead>
-                <tr>
-                  <th scope="col">Source</th>
-                  <th scope="col">Breaker</th>
-                  <th scope="col">Median (p50)</th>
-                  <th scope="col">p95</th>
-                  <th scope="col">Error rate</th>
-                  <th scope="col">Calls</th>
-                  <th scope="col">In flight / queued</th>
-                  <th scope="col">Last answer</th>
+          <DataTable columns={SOURCE_COLUMNS}>
+            {status.sources.map((source) => {
+              const breaker = BREAKER[source.breaker.state];
+              return (
+                <tr key={source.id}>
+                  <th scope="row">
+                    {source.name}
+                    <span className="cell-note">
+                      {source.id} · {source.organisation} · {source.kind} · deadline{' '}
+                      {source.timeoutMs / 1000} s
+                    </span>
+                  </th>
+                  <td>
+                    <span className={`tag tag--${breaker.tag}`}>{breaker.text}</span>
+                    {source.breaker.retryInMs !== undefined && source.breaker.state === 'open' && (
+                      <span className="cell-note">
+                        retry in {Math.ceil(source.breaker.retryInMs / 1000)} s
+                      </span>
+                    )}
+                    {source.breaker.consecutiveFailures > 0 && (
+                      <span className="cell-note">
+                        {source.breaker.consecutiveFailures} of {source.breaker.failureThreshold}{' '}
+                        failures in a row
+                      </span>
+                    )}
+                  </td>
+                  <td>{ms(source.recent.p50Ms)}</td>
+                  <td>{ms(source.recent.p95Ms)}</td>
+                  <td>{percent(source.recent.errorRate)}</td>
+                  <td>
+                    {source.recent.calls}
+                    <span className="cell-note">
+                      last {Math.round(source.recent.windowSeconds / 60)} min
+                      {source.recent.notAsked > 0 ? `, ${source.recent.notAsked} not asked` : ''}
+                    </span>
+                  </td>
+                  <td>
+                    {source.bulkhead.inFlight} / {source.bulkhead.queued}
+                    <span className="cell-note">
+                      of {source.bulkhead.maxConcurrent} / {source.bulkhead.maxQueued}
+                    </span>
+                  </td>
+                  <td>
+                    {source.recent.lastStatus === null
+                      ? 'Not asked yet'
+                      : describeSourceStatus(source.recent.lastStatus).text}
+                  </td>
                 </tr>
-              </thead>
-              <tbody>
-                {status.sources.map((source) => {
-                  const breaker = BREAKER[source.breaker.state];
-                  return (
-                    <tr key={source.id}>
-                      <th scope="row">
-                        {source.name}
-                        <span className="cell-note">
-                          {source.id} · {source.organisation} · {source.kind} · deadline{' '}
-                          {source.timeoutMs / 1000} s
-                        </span>
-                      </th>
-                      <td>
-                        <span className={`tag tag--${breaker.tag}`}>{breaker.text}</span>
-                        {source.breaker.retryInMs !== undefined &&
-                          source.breaker.state === 'open' && (
-                            <span className="cell-note">
-                              retry in {Math.ceil(source.breaker.retryInMs / 1000)} s
-                            </span>
-                          )}
-                        {source.breaker.consecutiveFailures > 0 && (
-                          <span className="cell-note">
-                            {source.breaker.consecutiveFailures} of{' '}
-                            {source.breaker.failureThreshold} failures in a row
-                          </span>
-                        )}
-                      </td>
-                      <td>{ms(source.recent.p50Ms)}</td>
-                      <td>{ms(source.recent.p95Ms)}</td>
-                      <td>{percent(source.recent.errorRate)}</td>
-                      <td>
-                        {source.recent.calls}
-                        <span className="cell-note">
-                          last {Math.round(source.recent.windowSeconds / 60)} min
-                          {source.recent.notAsked > 0
-                            ? `, ${source.recent.notAsked} not asked`
-                            : ''}
-                        </span>
-                      </td>
-                      <td>
-                        {source.bulkhead.inFlight} / {source.bulkhead.queued}
-                        <span className="cell-note">
-                          of {source.bulkhead.maxConcurrent} / {source.bulkhead.maxQueued}
-                        </span>
-                      </td>
-                      <td>
-                        {source.recent.lastStatus === null
-                          ? 'Not asked yet'
-                          : describeSourceStatus(source.recent.lastStatus).text}
-                      </td>
-                    </tr>
-                  );
-                })}
-              </tbody>
-            </table>
-          </div>
+              );
+            })}
+          </DataTable>
         </>
       )}
     </div>

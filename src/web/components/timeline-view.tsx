@@ -14,6 +14,7 @@ import {
   timelineTitle,
   type TimelineType,
 } from '../timeline.ts';
+import { SelectField } from './form-fields.tsx';
 import { ShowMore } from './show-more.tsx';
 import { usePaging } from './use-paging.ts';
 
@@ -48,41 +49,29 @@ export function TimelineView({ record }: TimelineViewProps) {
             first.
           </p>
           <div className="timeline__filters">
-            <div className="field">
-              <label htmlFor="timeline-source">Source</label>
-              <select
-                id="timeline-source"
-                value={source}
-                onChange={(event) => {
-                  setSource(event.target.value);
-                }}
-              >
-                <option value="all">All sources</option>
-                {choices.sources.map((one) => (
-                  <option key={one.id} value={one.id}>
-                    {one.name}
-                  </option>
-                ))}
-              </select>
-            </div>
-            <div className="field">
-              <label htmlFor="timeline-type">Type</label>
-              <select
-                id="timeline-type"
-                value={type}
-                onChange={(event) => {
-                  const value = event.target.value;
-                  setType(isType(value) ? value : 'all');
-                }}
-              >
-                <option value="all">All types</option>
-                {choices.types.map((one) => (
-                  <option key={one} value={one}>
-                    {TIMELINE_TYPE_LABELS[one]}
-                  </option>
-                ))}
-              </select>
-            </div>
+            <SelectField id="timeline-source" label="Source" value={source} onChange={setSource}>
+              <option value="all">All sources</option>
+              {choices.sources.map((one) => (
+                <option key={one.id} value={one.id}>
+                  {one.name}
+                </option>
+              ))}
+            </SelectField>
+            <SelectField
+              id="timeline-type"
+              label="Type"
+              value={type}
+              onChange={(value) => {
+                setType(isType(value) ? value : 'all');
+              }}
+            >
+              <option value="all">All types</option>
+              {choices.types.map((one) => (
+                <option key={one} value={one}>
+                  {TIMELINE_TYPE_LABELS[one]}
+                </option>
+              ))}
+            </SelectField>
           </div>
           <p className="visually-hidden" role="status">
             {shown.length} of {lines.length} entries shown.
