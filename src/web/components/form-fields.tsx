@@ -1,7 +1,7 @@
 /**
  * @module The labelled form controls the pages share: a text box (or date, or password), a
- * select, a checkbox. Each is given its value and told the new one; a hint under the label is
- * read with the control.
+ * select, a checkbox, and an action with its Cancel. Each control is given its value and told the
+ * new one; a hint under the label is read with the control.
  */
 import type { InputHTMLAttributes, ReactNode, SelectHTMLAttributes } from 'react';
 
@@ -100,6 +100,49 @@ export function Checkbox({ id, checked, onChange, children }: CheckboxProps) {
         }}
       />
       <label htmlFor={id}>{children}</label>
+    </div>
+  );
+}
+
+export interface ActionOrCancelProps {
+  /** The row's class: each place lays its row out its own way. */
+  readonly className: string;
+  /** The action's words. */
+  readonly action: string;
+  /** Absent: the action submits its form. */
+  readonly onAction?: (() => void) | undefined;
+  /** Drawn as a warning: an emergency, an objection, a withdrawal. */
+  readonly warning?: boolean | undefined;
+  /** The action waits (its call is under way). */
+  readonly disabled?: boolean | undefined;
+  /** The cancel button's words ("Cancel"). */
+  readonly cancel?: string | undefined;
+  readonly onCancel: () => void;
+}
+
+/** An action and, beside it, the button that cancels it. */
+export function ActionOrCancel({
+  className,
+  action,
+  onAction,
+  warning = false,
+  disabled,
+  cancel = 'Cancel',
+  onCancel,
+}: ActionOrCancelProps) {
+  return (
+    <div className={className}>
+      <button
+        type={onAction === undefined ? 'submit' : 'button'}
+        className={warning ? 'button button--warning' : 'button'}
+        disabled={disabled}
+        onClick={onAction}
+      >
+        {action}
+      </button>
+      <button type="button" className="button button--secondary" onClick={onCancel}>
+        {cancel}
+      </button>
     </div>
   );
 }

@@ -10,6 +10,7 @@ import { loaded, type Load } from '../load-state.ts';
 import { coversText, whenText } from '../patient-text.ts';
 import { DataTable, type ColumnHeading } from './data-table.tsx';
 import { ErrorMessage } from './error-message.tsx';
+import { ActionOrCancel } from './form-fields.tsx';
 import { endsSession, type PatientPageProps } from './patient-page.ts';
 
 const PERMISSION_COLUMNS: readonly ColumnHeading[] = [
@@ -145,30 +146,21 @@ export function PatientChoicesPage({ api, onSessionEnded }: PatientPageProps) {
                   <strong>Are you sure?</strong> Professionals will not be able to look at your
                   record through My Care Record.
                 </p>
-                <div className="history__actions">
-                  <button
-                    type="button"
-                    className="button button--warning"
-                    disabled={busy}
-                    onClick={() =>
-                      void act(
-                        () => api.recordObjection(),
-                        'Your objection is recorded. Nobody can open your record through My Care Record from now on.',
-                      )
-                    }
-                  >
-                    Yes, record my objection
-                  </button>
-                  <button
-                    type="button"
-                    className="button button--secondary"
-                    onClick={() => {
-                      setConfirming(false);
-                    }}
-                  >
-                    Cancel
-                  </button>
-                </div>
+                <ActionOrCancel
+                  className="history__actions"
+                  action="Yes, record my objection"
+                  warning
+                  disabled={busy}
+                  onAction={() =>
+                    void act(
+                      () => api.recordObjection(),
+                      'Your objection is recorded. Nobody can open your record through My Care Record from now on.',
+                    )
+                  }
+                  onCancel={() => {
+                    setConfirming(false);
+                  }}
+                />
               </div>
             )}
           </>

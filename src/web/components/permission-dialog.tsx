@@ -17,6 +17,7 @@ import type {
 } from '../../api/permissions.ts';
 import { formatPatientName } from '../patient-display.ts';
 import { ErrorMessage } from './error-message.tsx';
+import { ActionOrCancel } from './form-fields.tsx';
 
 /** Which dialog is open. */
 export type PermissionKind = 'consent' | 'emergency';
@@ -251,14 +252,12 @@ function ConsentForm(
         </Radio>
       </fieldset>
       <Duration choices={durations} value={durationHours} onChange={setDurationHours} />
-      <div className="dialog__actions">
-        <button type="submit" className="button" disabled={busy}>
-          Record permission
-        </button>
-        <button type="button" className="button button--secondary" onClick={onCancel}>
-          Cancel
-        </button>
-      </div>
+      <ActionOrCancel
+        className="dialog__actions"
+        action="Record permission"
+        disabled={busy}
+        onCancel={onCancel}
+      />
       <p className="dialog__alternative">
         Permission cannot be obtained in an emergency?{' '}
         <button type="button" className="link-button" onClick={onEmergency}>
@@ -340,14 +339,13 @@ function EmergencyForm(
         />
       </div>
       <Duration choices={options} value={durationHours} onChange={setDurationHours} />
-      <div className="dialog__actions">
-        <button type="submit" className="button button--warning" disabled={busy}>
-          Record emergency access
-        </button>
-        <button type="button" className="button button--secondary" onClick={onCancel}>
-          Cancel
-        </button>
-      </div>
+      <ActionOrCancel
+        className="dialog__actions"
+        action="Record emergency access"
+        warning
+        disabled={busy}
+        onCancel={onCancel}
+      />
       {busy && (
         <p role="status" className="loading">
           Recording…

@@ -3,6 +3,7 @@ import { useState, type SubmitEvent } from 'react';
 import { CONCERN_REASONS, type ConcernReason } from '../../api/patient-portal.ts';
 import { CONCERN_REASON_TEXT } from '../patient-text.ts';
 import { ErrorMessage } from './error-message.tsx';
+import { ActionOrCancel } from './form-fields.tsx';
 import { endsSession, type PatientPageProps } from './patient-page.ts';
 
 export interface RaiseConcernFormProps extends PatientPageProps {
@@ -66,14 +67,12 @@ export function RaiseConcernForm({
           </div>
         ))}
       </fieldset>
-      <div className="history__actions">
-        <button type="submit" className="button" disabled={busy}>
-          Send my concern
-        </button>
-        <button type="button" className="button button--secondary" onClick={onCancel}>
-          Cancel
-        </button>
-      </div>
+      <ActionOrCancel
+        className="history__actions"
+        action="Send my concern"
+        disabled={busy}
+        onCancel={onCancel}
+      />
     </form>
   );
 }

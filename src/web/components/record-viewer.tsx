@@ -10,6 +10,7 @@ import { indexRecord } from '../record-index.ts';
 import type { PendingSource } from '../record-stream.ts';
 import { generalWarnings, isInformationWithheld } from '../section-warnings.ts';
 import { ErrorMessage } from './error-message.tsx';
+import { ActionOrCancel } from './form-fields.tsx';
 import { PrintControls, type PrintRecord } from './print-controls.tsx';
 import { itemFinder, RecordContext } from './record-context.ts';
 import { RecordTabs } from './record-tabs.tsx';
@@ -148,29 +149,21 @@ export function RecordViewer({
               The record will no longer be shown, and a new permission will be needed to view it
               again.
             </p>
-            <div className="button-row">
-              <button
-                type="button"
-                className="button button--warning"
-                onClick={() => {
-                  setConfirming(false);
-                  onWithdraw();
-                }}
-              >
-                Yes, withdraw permission
-              </button>
-              <button
-                type="button"
-                className="button button--secondary"
-                onClick={() => {
-                  setConfirming(false);
-                  // The button is back once React commits: focus returns to it.
-                  setTimeout(() => withdrawButton.current?.focus(), 0);
-                }}
-              >
-                Keep permission
-              </button>
-            </div>
+            <ActionOrCancel
+              className="button-row"
+              action="Yes, withdraw permission"
+              warning
+              onAction={() => {
+                setConfirming(false);
+                onWithdraw();
+              }}
+              cancel="Keep permission"
+              onCancel={() => {
+                setConfirming(false);
+                // The button is back once React commits: focus returns to it.
+                setTimeout(() => withdrawButton.current?.focus(), 0);
+              }}
+            />
           </div>
         )}
         <ErrorMessage message={withdrawError} />
