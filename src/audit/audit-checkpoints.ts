@@ -5,9 +5,10 @@
  * checkpoint covers a committed, gapless prefix, and two processes signing the same size is
  * harmless (the primary key keeps one).
  */
+import type { Kysely } from 'kysely';
 import type { Store } from '../store/store.ts';
 import { isUniqueViolation } from '../store/store.ts';
-import type { AuditCheckpointsTable } from '../store/schema.ts';
+import type { AuditCheckpointsTable, DatabaseSchema } from '../store/schema.ts';
 import type { Checkpoint, CheckpointSigner } from './checkpoint-signer.ts';
 import { sendToWitness, type WitnessAlarm, type WitnessTarget } from './checkpoint-witness.ts';
 import { GENESIS_PREV_HASH } from './chain-hash.ts';
@@ -71,6 +72,17 @@ export function checkpointFromRow(row: AuditCheckpointsTable): Checkpoint {
 /** The Merkle leaf hash of an entry: SHA-256(0x00 || its stored canonical JSON bytes). */
 export function entryLeafHash(entryJson: string): Buffer {
   return leafHash(Buffer.from(entryJson, 'utf8'));
+}
+
+/** The seq of the trail's last entry, 0 when it is empty: how many entries it holds. */
+export async function auditHeadSeq(db: Kysely<DatabaseSchema>): Promise<number> {
+  const head = await db
+    .selectFrom('audit_entries')
+    .select('seq')
+    .orderBy('seq', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  return head === undefined ? 0 : head.seq;
 }
 
 /** Creates the checkpointer. Nothing runs until an append is noted or {@link AuditCheckpoints.start}. */
@@ -179,13 +191,7 @@ export function createAuditCheckpoints(deps: AuditCheckpointsDeps): AuditCheckpo
     if (unwitnessed !== undefined) await witness(unwitnessed);
     await checkKnown();
     const last = await latestRow();
-    const head = await store.db
-      .selectFrom('audit_entries')
-      .select('seq')
-      .orderBy('seq', 'desc')
-      .limit(1)
-      .executeTakeFirst();
-    const headSeq = head === undefined ? 0 : head.seq;
+    const headSeq = await auditHeadSeq(store.db);
     const lastSize = last === undefined ? 0 : last.tree_size;
     if (headSeq <= lastSize) {
       lastSignedSize = lastSize;

@@ -166,6 +166,11 @@ const common = {
   client: Type.Optional(Client),
 };
 
+/** A professional's action on one patient's record: who acted, how it ended, whose record. */
+const ProfessionalOnRecord = { actor: Actor, outcome: Outcome, nhsNumber: NhsNumber };
+/** A patient's action on their own record (the NHS number is also the actor's). */
+const PatientOnOwnRecord = { actor: PatientActor, outcome: Outcome, nhsNumber: NhsNumber };
+
 function event<A extends string, P extends Record<string, TSchema>>(action: A, props: P) {
   return Type.Object({ action: Type.Literal(action), ...common, ...props }, closed);
 }
@@ -204,9 +209,7 @@ const PatientSearch = event('patient-search', {
   matchedNhsNumbers: Type.Array(NhsNumber, { maxItems: 100 }),
 });
 const PermissionGranted = event('permission-granted', {
-  actor: Actor,
-  outcome: Outcome,
-  nhsNumber: NhsNumber,
+  ...ProfessionalOnRecord,
   permissionId: Id,
   basis: Type.Union([Type.Literal('consent'), Type.Literal('emergency')]),
   method: Type.Union([
@@ -218,32 +221,24 @@ const PermissionGranted = event('permission-granted', {
   expiresAt: Instant,
 });
 const PermissionWithdrawn = event('permission-withdrawn', {
-  actor: Actor,
-  outcome: Outcome,
-  nhsNumber: NhsNumber,
+  ...ProfessionalOnRecord,
   permissionId: Id,
   reasonCode: Type.Optional(Code),
 });
 const EmergencyAccess = event('emergency-access', {
-  actor: Actor,
-  outcome: Outcome,
-  nhsNumber: NhsNumber,
+  ...ProfessionalOnRecord,
   /** The permission row holds the clinician's typed reason; only its id is audited. */
   permissionId: Id,
   reasonCode: Type.Optional(Code),
 });
 const EmergencyAccessReviewed = event('emergency-access-reviewed', {
-  actor: Actor,
-  outcome: Outcome,
-  nhsNumber: NhsNumber,
+  ...ProfessionalOnRecord,
   permissionId: Id,
   /** e.g. `appropriate`, `inappropriate`, `referred`. */
   reviewOutcome: Code,
 });
 const RecordViewStarted = event('record-view-started', {
-  actor: Actor,
-  outcome: Outcome,
-  nhsNumber: NhsNumber,
+  ...ProfessionalOnRecord,
   basis: Basis,
   /**
    * The patient is on the local dissent register and the emergency basis overrode it (policy
@@ -252,9 +247,7 @@ const RecordViewStarted = event('record-view-started', {
   dissentOverridden: Type.Optional(Type.Literal(true)),
 });
 const RecordViewCompleted = event('record-view-completed', {
-  actor: Actor,
-  outcome: Outcome,
-  nhsNumber: NhsNumber,
+  ...ProfessionalOnRecord,
   basis: Basis,
   sources: Type.Array(SourceCall, { maxItems: 200 }),
   /** Items removed by role policy or legal restriction, per section. */
@@ -273,9 +266,7 @@ const RecordViewCompleted = event('record-view-completed', {
  * sent (no audit entry, no data); the view's `record-view-completed` entry still follows.
  */
 const RecordViewSource = event('record-view-source', {
-  actor: Actor,
-  outcome: Outcome,
-  nhsNumber: NhsNumber,
+  ...ProfessionalOnRecord,
   basis: Basis,
   source: SourceCall,
 });
@@ -284,9 +275,7 @@ const RecordViewSource = event('record-view-source', {
  * written before the browser is let print, under the same permission as a view.
  */
 const RecordPrinted = event('record-printed', {
-  actor: Actor,
-  outcome: Outcome,
-  nhsNumber: NhsNumber,
+  ...ProfessionalOnRecord,
   basis: Basis,
   /** `record`: the whole record as shown; `summary`: the summary only. */
   scope: Type.Union([Type.Literal('record'), Type.Literal('summary')]),
@@ -307,18 +296,8 @@ const AccessDenied = event('access-denied', {
   /** With `count` over one: the last refusal counted (`time` is the start of its minute). */
   until: Type.Optional(Instant),
 });
-const DissentRecorded = event('dissent-recorded', {
-  actor: Actor,
-  outcome: Outcome,
-  nhsNumber: NhsNumber,
-  dissentId: Id,
-});
-const DissentRevoked = event('dissent-revoked', {
-  actor: Actor,
-  outcome: Outcome,
-  nhsNumber: NhsNumber,
-  dissentId: Id,
-});
+const DissentRecorded = event('dissent-recorded', { ...ProfessionalOnRecord, dissentId: Id });
+const DissentRevoked = event('dissent-revoked', { ...ProfessionalOnRecord, dissentId: Id });
 const UserCreated = event('user-created', { actor: Actor, outcome: Outcome, subject: Subject });
 const UserDisabled = event('user-disabled', { actor: Actor, outcome: Outcome, subject: Subject });
 const AuditSearched = event('audit-searched', {
@@ -354,44 +333,30 @@ const PatientSignInFailed = event('patient-sign-in-failed', {
   /** e.g. `proofing-level-too-low`, `no-nhs-number`, `response-invalid`. */
   reasonCode: Code,
 });
-const PatientSignOut = event('patient-sign-out', {
-  actor: PatientActor,
-  outcome: Outcome,
-  nhsNumber: NhsNumber,
-});
+const PatientSignOut = event('patient-sign-out', PatientOnOwnRecord);
 /** The patient read their own access history (or checked one line of it: `entrySeq`). */
 const PatientAccessHistoryViewed = event('patient-access-history-viewed', {
-  actor: PatientActor,
-  outcome: Outcome,
-  nhsNumber: NhsNumber,
+  ...PatientOnOwnRecord,
   resultCount: Count,
   entrySeq: Type.Optional(Type.Integer({ minimum: 1 })),
 });
 /** The patient objected to sharing through My Care Record (the local dissent register). */
 const PatientObjectionRecorded = event('patient-objection-recorded', {
-  actor: PatientActor,
-  outcome: Outcome,
-  nhsNumber: NhsNumber,
+  ...PatientOnOwnRecord,
   dissentId: Id,
 });
 const PatientObjectionWithdrawn = event('patient-objection-withdrawn', {
-  actor: PatientActor,
-  outcome: Outcome,
-  nhsNumber: NhsNumber,
+  ...PatientOnOwnRecord,
   dissentId: Id,
 });
 /** The patient withdrew a permission a professional had recorded for their record. */
 const PatientPermissionWithdrawn = event('patient-permission-withdrawn', {
-  actor: PatientActor,
-  outcome: Outcome,
-  nhsNumber: NhsNumber,
+  ...PatientOnOwnRecord,
   permissionId: Id,
 });
 /** The patient raised a concern about one audit entry; it is in the privacy review queue as `alertId`. */
 const PatientConcernRaised = event('patient-concern-raised', {
-  actor: PatientActor,
-  outcome: Outcome,
-  nhsNumber: NhsNumber,
+  ...PatientOnOwnRecord,
   concernId: Id,
   alertId: Id,
   /** The audit entry the concern is about. */
@@ -400,9 +365,7 @@ const PatientConcernRaised = event('patient-concern-raised', {
 });
 /** The patient changed their notification choices (whether an address is kept, never the address). */
 const PatientSettingsChanged = event('patient-settings-changed', {
-  actor: PatientActor,
-  outcome: Outcome,
-  nhsNumber: NhsNumber,
+  ...PatientOnOwnRecord,
   emailKept: Type.Boolean(),
   notifyEmergency: Type.Boolean(),
   notifyNewOrganisation: Type.Boolean(),

@@ -7,7 +7,7 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { DatabaseSchema } from '../store/schema.ts';
 import type { Store } from '../store/store.ts';
-import { entryLeafHash } from './audit-checkpoints.ts';
+import { auditHeadSeq, entryLeafHash } from './audit-checkpoints.ts';
 import {
   HASH_BYTES,
   TILE_WIDTH,
@@ -204,13 +204,7 @@ export async function catchUpAuditTiles(
   const batchSize = Math.max(1, options.batchSize ?? 16_384);
   for (;;) {
     const step = await store.withAuditLock(async (trx) => {
-      const head = await trx
-        .selectFrom('audit_entries')
-        .select('seq')
-        .orderBy('seq', 'desc')
-        .limit(1)
-        .executeTakeFirst();
-      const headSeq = head === undefined ? 0 : head.seq;
+      const headSeq = await auditHeadSeq(trx);
       const stored = await storedTileSize(trx);
       if (stored >= headSeq) return { size: stored, done: true };
       const edge = await loadTileEdge(trx, stored);

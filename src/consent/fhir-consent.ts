@@ -5,13 +5,17 @@ import type { Dissent } from './permissions.ts';
 
 const ODS_SYSTEM = 'https://fhir.nhs.uk/Id/ods-organization-code';
 
-/** Renders a permission as FHIR R4 Consent. */
-export function toFhirConsent(permission: Permission, at: Date): fhir4.Consent {
-  const status: fhir4.Consent['status'] = isLive(permission, at) ? 'active' : 'inactive';
+/** The start every Consent here shares: patient privacy, about access to one patient's information. */
+function consentHead(fields: {
+  readonly id: string;
+  readonly status: 'active' | 'inactive';
+  readonly nhsNumber: string;
+  readonly dateTime: string;
+}): fhir4.Consent {
   return {
     resourceType: 'Consent',
-    id: permission.id,
-    status,
+    id: fields.id,
+    status: fields.status,
     scope: {
       coding: [
         { system: 'http://terminology.hl7.org/CodeSystem/consentscope', code: 'patient-privacy' },
@@ -28,8 +32,27 @@ export function toFhirConsent(permission: Permission, at: Date): fhir4.Consent {
         ],
       },
     ],
-    patient: { identifier: { system: NHS_NUMBER_SYSTEM, value: permission.nhsNumber } },
-    dateTime: permission.createdAt,
+    patient: { identifier: { system: NHS_NUMBER_SYSTEM, value: fields.nhsNumber } },
+    dateTime: fields.dateTime,
+  };
+}
+
+/** The action a Consent's provision permits or denies: access to the record. */
+function accessAction(): fhir4.CodeableConcept[] {
+  return [
+    { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/consentaction', code: 'access' }] },
+  ];
+}
+
+/** Renders a permission as FHIR R4 Consent. */
+export function toFhirConsent(permission: Permission, at: Date): fhir4.Consent {
+  return {
+    ...consentHead({
+      id: permission.id,
+      status: isLive(permission, at) ? 'active' : 'inactive',
+      nhsNumber: permission.nhsNumber,
+      dateTime: permission.createdAt,
+    }),
     performer: [{ display: permission.givenBy }],
     organization: [{ identifier: { system: ODS_SYSTEM, value: permission.organisation } }],
     policyRule: {
@@ -59,13 +82,7 @@ export function toFhirConsent(permission: Permission, at: Date): fhir4.Consent {
               : { identifier: { system: ODS_SYSTEM, value: permission.organisation } },
         },
       ],
-      action: [
-        {
-          coding: [
-            { system: 'http://terminology.hl7.org/CodeSystem/consentaction', code: 'access' },
-          ],
-        },
-      ],
+      action: accessAction(),
       purpose: [
         {
           system: 'http://terminology.hl7.org/CodeSystem/v3-ActReason',
@@ -79,27 +96,12 @@ export function toFhirConsent(permission: Permission, at: Date): fhir4.Consent {
 /** Renders a local dissent register entry as FHIR R4 Consent: a `deny` of record sharing. */
 export function dissentToFhirConsent(dissent: Dissent): fhir4.Consent {
   return {
-    resourceType: 'Consent',
-    id: dissent.id,
-    status: dissent.revokedAt === undefined ? 'active' : 'inactive',
-    scope: {
-      coding: [
-        { system: 'http://terminology.hl7.org/CodeSystem/consentscope', code: 'patient-privacy' },
-      ],
-    },
-    category: [
-      {
-        coding: [
-          {
-            system: 'http://terminology.hl7.org/CodeSystem/v3-ActCode',
-            code: 'INFA',
-            display: 'information access',
-          },
-        ],
-      },
-    ],
-    patient: { identifier: { system: NHS_NUMBER_SYSTEM, value: dissent.nhsNumber } },
-    dateTime: dissent.createdAt,
+    ...consentHead({
+      id: dissent.id,
+      status: dissent.revokedAt === undefined ? 'active' : 'inactive',
+      nhsNumber: dissent.nhsNumber,
+      dateTime: dissent.createdAt,
+    }),
     policyRule: {
       coding: [{ system: 'http://terminology.hl7.org/CodeSystem/v3-ActCode', code: 'OPTOUT' }],
     },
@@ -109,13 +111,7 @@ export function dissentToFhirConsent(dissent: Dissent): fhir4.Consent {
         start: dissent.createdAt,
         ...(dissent.revokedAt === undefined ? {} : { end: dissent.revokedAt }),
       },
-      action: [
-        {
-          coding: [
-            { system: 'http://terminology.hl7.org/CodeSystem/consentaction', code: 'access' },
-          ],
-        },
-      ],
+      action: accessAction(),
     },
   };
 }

@@ -72,6 +72,21 @@ export function reconcileMedicines(input: ReconcileInput): ReconciliationLine[] 
   if (input.gpSourceIds.size === 0 || !medicines.some((medicine) => !medicine.isGp)) return [];
 
   const describe = (medicine: CurrentMedicine) => describeEntry(medicine, input.sourceNames);
+  /** The line for one drug's entries: what its status means, each entry, then what else to weigh. */
+  const drugLine = (
+    status: ReconciliationStatus,
+    meaning: string,
+    group: readonly CurrentMedicine[],
+  ): ReconciliationLine => ({
+    status,
+    items: gpFirst(group).map(reconciled),
+    note: joinSentences([
+      meaning,
+      ...group.map(describe),
+      repeatedWithin(group, input.sourceNames),
+      sameClassWithin(group, medicines, input.sourceNames),
+    ]),
+  });
   const groups = groupByDrug(medicines);
   const lines: ReconciliationLine[] = [];
   const gpOnly: CurrentMedicine[][] = [];
@@ -93,18 +108,19 @@ export function reconcileMedicines(input: ReconcileInput): ReconciliationLine[] 
         sameProduct(medicine, group[0]) &&
         normalise(medicine.dose) === normalise(group[0]?.dose ?? ''),
     );
-    lines.push({
-      status: same ? 'unchanged' : 'changed',
-      items: gpFirst(group).map(reconciled),
-      note: joinSentences([
-        same
-          ? 'On the GP list and from the other source, with the same medicine and dose.'
-          : `On the GP list and from the other source, but ${whatDiffers(group)} differs: check with the patient and the discharging team which is intended.`,
-        ...group.map(describe),
-        repeatedWithin(group, input.sourceNames),
-        sameClassWithin(group, medicines, input.sourceNames),
-      ]),
-    });
+    lines.push(
+      same
+        ? drugLine(
+            'unchanged',
+            'On the GP list and from the other source, with the same medicine and dose.',
+            group,
+          )
+        : drugLine(
+            'changed',
+            `On the GP list and from the other source, but ${whatDiffers(group)} differs: check with the patient and the discharging team which is intended.`,
+            group,
+          ),
+    );
   }
 
   // Medicines of one dangerous class, one only at the GP and another only elsewhere: a possible duplication.
@@ -132,28 +148,22 @@ export function reconcileMedicines(input: ReconcileInput): ReconciliationLine[] 
   }
 
   for (const group of gpOnly.filter((candidate) => !claimed.has(candidate))) {
-    lines.push({
-      status: 'gp-only',
-      items: gpFirst(group).map(reconciled),
-      note: joinSentences([
+    lines.push(
+      drugLine(
+        'gp-only',
         'On the GP list but not from the other sources: stopped in hospital, or omitted? Check with the patient and the discharging team before continuing or stopping it.',
-        ...group.map(describe),
-        repeatedWithin(group, input.sourceNames),
-        sameClassWithin(group, medicines, input.sourceNames),
-      ]),
-    });
+        group,
+      ),
+    );
   }
   for (const group of sourceOnly.filter((candidate) => !claimed.has(candidate))) {
-    lines.push({
-      status: 'source-only',
-      items: gpFirst(group).map(reconciled),
-      note: joinSentences([
+    lines.push(
+      drugLine(
+        'source-only',
         'Not on the GP list: possibly started by this source. Check with the patient and the prescriber whether it should continue, and that the GP knows.',
-        ...group.map(describe),
-        repeatedWithin(group, input.sourceNames),
-        sameClassWithin(group, medicines, input.sourceNames),
-      ]),
-    });
+        group,
+      ),
+    );
   }
   return lines;
 }

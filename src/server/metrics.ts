@@ -11,6 +11,52 @@ import type { ServerServices } from './server-services.ts';
 /** The numbers `mcr_source_breaker_state` takes. */
 export const BREAKER_STATE_VALUES = { closed: 0, 'half-open': 1, open: 2 } as const;
 
+/** A counter or gauge with one or more samples per source; each sample adds its own labels. */
+interface PerSourceFamily {
+  readonly name: string;
+  readonly type: 'counter' | 'gauge';
+  readonly help: string;
+  readonly samples: (source: SourceHealth) => ReadonlyArray<readonly [Labels, number]>;
+}
+
+type Labels = Readonly<Record<string, string>>;
+
+/** Every family after the latency histogram, in the order they are exposed. */
+const PER_SOURCE_FAMILIES: readonly PerSourceFamily[] = [
+  {
+    name: 'mcr_source_calls_total',
+    type: 'counter',
+    help: 'Source calls by final status, whether or not the source was asked.',
+    samples: (source) =>
+      Object.entries(source.totals.byStatus).map(([status, count]) => [{ status }, count]),
+  },
+  {
+    name: 'mcr_source_calls_not_asked_total',
+    type: 'counter',
+    help: 'Calls answered without asking the source, by reason (breaker-open, bulkhead-full).',
+    samples: (source) =>
+      Object.entries(source.totals.notAsked).map(([reason, count]) => [{ reason }, count]),
+  },
+  {
+    name: 'mcr_source_breaker_state',
+    type: 'gauge',
+    help: 'Circuit breaker state: 0 closed, 1 half-open, 2 open.',
+    samples: (source) => [[{}, BREAKER_STATE_VALUES[source.breaker.state]]],
+  },
+  {
+    name: 'mcr_source_in_flight_calls',
+    type: 'gauge',
+    help: 'Calls to the source under way (bulkhead slots in use).',
+    samples: (source) => [[{}, source.bulkhead.inFlight]],
+  },
+  {
+    name: 'mcr_source_queued_calls',
+    type: 'gauge',
+    help: 'Calls waiting for a bulkhead slot.',
+    samples: (source) => [[{}, source.bulkhead.queued]],
+  },
+];
+
 /** The exposition text for the sources' health. */
 export function renderMetrics(sources: readonly SourceHealth[]): string {
   const lines: string[] = [];
@@ -49,56 +95,13 @@ export function renderMetrics(sources: readonly SourceHealth[]): string {
     );
   }
 
-  family(
-    'mcr_source_calls_total',
-    'counter',
-    'Source calls by final status, whether or not the source was asked.',
-  );
-  for (const source of sources) {
-    for (const [status, count] of Object.entries(source.totals.byStatus)) {
-      lines.push(sample('mcr_source_calls_total', { source: source.id, status }, count));
+  for (const { name, type, help, samples } of PER_SOURCE_FAMILIES) {
+    family(name, type, help);
+    for (const source of sources) {
+      for (const [labels, value] of samples(source)) {
+        lines.push(sample(name, { source: source.id, ...labels }, value));
+      }
     }
-  }
-
-  family(
-    'mcr_source_calls_not_asked_total',
-    'counter',
-    'Calls answered without asking the source, by reason (breaker-open, bulkhead-full).',
-  );
-  for (const source of sources) {
-    for (const [reason, count] of Object.entries(source.totals.notAsked)) {
-      lines.push(sample('mcr_source_calls_not_asked_total', { source: source.id, reason }, count));
-    }
-  }
-
-  family(
-    'mcr_source_breaker_state',
-    'gauge',
-    'Circuit breaker state: 0 closed, 1 half-open, 2 open.',
-  );
-  for (const source of sources) {
-    lines.push(
-      sample(
-        'mcr_source_breaker_state',
-        { source: source.id },
-        BREAKER_STATE_VALUES[source.breaker.state],
-      ),
-    );
-  }
-
-  family(
-    'mcr_source_in_flight_calls',
-    'gauge',
-    'Calls to the source under way (bulkhead slots in use).',
-  );
-  for (const source of sources) {
-    lines.push(
-      sample('mcr_source_in_flight_calls', { source: source.id }, source.bulkhead.inFlight),
-    );
-  }
-  family('mcr_source_queued_calls', 'gauge', 'Calls waiting for a bulkhead slot.');
-  for (const source of sources) {
-    lines.push(sample('mcr_source_queued_calls', { source: source.id }, source.bulkhead.queued));
   }
   return `${lines.join('\n')}\n`;
 }
@@ -115,7 +118,7 @@ export const metricsRoutes: FastifyPluginAsync<{ services: ServerServices }> = a
   );
 };
 
-function sample(name: string, labels: Readonly<Record<string, string>>, value: number): string {
+function sample(name: string, labels: Labels, value: number): string {
   const text = Object.entries(labels)
     .map(([key, label]) => `${key}="${escapeLabel(label)}"`)
     .join(',');

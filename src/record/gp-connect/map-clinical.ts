@@ -12,6 +12,7 @@ import {
   type Stu3Resource,
 } from '../../sources/gp-connect/json-access.ts';
 import {
+  carriedElements,
   cc,
   choice,
   compact,
@@ -51,13 +52,9 @@ export function mapAllergy(
       : 'resolved'
     : (stu3Status ?? 'active');
   const verification = str(item, 'verificationStatus');
-  const extension = gpcExtensions(ctx, item, container);
   return compact({
     resourceType: 'AllergyIntolerance',
-    id: str(item, 'id'),
-    meta: r4Meta(ctx, item, ended ? ['ended-allergy'] : []),
-    extension: extension.length === 0 ? undefined : extension,
-    identifier: identifiers(item),
+    ...carriedElements(ctx, item, { tags: ended ? ['ended-allergy'] : [], container }),
     clinicalStatus: concept(ALLERGY_CLINICAL, status),
     verificationStatus:
       verification === undefined ||
@@ -83,14 +80,10 @@ export function mapAllergy(
 export function mapProblem(ctx: MapContext, item: Stu3Resource): fhir4.Condition {
   const clinical = str(item, 'clinicalStatus');
   const verification = str(item, 'verificationStatus');
-  const extension = gpcExtensions(ctx, item);
   const categories = (copy<fhir4.CodeableConcept[]>(item, 'category') ?? []).filter(isJsonObject);
   return compact({
     resourceType: 'Condition',
-    id: str(item, 'id'),
-    meta: r4Meta(ctx, item),
-    extension: extension.length === 0 ? undefined : extension,
-    identifier: identifiers(item),
+    ...carriedElements(ctx, item),
     clinicalStatus: clinical === undefined ? undefined : concept(CONDITION_CLINICAL, clinical),
     verificationStatus:
       verification === undefined || verification === 'unknown'
@@ -214,13 +207,9 @@ export function mapImmunization(ctx: MapContext, item: Stu3Resource): fhir4.Immu
   const explanation = obj(item, 'explanation');
   const notGiven = bool(item, 'notGiven') === true;
   const date = str(item, 'date');
-  const extension = gpcExtensions(ctx, item);
   return compact({
     resourceType: 'Immunization',
-    id: str(item, 'id'),
-    meta: r4Meta(ctx, item),
-    extension: extension.length === 0 ? undefined : extension,
-    identifier: identifiers(item),
+    ...carriedElements(ctx, item),
     status: notGiven
       ? 'not-done'
       : str(item, 'status') === 'entered-in-error'
@@ -310,13 +299,9 @@ export function mapServiceRequest(
   const intent = str(item, 'intent');
   const serviceRequested = copy<fhir4.CodeableConcept[]>(item, 'serviceRequested');
   const description = str(item, 'description');
-  const extension = gpcExtensions(ctx, item);
   return compact({
     resourceType: 'ServiceRequest',
-    id: str(item, 'id'),
-    meta: r4Meta(ctx, item, [kind]),
-    extension: extension.length === 0 ? undefined : extension,
-    identifier: identifiers(item),
+    ...carriedElements(ctx, item, { tags: [kind] }),
     basedOn: nonEmpty(r4References(ctx, objs(item, 'basedOn'))),
     replaces: nonEmpty(r4References(ctx, objs(item, 'replaces'))),
     requisition: copy<fhir4.Identifier>(item, 'groupIdentifier'),

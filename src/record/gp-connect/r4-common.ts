@@ -157,6 +157,32 @@ export function concept(system: string, code: string): fhir4.CodeableConcept {
   return { coding: [{ system, code }] };
 }
 
+/** The elements a mapped item with extensions begins with, each carried across the same way. */
+export interface CarriedElements {
+  readonly id: string | undefined;
+  readonly meta: fhir4.Meta;
+  readonly extension: fhir4.Extension[] | undefined;
+  readonly identifier: fhir4.Identifier[] | undefined;
+}
+
+/**
+ * An item's id, its `meta` (with `tags`), its GP Connect extensions (undefined when none) and its
+ * identifiers. `container` is the item that carries this one, if any (see {@link gpcExtensions}).
+ */
+export function carriedElements(
+  ctx: MapContext,
+  item: Stu3Resource,
+  options: { readonly tags?: readonly string[]; readonly container?: Stu3Resource } = {},
+): CarriedElements {
+  const extension = gpcExtensions(ctx, item, options.container);
+  return {
+    id: str(item, 'id'),
+    meta: r4Meta(ctx, item, options.tags),
+    extension: extension.length === 0 ? undefined : extension,
+    identifier: identifiers(item),
+  };
+}
+
 /** A copied CodeableConcept (or undefined). */
 export function cc(resource: unknown, key: string): fhir4.CodeableConcept | undefined {
   return copy<fhir4.CodeableConcept>(resource, key);

@@ -71,16 +71,16 @@ export function createGpConnectConnector(deps: GpConnectConnectorDeps): Connecto
     const elapsed = (): number => performance.now() - started;
     const asid = source.asid?.trim();
     if (asid === undefined || asid === '') {
-      return {
-        sourceId: source.id,
-        status: 'error',
-        errorCode: 'CONFIGURATION',
-        message:
-          'This GP practice is not fully configured: its ASID (needed for the Ssp-To header) is missing. ' +
-          'An administrator must add it; the practice was not asked.',
-        elapsedMs: elapsed(),
-        warnings: [],
-      };
+      return notAnswered(
+        {
+          status: 'error',
+          errorCode: 'CONFIGURATION',
+          message:
+            'This GP practice is not fully configured: its ASID (needed for the Ssp-To header) is missing. ' +
+            'An administrator must add it; the practice was not asked.',
+        },
+        elapsed,
+      );
     }
     const headers: Record<string, string> = {
       'Ssp-TraceID': newTraceId(),
@@ -119,27 +119,23 @@ export function createGpConnectConnector(deps: GpConnectConnectorDeps): Connecto
     elapsed: () => number,
   ): SourceResult {
     if (outcome.kind !== 'response') {
-      return {
-        sourceId: source.id,
-        status: TRANSPORT_STATUS[outcome.kind],
-        message: outcome.message,
-        ...(outcome.status === undefined ? {} : { httpStatus: outcome.status }),
-        elapsedMs: elapsed(),
-        warnings: [],
-      };
+      return notAnswered(
+        {
+          status: TRANSPORT_STATUS[outcome.kind],
+          message: outcome.message,
+          ...(outcome.status === undefined ? {} : { httpStatus: outcome.status }),
+        },
+        elapsed,
+      );
     }
     const json = outcome.json;
     if (outcome.status === 200 && isBundle(json)) {
       const read = readStructuredRecord(json, tracedNhsNumber);
       if (!read.ok) {
-        return {
-          sourceId: source.id,
-          status: 'malformed',
-          message: read.message,
-          httpStatus: 200,
-          elapsedMs: elapsed(),
-          warnings: [],
-        };
+        return notAnswered(
+          { status: 'malformed', message: read.message, httpStatus: 200 },
+          elapsed,
+        );
       }
       return {
         sourceId: source.id,
@@ -157,35 +153,33 @@ export function createGpConnectConnector(deps: GpConnectConnectorDeps): Connecto
         error.errorCode !== undefined &&
         !error.errorCode.startsWith('HTTP_')
       ) {
-        return {
-          sourceId: source.id,
-          ...error,
-          httpStatus: outcome.status,
-          elapsedMs: elapsed(),
-          warnings: [],
-        };
+        return notAnswered({ ...error, httpStatus: outcome.status }, elapsed);
       }
-      return {
-        sourceId: source.id,
-        status: 'malformed',
-        message: 'The GP practice answered with something that is not a structured record.',
-        httpStatus: outcome.status,
-        elapsedMs: elapsed(),
-        warnings: [],
-      };
+      return notAnswered(
+        {
+          status: 'malformed',
+          message: 'The GP practice answered with something that is not a structured record.',
+          httpStatus: outcome.status,
+        },
+        elapsed,
+      );
     }
-    const error = readGpcError(outcome.status, json);
-    return {
-      sourceId: source.id,
-      ...error,
-      httpStatus: outcome.status,
-      elapsedMs: elapsed(),
-      warnings: [],
-    };
+    return notAnswered(
+      { ...readGpcError(outcome.status, json), httpStatus: outcome.status },
+      elapsed,
+    );
+  }
+
+  /** A call that ended without the record: what went wrong, and no warnings. */
+  function notAnswered(failure: SourceFailure, elapsed: () => number): SourceResult {
+    return { sourceId: source.id, ...failure, elapsedMs: elapsed(), warnings: [] };
   }
 
   return neverThrowing({ source, fetchRecord });
 }
+
+/** What a result that carries no record says about why. */
+type SourceFailure = Pick<SourceResult, 'status' | 'errorCode' | 'message' | 'httpStatus'>;
 
 const TRANSPORT_STATUS: Readonly<Record<SourceHttpFailureKind, SourceStatus>> = {
   'timed-out': 'timed-out',
