@@ -1,17 +1,14 @@
 /** @module The `User` domain type and its reading from the users table (never the password hash). */
 import type { UserRow } from '../store/schema.ts';
 import { isRole, type Role } from '../shared/roles.ts';
+import type { RequestingUser } from '../sources/source-result.ts';
 
-/** A person who may sign in. Carries no password hash: that never leaves `user-accounts.ts`. */
-export interface User {
-  readonly id: string;
-  readonly username: string;
-  readonly displayName: string;
+/**
+ * A person who may sign in: who they are as a source is asked on their behalf, with a known role
+ * and the account's standing. Carries no password hash: that never leaves `user-accounts.ts`.
+ */
+export interface User extends RequestingUser {
   readonly role: Role;
-  /** ODS code of the user's own organisation. */
-  readonly organisation: string;
-  readonly sdsUserId?: string | undefined;
-  readonly sdsRoleProfileId?: string | undefined;
   /** One of the demo accounts, refused in production. */
   readonly isDemo: boolean;
   readonly disabled: boolean;

@@ -3,6 +3,7 @@
  * the checkpointer on its schedule, the witness, and the proof service, started and stopped
  * together. The composition root builds one of these per app.
  */
+import type { Config } from '../config/config-schema.ts';
 import { ConfigError } from '../config/load-config.ts';
 import type { Store } from '../store/store.ts';
 import { createAuditCheckpoints, type AuditCheckpoints } from './audit-checkpoints.ts';
@@ -11,13 +12,11 @@ import { createAuditProofs, type AuditProofs } from './audit-proofs.ts';
 import { createCheckpointSigner, loadSigningKey } from './checkpoint-signer.ts';
 import { parseWitness } from './checkpoint-witness.ts';
 
-/** The `audit` configuration section. */
-export interface AuditSigningSettings {
-  readonly checkpointEvery: number;
-  readonly checkpointSeconds: number;
-  readonly signingKeyFile?: string | undefined;
-  readonly witness?: string | undefined;
-}
+/** The signing keys of the `audit` configuration section. */
+export type AuditSigningSettings = Pick<
+  Config['audit'],
+  'checkpointEvery' | 'checkpointSeconds' | 'signingKeyFile' | 'witness'
+>;
 
 /** What {@link createAuditSigning} needs. */
 export interface AuditSigningDeps {

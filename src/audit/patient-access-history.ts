@@ -9,6 +9,7 @@
 import { isRole, roleDisplayName } from '../shared/roles.ts';
 import type { AuditActor, AuditEvent } from './audit-event.ts';
 import type { AuditLog, AuditRecord } from './audit-log.ts';
+import type { PatientConcern } from './monitoring/patient-concerns.ts';
 import type { PrivacyAlert } from './monitoring/privacy-alerts.ts';
 
 /** What happened, as one line of the history. */
@@ -27,12 +28,7 @@ export const HISTORY_KINDS = [
 export type HistoryKind = (typeof HISTORY_KINDS)[number];
 
 /** A concern the patient raised about a line, and how its review stands. */
-export interface HistoryConcern {
-  readonly id: string;
-  readonly status: 'open' | 'reviewed';
-  readonly outcome?: string | undefined;
-  readonly note?: string | undefined;
-}
+export type HistoryConcern = Pick<PatientConcern, 'id' | 'status' | 'outcome' | 'note'>;
 
 export interface HistoryLine {
   /** The audit entry (its proof: `GET /api/patient/access-history/{seq}/proof`). */

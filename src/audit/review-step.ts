@@ -41,6 +41,25 @@ export class AlreadyReviewed extends Error {
   }
 }
 
+/** What a privacy officer may conclude about a flagged access. */
+export const REVIEW_OUTCOMES = ['appropriate', 'needs-follow-up'] as const;
+export type ReviewOutcome = (typeof REVIEW_OUTCOMES)[number];
+
+/** What a privacy officer decides in one review. */
+export interface ReviewDecision {
+  readonly outcome: ReviewOutcome;
+  readonly note: string;
+  readonly reviewer: { readonly id: string };
+}
+
+/** The review recorded on what was reviewed: every field absent until it has had one. */
+export interface RecordedReview {
+  readonly outcome?: ReviewOutcome | undefined;
+  readonly note?: string | undefined;
+  readonly reviewedBy?: string | undefined;
+  readonly reviewedAt?: string | undefined;
+}
+
 /** What a review step needs. */
 export interface ReviewDeps {
   readonly audit: Pick<AuditLog, 'append' | 'appendWith'>;

@@ -3,31 +3,25 @@
  * the access is granted) that a privacy officer closes with an outcome and a note.
  */
 import type { Kysely } from 'kysely';
-import { AlreadyReviewed, NothingToReview } from '../audit/review-step.ts';
+import { AlreadyReviewed, NothingToReview, REVIEW_OUTCOMES } from '../audit/review-step.ts';
+import type { RecordedReview, ReviewDecision, ReviewOutcome } from '../audit/review-step.ts';
 import type { DatabaseSchema } from '../store/schema.ts';
 import { isLive, type Permission } from './permission.ts';
 import { permissionFromRow } from './permissions.ts';
 
-export const REVIEW_OUTCOMES = ['appropriate', 'needs-follow-up'] as const;
-/** What the privacy officer concluded about one emergency access. */
-export type ReviewOutcome = (typeof REVIEW_OUTCOMES)[number];
+/** What the privacy officer concluded about one emergency access: a review's outcomes. */
+export { REVIEW_OUTCOMES, type ReviewOutcome };
 
 /** One emergency access and its review, if it has had one. */
-export interface EmergencyReview {
+export interface EmergencyReview extends RecordedReview {
   readonly permission: Permission;
   /** Whether the emergency access still allows views now. */
   readonly live: boolean;
-  readonly outcome?: ReviewOutcome | undefined;
-  readonly note?: string | undefined;
-  readonly reviewedBy?: string | undefined;
-  readonly reviewedAt?: string | undefined;
 }
 
-export interface RecordReviewRequest {
+/** The review of the emergency access recorded as permission `permissionId`. */
+export interface RecordReviewRequest extends ReviewDecision {
   readonly permissionId: string;
-  readonly outcome: ReviewOutcome;
-  readonly note: string;
-  readonly reviewer: { readonly id: string };
 }
 
 export interface EmergencyReviews {

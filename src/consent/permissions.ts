@@ -4,6 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Kysely, Selectable } from 'kysely';
+import type { Config } from '../config/config-schema.ts';
 import type { DatabaseSchema, DissentsTable, PermissionRow } from '../store/schema.ts';
 import { visibleText, type VisibleText } from '../access/visible-text.ts';
 import { InvalidPermission, PermissionNotFound } from './consent-errors.ts';
@@ -17,11 +18,8 @@ import {
   type PermissionScope,
 } from './permission.ts';
 
-export interface PermissionSettings {
-  readonly defaultHours: number;
-  readonly maxHours: number;
-  readonly emergencyHours: number;
-}
+/** The `permissions` configuration section: how long a permission lasts. */
+export type PermissionSettings = Config['permissions'];
 
 /** Who is recording or using a permission. */
 export interface ConsentActor {

@@ -4,17 +4,17 @@
  */
 import type { Kysely } from 'kysely';
 import type { DatabaseSchema, PrivacyAlertsTable } from '../../store/schema.ts';
-import { AlreadyReviewed, NothingToReview } from '../review-step.ts';
+import { AlreadyReviewed, NothingToReview, REVIEW_OUTCOMES } from '../review-step.ts';
+import type { RecordedReview, ReviewDecision, ReviewOutcome } from '../review-step.ts';
 import type { RaisedAlert } from './privacy-rules.ts';
 
-export const ALERT_OUTCOMES = ['appropriate', 'needs-follow-up'] as const;
-/** What the privacy officer concluded about one alert. */
-export type AlertOutcome = (typeof ALERT_OUTCOMES)[number];
+/** What the privacy officer concluded about one alert: a review's outcomes. */
+export { REVIEW_OUTCOMES as ALERT_OUTCOMES, type ReviewOutcome as AlertOutcome };
 
 const MAX_LIST = 1000;
 
-/** One alert in the queue. */
-export interface PrivacyAlert {
+/** One alert in the queue, with its review once it has had one. */
+export interface PrivacyAlert extends RecordedReview {
   readonly id: string;
   /** A {@link PrivacyRule}. */
   readonly rule: string;
@@ -25,17 +25,11 @@ export interface PrivacyAlert {
   readonly detail: string;
   readonly createdAt: string;
   readonly status: 'open' | 'reviewed';
-  readonly outcome?: AlertOutcome | undefined;
-  readonly note?: string | undefined;
-  readonly reviewedBy?: string | undefined;
-  readonly reviewedAt?: string | undefined;
 }
 
-export interface ReviewAlertRequest {
+/** The review of the alert `id`. */
+export interface ReviewAlertRequest extends ReviewDecision {
   readonly id: string;
-  readonly outcome: AlertOutcome;
-  readonly note: string;
-  readonly reviewer: { readonly id: string };
 }
 
 /** The database connection the queue writes through (a transaction, or the store's db). */
@@ -163,7 +157,7 @@ function alertFromRow(row: PrivacyAlertsTable): PrivacyAlert {
     detail: row.detail,
     createdAt: row.created_at,
     status: row.status === 'reviewed' ? 'reviewed' : 'open',
-    outcome: ALERT_OUTCOMES.find((outcome) => outcome === row.outcome),
+    outcome: REVIEW_OUTCOMES.find((outcome) => outcome === row.outcome),
     note: row.note ?? undefined,
     reviewedBy: row.reviewed_by ?? undefined,
     reviewedAt: row.reviewed_at ?? undefined,
