@@ -7,6 +7,7 @@ import type { Transaction } from 'kysely';
 import { Forbidden } from '../access/access-errors.ts';
 import type { User } from '../access/user.ts';
 import { visibleText } from '../access/visible-text.ts';
+import { FieldError } from '../shared/field-error.ts';
 import type { DatabaseSchema } from '../store/schema.ts';
 import type { AuditEvent } from './audit-event.ts';
 import type { AuditLog } from './audit-log.ts';
@@ -22,23 +23,13 @@ export class InvalidReviewNote extends Error {
 }
 
 /** There is nothing with this id to review. `field` names the id's parameter. */
-export class NothingToReview extends Error {
+export class NothingToReview extends FieldError {
   override readonly name = 'NothingToReview';
-  readonly field: string;
-  constructor(message: string, field: string) {
-    super(message);
-    this.field = field;
-  }
 }
 
 /** It has been reviewed already: a review is recorded once. `field` names the id's parameter. */
-export class AlreadyReviewed extends Error {
+export class AlreadyReviewed extends FieldError {
   override readonly name = 'AlreadyReviewed';
-  readonly field: string;
-  constructor(message: string, field: string) {
-    super(message);
-    this.field = field;
-  }
 }
 
 /** What a privacy officer may conclude about a flagged access. */

@@ -1,4 +1,5 @@
 /** @module The typed reasons the consent check refuses a view or a permission. */
+import { FieldError } from '../shared/field-error.ts';
 
 /** No live permission or emergency basis covers this user and patient. */
 export class PermissionRequired extends Error {
@@ -17,13 +18,8 @@ export class PatientDissented extends Error {
 }
 
 /** A permission request that cannot be recorded as given. `field` names the bad field. */
-export class InvalidPermission extends Error {
+export class InvalidPermission extends FieldError {
   override readonly name = 'InvalidPermission';
-  readonly field: string;
-  constructor(field: string, message: string) {
-    super(message);
-    this.field = field;
-  }
 }
 
 /** The permission does not exist, or is not this user's to withdraw. */

@@ -85,7 +85,7 @@ export function createEmergencyReviews(deps: {
         .where('emergency_reviews.permission_id', '=', request.permissionId)
         .executeTakeFirst();
       if (existing === undefined) {
-        throw new NothingToReview('There is no emergency access with this id.', 'permissionId');
+        throw new NothingToReview('permissionId', 'There is no emergency access with this id.');
       }
       if (existing.reviewed_at !== null) throw alreadyReviewed();
       const reviewedAt = now().toISOString();
@@ -117,5 +117,5 @@ export function createEmergencyReviews(deps: {
 }
 
 function alreadyReviewed(): AlreadyReviewed {
-  return new AlreadyReviewed('This emergency access has already been reviewed.', 'permissionId');
+  return new AlreadyReviewed('permissionId', 'This emergency access has already been reviewed.');
 }

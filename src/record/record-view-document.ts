@@ -5,17 +5,13 @@
  * audit → content. The DocumentReference is never taken from the browser: the source is asked
  * again and its answer judged like a record view's. Held in memory only.
  */
-import type { AuditEvent, AuditEventOf, AuditSourceCall } from '../audit/audit-event.ts';
-import type { FilteredRecord } from '../access/policy/filter-record.ts';
-import type { TracedPatient } from '../identity/traced-patient.ts';
-import type { Role } from '../shared/roles.ts';
+import type { AuditSourceCall } from '../audit/audit-event.ts';
 import type { Sections } from '../shared/sections.ts';
 import { documentContent } from '../sources/document-content.ts';
 import type { OpenedDocument } from '../sources/nrl-document.ts';
 import type { Connector, SourceStatus } from '../sources/source-result.ts';
-import type { User } from '../access/user.ts';
 import { assembleRecord } from './assemble-record.ts';
-import type { ConsideredSource } from './discover-sources.ts';
+import type { PipelineInput } from './record-pipeline.ts';
 import { callSafely } from '../sources/never-throws.ts';
 
 /** The document could not be opened; `message` is plain words. */
@@ -31,30 +27,15 @@ export class DocumentUnavailable extends Error {
 /** An inline attachment larger than this is refused (base64 in a FHIR resource: a letter, not a scan archive). */
 export const MAX_DOCUMENT_BYTES = 10 * 1024 * 1024;
 
-export interface SourceDocumentInput {
-  readonly deps: {
-    readonly audit: { append(event: AuditEvent): Promise<unknown> };
-    readonly filter: (input: {
-      readonly role: Role;
-      readonly sections: Sections;
-    }) => FilteredRecord;
-    readonly now: () => Date;
-  };
-  /** The view's sources as discovery chose them. */
-  readonly considered: readonly ConsideredSource[];
-  readonly request: {
-    readonly user: User;
-    readonly requestId: string;
-    readonly signal?: AbortSignal | undefined;
+/** A view's pipeline input (its sources, gates passed, audit fields), and which document to open. */
+export interface SourceDocumentInput extends Pick<
+  PipelineInput,
+  'deps' | 'considered' | 'traced' | 'started' | 'audit' | 'patientRestricted'
+> {
+  readonly request: PipelineInput['request'] & {
     readonly sourceId: string;
     readonly documentId: string;
   };
-  readonly traced: TracedPatient;
-  /** `performance.now()` when the view began. */
-  readonly started: number;
-  /** The fields the view's audit entries share (with its basis). */
-  readonly audit: Omit<AuditEventOf<'record-view-source'>, 'action' | 'outcome' | 'source'>;
-  readonly patientRestricted: boolean;
 }
 
 type Outcome =

@@ -122,7 +122,7 @@ export function createPrivacyAlerts(deps: {
         .where('id', '=', request.id)
         .executeTakeFirst();
       if (existing === undefined) {
-        throw new NothingToReview('There is no privacy alert with this id.', 'id');
+        throw new NothingToReview('id', 'There is no privacy alert with this id.');
       }
       if (existing.status !== 'open') throw alreadyReviewed();
       const reviewedAt = now().toISOString();
@@ -165,5 +165,5 @@ function alertFromRow(row: PrivacyAlertsTable): PrivacyAlert {
 }
 
 function alreadyReviewed(): AlreadyReviewed {
-  return new AlreadyReviewed('This alert has already been reviewed.', 'id');
+  return new AlreadyReviewed('id', 'This alert has already been reviewed.');
 }
