@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import type { Kysely, Selectable } from 'kysely';
 import type { Config } from '../config/config-schema.ts';
 import type { DatabaseSchema, DissentsTable, PermissionRow } from '../store/schema.ts';
+import type { User } from '../access/user.ts';
 import { visibleText, type VisibleText } from '../access/visible-text.ts';
 import { InvalidPermission, PermissionNotFound } from './consent-errors.ts';
 import {
@@ -21,21 +22,19 @@ import {
 /** The `permissions` configuration section: how long a permission lasts. */
 export type PermissionSettings = Config['permissions'];
 
-/** Who is recording or using a permission. */
-export interface ConsentActor {
-  readonly id: string;
-  readonly organisation: string;
-}
+/** Who is recording or using a permission: the user, and the organisation they act for. */
+export type ConsentActor = Pick<User, 'id' | 'organisation'>;
 
-export interface GrantRequest {
-  readonly nhsNumber: string;
-  readonly basis: PermissionBasis;
-  readonly method?: PermissionMethod | undefined;
-  readonly givenBy?: string | undefined;
+/**
+ * A permission as it is asked for, before {@link validateGrant} checks it: what is left out takes
+ * its default, and the reason code is as sent (checked against the emergency reason codes).
+ */
+export interface GrantRequest
+  extends
+    Pick<Permission, 'nhsNumber' | 'basis'>,
+    Partial<Pick<Permission, 'method' | 'givenBy' | 'reason' | 'scope'>> {
   readonly reasonCode?: string | undefined;
-  readonly reason?: string | undefined;
   readonly durationHours?: number | undefined;
-  readonly scope?: PermissionScope | undefined;
   readonly actor: ConsentActor;
 }
 
