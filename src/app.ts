@@ -127,12 +127,12 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<App>
     maxFailedLogins: config.sessions.maxFailedLogins,
     lockoutMinutes: config.sessions.lockoutMinutes,
   });
-  const sessions = createSessions({
-    db,
-    now,
+  // Staff and patient sessions end alike: after the idle timeout, or the absolute one however active.
+  const sessionTimeouts = {
     idleTimeoutMinutes: config.sessions.idleTimeoutMinutes,
     absoluteTimeoutHours: config.sessions.absoluteTimeoutHours,
-  });
+  };
+  const sessions = createSessions({ db, now, ...sessionTimeouts });
   const permissions = createPermissions({
     db,
     settings: config.permissions,
@@ -238,12 +238,7 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<App>
           publicUrl: config.server.publicUrl,
           warn,
         });
-  const patientSessions = createPatientSessions({
-    db,
-    now,
-    idleTimeoutMinutes: config.sessions.idleTimeoutMinutes,
-    absoluteTimeoutHours: config.sessions.absoluteTimeoutHours,
-  });
+  const patientSessions = createPatientSessions({ db, now, ...sessionTimeouts });
   const patientPortal = createPatientPortal({
     db,
     audit,

@@ -6,9 +6,9 @@
 import type { FastifyRequest } from 'fastify';
 import { Type } from '@sinclair/typebox';
 import { scopesAllow, type ScopeAccess } from '../access/bearer-token.ts';
-import { auditActor } from '../audit/audit-actor.ts';
+import { auditedAction } from '../audit/audited-action.ts';
 import { ApiError } from './operation-outcome.ts';
-import { auditClient, requireAuth } from './request-context.ts';
+import { actionRequest, requireAuth } from './request-context.ts';
 import type { ServerServices } from './server-services.ts';
 
 export const FHIR_JSON = 'application/fhir+json; charset=utf-8';
@@ -91,7 +91,8 @@ export function withQuery(
 
 /**
  * A bearer-token caller must hold a SMART scope for this resource type and access; one signed in
- * through the UI (session cookie) is governed by the policy alone. A refusal is audited.
+ * through the UI (session cookie) is governed by the policy alone. A refusal is audited (by the
+ * audited action's deny, like every other refusal of a signed-in user).
  */
 export async function requireScope(
   services: ServerServices,
@@ -100,21 +101,17 @@ export async function requireScope(
   access: ScopeAccess,
   nhsNumber?: string,
 ): Promise<void> {
-  const { user, bearer } = requireAuth(request);
+  const { bearer } = requireAuth(request);
   if (bearer === undefined || scopesAllow(bearer.scopes, resourceType, access)) return;
-  await services.audit.append({
-    action: 'access-denied',
-    time: services.now().toISOString(),
-    requestId: request.id,
-    client: auditClient(request),
-    actor: auditActor(user),
-    outcome: 'denied',
-    ...(nhsNumber === undefined ? {} : { nhsNumber }),
-    attempted: `fhir-${access}-${resourceType}`.slice(0, 80),
-    reasonCode: 'insufficient-scope',
-  });
-  throw new ApiError(
-    'INSUFFICIENT_SCOPE',
-    `The access token's scopes do not allow ${access} of ${resourceType}.`,
+  await auditedAction(services, actionRequest(request)).deny(
+    {
+      attempted: `fhir-${access}-${resourceType}`.slice(0, 80),
+      reasonCode: 'insufficient-scope',
+      nhsNumber,
+    },
+    new ApiError(
+      'INSUFFICIENT_SCOPE',
+      `The access token's scopes do not allow ${access} of ${resourceType}.`,
+    ),
   );
 }

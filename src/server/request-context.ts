@@ -1,5 +1,5 @@
 /** @module What the server knows about a request once authenticated: the user, their session, the client. */
-import type { FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { User } from '../access/user.ts';
 import type { Session } from '../access/sessions.ts';
 import type { AuditClient } from '../audit/audit-event.ts';
@@ -52,4 +52,16 @@ export function auditClient(request: FastifyRequest): AuditClient {
 export function actionRequest(request: FastifyRequest): ActionRequest {
   const { user } = requireAuth(request);
   return { user, requestId: request.id, client: auditClient(request) };
+}
+
+/**
+ * Aborts when the client goes away before its answer is finished: a clinician who navigates away
+ * abandons the view, and the sources stop being asked.
+ */
+export function abandonSignal(reply: FastifyReply): AbortSignal {
+  const abort = new AbortController();
+  reply.raw.once('close', () => {
+    if (!reply.raw.writableFinished) abort.abort();
+  });
+  return abort.signal;
 }

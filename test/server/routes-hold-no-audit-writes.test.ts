@@ -1,7 +1,9 @@
 /**
  * Routes only parse, call and serialise: no file under src/server/routes imports the store or
  * the audit log's implementation, touches the database, or writes to the audit trail itself —
- * the audited actions (src/access, src/consent, src/audit, src/record) do.
+ * the audited actions (src/access, src/consent, src/audit, src/record) do. The FHIR edge's scope
+ * check (src/server/fhir-edge.ts) refuses through the audited action's deny, never an audit write
+ * of its own.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -10,6 +12,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const ROUTES = fileURLToPath(new URL('../../src/server/routes/', import.meta.url));
+const FHIR_EDGE = fileURLToPath(new URL('../../src/server/fhir-edge.ts', import.meta.url));
 
 const routeFiles = readdirSync(ROUTES).filter((name) => name.endsWith('.ts'));
 const source = (name: string) => readFileSync(join(ROUTES, name), 'utf8');
@@ -59,6 +62,17 @@ test('no route writes to the audit trail: sign-in, searches, permissions, dissen
       `${name} calls its actions`,
     );
   }
+});
+
+test('the FHIR edge audits a refused scope through the audited action’s deny, not a write of its own', () => {
+  const edge = readFileSync(FHIR_EDGE, 'utf8');
+  assert.doesNotMatch(edge, /\baudit\.(append|appendWith)\(/);
+  assert.deepEqual(
+    valueImports(edge).filter((path) => /\/store\/|\/audit\/audit-log\.ts$/.test(path)),
+    [],
+  );
+  assert.match(edge, /\bauditedAction\(/, 'the scope check uses the audited action');
+  assert.match(edge, /\.deny\(/, 'its refusal is the audited action’s deny');
 });
 
 test('the check sees an audit write in a route', () => {

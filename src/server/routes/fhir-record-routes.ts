@@ -31,7 +31,7 @@ import {
 } from '../fhir-edge.ts';
 import type { FhirType } from '../fhir-registry.ts';
 import { ApiError } from '../operation-outcome.ts';
-import { auditClient, requireAuth } from '../request-context.ts';
+import { abandonSignal, actionRequest } from '../request-context.ts';
 import type { ServerServices } from '../server-services.ts';
 import {
   nhsNumberFromToken,
@@ -61,17 +61,10 @@ export const fhirRecordRoutes: FastifyPluginAsyncTypebox<{ services: ServerServi
     reply: FastifyReply,
     nhsNumber: string,
   ): Promise<RecordView> {
-    const { user } = requireAuth(request);
-    const abort = new AbortController();
-    reply.raw.once('close', () => {
-      if (!reply.raw.writableFinished) abort.abort();
-    });
     return services.recordViews.view({
-      user,
+      ...actionRequest(request),
       nhsNumber,
-      requestId: request.id,
-      client: auditClient(request),
-      signal: abort.signal,
+      signal: abandonSignal(reply),
     });
   }
 

@@ -4,9 +4,11 @@
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
+import type { FastifyReply } from 'fastify';
 import { RecordView } from '../../api/record.ts';
+import type { OpenedDocument } from '../../sources/nrl-document.ts';
 import { RecordPrinted, RecordPrintRequest } from '../../api/record-print.ts';
-import { actionRequest, auditClient, requireAuth } from '../request-context.ts';
+import { abandonSignal, actionRequest } from '../request-context.ts';
 import type { ServerServices } from '../server-services.ts';
 import { validNhsNumber } from './nhs-number-param.ts';
 import {
@@ -17,6 +19,15 @@ import {
   sourceSummaryData,
 } from './record-data.ts';
 import { NhsNumberParams, OutcomeSchema } from './schemas.ts';
+
+/** A document as its source sent it, shown in the browser and never kept. */
+function sendDocument(reply: FastifyReply, document: Pick<OpenedDocument, 'contentType' | 'body'>) {
+  return reply
+    .header('content-type', document.contentType)
+    .header('cache-control', 'no-store')
+    .header('content-disposition', 'inline')
+    .send(document.body);
+}
 
 export const recordRoutes: FastifyPluginAsyncTypebox<{ services: ServerServices }> = async (
   app,
@@ -36,25 +47,18 @@ export const recordRoutes: FastifyPluginAsyncTypebox<{ services: ServerServices 
       },
     },
     async (request, reply) => {
-      const { user } = requireAuth(request);
+      const action = actionRequest(request);
       const nhsNumber = validNhsNumber(request.params.nhsNumber);
-      const abort = new AbortController();
-      // A clinician who navigates away abandons the view: stop asking the sources.
-      reply.raw.once('close', () => {
-        if (!reply.raw.writableFinished) abort.abort();
-      });
       const view = await services.recordViews.view({
-        user,
+        ...action,
         nhsNumber,
-        requestId: request.id,
-        client: auditClient(request),
-        signal: abort.signal,
+        signal: abandonSignal(reply),
       });
       return {
         patient: patientData(view.patient),
         permission: view.permission,
         informationWithheld: view.informationWithheld,
-        hiddenSections: hiddenSectionsData(services.policy.sectionsFor(user.role)),
+        hiddenSections: hiddenSectionsData(services.policy.sectionsFor(action.user.role)),
         reconciliation: reconciliationData(view.reconciliation),
         sources: view.sources.map(sourceSummaryData),
         sections: sectionsData(view.sections),
@@ -97,20 +101,13 @@ export const recordRoutes: FastifyPluginAsyncTypebox<{ services: ServerServices 
       },
     },
     async (request, reply) => {
-      const { user } = requireAuth(request);
       const nhsNumber = validNhsNumber(request.params.nhsNumber);
       const document = await services.recordViews.openDocument({
-        user,
+        ...actionRequest(request),
         nhsNumber,
         pointerId: request.params.pointerId,
-        requestId: request.id,
-        client: auditClient(request),
       });
-      return reply
-        .header('content-type', document.contentType)
-        .header('cache-control', 'no-store')
-        .header('content-disposition', 'inline')
-        .send(document.body);
+      return sendDocument(reply, document);
     },
   );
 
@@ -126,26 +123,15 @@ export const recordRoutes: FastifyPluginAsyncTypebox<{ services: ServerServices 
       },
     },
     async (request, reply) => {
-      const { user } = requireAuth(request);
       const nhsNumber = validNhsNumber(request.params.nhsNumber);
-      const abort = new AbortController();
-      reply.raw.once('close', () => {
-        if (!reply.raw.writableFinished) abort.abort();
-      });
       const document = await services.recordViews.openSourceDocument({
-        user,
+        ...actionRequest(request),
         nhsNumber,
         sourceId: request.params.sourceId,
         documentId: request.params.documentId,
-        requestId: request.id,
-        client: auditClient(request),
-        signal: abort.signal,
+        signal: abandonSignal(reply),
       });
-      return reply
-        .header('content-type', document.contentType)
-        .header('cache-control', 'no-store')
-        .header('content-disposition', 'inline')
-        .send(document.body);
+      return sendDocument(reply, document);
     },
   );
 };

@@ -9,7 +9,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { RecordStream } from '../../record/record-view.ts';
 import { toApiError } from '../error-handler.ts';
-import { auditClient, requireAuth } from '../request-context.ts';
+import { abandonSignal, actionRequest } from '../request-context.ts';
 import type { ServerServices } from '../server-services.ts';
 import { validNhsNumber } from './nhs-number-param.ts';
 import { hiddenSectionsData, patientData, streamEventData } from './record-data.ts';
@@ -40,27 +40,17 @@ export const recordStreamRoutes: FastifyPluginAsyncTypebox<{ services: ServerSer
       // An EventSource reconnecting after the stream ended: a view is never resumed or repeated
       // behind the clinician's back. 204 tells the browser to stop reconnecting.
       if (request.headers['last-event-id'] !== undefined) return reply.code(204).send(null);
-      const { user } = requireAuth(request);
+      const action = actionRequest(request);
       const nhsNumber = validNhsNumber(request.params.nhsNumber);
-      const abort = new AbortController();
-      // A clinician who navigates away abandons the view: stop asking the sources.
-      reply.raw.once('close', () => {
-        if (!reply.raw.writableFinished) abort.abort();
-      });
+      const signal = abandonSignal(reply);
       // Every gate runs here; a refusal throws and becomes the usual OperationOutcome.
-      const stream = await services.recordViews.stream({
-        user,
-        nhsNumber,
-        requestId: request.id,
-        client: auditClient(request),
-        signal: abort.signal,
-      });
+      const stream = await services.recordViews.stream({ ...action, nhsNumber, signal });
       const body = new PassThrough();
       body.on('error', () => {
         // The client went away mid-write; the pump sees the stream destroyed and stops.
       });
-      const hidden = hiddenSectionsData(services.policy.sectionsFor(user.role));
-      void pump(stream, hidden, body, abort.signal, request.log);
+      const hidden = hiddenSectionsData(services.policy.sectionsFor(action.user.role));
+      void pump(stream, hidden, body, signal, request.log);
       return reply
         .code(200)
         .header('Content-Type', 'text/event-stream')
