@@ -5,6 +5,7 @@
  */
 import type { SourceHttpOutcome, SourceHttpRequest } from '../../http/http-outcome.ts';
 import { isJsonObject } from '../../shared/json-guards.ts';
+import { isLoopbackHttp } from '../oidc/code-flow.ts';
 
 /** What the launch needs from the discovery document, every URL absolute. */
 export interface SmartServer {
@@ -33,8 +34,7 @@ const DISCOVERY_MAX_BYTES = 256 * 1024;
 
 /** https, or http to this machine only (tests, local development), as for `smart.ehrs[].iss`. */
 export function isAllowedUrl(url: URL): boolean {
-  if (url.protocol === 'https:') return true;
-  return url.protocol === 'http:' && ['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname);
+  return url.protocol === 'https:' || isLoopbackHttp(url);
 }
 
 /** The discovery document's URL: always under the FHIR base, even when the base has a path. */

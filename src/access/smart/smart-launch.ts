@@ -15,16 +15,24 @@ import type { NhsNumber } from '../../identity/nhs-number.ts';
 import type { SourceHttpOutcome, SourceHttpRequest } from '../../http/http-outcome.ts';
 import type { DatabaseSchema } from '../../store/schema.ts';
 import { mapClaims, type ClaimMappingFailure } from '../oidc/claim-mapping.ts';
+import {
+  authorizationUrl,
+  exchangeCode,
+  type BegunSignIn,
+  type CodeExchangeFailure,
+  type ProviderCallback,
+} from '../oidc/code-flow.ts';
 import { createOidcAccounts, type OidcAccountFailure } from '../oidc/oidc-accounts.ts';
 import type { User } from '../user.ts';
 import { discoverSmartServer, type SmartDiscoveryFailure } from './smart-discovery.ts';
 import { createSmartLaunches, SMART_LAUNCH_TTL_SECONDS } from './smart-launches.ts';
 import { isFhirId, readLaunchPatient, type SmartPatientFailure } from './smart-patient.ts';
 
-/** The viewer's SMART launch URL, as registered at each EHR. */
-export const SMART_LAUNCH_PATH = '/launch';
-/** Where the EHR's authorisation server sends the browser back to. */
-export const SMART_CALLBACK_PATH = '/launch/callback';
+/**
+ * The viewer's SMART launch URL, as registered at each EHR, and where the EHR's authorisation
+ * server sends the browser back.
+ */
+export const SMART_PATHS = { start: '/launch', callback: '/launch/callback' } as const;
 const TOKEN_TIMEOUT_SECONDS = 10;
 
 /** Why a launch was refused (the `reasonCode` of `sign-in-failed`). */
@@ -39,24 +47,13 @@ export type SmartLaunchFailure =
   | 'unknown-iss'
   /** The callback's handle is unknown, used or expired (a bad or replayed state). */
   | 'launch-not-found'
-  /** The EHR answered with an error (e.g. the launch was unknown to it). */
-  | 'provider-refused'
-  /** The answer failed a check: state, code exchange, ID token (issuer, audience, nonce, expiry, signature). */
-  | 'response-invalid'
   /** The token response named no patient (or an id no FHIR server could have). */
   | 'patient-missing'
-  /** The EHR's token endpoint could not be reached. */
-  | 'provider-unavailable';
+  /** The EHR refused (e.g. the launch was unknown to it), its answer failed a check, or its token endpoint could not be reached. */
+  | CodeExchangeFailure;
 
 export type SmartBeginResult =
-  | {
-      readonly ok: true;
-      readonly authorizationUrl: string;
-      /** For the short-lived HttpOnly cookie that ties the callback to this browser. */
-      readonly handle: string;
-      readonly maxAgeSeconds: number;
-      readonly iss: string;
-    }
+  | (BegunSignIn & { readonly iss: string })
   | { readonly ok: false; readonly reason: SmartLaunchFailure; readonly iss: string | undefined };
 
 export type SmartCompleteResult =
@@ -85,11 +82,7 @@ export interface SmartLaunch {
     readonly launch: string | undefined;
     readonly origin: string;
   }): Promise<SmartBeginResult>;
-  complete(request: {
-    readonly handle: string | undefined;
-    readonly query: string;
-    readonly origin: string;
-  }): Promise<SmartCompleteResult>;
+  complete(callback: ProviderCallback): Promise<SmartCompleteResult>;
 }
 
 export interface SmartLaunchDeps {
@@ -151,7 +144,7 @@ export function createSmartLaunch(deps: SmartLaunchDeps): SmartLaunch {
   const accounts = createOidcAccounts({ db, now });
 
   function redirectUri(origin: string): string {
-    return new URL(SMART_CALLBACK_PATH, deps.publicUrl ?? origin).href;
+    return new URL(SMART_PATHS.callback, deps.publicUrl ?? origin).href;
   }
 
   /** openid-client's view of the EHR, from a fresh discovery (the EHR may have changed its keys). */
@@ -208,20 +201,14 @@ export function createSmartLaunch(deps: SmartLaunchDeps): SmartLaunch {
       const found = await configuration(ehr);
       if (!found.ok) return { ok: false, reason: found.reason, iss };
       const checks = await launches.start(iss);
-      const url = client.buildAuthorizationUrl(found.config, {
-        response_type: 'code',
-        redirect_uri: redirectUri(origin),
-        scope: ehr.settings.scopes,
-        state: checks.state,
-        nonce: checks.nonce,
-        aud: iss,
-        launch,
-        code_challenge: await client.calculatePKCECodeChallenge(checks.codeVerifier),
-        code_challenge_method: 'S256',
-      });
       return {
         ok: true,
-        authorizationUrl: url.href,
+        authorizationUrl: await authorizationUrl(found.config, {
+          redirectUri: redirectUri(origin),
+          scope: ehr.settings.scopes,
+          checks,
+          parameters: { aud: iss, launch },
+        }),
         handle: checks.handle,
         maxAgeSeconds: SMART_LAUNCH_TTL_SECONDS,
         iss,
@@ -245,20 +232,13 @@ export function createSmartLaunch(deps: SmartLaunchDeps): SmartLaunch {
       const found = await configuration(ehr);
       if (!found.ok) return refuse(found.reason);
 
-      // The callback URL as registered, with the EHR's answer: never the Host header's idea of it.
-      const callbackUrl = new URL(redirectUri(origin));
-      callbackUrl.search = query;
-      let tokens: Awaited<ReturnType<typeof client.authorizationCodeGrant>>;
-      try {
-        tokens = await client.authorizationCodeGrant(found.config, callbackUrl, {
-          pkceCodeVerifier: checks.codeVerifier,
-          expectedState: checks.state,
-          expectedNonce: checks.nonce,
-          idTokenExpected: true,
-        });
-      } catch (error) {
-        return refuse(failureOf(error));
-      }
+      const exchanged = await exchangeCode(found.config, {
+        redirectUri: redirectUri(origin),
+        query,
+        checks,
+      });
+      if (!exchanged.ok) return refuse(exchanged.reason);
+      const { tokens } = exchanged;
       const claims = tokens.claims();
       if (claims === undefined) return refuse('response-invalid');
       const mapped = mapClaims({ ...claims }, ehr.settings.claims);
@@ -284,12 +264,4 @@ export function createSmartLaunch(deps: SmartLaunchDeps): SmartLaunch {
       return { ok: true, user: account.user, iss, nhsNumber: patient.nhsNumber };
     },
   };
-}
-
-/** An openid-client error as a refusal: the EHR said no, the answer failed a check, or no answer. */
-function failureOf(error: unknown): SmartLaunchFailure {
-  if (error instanceof client.AuthorizationResponseError) return 'provider-refused';
-  if (error instanceof client.ResponseBodyError) return 'response-invalid';
-  if (error instanceof client.ClientError) return 'response-invalid';
-  return 'provider-unavailable';
 }

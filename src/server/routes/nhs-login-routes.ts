@@ -6,22 +6,21 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply } from 'fastify';
 import {
-  NHS_LOGIN_CALLBACK_PATH,
-  NHS_LOGIN_PATH,
+  NHS_LOGIN_PATHS,
   type NhsLoginFailure,
   type NhsLoginSignIn,
 } from '../../access/nhs-login/nhs-login-sign-in.ts';
 import type { PatientSessions } from '../../access/nhs-login/patient-sessions.ts';
 import { patientCookieName } from '../patient-authenticate.ts';
-import { auditClient } from '../request-context.ts';
 import type { RateLimits } from '../rate-limits.ts';
 import type { ServerServices } from '../server-services.ts';
 import {
   CallbackQuery,
+  callbackOf,
   originOf,
-  queryOf,
   sendRefusal,
   sendToProvider,
+  signInRequestOf,
 } from './redirect-sign-in.ts';
 
 /** Ties a callback to the browser that started the sign-in. */
@@ -69,7 +68,7 @@ const REFUSAL_PAGE = {
   title: 'Not signed in - My Care Record',
   heading: 'You have not been signed in',
   messageId: 'sign-in-refused',
-  next: `<p><a href="${NHS_LOGIN_PATH}">Try again</a> or <a href="/about">read about My Care Record</a>.</p>`,
+  next: `<p><a href="${NHS_LOGIN_PATHS.start}">Try again</a> or <a href="/about">read about My Care Record</a>.</p>`,
 };
 
 export const nhsLoginRoutes: FastifyPluginAsyncTypebox<{
@@ -98,26 +97,20 @@ export const nhsLoginRoutes: FastifyPluginAsyncTypebox<{
   }
 
   // Starting and finishing a sign-in count as sign-in attempts, like a password.
-  app.get(NHS_LOGIN_PATH, { onRequest: limits.signIn }, async (request, reply) => {
+  app.get(NHS_LOGIN_PATHS.start, { onRequest: limits.signIn }, async (request, reply) => {
     const begun = await nhsLogin.begin({ origin: originOf(request) });
     if (!begun.ok) return refuse(reply, begun.reason);
     return sendToProvider(reply, begun, { name: loginCookie, options: loginCookieOptions });
   });
 
   app.get(
-    NHS_LOGIN_CALLBACK_PATH,
+    NHS_LOGIN_PATHS.callback,
     { onRequest: limits.signIn, schema: { querystring: CallbackQuery } },
     async (request, reply) => {
       const result = await services.actions.patientSignIn.signIn({
-        requestId: request.id,
-        client: auditClient(request),
-        previousToken: request.cookies[patientCookie],
+        ...signInRequestOf(request, patientCookie),
         attempt: async () => {
-          const answer = await nhsLogin.complete({
-            handle: request.cookies[loginCookie],
-            query: queryOf(request),
-            origin: originOf(request),
-          });
+          const answer = await nhsLogin.complete(callbackOf(request, loginCookie));
           return answer.ok
             ? { ok: true, who: answer.identity }
             : { ok: false, failure: answer.reason };

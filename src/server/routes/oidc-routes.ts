@@ -6,23 +6,18 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { SignInProviders } from '../../api/session.ts';
 import type { FastifyReply } from 'fastify';
-import {
-  OIDC_CALLBACK_PATH,
-  OIDC_LOGIN_PATH,
-  type OidcFailure,
-  type OidcSignIn,
-} from '../../access/oidc/oidc-sign-in.ts';
-import { auditClient } from '../request-context.ts';
+import { OIDC_PATHS, type OidcFailure, type OidcSignIn } from '../../access/oidc/oidc-sign-in.ts';
 import type { RateLimits } from '../rate-limits.ts';
 import type { ServerServices } from '../server-services.ts';
 import {
   CallbackQuery,
+  callbackOf,
   commonRefusal,
   isCommonRefusal,
   originOf,
-  queryOf,
   sendRefusal,
   sendToProvider,
+  signInRequestOf,
   type Refusal,
 } from './redirect-sign-in.ts';
 import { setSessionCookie } from './session-routes.ts';
@@ -61,7 +56,7 @@ const REFUSAL_PAGE = {
   title: 'Not signed in - My Care Record',
   heading: 'You have not been signed in',
   messageId: 'sign-in-refused',
-  next: `<p><a href="${OIDC_LOGIN_PATH}">Try again</a> or <a href="/">go to the sign-in page</a>.</p>`,
+  next: `<p><a href="${OIDC_PATHS.start}">Try again</a> or <a href="/">go to the sign-in page</a>.</p>`,
 };
 
 export const oidcRoutes: FastifyPluginAsyncTypebox<{
@@ -81,7 +76,9 @@ export const oidcRoutes: FastifyPluginAsyncTypebox<{
 
   app.get('/api/auth/providers', { schema: { response: { 200: SignInProviders } } }, async () => ({
     providers:
-      oidc === undefined ? [] : [{ id: 'oidc', name: oidc.displayName, loginUrl: OIDC_LOGIN_PATH }],
+      oidc === undefined
+        ? []
+        : [{ id: 'oidc', name: oidc.displayName, loginUrl: OIDC_PATHS.start }],
   }));
 
   if (oidc === undefined) return;
@@ -92,26 +89,19 @@ export const oidcRoutes: FastifyPluginAsyncTypebox<{
   }
 
   // Starting and finishing a sign-in count as sign-in attempts, like a password.
-  app.get(OIDC_LOGIN_PATH, { onRequest: limits.signIn }, async (request, reply) => {
+  app.get(OIDC_PATHS.start, { onRequest: limits.signIn }, async (request, reply) => {
     const begun = await oidc.begin({ origin: originOf(request) });
     if (!begun.ok) return refuse(reply, begun.reason);
     return sendToProvider(reply, begun, { name: loginCookie, options: loginCookieOptions });
   });
 
   app.get(
-    OIDC_CALLBACK_PATH,
+    OIDC_PATHS.callback,
     { onRequest: limits.signIn, schema: { querystring: CallbackQuery } },
     async (request, reply) => {
       const result = await services.actions.signIn.provider('oidc', {
-        requestId: request.id,
-        client: auditClient(request),
-        previousToken: request.cookies[cookie.name],
-        answer: () =>
-          oidc.complete({
-            handle: request.cookies[loginCookie],
-            query: queryOf(request),
-            origin: originOf(request),
-          }),
+        ...signInRequestOf(request, cookie.name),
+        answer: () => oidc.complete(callbackOf(request, loginCookie)),
       });
       void reply.clearCookie(loginCookie, loginCookieOptions);
       if (!result.ok) return refuse(reply, result.failure.reason);

@@ -5,6 +5,8 @@
  */
 import { Type } from '@sinclair/typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { BegunSignIn, ProviderCallback } from '../../access/oidc/code-flow.ts';
+import { auditClient } from '../request-context.ts';
 
 /** The provider's answer (code, state, iss, error…) is checked whole by the OpenID Connect client: its parameters are not ours to list. */
 export const CallbackQuery = Type.Object({}, { additionalProperties: true });
@@ -14,18 +16,26 @@ export function originOf(request: FastifyRequest): string {
   return `${request.protocol}://${request.host}`;
 }
 
-/** The callback URL's query string, exactly as the provider sent it (`''` when none). */
-export function queryOf(request: FastifyRequest): string {
+/**
+ * The provider's redirect back: the handle from the cookie that started the sign-in, and the
+ * callback URL's query string exactly as the provider sent it (`''` when none).
+ */
+export function callbackOf(request: FastifyRequest, handleCookie: string): ProviderCallback {
   const at = request.url.indexOf('?');
-  return at === -1 ? '' : request.url.slice(at);
+  return {
+    handle: request.cookies[handleCookie],
+    query: at === -1 ? '' : request.url.slice(at),
+    origin: originOf(request),
+  };
 }
 
-/** A begun sign-in: where to send the browser, and the handle tying the callback to it. */
-export interface BegunSignIn {
-  readonly ok: true;
-  readonly handle: string;
-  readonly maxAgeSeconds: number;
-  readonly authorizationUrl: string;
+/** Who is signing in from where, and the session (its cookie's) this browser already had. */
+export function signInRequestOf(request: FastifyRequest, sessionCookie: string) {
+  return {
+    requestId: request.id,
+    client: auditClient(request),
+    previousToken: request.cookies[sessionCookie],
+  };
 }
 
 /** Sets the handle cookie (for as long as the sign-in may take) and sends the browser to the provider. */

@@ -14,8 +14,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import {
-  SMART_CALLBACK_PATH,
-  SMART_LAUNCH_PATH,
+  SMART_PATHS,
   type SmartLaunch,
   type SmartLaunchFailure,
 } from '../../access/smart/smart-launch.ts';
@@ -25,12 +24,13 @@ import type { RateLimits } from '../rate-limits.ts';
 import type { ServerServices } from '../server-services.ts';
 import {
   CallbackQuery,
+  callbackOf,
   commonRefusal,
   isCommonRefusal,
   originOf,
-  queryOf,
   sendRefusal,
   sendToProvider,
+  signInRequestOf,
   type Refusal,
 } from './redirect-sign-in.ts';
 
@@ -118,12 +118,7 @@ export const smartLaunchRoutes: FastifyPluginAsyncTypebox<{
     request: FastifyRequest,
     answer: () => Promise<ProviderAnswer<SmartLaunchFailure>>,
   ) =>
-    services.actions.signIn.provider('smart', {
-      requestId: request.id,
-      client: auditClient(request),
-      previousToken: request.cookies[cookie.name],
-      answer,
-    });
+    services.actions.signIn.provider('smart', { ...signInRequestOf(request, cookie.name), answer });
 
   function refused(reply: FastifyReply, failure: StaffRefusal<SmartLaunchFailure>) {
     const { status, message } = refusal(failure.reason, smart?.nameOf(failure.iss) ?? 'The EHR');
@@ -146,7 +141,7 @@ export const smartLaunchRoutes: FastifyPluginAsyncTypebox<{
 
   // A launch and its callback are sign-in attempts, limited like a password.
   app.get(
-    SMART_LAUNCH_PATH,
+    SMART_PATHS.start,
     {
       onRequest: limits.signIn,
       schema: {
@@ -172,7 +167,7 @@ export const smartLaunchRoutes: FastifyPluginAsyncTypebox<{
   );
 
   app.get(
-    SMART_CALLBACK_PATH,
+    SMART_PATHS.callback,
     { onRequest: limits.signIn, schema: { querystring: CallbackQuery } },
     async (request, reply) => {
       void reply.clearCookie(launchCookie, launchCookieOptions);
@@ -183,13 +178,7 @@ export const smartLaunchRoutes: FastifyPluginAsyncTypebox<{
           attempted: '',
         });
       }
-      const result = await signIn(request, () =>
-        smart.complete({
-          handle: request.cookies[launchCookie],
-          query: queryOf(request),
-          origin: originOf(request),
-        }),
-      );
+      const result = await signIn(request, () => smart.complete(callbackOf(request, launchCookie)));
       if (!result.ok) return refused(reply, result.failure);
       const { session } = result;
       void reply.setCookie(cookie.name, session.token, {
