@@ -1,6 +1,7 @@
 /** @module Migration 0001: the initial tables of src/store/schema.ts, for SQLite and PostgreSQL. */
 import type { Kysely, Migration } from 'kysely';
 import type { StoreDialect } from '../store.ts';
+import { bigIntegerType, expiresAtIndex, reviewColumns } from './shared-columns.ts';
 
 /**
  * Creates every table. Times are ISO-8601 text; flags are integers (0/1) on both dialects.
@@ -9,7 +10,7 @@ import type { StoreDialect } from '../store.ts';
 export function initialMigration(dialect: StoreDialect): Migration {
   // SQLite: exactly `integer primary key` makes seq the rowid alias (compact); SQLite would
   // number a row itself only if an insert left seq out, which the appender never does.
-  const seqType = dialect === 'postgres' ? 'bigint' : 'integer';
+  const seqType = bigIntegerType(dialect);
   return {
     async up(db: Kysely<unknown>): Promise<void> {
       await db.schema
@@ -37,11 +38,7 @@ export function initialMigration(dialect: StoreDialect): Migration {
         .addColumn('expires_at', 'text', (c) => c.notNull())
         .execute();
       await db.schema.createIndex('sessions_user_id').on('sessions').column('user_id').execute();
-      await db.schema
-        .createIndex('sessions_expires_at')
-        .on('sessions')
-        .column('expires_at')
-        .execute();
+      await expiresAtIndex(db, 'sessions').execute();
 
       await db.schema
         .createTable('login_failures')
@@ -98,10 +95,7 @@ export function initialMigration(dialect: StoreDialect): Migration {
       await db.schema
         .createTable('emergency_reviews')
         .addColumn('permission_id', 'text', (c) => c.primaryKey().references('permissions.id'))
-        .addColumn('outcome', 'text')
-        .addColumn('note', 'text')
-        .addColumn('reviewed_by', 'text')
-        .addColumn('reviewed_at', 'text')
+        .$call(reviewColumns)
         .execute();
 
       await db.schema

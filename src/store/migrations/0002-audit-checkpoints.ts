@@ -1,6 +1,7 @@
 /** @module Migration 0002: the audit trail's signed checkpoints (Merkle tree heads), for SQLite and PostgreSQL. */
 import type { Kysely, Migration } from 'kysely';
 import type { StoreDialect } from '../store.ts';
+import { bigIntegerType } from './shared-columns.ts';
 
 /**
  * Creates `audit_checkpoints`: one row per signed tree head, keyed by the tree size it covers.
@@ -8,12 +9,11 @@ import type { StoreDialect } from '../store.ts';
  * re-read the whole trail; verification never trusts it.
  */
 export function auditCheckpointsMigration(dialect: StoreDialect): Migration {
-  const sizeType = dialect === 'postgres' ? 'bigint' : 'integer';
   return {
     async up(db: Kysely<unknown>): Promise<void> {
       await db.schema
         .createTable('audit_checkpoints')
-        .addColumn('tree_size', sizeType, (c) => c.primaryKey())
+        .addColumn('tree_size', bigIntegerType(dialect), (c) => c.primaryKey())
         .addColumn('root_hash', 'text', (c) => c.notNull())
         .addColumn('created_at', 'text', (c) => c.notNull())
         .addColumn('key_id', 'text', (c) => c.notNull())

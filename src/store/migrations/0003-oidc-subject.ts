@@ -1,5 +1,6 @@
 /** @module Migration 0003: accounts linked to an OpenID Connect provider, and sign-ins in progress, for SQLite and PostgreSQL. */
 import type { Kysely, Migration } from 'kysely';
+import { expiresAtIndex, signInCheckColumns } from './shared-columns.ts';
 
 /**
  * Adds `users.oidc_issuer` and `users.oidc_subject` (unique together: one account per person at
@@ -21,17 +22,9 @@ export function oidcSubjectMigration(): Migration {
       await db.schema
         .createTable('oidc_logins')
         .addColumn('id', 'text', (c) => c.primaryKey())
-        .addColumn('state', 'text', (c) => c.notNull())
-        .addColumn('nonce', 'text', (c) => c.notNull())
-        .addColumn('code_verifier', 'text', (c) => c.notNull())
-        .addColumn('created_at', 'text', (c) => c.notNull())
-        .addColumn('expires_at', 'text', (c) => c.notNull())
+        .$call(signInCheckColumns)
         .execute();
-      await db.schema
-        .createIndex('oidc_logins_expires_at')
-        .on('oidc_logins')
-        .column('expires_at')
-        .execute();
+      await expiresAtIndex(db, 'oidc_logins').execute();
     },
   };
 }

@@ -1,6 +1,7 @@
 /** @module Migration 0004: the privacy alert review queue and the privacy monitor's place in the audit trail, for SQLite and PostgreSQL. */
 import type { Kysely, Migration } from 'kysely';
 import type { StoreDialect } from '../store.ts';
+import { bigIntegerType, reviewColumns } from './shared-columns.ts';
 
 /**
  * Creates `privacy_alerts`: one row per alert a privacy-monitoring rule raised, keyed by a uuid and
@@ -9,24 +10,20 @@ import type { StoreDialect } from '../store.ts';
  * where it stopped. Ids, codes and times only: no clinical content.
  */
 export function privacyAlertsMigration(dialect: StoreDialect): Migration {
-  const seqType = dialect === 'postgres' ? 'bigint' : 'integer';
   return {
     async up(db: Kysely<unknown>): Promise<void> {
       await db.schema
         .createTable('privacy_alerts')
         .addColumn('id', 'text', (c) => c.primaryKey())
         .addColumn('rule', 'text', (c) => c.notNull())
-        .addColumn('seq', seqType, (c) => c.notNull())
+        .addColumn('seq', bigIntegerType(dialect), (c) => c.notNull())
         .addColumn('user_id', 'text', (c) => c.notNull())
         .addColumn('nhs_number', 'text')
         .addColumn('occurred_at', 'text', (c) => c.notNull())
         .addColumn('detail', 'text', (c) => c.notNull())
         .addColumn('created_at', 'text', (c) => c.notNull())
         .addColumn('status', 'text', (c) => c.notNull())
-        .addColumn('outcome', 'text')
-        .addColumn('note', 'text')
-        .addColumn('reviewed_by', 'text')
-        .addColumn('reviewed_at', 'text')
+        .$call(reviewColumns)
         .execute();
       await db.schema
         .createIndex('privacy_alerts_rule_seq')
@@ -43,7 +40,7 @@ export function privacyAlertsMigration(dialect: StoreDialect): Migration {
       await db.schema
         .createTable('privacy_monitor_state')
         .addColumn('name', 'text', (c) => c.primaryKey())
-        .addColumn('last_seq', seqType, (c) => c.notNull())
+        .addColumn('last_seq', bigIntegerType(dialect), (c) => c.notNull())
         .addColumn('updated_at', 'text', (c) => c.notNull())
         .execute();
     },

@@ -1,5 +1,6 @@
 /** @module Migration 0007: SMART App Launches in progress, and the patient a launched session opens on. */
 import type { Kysely, Migration } from 'kysely';
+import { expiresAtIndex, signInCheckColumns } from './shared-columns.ts';
 
 /**
  * Adds `smart_launches`: one row per EHR launch sent to an EHR's authorisation server (its `iss`,
@@ -14,17 +15,9 @@ export function smartLaunchesMigration(): Migration {
         .createTable('smart_launches')
         .addColumn('id', 'text', (c) => c.primaryKey())
         .addColumn('iss', 'text', (c) => c.notNull())
-        .addColumn('state', 'text', (c) => c.notNull())
-        .addColumn('nonce', 'text', (c) => c.notNull())
-        .addColumn('code_verifier', 'text', (c) => c.notNull())
-        .addColumn('created_at', 'text', (c) => c.notNull())
-        .addColumn('expires_at', 'text', (c) => c.notNull())
+        .$call(signInCheckColumns)
         .execute();
-      await db.schema
-        .createIndex('smart_launches_expires_at')
-        .on('smart_launches')
-        .column('expires_at')
-        .execute();
+      await expiresAtIndex(db, 'smart_launches').execute();
       await db.schema.alterTable('sessions').addColumn('launch_nhs_number', 'text').execute();
     },
   };

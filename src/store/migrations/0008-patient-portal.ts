@@ -1,6 +1,7 @@
 /** @module Migration 0008: patients' own sessions, settings and concerns, and the durable notification queue, for SQLite and PostgreSQL. */
 import type { Kysely, Migration } from 'kysely';
 import type { StoreDialect } from '../store.ts';
+import { bigIntegerType } from './shared-columns.ts';
 
 /**
  * Creates `patient_sessions` (sessions of patients signed in through NHS login, apart from staff
@@ -11,7 +12,7 @@ import type { StoreDialect } from '../store.ts';
  * record, so a first access is recognised). Ids, codes, times and addresses only.
  */
 export function patientPortalMigration(dialect: StoreDialect): Migration {
-  const seqType = dialect === 'postgres' ? 'bigint' : 'integer';
+  const seqType = bigIntegerType(dialect);
   return {
     async up(db: Kysely<unknown>): Promise<void> {
       await db.schema

@@ -1,6 +1,7 @@
 /** @module Migration 0009: shared rate-limit counters, and sign-in failures keyed by address instead of username, for SQLite and PostgreSQL. */
 import type { Kysely, Migration } from 'kysely';
 import type { StoreDialect } from '../store.ts';
+import { bigIntegerType } from './shared-columns.ts';
 
 /**
  * Creates `rate_limit_counters`: one row per limited key (an address and what it was doing, or one
@@ -11,7 +12,7 @@ import type { StoreDialect } from '../store.ts';
  * are dropped with the table: at worst a lock in force lifts early.
  */
 export function rateLimitsMigration(dialect: StoreDialect): Migration {
-  const millis = dialect === 'postgres' ? 'bigint' : 'integer';
+  const millis = bigIntegerType(dialect);
   return {
     async up(db: Kysely<unknown>): Promise<void> {
       await db.schema

@@ -1,6 +1,7 @@
 /** @module Migration 0010: the audit trail's Merkle tree as tiles of hashes (`audit_tiles`), for SQLite and PostgreSQL. */
 import { sql, type Kysely, type Migration } from 'kysely';
 import type { StoreDialect } from '../store.ts';
+import { bigIntegerType } from './shared-columns.ts';
 
 /**
  * Creates `audit_tiles`: one row per tile of the audit trail's Merkle tree (src/audit/merkle-tiles.ts),
@@ -15,7 +16,7 @@ export function auditTilesMigration(dialect: StoreDialect): Migration {
       await db.schema
         .createTable('audit_tiles')
         .addColumn('level', 'integer', (c) => c.notNull())
-        .addColumn('tile_index', dialect === 'postgres' ? 'bigint' : 'integer', (c) => c.notNull())
+        .addColumn('tile_index', bigIntegerType(dialect), (c) => c.notNull())
         .addColumn('width', 'integer', (c) => c.notNull())
         .addColumn('hashes', dialect === 'postgres' ? 'bytea' : 'blob', (c) => c.notNull())
         .addPrimaryKeyConstraint('audit_tiles_pkey', ['level', 'tile_index'])
