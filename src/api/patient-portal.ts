@@ -4,6 +4,7 @@
  * notification settings.
  */
 import { Type, type Static } from '@sinclair/typebox';
+import { CONCERN_REASONS } from '../shared/concern-reasons.ts';
 import { OneOf, ReviewStatus } from './common.ts';
 
 /** `GET /api/patient/session`. */
@@ -22,14 +23,8 @@ export type PatientSession = Static<typeof PatientSession>;
 export const Organisation = Type.Object({ odsCode: Type.String(), name: Type.String() });
 export type Organisation = Static<typeof Organisation>;
 
-/** Why a patient raises a concern about one access. */
-export const CONCERN_REASONS = [
-  'do-not-know-organisation',
-  'did-not-give-permission',
-  'not-receiving-care',
-  'other',
-] as const;
-export type ConcernReason = (typeof CONCERN_REASONS)[number];
+/** Why a patient raises a concern about one access (one list, in src/shared). */
+export { CONCERN_REASONS, type ConcernReason } from '../shared/concern-reasons.ts';
 
 /** A concern the patient raised, and the privacy officer's answer. */
 export const Concern = Type.Object({
@@ -56,14 +51,8 @@ export const HistoryLine = Type.Object({
   basis: Type.Optional(Type.Union([Type.Literal('your-permission'), Type.Literal('emergency')])),
   emergencyReason: Type.Optional(Type.String()),
   flagged: Type.Optional(Type.String()),
-  concern: Type.Optional(
-    Type.Object({
-      id: Type.String(),
-      status: ReviewStatus,
-      outcome: Type.Optional(Type.String()),
-      note: Type.Optional(Type.String()),
-    }),
-  ),
+  /** The concern the patient raised about this access, and how its review stands. */
+  concern: Type.Optional(Type.Pick(Concern, ['id', 'status', 'outcome', 'note'])),
 });
 export type HistoryLine = Static<typeof HistoryLine>;
 

@@ -10,14 +10,8 @@ export const PermissionMethod = Type.Union([Type.Literal('verbal'), Type.Literal
 export type PermissionMethod = Static<typeof PermissionMethod>;
 export const PermissionScope = Type.Union([Type.Literal('user'), Type.Literal('organisation')]);
 
-/** The emergency reasons the server accepts in `reasonCode` (`GET /api/permission-options` has their words). */
-export const EMERGENCY_REASON_CODES = [
-  'patient-unconscious',
-  'lacks-capacity',
-  'life-threatening',
-  'other',
-] as const;
-export type EmergencyReasonCode = (typeof EMERGENCY_REASON_CODES)[number];
+/** The emergency reasons the server accepts in `reasonCode` (one list, in src/shared). */
+export { EMERGENCY_REASON_CODES, type EmergencyReasonCode } from '../shared/emergency-reasons.ts';
 
 /** How long a permission of one basis may last, in hours. */
 export const DurationChoices = Type.Object({
@@ -35,9 +29,7 @@ export type DurationChoices = Static<typeof DurationChoices>;
 export const PermissionOptions = Type.Object({
   consent: DurationChoices,
   emergency: Type.Object({
-    defaultHours: Type.Integer(),
-    maxHours: Type.Integer(),
-    hours: Type.Array(Type.Integer()),
+    ...DurationChoices.properties,
     reasons: Type.Array(Type.Object({ code: Type.String(), label: Type.String() })),
   }),
 });

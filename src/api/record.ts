@@ -15,6 +15,7 @@ import {
 import { OneOf } from './common.ts';
 import { OperationOutcome } from './errors.ts';
 import { PatientSummary } from './patients.ts';
+import { Permission } from './permissions.ts';
 import { SECTION_NAMES, type SectionName } from '../shared/sections.ts';
 
 /** The sections a record view is grouped into, in the order they are shown (one list, in src/shared). */
@@ -149,11 +150,7 @@ export const ReconciliationLine = Type.Object({
 export type ReconciliationLine = Static<typeof ReconciliationLine>;
 
 /** The permission the view was shown under. */
-export const ViewPermission = Type.Object({
-  id: Type.String(),
-  basis: Type.String(),
-  expiresAt: Type.String(),
-});
+export const ViewPermission = Type.Pick(Permission, ['id', 'basis', 'expiresAt']);
 export type ViewPermission = Static<typeof ViewPermission>;
 
 /** One array of `items` per section. */

@@ -1,4 +1,5 @@
 /** @module The permission a patient (or an emergency basis) gives for their record to be viewed. */
+import type { EmergencyReasonCode } from '../shared/emergency-reasons.ts';
 
 export const PERMISSION_BASES = ['consent', 'emergency'] as const;
 export type PermissionBasis = (typeof PERMISSION_BASES)[number];
@@ -6,14 +7,8 @@ export type PermissionBasis = (typeof PERMISSION_BASES)[number];
 export const PERMISSION_METHODS = ['verbal', 'written', 'not-applicable'] as const;
 export type PermissionMethod = (typeof PERMISSION_METHODS)[number];
 
-/** Why emergency access was needed when the patient could not give permission. */
-export const EMERGENCY_REASON_CODES = [
-  'patient-unconscious',
-  'lacks-capacity',
-  'life-threatening',
-  'other',
-] as const;
-export type EmergencyReasonCode = (typeof EMERGENCY_REASON_CODES)[number];
+/** Why emergency access was needed when the patient could not give permission (one list, in src/shared). */
+export { EMERGENCY_REASON_CODES, type EmergencyReasonCode } from '../shared/emergency-reasons.ts';
 
 export const PERMISSION_SCOPES = ['user', 'organisation'] as const;
 /** Who the permission covers: the recording user alone, or their organisation for the care episode. */

@@ -5,16 +5,11 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Kysely, Transaction } from 'kysely';
+import { CONCERN_REASONS, type ConcernReason } from '../../shared/concern-reasons.ts';
 import type { DatabaseSchema } from '../../store/schema.ts';
 
-/** Why the patient is concerned. */
-export const CONCERN_REASONS = [
-  'do-not-know-organisation',
-  'did-not-give-permission',
-  'not-receiving-care',
-  'other',
-] as const;
-export type ConcernReason = (typeof CONCERN_REASONS)[number];
+/** Why the patient is concerned (one list, in src/shared). */
+export { CONCERN_REASONS, type ConcernReason } from '../../shared/concern-reasons.ts';
 
 /** The privacy rule name a patient's concern is queued under. */
 export const PATIENT_CONCERN_RULE = 'patient-concern';
