@@ -1,7 +1,9 @@
 /** @module Parses `mcr` arguments and runs the matching command; returns the exit code. */
+import { parseArgs } from 'node:util';
 import { ConfigError } from '../config/load-config.ts';
 import { StoreNotFound } from '../store/store-errors.ts';
 import { UsageError, type CliIo } from './cli-io.ts';
+import type { Command } from './command.ts';
 import { auditVerifyCommand } from './commands/audit-verify.ts';
 import { demoCommand } from './commands/demo.ts';
 import { personasCommand } from './commands/personas.ts';
@@ -9,14 +11,6 @@ import { serveCommand } from './commands/serve.ts';
 import { simCommand } from './commands/sim.ts';
 import { sourcesCheckCommand } from './commands/sources-check.ts';
 import { usersAddCommand, usersListCommand } from './commands/users.ts';
-
-export interface Command {
-  /** Words that select it, e.g. `['users', 'add']`. */
-  readonly path: readonly string[];
-  readonly summary: string;
-  readonly usage: string;
-  run(args: readonly string[], io: CliIo): Promise<number>;
-}
 
 export const COMMANDS: readonly Command[] = [
   demoCommand,
@@ -62,7 +56,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     return 0;
   }
   try {
-    return await command.run(rest, io);
+    const { values } = parseArgs({ args: rest, strict: true, options: command.options });
+    return await command.run(values, io);
   } catch (error) {
     if (error instanceof UsageError) {
       io.stderr(`mcr ${command.path.join(' ')}: ${error.message}\n\n${command.usage}`);

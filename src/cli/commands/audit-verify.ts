@@ -4,7 +4,6 @@
  * bad entry or checkpoint.
  */
 import { existsSync } from 'node:fs';
-import { parseArgs } from 'node:util';
 import type { KeyObject } from 'node:crypto';
 import { loadPublicKey, signingKeyPath, trustedKeys } from '../../audit/checkpoint-signer.ts';
 import { parseWitness } from '../../audit/checkpoint-witness.ts';
@@ -14,11 +13,11 @@ import {
   verifyAuditTrailInWorker,
 } from '../../audit/verify-command.ts';
 import { UNSIGNED_GRACE_SECONDS } from '../../audit/verify-trail.ts';
-import type { Command } from '../run-cli.ts';
+import { defineCommand } from '../command.ts';
 import { storeOptions } from '../../store/open-store.ts';
 import { configForCommand, storeForCommand } from './command-options.ts';
 
-export const auditVerifyCommand: Command = {
+export const auditVerifyCommand = defineCommand({
   path: ['audit', 'verify'],
   summary: 'Verify the audit trail: chain, signed checkpoints, witness; names the first bad entry.',
   usage:
@@ -28,16 +27,12 @@ export const auditVerifyCommand: Command = {
     'NODE_ENV=production; for a URL witness, pass a copy of what it holds).\n' +
     'Entries unsigned for longer than audit.checkpointSeconds + 60 s are reported as tampering.\n\n' +
     'Exit codes: 0 intact, 1 tampered, 2 unreadable.',
-  async run(args, io) {
-    const { values } = parseArgs({
-      args: [...args],
-      strict: true,
-      options: {
-        config: { type: 'string' },
-        'public-key': { type: 'string', multiple: true },
-        witness: { type: 'string' },
-      },
-    });
+  options: {
+    config: { type: 'string' },
+    'public-key': { type: 'string', multiple: true },
+    witness: { type: 'string' },
+  },
+  async run(values, io) {
     const config = configForCommand(values.config, io);
     const keys: KeyObject[] = [];
     for (const file of values['public-key'] ?? []) keys.push(loadPublicKey(file));
@@ -69,4 +64,4 @@ export const auditVerifyCommand: Command = {
       await store.close();
     }
   },
-};
+});

@@ -7,12 +7,11 @@ import { ensureDemoUsers } from '../../access/demo-users.ts';
 import { loadConfig } from '../../config/load-config.ts';
 import { formatNhsNumber } from '../../identity/nhs-number.ts';
 import { listPersonas } from '../../../sim/population/personas.ts';
-import { parseArgs } from 'node:util';
-import type { Command } from '../run-cli.ts';
+import { defineCommand } from '../command.ts';
 import { demoPassword } from './demo-password.ts';
 import { describeSims } from './describe-sims.ts';
 
-export const demoCommand: Command = {
+export const demoCommand = defineCommand({
   path: ['demo'],
   summary:
     'Run everything: simulated sources, the server (SQLite in ./data) and demo users (npm start).',
@@ -26,17 +25,13 @@ export const demoCommand: Command = {
     'MCR_PORT (default 8080), MCR_DATA_DIR (default ./data), MCR_DEMO_PASSWORD (else generated once',
     'and kept in the data directory). A --config FILE is laid over the demo configuration.',
   ].join('\n'),
-  async run(args, io) {
-    const { values } = parseArgs({
-      args: [...args],
-      strict: true,
-      options: {
-        config: { type: 'string' },
-        static: { type: 'boolean' },
-        seed: { type: 'string' },
-        size: { type: 'string' },
-      },
-    });
+  options: {
+    config: { type: 'string' },
+    static: { type: 'boolean' },
+    seed: { type: 'string' },
+    size: { type: 'string' },
+  },
+  async run(values, io) {
     if (io.env['NODE_ENV'] === 'production') {
       io.stderr(
         'mcr demo: refused under NODE_ENV=production (demo users and simulated sources are for trying things out).',
@@ -145,4 +140,4 @@ export const demoCommand: Command = {
       throw error;
     }
   },
-};
+});

@@ -1,19 +1,14 @@
 /** @module `mcr demo personas [--json]`: the named synthetic patients and their stories. */
 import { listPersonas } from '../../../sim/population/personas.ts';
 import { formatNhsNumber } from '../../identity/nhs-number.ts';
-import { parseArgs } from 'node:util';
-import type { Command } from '../run-cli.ts';
+import { defineCommand } from '../command.ts';
 
-export const personasCommand: Command = {
+export const personasCommand = defineCommand({
   path: ['demo', 'personas'],
   summary: 'List the demo’s named patients (NHS number, name, story).',
   usage: 'Usage: mcr demo personas [--json]',
-  async run(args, io) {
-    const { values } = parseArgs({
-      args: [...args],
-      strict: true,
-      options: { json: { type: 'boolean' } },
-    });
+  options: { json: { type: 'boolean' } },
+  async run(values, io) {
     const personas = listPersonas().map(({ nhsNumber, name, story }) => ({
       nhsNumber,
       name,
@@ -29,4 +24,4 @@ export const personasCommand: Command = {
       );
     return 0;
   },
-};
+});

@@ -1,20 +1,15 @@
 /** @module `mcr serve --config FILE`: runs only the server, against the sources in FILE (real deployments). */
 import { loadConfig } from '../../config/load-config.ts';
 import { UsageError } from '../cli-io.ts';
-import { parseArgs } from 'node:util';
-import type { Command } from '../run-cli.ts';
+import { defineCommand } from '../command.ts';
 
-export const serveCommand: Command = {
+export const serveCommand = defineCommand({
   path: ['serve'],
   summary: 'Run the server against the sources in a configuration file.',
   usage:
     'Usage: mcr serve --config FILE\n\nMCR_PORT, MCR_DATA_DIR and MCR_DATABASE_URL override the file (docs/configuration.md).',
-  async run(args, io) {
-    const { values } = parseArgs({
-      args: [...args],
-      strict: true,
-      options: { config: { type: 'string' } },
-    });
+  options: { config: { type: 'string' } },
+  async run(values, io) {
     const file = values.config ?? io.env['MCR_CONFIG'];
     if (file === undefined) throw new UsageError('--config FILE is required');
     const config = loadConfig({ file, env: io.env });
@@ -26,4 +21,4 @@ export const serveCommand: Command = {
     shutDownOnSignals(() => shutDownGracefully(app, config.server));
     return 0;
   },
-};
+});

@@ -1,20 +1,15 @@
 /** @module `mcr sim` (`npm run sim`): runs only the simulated source systems. */
-import { parseArgs } from 'node:util';
-import type { Command } from '../run-cli.ts';
+import { defineCommand } from '../command.ts';
 import { describeSims } from './describe-sims.ts';
 
-export const simCommand: Command = {
+export const simCommand = defineCommand({
   path: ['sim'],
   summary:
     'Run only the simulated source systems (PDS, GP practices, hospital, community, social care).',
   usage:
     'Usage: mcr sim [--seed N] [--size N] [--static]\n\nThe population is deterministic from the seed; size up to 100000.\nThe whole region (300 practices, SDS, patient index) unless --static.',
-  async run(args, io) {
-    const { values } = parseArgs({
-      args: [...args],
-      strict: true,
-      options: { seed: { type: 'string' }, size: { type: 'string' }, static: { type: 'boolean' } },
-    });
+  options: { seed: { type: 'string' }, size: { type: 'string' }, static: { type: 'boolean' } },
+  async run(values, io) {
     const { startSims } = await import('../../../sim/start-sims.ts');
     const sims = await startSims({
       region: values.static !== true,
@@ -29,4 +24,4 @@ export const simCommand: Command = {
     process.once('SIGTERM', stop);
     return 0;
   },
-};
+});

@@ -4,13 +4,12 @@
  * time taken. GP Connect providers get the Spine headers with the metadata interaction id.
  */
 import { randomUUID } from 'node:crypto';
-import { parseArgs } from 'node:util';
 import type { Config, SourceConfig } from '../../config/config-schema.ts';
 import { PRODUCT_NAME, PRODUCT_VERSION } from '../../sources/gp-connect/gp-connect-connector.ts';
 import { createGpcJwt } from '../../sources/gp-connect/jwt.ts';
 import { fetchSource, readSourceTls } from '../../http/fetch-source.ts';
 import type { SourceHttpOutcome, SourceHttpRequest } from '../../http/http-outcome.ts';
-import type { Command } from '../run-cli.ts';
+import { defineCommand } from '../command.ts';
 import { configForCommand } from './command-options.ts';
 
 /** GP Connect's interaction id for reading a provider's CapabilityStatement. */
@@ -145,7 +144,7 @@ export function formatChecks(checks: readonly SourceCheck[]): string[] {
   });
 }
 
-export const sourcesCheckCommand: Command = {
+export const sourcesCheckCommand = defineCommand({
   path: ['sources', 'check'],
   summary:
     'Ask every configured source for its CapabilityStatement: reachable? which FHIR version?',
@@ -155,16 +154,12 @@ export const sourcesCheckCommand: Command = {
     'Exit code 0 when every source answered with a CapabilityStatement, 1 otherwise.',
     '--organisation is the ODS code named in GP Connect JWTs (default: UNK).',
   ].join('\n'),
-  async run(args, io) {
-    const { values } = parseArgs({
-      args: [...args],
-      strict: true,
-      options: {
-        config: { type: 'string' },
-        organisation: { type: 'string' },
-        json: { type: 'boolean' },
-      },
-    });
+  options: {
+    config: { type: 'string' },
+    organisation: { type: 'string' },
+    json: { type: 'boolean' },
+  },
+  async run(values, io) {
     const config = configForCommand(values.config, io);
     if (config.sources.length === 0) {
       io.stderr('mcr sources check: no sources are configured.');
@@ -179,4 +174,4 @@ export const sourcesCheckCommand: Command = {
     else for (const line of formatChecks(checks)) io.stdout(line);
     return checks.every((check) => check.result === 'ok') ? 0 : 1;
   },
-};
+});

@@ -4,11 +4,10 @@ import { isRole, ROLES } from '../../shared/roles.ts';
 import { createUserAccounts } from '../../access/user-accounts.ts';
 import { createAuditLog } from '../../audit/audit-log.ts';
 import { readAllStdin, UsageError } from '../cli-io.ts';
-import { parseArgs } from 'node:util';
-import type { Command } from '../run-cli.ts';
+import { defineCommand } from '../command.ts';
 import { configForCommand, storeForCommand } from './command-options.ts';
 
-export const usersAddCommand: Command = {
+export const usersAddCommand = defineCommand({
   path: ['users', 'add'],
   summary: 'Create a local account (password read from standard input).',
   usage: [
@@ -18,21 +17,17 @@ export const usersAddCommand: Command = {
     `Roles: ${ROLES.join(', ')}`,
     'Example: printf "%s" "$PASSWORD" | mcr users add --username jsmith --role gp --organisation A81001 --password-stdin',
   ].join('\n'),
-  async run(args, io) {
-    const { values } = parseArgs({
-      args: [...args],
-      strict: true,
-      options: {
-        username: { type: 'string' },
-        role: { type: 'string' },
-        organisation: { type: 'string' },
-        'display-name': { type: 'string' },
-        'sds-user-id': { type: 'string' },
-        'sds-role-profile-id': { type: 'string' },
-        'password-stdin': { type: 'boolean' },
-        config: { type: 'string' },
-      },
-    });
+  options: {
+    username: { type: 'string' },
+    role: { type: 'string' },
+    organisation: { type: 'string' },
+    'display-name': { type: 'string' },
+    'sds-user-id': { type: 'string' },
+    'sds-role-profile-id': { type: 'string' },
+    'password-stdin': { type: 'boolean' },
+    config: { type: 'string' },
+  },
+  async run(values, io) {
     if (values.username === undefined) throw new UsageError('--username is required');
     if (values.organisation === undefined) throw new UsageError('--organisation is required');
     if (values.role === undefined || !isRole(values.role)) {
@@ -86,18 +81,14 @@ export const usersAddCommand: Command = {
       await store.close();
     }
   },
-};
+});
 
-export const usersListCommand: Command = {
+export const usersListCommand = defineCommand({
   path: ['users', 'list'],
   summary: 'List local accounts.',
   usage: 'Usage: mcr users list [--json] [--config FILE]',
-  async run(args, io) {
-    const { values } = parseArgs({
-      args: [...args],
-      strict: true,
-      options: { json: { type: 'boolean' }, config: { type: 'string' } },
-    });
+  options: { json: { type: 'boolean' }, config: { type: 'string' } },
+  async run(values, io) {
     const config = configForCommand(values.config, io);
     const store = await storeForCommand(config, { readOnly: true });
     try {
@@ -127,4 +118,4 @@ export const usersListCommand: Command = {
       await store.close();
     }
   },
-};
+});
