@@ -45,6 +45,8 @@ export type CodeFlowFailure =
 
 type Tokens = client.TokenEndpointResponse & client.TokenEndpointResponseHelpers;
 
+const PROVIDER_TIMEOUT_SECONDS = 10;
+
 /** Plain http is allowed only to a provider on this machine (tests, local development). */
 export function isLoopbackHttp(url: URL): boolean {
   return url.protocol === 'http:' && ['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname);
@@ -85,7 +87,7 @@ export async function exchangeCode(
   },
 ): Promise<
   | { readonly ok: true; readonly tokens: Tokens }
-  | { readonly ok: false; reason: CodeExchangeFailure }
+  | { readonly ok: false; readonly reason: CodeExchangeFailure }
 > {
   // The callback URL as registered, with the provider's answer: never the Host header's idea of it.
   const callbackUrl = new URL(request.redirectUri);
@@ -227,8 +229,6 @@ export function createCodeFlow(deps: CodeFlowDeps): CodeFlow {
     },
   };
 }
-
-const PROVIDER_TIMEOUT_SECONDS = 10;
 
 /** An openid-client error as a refusal: the provider said no, the answer failed a check, or no answer. */
 function failureOf(error: unknown): CodeExchangeFailure {

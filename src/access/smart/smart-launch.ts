@@ -49,7 +49,10 @@ export type SmartLaunchFailure =
   | 'launch-not-found'
   /** The token response named no patient (or an id no FHIR server could have). */
   | 'patient-missing'
-  /** The EHR refused (e.g. the launch was unknown to it), its answer failed a check, or its token endpoint could not be reached. */
+  /**
+   * The EHR refused (e.g. the launch was unknown to it), its answer failed a check, or its token
+   * endpoint could not be reached.
+   */
   | CodeExchangeFailure;
 
 export type SmartBeginResult =

@@ -29,7 +29,7 @@ export function callbackOf(request: FastifyRequest, handleCookie: string): Provi
   };
 }
 
-/** Who is signing in from where, and the session (its cookie's) this browser already had. */
+/** What a sign-in is asked with: the request's id and client, and the session cookie this browser already had. */
 export function signInRequestOf(request: FastifyRequest, sessionCookie: string) {
   return {
     requestId: request.id,
