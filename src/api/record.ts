@@ -182,11 +182,7 @@ export const RecordView = Type.Object({
 export type RecordView = Static<typeof RecordView>;
 
 /** A source the view will ask, as the stream's `started` event names it. */
-export const StreamSource = Type.Object({
-  id: Type.String(),
-  name: Type.String(),
-  organisation: Type.String(),
-});
+export const StreamSource = Type.Pick(SourceSummary, ['id', 'name', 'organisation']);
 export type StreamSource = Static<typeof StreamSource>;
 
 /** The stream's first event: who, under which permission, and which sources are being asked. */
