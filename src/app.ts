@@ -19,7 +19,10 @@ import {
 } from './notifications/notification-dispatcher.ts';
 import { createNotificationQueue } from './notifications/notification-queue.ts';
 import { createPatientPortal } from './patient/patient-portal.ts';
+import { createDatabaseCounters } from './access/database-counters.ts';
 import { rateLimitStoreClass } from './access/rate-limit-counters.ts';
+import { connectRedisCounters } from './access/redis-counters.ts';
+import type { SharedCounters } from './access/shared-counters.ts';
 import { filterRecordForRole } from './access/policy/filter-record.ts';
 import { loadPolicy } from './access/policy/load-policy.ts';
 import type { Role } from './shared/roles.ts';
@@ -119,6 +122,15 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<App>
   const store = deps.store ?? (await openStore(storeOptions(config)));
   const db = store.db;
   const publicUrl = config.server.publicUrl ?? `http://${config.server.host}:${config.server.port}`;
+  /** Operational warnings (witness, monitor, sign-in provider, Redis): never clinical content. */
+  const warn = (message: string, error?: unknown): void => {
+    logger.warn(error === undefined ? {} : { err: error }, message);
+  };
+  // Sign-in rate limits and lockouts, shared by every instance: Redis when configured, else the database.
+  const counters = await sharedCounters(config, { db, now, warn }).catch(async (error: unknown) => {
+    if (deps.store === undefined) await store.close();
+    throw error;
+  });
 
   const accounts = createUserAccounts({
     db,
@@ -126,6 +138,7 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<App>
     production,
     maxFailedLogins: config.sessions.maxFailedLogins,
     lockoutMinutes: config.sessions.lockoutMinutes,
+    counters,
   });
   // Staff and patient sessions end alike: after the idle timeout, or the absolute one however active.
   const sessionTimeouts = {
@@ -143,10 +156,6 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<App>
     },
   });
   const emergencyReviews = createEmergencyReviews({ db, now });
-  /** Operational warnings (witness, monitor, sign-in provider): never clinical content. */
-  const warn = (message: string, error?: unknown): void => {
-    logger.warn(error === undefined ? {} : { err: error }, message);
-  };
   const oidc =
     config.oidc === undefined
       ? undefined
@@ -400,7 +409,7 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<App>
     nhsLogin,
     patientSessions: nhsLogin === undefined ? undefined : patientSessions,
     patientPortal: nhsLogin === undefined ? undefined : patientPortal,
-    rateLimitCounters: rateLimitStoreClass({ db, now }),
+    rateLimitCounters: rateLimitStoreClass({ shared: counters, now }),
     refusals,
     now,
     cookie: {
@@ -437,9 +446,22 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<App>
       await privacyMonitor.stop();
       await auditSigning.stop();
       await syslog?.stop();
+      await counters.close();
       if (deps.store === undefined) await store.close();
     },
   };
+}
+
+/** The shared counters: Redis (`redis.url`, which must answer now) or the database. */
+function sharedCounters(
+  config: Config,
+  deps: Parameters<typeof createDatabaseCounters>[0] & {
+    readonly warn: (message: string, error?: unknown) => void;
+  },
+): Promise<SharedCounters> {
+  return config.redis === undefined
+    ? Promise.resolve(createDatabaseCounters(deps))
+    : connectRedisCounters(config.redis, deps.warn);
 }
 
 function createConnector(

@@ -1,16 +1,9 @@
 /**
- * @module Rate-limit counters for `@fastify/rate-limit`: in the database (shared by every server
- * instance on it, SQLite or PostgreSQL) or in this process's memory, with optional exponential
- * backoff. One atomic upsert per counted request; expired rows are swept as new ones arrive.
+ * @module Rate-limit counters for `@fastify/rate-limit`: in the shared counters
+ * (src/access/shared-counters.ts: the database or Redis, seen by every server instance) or in
+ * this process's memory, with optional exponential backoff.
  */
-import { sql, type Kysely } from 'kysely';
-import type { DatabaseSchema } from '../store/schema.ts';
-
-/** What a counter says after a request: hits in the window, and milliseconds until it resets. */
-export interface CounterState {
-  readonly current: number;
-  readonly ttl: number;
-}
+import type { CounterState, SharedCounters } from './shared-counters.ts';
 
 type Callback = (error: Error | null, result?: CounterState) => void;
 
@@ -23,8 +16,8 @@ export interface RateLimitStore {
 
 /** Where a limiter keeps its counts, and whether going over makes the wait double. */
 export interface CounterOptions {
-  /** `database`: shared by all instances; `memory`: this process only (cheap, for the API-wide limit). */
-  readonly counters: 'database' | 'memory';
+  /** `shared`: in the shared counters, seen by all instances; `memory`: this process only (cheap, for the API-wide limit). */
+  readonly counters: 'shared' | 'memory';
   /** Each request over the limit doubles the wait, up to `maxBackoffMs`. */
   readonly exponentialBackoff: boolean;
   readonly maxBackoffMs: number;
@@ -34,7 +27,7 @@ export interface CounterOptions {
 function counterOptionsOf(params: object): CounterOptions {
   const record = params as Partial<Record<keyof CounterOptions, unknown>>;
   return {
-    counters: record.counters === 'database' ? 'database' : 'memory',
+    counters: record.counters === 'shared' ? 'shared' : 'memory',
     exponentialBackoff: record.exponentialBackoff === true,
     maxBackoffMs:
       typeof record.maxBackoffMs === 'number' && record.maxBackoffMs > 0
@@ -45,8 +38,6 @@ function counterOptionsOf(params: object): CounterOptions {
 
 /** A memory counter keeps at most this many keys; the oldest go first. */
 const MEMORY_KEYS = 10_000;
-/** Sweep expired database rows once in this many counted requests. */
-const SWEEP_EVERY = 200;
 
 interface Counter {
   hits: number;
@@ -54,7 +45,7 @@ interface Counter {
   resetsAtMs: number;
 }
 
-/** The next state of a counter after one more request (the same rule as the SQL below). */
+/** The next state of a counter after one more request (the same rule as the shared counters'). */
 export function nextCounter(
   previous: Counter | undefined,
   nowMs: number,
@@ -72,64 +63,28 @@ export function nextCounter(
   return { hits, windowMs, resetsAtMs: nowMs + windowMs };
 }
 
+/** Calls back with what `counted` resolves to, or with its error. */
+function settle(counted: Promise<CounterState>, callback: Callback): void {
+  counted.then(
+    (state) => {
+      callback(null, state);
+    },
+    (error: unknown) => {
+      callback(error instanceof Error ? error : new Error('rate-limit counter failed'));
+    },
+  );
+}
+
 /**
  * A store class for `@fastify/rate-limit`'s `store` option. The root store (and so the plugin's
- * route-wide limit) counts in memory; a limiter made with `counters: 'database'` gets a child
- * that counts in the database.
+ * route-wide limit) counts in memory; a limiter made with `counters: 'shared'` gets a child
+ * that counts in the shared counters.
  */
 export function rateLimitStoreClass(deps: {
-  readonly db: Kysely<DatabaseSchema>;
+  readonly shared: SharedCounters;
   readonly now: () => Date;
 }): new (params: object) => RateLimitStore {
-  const { db, now } = deps;
-  let sinceSweep = 0;
-
-  async function incrementInDatabase(
-    key: string,
-    timeWindow: number,
-    max: number,
-    options: CounterOptions,
-  ): Promise<CounterState> {
-    const nowMs = now().getTime();
-    const n = sql`cast(${nowMs} as bigint)`;
-    const window = sql`cast(${timeWindow} as bigint)`;
-    const expired = sql`rate_limit_counters.resets_at_ms <= ${n}`;
-    const over = options.exponentialBackoff
-      ? sql`rate_limit_counters.hits + 1 > ${max}`
-      : sql`1 = 0`;
-    const cap = sql`cast(${options.maxBackoffMs} as bigint)`;
-    const doubled = sql`case when rate_limit_counters.window_ms * 2 > ${cap} then ${cap} else rate_limit_counters.window_ms * 2 end`;
-    const backedOff = sql`case when rate_limit_counters.hits + 1 = ${max + 1} then ${window} else ${doubled} end`;
-    const row = await db
-      .insertInto('rate_limit_counters')
-      .values({ key, hits: 1, window_ms: timeWindow, resets_at_ms: nowMs + timeWindow })
-      .onConflict((conflict) =>
-        conflict.column('key').doUpdateSet({
-          hits: sql<number>`case when ${expired} then 1 else rate_limit_counters.hits + 1 end`,
-          window_ms: sql<number>`case when ${expired} then ${window} when ${over} then ${backedOff} else rate_limit_counters.window_ms end`,
-          resets_at_ms: sql<number>`case when ${expired} then ${n} + ${window} when ${over} then ${n} + ${backedOff} else rate_limit_counters.resets_at_ms end`,
-        }),
-      )
-      .returning(['hits', 'resets_at_ms'])
-      .executeTakeFirstOrThrow();
-    sinceSweep += 1;
-    if (sinceSweep >= SWEEP_EVERY) {
-      sinceSweep = 0;
-      await db.deleteFrom('rate_limit_counters').where('resets_at_ms', '<=', nowMs).execute();
-    }
-    return { current: row.hits, ttl: Math.max(0, row.resets_at_ms - nowMs) };
-  }
-
-  async function readFromDatabase(key: string): Promise<CounterState> {
-    const nowMs = now().getTime();
-    const row = await db
-      .selectFrom('rate_limit_counters')
-      .select(['hits', 'resets_at_ms'])
-      .where('key', '=', key)
-      .executeTakeFirst();
-    if (row === undefined || row.resets_at_ms <= nowMs) return { current: 0, ttl: 0 };
-    return { current: row.hits, ttl: row.resets_at_ms - nowMs };
-  }
+  const { shared, now } = deps;
 
   class Counters implements RateLimitStore {
     readonly #options: CounterOptions;
@@ -140,15 +95,8 @@ export function rateLimitStoreClass(deps: {
     }
 
     incr(key: string, callback: Callback, timeWindow: number, max: number): void {
-      if (this.#options.counters === 'database') {
-        incrementInDatabase(key, timeWindow, max, this.#options).then(
-          (state) => {
-            callback(null, state);
-          },
-          (error: unknown) => {
-            callback(error instanceof Error ? error : new Error('rate-limit counter failed'));
-          },
-        );
+      if (this.#options.counters === 'shared') {
+        settle(shared.increment(key, { ...this.#options, timeWindow, max }), callback);
         return;
       }
       const nowMs = now().getTime();
@@ -164,15 +112,8 @@ export function rateLimitStoreClass(deps: {
     }
 
     read(key: string, callback: Callback): void {
-      if (this.#options.counters === 'database') {
-        readFromDatabase(key).then(
-          (state) => {
-            callback(null, state);
-          },
-          (error: unknown) => {
-            callback(error instanceof Error ? error : new Error('rate-limit counter failed'));
-          },
-        );
+      if (this.#options.counters === 'shared') {
+        settle(shared.read(key), callback);
         return;
       }
       const counter = this.#memory.get(key);

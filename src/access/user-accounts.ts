@@ -4,7 +4,7 @@
  * file that reads or writes password hashes.
  */
 import { createHash, randomUUID } from 'node:crypto';
-import { sql, type Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { DatabaseSchema } from '../store/schema.ts';
 import { isUniqueViolation } from '../store/store-errors.ts';
 import {
@@ -22,6 +22,8 @@ import {
   type ScryptParams,
 } from './password-hash.ts';
 import { isRole, type Role } from '../shared/roles.ts';
+import { createDatabaseCounters } from './database-counters.ts';
+import type { SharedCounters } from './shared-counters.ts';
 import { USER_COLUMNS, userFromRow, type User } from './user.ts';
 
 /** Usernames: lower-case letters, digits, `.`, `_`, `-`; 2 to 64 characters, starting with a letter or digit. */
@@ -29,8 +31,6 @@ export const USERNAME_PATTERN = /^[a-z0-9][a-z0-9._-]{1,63}$/;
 /** ODS organisation codes as we accept them. */
 export const ODS_CODE_PATTERN = /^[A-Z0-9]{3,10}$/;
 export const MIN_PASSWORD_LENGTH = 12;
-/** Sweep rows that no longer count once in this many failures. */
-const SWEEP_EVERY = 100;
 // Long enough for any passphrase; short enough that hashing it costs nothing extra.
 export const MAX_PASSWORD_LENGTH = 1024;
 const MAX_DISPLAY_NAME_LENGTH = 200;
@@ -80,6 +80,8 @@ export interface UserAccountsDeps {
   readonly maxFailedLogins?: number | undefined;
   /** How long a lock lasts, and the window failures are counted in (default 15). */
   readonly lockoutMinutes?: number | undefined;
+  /** Where failures are counted, shared by every instance (default: this database). */
+  readonly counters?: SharedCounters | undefined;
   /** scrypt settings for new hashes (default {@link DEFAULT_SCRYPT_PARAMS}); tests lower the cost to run fast. */
   readonly passwordHashing?: ScryptParams | undefined;
 }
@@ -144,14 +146,16 @@ function optionalSdsId(field: string, value: string | undefined): string | null 
 export function createUserAccounts(deps: UserAccountsDeps): UserAccounts {
   const { db, production } = deps;
   const now = deps.now ?? (() => new Date());
-  const maxFailedLogins = deps.maxFailedLogins ?? 5;
-  const lockoutMs = (deps.lockoutMinutes ?? 15) * 60_000;
+  const failureRule = {
+    maxFailures: deps.maxFailedLogins ?? 5,
+    windowMs: (deps.lockoutMinutes ?? 15) * 60_000,
+  };
+  const counters = deps.counters ?? createDatabaseCounters({ db, now });
   const hashing = deps.passwordHashing ?? DEFAULT_SCRYPT_PARAMS;
   const hashPassword = (password: string) => hashPasswordWith(password, hashing);
   const needsRehash = (encoded: string) => needsRehashWith(encoded, hashing);
   // Unknown usernames cost one hash at the current settings, like known ones.
   const dummyVerify = (password: string) => dummyVerifyWith(password, hashing);
-  let failuresSinceSweep = 0;
 
   async function findRow(column: 'id' | 'username', value: string) {
     return db
@@ -159,70 +163,6 @@ export function createUserAccounts(deps: UserAccountsDeps): UserAccounts {
       .select([...USER_COLUMNS, 'users.password_hash'])
       .where(`users.${column}`, '=', value)
       .executeTakeFirst();
-  }
-
-  async function lockedUntil(address: string, slot: number, at: Date): Promise<string | undefined> {
-    const row = await db
-      .selectFrom('login_failures')
-      .select('locked_until')
-      .where('address', '=', address)
-      .where('slot', '=', slot)
-      .executeTakeFirst();
-    const until = row?.locked_until;
-    return until != null && until > at.toISOString() ? until : undefined;
-  }
-
-  /** Counts one failure atomically; a count older than the window, or an expired lock, starts again at one. */
-  async function recordFailure(address: string, slot: number, at: Date): Promise<void> {
-    const atIso = at.toISOString();
-    const windowStart = new Date(at.getTime() - lockoutMs).toISOString();
-    const startAgain = sql<boolean>`(login_failures.first_failure_at <= ${windowStart} or (login_failures.locked_until is not null and login_failures.locked_until <= ${atIso}))`;
-    await db
-      .insertInto('login_failures')
-      .values({ address, slot, failures: 1, first_failure_at: atIso, locked_until: null })
-      .onConflict((conflict) =>
-        conflict.columns(['address', 'slot']).doUpdateSet({
-          failures: sql<number>`case when ${startAgain} then 1 else login_failures.failures + 1 end`,
-          first_failure_at: sql<string>`case when ${startAgain} then ${atIso} else login_failures.first_failure_at end`,
-          locked_until: sql<
-            string | null
-          >`case when ${startAgain} then null else login_failures.locked_until end`,
-        }),
-      )
-      .execute();
-    await db
-      .updateTable('login_failures')
-      .set({ locked_until: new Date(at.getTime() + lockoutMs).toISOString() })
-      .where('address', '=', address)
-      .where('slot', '=', slot)
-      .where('failures', '>=', maxFailedLogins)
-      .where('locked_until', 'is', null)
-      .execute();
-    failuresSinceSweep += 1;
-    if (failuresSinceSweep >= SWEEP_EVERY) {
-      failuresSinceSweep = 0;
-      await sweepFailures(at);
-    }
-  }
-
-  /** Deletes rows that no longer count: neither a live lock nor a failure within the window. */
-  async function sweepFailures(at: Date): Promise<void> {
-    const windowStart = new Date(at.getTime() - lockoutMs).toISOString();
-    await db
-      .deleteFrom('login_failures')
-      .where('first_failure_at', '<=', windowStart)
-      .where((eb) =>
-        eb.or([eb('locked_until', 'is', null), eb('locked_until', '<=', at.toISOString())]),
-      )
-      .execute();
-  }
-
-  async function clearFailures(address: string, slot: number): Promise<void> {
-    await db
-      .deleteFrom('login_failures')
-      .where('address', '=', address)
-      .where('slot', '=', slot)
-      .execute();
   }
 
   async function endSessions(userId: string): Promise<void> {
@@ -307,8 +247,7 @@ export function createUserAccounts(deps: UserAccountsDeps): UserAccounts {
     async authenticate(rawUsername, password, address = LOCAL_ADDRESS) {
       const username = normaliseUsername(rawUsername);
       const slot = lockoutSlot(username);
-      const at = now();
-      if ((await lockedUntil(address, slot, at)) !== undefined) {
+      if (await counters.isLocked(address, slot)) {
         await dummyVerify(password.slice(0, MAX_PASSWORD_LENGTH));
         return { ok: false, reason: 'locked' };
       }
@@ -322,7 +261,7 @@ export function createUserAccounts(deps: UserAccountsDeps): UserAccounts {
       if (row === undefined || passwordHash === null || !matches) {
         // Unknown usernames count too (in their slot, adding no row of their own), so a lock
         // says nothing about whether an account exists.
-        if (wellFormed) await recordFailure(address, slot, at);
+        if (wellFormed) await counters.recordFailure(address, slot, failureRule);
         return { ok: false, reason: 'bad-credentials' };
       }
       const user = userFromRow(row);
@@ -335,7 +274,7 @@ export function createUserAccounts(deps: UserAccountsDeps): UserAccounts {
           .where('id', '=', user.id)
           .execute();
       }
-      await clearFailures(address, slot);
+      await counters.clearFailures(address, slot);
       return { ok: true, user };
     },
 
@@ -376,7 +315,7 @@ export function createUserAccounts(deps: UserAccountsDeps): UserAccounts {
         .where('id', '=', userId)
         .execute();
       // A new password lifts the username's lock at every address.
-      await db.deleteFrom('login_failures').where('slot', '=', lockoutSlot(row.username)).execute();
+      await counters.clearSlot(lockoutSlot(row.username));
       await endSessions(userId);
     },
 

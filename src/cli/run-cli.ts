@@ -1,5 +1,6 @@
 /** @module Parses `mcr` arguments and runs the matching command; returns the exit code. */
 import { parseArgs } from 'node:util';
+import { SharedCountersUnavailable } from '../access/shared-counters.ts';
 import { ConfigError } from '../config/load-config.ts';
 import { StoreNotFound } from '../store/store-errors.ts';
 import { UsageError, type CliIo } from './cli-io.ts';
@@ -66,6 +67,11 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     if (error instanceof StoreNotFound) {
       io.stderr(`mcr ${command.path.join(' ')}: ${error.message}`);
       return 2;
+    }
+    if (error instanceof SharedCountersUnavailable) {
+      // Redis is configured but does not answer: no start without the shared sign-in limits.
+      io.stderr(`mcr ${command.path.join(' ')}: ${error.message}`);
+      return 69;
     }
     if (error instanceof ConfigError) {
       io.stderr(`mcr: configuration error: ${error.message}`);

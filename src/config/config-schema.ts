@@ -369,6 +369,23 @@ export const RateLimitConfigSchema = Type.Object(
   { additionalProperties: false, default: {} },
 );
 
+/**
+ * Redis for the shared counters (sign-in rate limits and lockouts) instead of the database.
+ * Absent: they are kept in the database. Configured but unreachable: the server does not start,
+ * and sign-ins are refused while it stays unreachable.
+ */
+export const RedisConfigSchema = Type.Object(
+  {
+    /** `redis://[[user]:password@]host[:port][/db]`, or `rediss://…` for TLS. */
+    url: Type.String({ pattern: '^rediss?://[^\\s]+$' }),
+    /** Put before every key, so deployments (or tests) can share one Redis. */
+    keyPrefix: Type.String({ pattern: '^[A-Za-z0-9_.:-]{0,64}$', default: 'mcr:' }),
+    /** Milliseconds a connection or a command may take before the counters count as unreachable. */
+    timeoutMs: Type.Integer({ minimum: 50, maximum: 60_000, default: 1000 }),
+  },
+  { additionalProperties: false },
+);
+
 export const ConfigSchema = Type.Object(
   {
     server: Type.Object(
@@ -491,6 +508,8 @@ export const ConfigSchema = Type.Object(
     ),
     /** Request limits and sign-in throttling (docs/configuration.md `rateLimit`, docs/security.md). */
     rateLimit: RateLimitConfigSchema,
+    /** Absent: the sign-in rate-limit counters and lockouts are kept in the database. */
+    redis: Type.Optional(RedisConfigSchema),
     permissions: Type.Object(
       {
         defaultHours: Type.Integer({ minimum: 1, maximum: 720, default: 24 }),
@@ -580,3 +599,4 @@ export type FhirApiConfig = Static<typeof FhirApiConfigSchema>;
 export type FhirApiIssuerConfig = Static<typeof FhirApiIssuerSchema>;
 export type MonitoringConfig = Static<typeof MonitoringConfigSchema>;
 export type RateLimitConfig = Static<typeof RateLimitConfigSchema>;
+export type RedisConfig = Static<typeof RedisConfigSchema>;

@@ -19,6 +19,7 @@ export const ENV_OVERRIDES = {
   MCR_DATA_DIR: 'dataDir',
   MCR_DATABASE_URL: 'database.url',
   MCR_DATABASE_SCHEMA: 'database.schema',
+  MCR_REDIS_URL: 'redis.url',
   MCR_LOG_LEVEL: 'logging.level',
 } as const;
 

@@ -108,6 +108,11 @@ export const ERROR_CODES = {
     issue: 'transient',
     text: 'The authorisation server could not be reached. Try again shortly.',
   },
+  SIGN_IN_UNAVAILABLE: {
+    status: 503,
+    issue: 'transient',
+    text: 'Sign-in is unavailable: the sign-in limits cannot be checked. Try again shortly.',
+  },
   AUDIT_UNAVAILABLE: {
     status: 503,
     issue: 'transient',

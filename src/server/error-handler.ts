@@ -8,6 +8,7 @@ import type { Socket } from 'node:net';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Forbidden } from '../access/access-errors.ts';
 import { AccountError } from '../access/account-errors.ts';
+import { SharedCountersUnavailable } from '../access/shared-counters.ts';
 import { AuditUnavailable } from '../audit/audit-log.ts';
 import { AlreadyReviewed, InvalidReviewNote, NothingToReview } from '../audit/review-step.ts';
 import {
@@ -48,6 +49,7 @@ export function toApiError(error: unknown): ApiError {
   if (error instanceof AlreadyReviewed) return new ApiError('CONFLICT', error.message, error.field);
   if (error instanceof RoleMayNotViewRecords) return new ApiError('FORBIDDEN', error.message);
   if (error instanceof AuditUnavailable) return new ApiError('AUDIT_UNAVAILABLE');
+  if (error instanceof SharedCountersUnavailable) return new ApiError('SIGN_IN_UNAVAILABLE');
   if (error instanceof PatientNotTraced) {
     return error.reason === 'not-found'
       ? new ApiError('PATIENT_NOT_FOUND', error.message)
@@ -116,7 +118,11 @@ export async function sendError(
   reply: FastifyReply,
 ): Promise<FastifyReply> {
   const apiError = toApiError(error);
-  if (apiError.code === 'INTERNAL_ERROR' || apiError.code === 'AUDIT_UNAVAILABLE') {
+  if (
+    apiError.code === 'INTERNAL_ERROR' ||
+    apiError.code === 'AUDIT_UNAVAILABLE' ||
+    apiError.code === 'SIGN_IN_UNAVAILABLE'
+  ) {
     // The message of an unknown error may quote data; log its type and stack frames only.
     const err = error instanceof Error ? error : new Error('non-error thrown');
     request.log.error(

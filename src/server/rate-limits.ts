@@ -1,8 +1,9 @@
 /**
  * @module Rate limits through `@fastify/rate-limit`: every request per address (in memory, per
  * instance), and sign-in attempts per address with exponential backoff and from all addresses
- * together (in the database, shared by every instance). Going over answers `429 RATE_LIMITED`
- * with `Retry-After`, through the app's error path. Design: docs/security.md.
+ * together (in the shared counters, the database or Redis, seen by every instance). Going over
+ * answers `429 RATE_LIMITED` with `Retry-After`, through the app's error path; counters that
+ * cannot be reached answer `503 SIGN_IN_UNAVAILABLE`. Design: docs/security.md.
  */
 import rateLimit, { normalizeIP } from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
@@ -34,7 +35,7 @@ export async function registerRateLimits(
   app: FastifyInstance,
   deps: {
     readonly settings: RateLimitConfig;
-    /** The counters' store class (src/access/rate-limit-counters.ts), built over the database. */
+    /** The counters' store class (src/access/rate-limit-counters.ts), over the shared counters. */
     readonly counters: new (params: object) => RateLimitStore;
   },
 ): Promise<RateLimits> {
@@ -61,7 +62,7 @@ export async function registerRateLimits(
   });
 
   const shared: CounterOptions = {
-    counters: 'database',
+    counters: 'shared',
     exponentialBackoff: false,
     maxBackoffMs: settings.signIn.maxBackoffSeconds * 1000,
   };

@@ -54,7 +54,13 @@ export const signInRoutes: FastifyPluginAsyncTypebox<{
       onRequest: limits.signIn,
       schema: {
         body: SignInRequest,
-        response: { 200: Session, 400: OutcomeSchema, 401: OutcomeSchema, 429: OutcomeSchema },
+        response: {
+          200: Session,
+          400: OutcomeSchema,
+          401: OutcomeSchema,
+          429: OutcomeSchema,
+          503: OutcomeSchema,
+        },
       },
     },
     async (request, reply) => {
