@@ -72,11 +72,10 @@ for _, key in ipairs(redis.call('SMEMBERS', KEYS[1])) do redis.call('DEL', key) 
 return redis.call('DEL', KEYS[1])
 `;
 
-/** The URL as it may be shown: any password replaced. */
+/** The URL as it may be shown: without its user and password. */
 function shownUrl(url: string): string {
   const parsed = URL.parse(url);
   if (parsed === null) return 'redis://(unparseable URL)';
-  if (parsed.password !== '') parsed.password = 'redacted';
   return `${parsed.protocol}//${parsed.host}${parsed.pathname}`;
 }
 

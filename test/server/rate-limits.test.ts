@@ -1,56 +1,10 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { request as httpRequest } from 'node:http';
 import { buildApp, type App } from '../../src/app.ts';
 import { loadConfig } from '../../src/config/load-config.ts';
 import { forEachStore, type TestDatabase } from '../support/test-database.ts';
 import { outcomeCode } from '../support/running-system.ts';
-
-interface Answer {
-  readonly status: number;
-  readonly headers: Record<string, string | string[] | undefined>;
-  readonly body: unknown;
-}
-
-/** One HTTP request from a chosen loopback address (the whole of 127.0.0.0/8 is this machine). */
-function send(
-  base: string,
-  from: string,
-  method: string,
-  path: string,
-  body?: unknown,
-): Promise<Answer> {
-  const url = new URL(path, base);
-  const payload = body === undefined ? undefined : JSON.stringify(body);
-  return new Promise((resolve, reject) => {
-    const req = httpRequest(
-      {
-        host: url.hostname,
-        port: url.port,
-        path: url.pathname + url.search,
-        method,
-        localAddress: from,
-        headers: payload === undefined ? {} : { 'content-type': 'application/json' },
-      },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (chunk: Buffer) => chunks.push(chunk));
-        res.on('end', () => {
-          const text = Buffer.concat(chunks).toString('utf8');
-          let parsed: unknown;
-          try {
-            parsed = JSON.parse(text) as unknown;
-          } catch {
-            parsed = text;
-          }
-          resolve({ status: res.statusCode ?? 0, headers: res.headers, body: parsed });
-        });
-      },
-    );
-    req.on('error', reject);
-    req.end(payload);
-  });
-}
+import { send, type Answer } from '../support/loopback-request.ts';
 
 const signIn = (base: string, from: string, username: string, password: string) =>
   send(base, from, 'POST', '/api/session', { username, password });
