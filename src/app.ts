@@ -126,7 +126,7 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<App>
   const warn = (message: string, error?: unknown): void => {
     logger.warn(error === undefined ? {} : { err: error }, message);
   };
-  // Sign-in rate limits and lockouts, shared by every instance: Redis when configured, else the database.
+  // Sign-in limits and lockouts, shared by every instance: in Redis if configured, else the database.
   const counters = await sharedCounters(config, { db, now, warn }).catch(async (error: unknown) => {
     if (deps.store === undefined) await store.close();
     throw error;
