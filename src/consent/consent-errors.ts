@@ -1,11 +1,12 @@
 /** @module The typed reasons the consent check refuses a view or a permission. */
 import { FieldError } from '../shared/field-error.ts';
+import { DISSENT_TEXT, PERMISSION_REQUIRED_TEXT } from '../shared/refusal-texts.ts';
 
 /** No live permission or emergency basis covers this user and patient. */
 export class PermissionRequired extends Error {
   override readonly name = 'PermissionRequired';
   constructor() {
-    super('Record the patient’s permission before viewing their record.');
+    super(PERMISSION_REQUIRED_TEXT);
   }
 }
 
@@ -13,7 +14,7 @@ export class PermissionRequired extends Error {
 export class PatientDissented extends Error {
   override readonly name = 'PatientDissented';
   constructor() {
-    super('This patient has said they do not want their record shared through My Care Record.');
+    super(DISSENT_TEXT);
   }
 }
 

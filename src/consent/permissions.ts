@@ -197,20 +197,12 @@ export function createPermissions(deps: {
     },
 
     async get(id, from = db) {
-      const row = await from
-        .selectFrom('permissions')
-        .selectAll()
-        .where('id', '=', id)
-        .executeTakeFirst();
+      const row = await permissionRow(from, id);
       return row === undefined ? undefined : permissionFromRow(row);
     },
 
     async withdraw(id, actor, into = db) {
-      const row = await into
-        .selectFrom('permissions')
-        .selectAll()
-        .where('id', '=', id)
-        .executeTakeFirst();
+      const row = await permissionRow(into, id);
       if (row === undefined || row.organisation !== actor.organisation)
         throw new PermissionNotFound();
       if (row.withdrawn_at !== null) return permissionFromRow(row);
@@ -225,22 +217,12 @@ export function createPermissions(deps: {
     },
 
     async hasDissent(nhsNumber) {
-      const row = await db
-        .selectFrom('dissents')
-        .select('id')
-        .where('nhs_number', '=', nhsNumber)
-        .where('revoked_at', 'is', null)
-        .executeTakeFirst();
+      const row = await liveDissents(db, nhsNumber).select('id').executeTakeFirst();
       return row !== undefined;
     },
 
     async recordDissent(nhsNumber, actor, into = db) {
-      const existing = await into
-        .selectFrom('dissents')
-        .selectAll()
-        .where('nhs_number', '=', nhsNumber)
-        .where('revoked_at', 'is', null)
-        .executeTakeFirst();
+      const existing = await liveDissents(into, nhsNumber).selectAll().executeTakeFirst();
       if (existing !== undefined) return dissentFromRow(existing);
       const row = {
         id: randomUUID(),
@@ -255,12 +237,7 @@ export function createPermissions(deps: {
     },
 
     async revokeDissent(nhsNumber, actor, into = db) {
-      const live = await into
-        .selectFrom('dissents')
-        .selectAll()
-        .where('nhs_number', '=', nhsNumber)
-        .where('revoked_at', 'is', null)
-        .execute();
+      const live = await liveDissents(into, nhsNumber).selectAll().execute();
       if (live.length === 0) return [];
       const revokedAt = now().toISOString();
       await into
@@ -293,6 +270,19 @@ export function createPermissions(deps: {
       return row === undefined ? undefined : dissentFromRow(row);
     },
   };
+}
+
+/** One permission's row, by its id. */
+function permissionRow(from: ConsentDb, id: string) {
+  return from.selectFrom('permissions').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+/** The patient's entries on the dissent register that are not revoked (choose the columns). */
+function liveDissents(from: ConsentDb, nhsNumber: string) {
+  return from
+    .selectFrom('dissents')
+    .where('nhs_number', '=', nhsNumber)
+    .where('revoked_at', 'is', null);
 }
 
 function dissentFromRow(row: Selectable<DissentsTable>): Dissent {

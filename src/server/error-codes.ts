@@ -2,17 +2,14 @@
  * @module The stable error codes of the API, each with its HTTP status and FHIR issue type.
  * Every code is documented in docs/api.md (a test checks).
  */
+import { DISSENT_TEXT, FORBIDDEN_TEXT, PERMISSION_REQUIRED_TEXT } from '../shared/refusal-texts.ts';
 
 export const ERROR_CODE_SYSTEM = 'urn:x-my-care-record:error-code';
 
 export const ERROR_CODES = {
   UNAUTHENTICATED: { status: 401, issue: 'login', text: 'Sign in to continue.' },
   SESSION_EXPIRED: { status: 401, issue: 'login', text: 'Your session has ended. Sign in again.' },
-  INVALID_TOKEN: {
-    status: 401,
-    issue: 'login',
-    text: 'The access token was not accepted.',
-  },
+  INVALID_TOKEN: { status: 401, issue: 'login', text: 'The access token was not accepted.' },
   INSUFFICIENT_SCOPE: {
     status: 403,
     issue: 'forbidden',
@@ -43,17 +40,9 @@ export const ERROR_CODES = {
     issue: 'security',
     text: 'The request was refused: it came from another site’s page.',
   },
-  FORBIDDEN: { status: 403, issue: 'forbidden', text: 'Your role does not allow this.' },
-  PERMISSION_REQUIRED: {
-    status: 403,
-    issue: 'forbidden',
-    text: 'Record the patient’s permission before viewing their record.',
-  },
-  DISSENT: {
-    status: 403,
-    issue: 'forbidden',
-    text: 'This patient has said they do not want their record shared through My Care Record.',
-  },
+  FORBIDDEN: { status: 403, issue: 'forbidden', text: FORBIDDEN_TEXT },
+  PERMISSION_REQUIRED: { status: 403, issue: 'forbidden', text: PERMISSION_REQUIRED_TEXT },
+  DISSENT: { status: 403, issue: 'forbidden', text: DISSENT_TEXT },
   INVALID_NHS_NUMBER: { status: 400, issue: 'value', text: 'This is not a valid NHS number.' },
   INVALID_REQUEST: { status: 400, issue: 'invalid', text: 'The request is not valid.' },
   INVALID_PERMISSION: {
@@ -71,11 +60,7 @@ export const ERROR_CODES = {
     issue: 'too-long',
     text: 'The request headers are larger than the server accepts.',
   },
-  REQUEST_TIMEOUT: {
-    status: 408,
-    issue: 'timeout',
-    text: 'The request took too long to arrive.',
-  },
+  REQUEST_TIMEOUT: { status: 408, issue: 'timeout', text: 'The request took too long to arrive.' },
   PATIENT_NOT_FOUND: {
     status: 404,
     issue: 'not-found',
