@@ -9,9 +9,7 @@ import type { User } from '../access/user.ts';
 import { followSignal } from '../http/deadline.ts';
 import { auditedAction } from '../audit/audited-action.ts';
 import type { AuditClient, AuditEvent, AuditSourceCall } from '../audit/audit-event.ts';
-import { PatientDissented, PermissionRequired } from '../consent/consent-errors.ts';
 import type { Permission } from '../consent/permission.ts';
-import type { ConsentActor } from '../consent/permissions.ts';
 import type { PatientSummary } from '../identity/patient-summary.ts';
 import type { TraceResult } from '../identity/trace-result.ts';
 import type { DocumentOpener, OpenedDocument } from '../sources/nrl-document.ts';
@@ -27,6 +25,11 @@ import {
 } from './discover-sources.ts';
 import type { ReconciliationLine } from './reconcile-medicines.ts';
 import { DocumentUnavailable, openSourceDocument } from './record-view-document.ts';
+import {
+  passRecordGates,
+  RoleMayNotViewRecords,
+  type RecordGateDeps,
+} from './record-view-gates.ts';
 import { callSafely } from '../sources/never-throws.ts';
 import {
   foldRecord,
@@ -42,16 +45,8 @@ import {
   type Sections,
 } from '../shared/sections.ts';
 
-export { DocumentUnavailable };
+export { DocumentUnavailable, RoleMayNotViewRecords };
 export type { RecordStreamEvent, StreamedComplete, StreamedSource } from './record-pipeline.ts';
-
-/** The user's role may not view records. */
-export class RoleMayNotViewRecords extends Error {
-  override readonly name = 'RoleMayNotViewRecords';
-  constructor() {
-    super('Your role does not allow viewing patient records.');
-  }
-}
 
 /** The patient could not be traced on the demographics service. */
 export class PatientNotTraced extends Error {
@@ -63,22 +58,8 @@ export class PatientNotTraced extends Error {
   }
 }
 
-export interface RecordViewDeps {
-  readonly mayViewRecords: (user: User) => boolean;
-  readonly consent: {
-    hasDissent(nhsNumber: string): Promise<boolean>;
-    findLive(
-      nhsNumber: string,
-      actor: ConsentActor,
-      basis?: Permission['basis'],
-    ): Promise<Permission | undefined>;
-  };
-  /**
-   * The policy's `emergencyOverridesDissent`: a live emergency basis (which always has a reason)
-   * overrides the local dissent register, and the view's audit entries say so. Never a GP
-   * practice's own dissent: that source still answers `dissent`.
-   */
-  readonly emergencyOverridesDissent?: boolean | undefined;
+/** The gates' needs (access, consent: {@link RecordGateDeps}) and the view's own. */
+export interface RecordViewDeps extends RecordGateDeps {
   /** Appends to the audit trail; throws when it cannot (the view then fails closed). */
   readonly audit: { append(event: AuditEvent): Promise<unknown> };
   readonly trace: (nhsNumber: string) => Promise<TraceResult>;
@@ -190,29 +171,13 @@ export function createRecordViews(deps: RecordViewDeps): RecordViews {
     const { user, nhsNumber } = request;
     const audited = auditedAction(deps, request);
     const common = audited.fields(nhsNumber);
-    const deny = (reasonCode: string, error: Error) =>
-      audited.deny({ attempted: 'record-view', reasonCode, nhsNumber }, error);
 
-    // access: may this role view records at all?
-    if (!deps.mayViewRecords(user)) await deny('role-not-allowed', new RoleMayNotViewRecords());
-
-    // consent: dissent first (it overrides any permission, unless the policy lets an emergency
-    // basis override it), then a live permission for this user.
-    let permission: Permission | undefined;
-    let dissentOverridden = false;
-    if (await deps.consent.hasDissent(nhsNumber)) {
-      permission =
-        deps.emergencyOverridesDissent === true
-          ? await deps.consent.findLive(nhsNumber, user, 'emergency')
-          : undefined;
-      if (permission === undefined) await deny('dissent', new PatientDissented());
-      dissentOverridden = true;
-    } else {
-      permission = await deps.consent.findLive(nhsNumber, user);
-    }
-    if (permission === undefined) {
-      return deny('no-live-permission', new PermissionRequired());
-    }
+    // access → consent: the role, the dissent register, a live permission (refusals audited).
+    const { permission, dissentOverridden } = await passRecordGates(deps, audited, {
+      user,
+      nhsNumber,
+      attempted: 'record-view',
+    });
     const basis = { permissionId: permission.id, basis: permission.basis };
 
     // audit: the start is written before anything is collected; if it fails, this throws.
@@ -396,15 +361,7 @@ export function createRecordViews(deps: RecordViewDeps): RecordViews {
     async openSourceDocument(request) {
       const opened = await open(request);
       const considered = await discoverFor(opened.trace, request.signal);
-      return openSourceDocument({
-        deps,
-        considered,
-        request,
-        traced: opened.trace.traced,
-        started: opened.started,
-        audit: { ...opened.common, basis: opened.basis },
-        patientRestricted: opened.trace.summary.restricted,
-      });
+      return openSourceDocument(openedInput(request, opened, considered));
     },
 
     async stream(request) {
@@ -423,12 +380,12 @@ export function createRecordViews(deps: RecordViewDeps): RecordViews {
     },
   };
 
-  /** What the pipeline is given once the gates have passed. */
-  function pipelineInput(
-    request: RecordViewRequest,
+  /** What every step after the gates is given: the request, the traced patient, the audit fields. */
+  function openedInput<R extends RecordViewRequest>(
+    request: R,
     opened: Awaited<ReturnType<typeof open>>,
     considered: readonly ConsideredSource[],
-  ): PipelineInput {
+  ) {
     return {
       deps,
       considered,
@@ -437,6 +394,17 @@ export function createRecordViews(deps: RecordViewDeps): RecordViews {
       started: opened.started,
       audit: { ...opened.common, basis: opened.basis },
       patientRestricted: opened.trace.summary.restricted,
+    };
+  }
+
+  /** What the pipeline is given once the gates have passed. */
+  function pipelineInput(
+    request: RecordViewRequest,
+    opened: Awaited<ReturnType<typeof open>>,
+    considered: readonly ConsideredSource[],
+  ): PipelineInput {
+    return {
+      ...openedInput(request, opened, considered),
       prefetched: opened.prefetched,
       stop: opened.stop,
     };
