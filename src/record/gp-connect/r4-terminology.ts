@@ -113,35 +113,65 @@ export function ukCoreExtensionUrl(stu3Url: string): string | undefined {
 }
 
 /**
- * A copy of a mapped resource with R4 code system URLs and UK Core extensions throughout (contained
+ * The mapped resource with R4 code system URLs and UK Core extensions throughout (contained
  * resources, codings inside extensions and all). GP Connect's repeat count "allowed" has no place in
  * UK Core's repeat extension: it becomes the MedicationRequest's `dispenseRequest.numberOfRepeatsAllowed`.
+ * Copy on write: an object or array is copied only where something in it changes, and the rest is
+ * shared with the input (a large record's codings mostly need no change). The input is never
+ * changed, and neither the input nor the answer is changed later (the filter and the response copy).
  */
 export function withR4Terminology<T extends fhir4.FhirResource>(resource: T): T {
   return rewrite(resource) as T;
 }
 
 function rewrite(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(rewrite);
+  if (Array.isArray(value)) return rewriteEach(value as readonly unknown[], rewrite);
   if (!isJsonObject(value)) return value;
-  const out: Record<string, unknown> = {};
+  let out: Record<string, unknown> | undefined;
   for (const [key, field] of Object.entries(value)) {
-    if (key === 'system' && typeof field === 'string') out[key] = r4CodeSystem(field);
+    let next: unknown;
+    if (key === 'system' && typeof field === 'string') next = r4CodeSystem(field);
     // A code with stray spaces (" 86290005") is not a valid R4 code, nor the code the practice meant.
-    else if (key === 'code' && typeof field === 'string' && 'system' in value)
-      out[key] = field.trim();
-    else if (key === 'extension' && Array.isArray(field)) out[key] = field.map(rewriteExtension);
-    else setJsonField(out, key, rewrite(field));
+    else if (key === 'code' && typeof field === 'string' && 'system' in value) next = field.trim();
+    else if (key === 'extension' && Array.isArray(field))
+      next = rewriteEach(field as readonly unknown[], rewriteExtension);
+    else next = rewrite(field);
+    if (next === field) continue;
+    out ??= copyOf(value);
+    setJsonField(out, key, next);
   }
-  if (out['resourceType'] === 'MedicationRequest') moveRepeatsAllowed(out);
-  return out;
+  if (value['resourceType'] === 'MedicationRequest' && carriesRepeatsAllowed(out ?? value)) {
+    out ??= copyOf(value);
+    moveRepeatsAllowed(out);
+  }
+  return out ?? value;
+}
+
+/** The array itself when `each` changes none of its members, else a copy with the changed ones. */
+function rewriteEach(values: readonly unknown[], each: (value: unknown) => unknown): unknown {
+  let out: unknown[] | undefined;
+  for (let index = 0; index < values.length; index++) {
+    const next = each(values[index]);
+    if (next === values[index]) continue;
+    out ??= [...values];
+    out[index] = next;
+  }
+  return out ?? values;
+}
+
+/** A shallow copy in the same key order (a `__proto__` key stays a field). */
+function copyOf(value: JsonObject): Record<string, unknown> {
+  const copy: Record<string, unknown> = {};
+  for (const [key, field] of Object.entries(value)) setJsonField(copy, key, field);
+  return copy;
 }
 
 function rewriteExtension(extension: unknown): unknown {
   if (!isJsonObject(extension) || typeof extension['url'] !== 'string') return rewrite(extension);
   const known = UK_CORE_EXTENSIONS[extensionKey(extension['url'])];
-  const rewritten = rewrite(extension) as Record<string, unknown>;
-  if (known === undefined) return rewritten;
+  const inner = rewrite(extension) as JsonObject;
+  if (known === undefined) return inner;
+  const rewritten = inner === extension ? copyOf(extension) : (inner as Record<string, unknown>);
   rewritten['url'] = `${UK_CORE_EXTENSION}${known.name}`;
   const subs = rewritten['extension'];
   if (known.renamed !== undefined && Array.isArray(subs)) {
@@ -157,6 +187,18 @@ function rewriteExtension(extension: unknown): unknown {
 
 const REPEAT_URL = `${UK_CORE_EXTENSION}MedicationRepeatInformation`;
 
+/** Whether {@link moveRepeatsAllowed} has anything to do: a UK Core repeat extension, or an empty list. */
+function carriesRepeatsAllowed(request: JsonObject): boolean {
+  const extensions = request['extension'];
+  if (!Array.isArray(extensions)) return false;
+  const list = extensions as unknown[];
+  return (
+    list.length === 0 ||
+    list.some((extension) => isJsonObject(extension) && extension['url'] === REPEAT_URL)
+  );
+}
+
+/** Moves the repeat count in place: `request` is a copy of the mapped one. */
 function moveRepeatsAllowed(request: Record<string, unknown>): void {
   const extensions = request['extension'];
   if (!Array.isArray(extensions)) return;
