@@ -2,14 +2,16 @@
  * @module The one record pipeline: the sources of a view whose gates have passed, as a stream of
  * events (one per source as it answers, then `complete`), and the plain view as a fold of that
  * stream. Both write the same audit entries: a `record-view-source` entry before each source's
- * event (the plain view, which sends nothing before the end, writes them together in one group
- * just before the end entry), the `record-view-completed` entry before `complete` (or, when the view is abandoned, with
- * outcome `failure` and what was sent). No entry, no data.
+ * event (the plain view, which sends nothing before the end, writes them with the end entry, in
+ * one transaction where the audit log offers it), the `record-view-completed` entry before
+ * `complete` (or, when the view is abandoned, with outcome `failure` and what was sent). No entry,
+ * no data.
  */
 import type { AuditEventOf, AuditSourceCall } from '../audit/audit-event.ts';
 import type { FilteredRecord } from '../access/policy/filter-record.ts';
 import type { Role } from '../shared/roles.ts';
 import type { AuditEvent } from '../audit/audit-event.ts';
+import type { StateChange } from '../audit/audit-log.ts';
 import { followSignal } from '../http/deadline.ts';
 import { auditableCode } from '../sources/source-codes.ts';
 import type { TracedPatient } from '../identity/traced-patient.ts';
@@ -67,9 +69,19 @@ export class RecordViewAbandoned extends Error {
   }
 }
 
+/**
+ * The audit as the pipeline writes to it: one entry at a time, and (the audit log) several entries
+ * in one transaction, all or none. Without `appendWith`, entries written together are appended in
+ * one turn (one group commit, but each may fail alone).
+ */
+export interface PipelineAudit {
+  append(event: AuditEvent): Promise<unknown>;
+  readonly appendWith?: <T>(change: StateChange<T>) => Promise<T>;
+}
+
 /** What the pipeline needs of the view's dependencies. */
 export interface PipelineDeps {
-  readonly audit: { append(event: AuditEvent): Promise<unknown> };
+  readonly audit: PipelineAudit;
   readonly filter: (input: { readonly role: Role; readonly sections: Sections }) => FilteredRecord;
   readonly now: () => Date;
 }
@@ -95,9 +107,10 @@ export interface PipelineInput {
   readonly prefetched?: ReadonlyMap<Connector, Promise<SourceResult>> | undefined;
   /**
    * The consumer sends nothing before `complete` (the plain view, which folds the stream): each
-   * source's entry is then written with the others, in one group commit just before the end entry,
-   * instead of one durable commit per source before its event. Still no entry, no data: nothing
-   * leaves before `complete`, which comes only once every entry is in the trail.
+   * source's entry is then written with the others and the end entry, in one transaction (one
+   * durable commit) where the audit offers `appendWith`, instead of one commit per source before
+   * its event. Still no entry, no data: nothing leaves before `complete`, which comes only once
+   * every entry is in the trail.
    */
   readonly sendsAtEnd?: boolean | undefined;
   /** Aborts the calls (the prefetched ones too) when the view stops early; follows the request's signal. */
@@ -170,9 +183,27 @@ export async function* recordEvents(
   };
   /** Source entries held for the end (`sendsAtEnd`), in the order the sources answered. */
   const held: AuditEvent[] = [];
-  /** audit: the held source entries, appended in one turn so that they commit as one group. */
-  const appendHeld = async (): Promise<void> => {
-    await Promise.all(held.splice(0).map(append));
+  /**
+   * audit: the held source entries, then the end entry. With `appendWith`, all in one transaction
+   * (one durable commit: the end is in the trail only with every source's entry); otherwise the
+   * held ones in one turn (one group commit), then the end.
+   */
+  const appendWithHeld = async (end: AuditEvent): Promise<void> => {
+    const sources = held.splice(0);
+    const { appendWith } = deps.audit;
+    if (appendWith === undefined) {
+      await Promise.all(sources.map(append));
+      await append(end);
+      return;
+    }
+    const events: [AuditEvent, ...AuditEvent[]] = [end];
+    events.unshift(...sources);
+    try {
+      await appendWith(() => Promise.resolve({ result: undefined, events }));
+    } catch (error) {
+      auditFailed = true;
+      throw error;
+    }
   };
   const endEntry = (outcome: 'success' | 'failure'): AuditEventOf<'record-view-completed'> => ({
     ...input.audit,
@@ -237,9 +268,8 @@ export async function* recordEvents(
     }
 
     // audit: the end, with each source's outcome and counts. No entry, no `complete`.
-    await appendHeld();
     const end = endEntry('success');
-    await append(end);
+    await appendWithHeld(end);
     completed = true;
     // Computed over what was sent only, so neither can point at a withheld item.
     const sections = concatSections(present(sent));
@@ -263,8 +293,7 @@ export async function* recordEvents(
       if (!auditFailed) {
         try {
           // Held source entries first: the end entry names those sources as asked and answered.
-          await appendHeld();
-          await deps.audit.append(endEntry('failure'));
+          await appendWithHeld(endEntry('failure'));
         } catch {
           // Nothing more can be sent; the per-source entries already account for every item sent.
         }

@@ -8,7 +8,7 @@
 import type { User } from '../access/user.ts';
 import { followSignal } from '../http/deadline.ts';
 import { auditedAction } from '../audit/audited-action.ts';
-import type { AuditClient, AuditEvent, AuditSourceCall } from '../audit/audit-event.ts';
+import type { AuditClient, AuditSourceCall } from '../audit/audit-event.ts';
 import type { Permission } from '../consent/permission.ts';
 import type { PatientSummary } from '../identity/patient-summary.ts';
 import type { TraceResult } from '../identity/trace-result.ts';
@@ -35,6 +35,7 @@ import {
   foldRecord,
   recordEvents,
   sourceOf,
+  type PipelineAudit,
   type PipelineInput,
   type RecordStreamEvent,
 } from './record-pipeline.ts';
@@ -61,7 +62,7 @@ export class PatientNotTraced extends Error {
 /** The gates' needs (access, consent: {@link RecordGateDeps}) and the view's own. */
 export interface RecordViewDeps extends RecordGateDeps {
   /** Appends to the audit trail; throws when it cannot (the view then fails closed). */
-  readonly audit: { append(event: AuditEvent): Promise<unknown> };
+  readonly audit: PipelineAudit;
   readonly trace: (nhsNumber: string) => Promise<TraceResult>;
   readonly connectors: readonly Connector[];
   /**

@@ -225,6 +225,40 @@ describe('one record view', () => {
     assert.equal(actions.includes('record-view-completed'), false);
   });
 
+  test('with the audit log’s appendWith, the sources’ entries and the end are one transaction, in that order', async () => {
+    const appends: string[][] = [];
+    const { views } = harness({
+      audit: {
+        async append(event) {
+          appends.push([event.action]);
+        },
+        async appendWith(change) {
+          const { result, events } = await change(undefined as never);
+          appends.push(events.map((event) => event.action));
+          return result;
+        },
+      },
+    });
+    await views.view(request);
+    assert.deepEqual(appends, [
+      ['record-view-started'],
+      ['record-view-source', 'record-view-source', 'record-view-completed'],
+    ]);
+  });
+
+  test('if that transaction cannot be written, the view returns no data', async () => {
+    const failing = new Error('audit store full');
+    const { views } = harness({
+      audit: {
+        async append() {},
+        async appendWith() {
+          throw failing;
+        },
+      },
+    });
+    await assert.rejects(views.view(request), failing);
+  });
+
   test('what the filter withholds is counted in the audit, never in what the clinician sees', async () => {
     const events: AuditEvent[] = [];
     const condition = (id: string): fhir4.Condition => ({
