@@ -487,7 +487,7 @@ function createConnector(
         now,
       });
     case 'fhir-r4':
-      return createFhirR4Connector({ source, fetchSource: transport, now });
+      return createFhirR4Connector({ source, fetchSource: transport, now, chainedSearch: true });
   }
 }
 

@@ -1,7 +1,8 @@
 /**
  * @module A FHIR R4 REST source (hospital EPR, community and mental health service, or social
- * care), UK Core shaped: patient lookup by NHS number, search by patient with `_count` paging
- * through stateless `_offset` cursors, read by id, and a CapabilityStatement.
+ * care), UK Core shaped: patient lookup by NHS number, search by patient (or chained, by
+ * `patient.identifier`, with `_include={type}:patient`) with `_count` paging through stateless
+ * `_offset` cursors, read by id, and a CapabilityStatement that says so.
  */
 import { NHS_NUMBER_SYSTEM } from '../../src/identity/nhs-number.ts';
 import type { SimPopulation, SimR4Setting } from '../population/population.ts';
@@ -150,6 +151,18 @@ export function startR4Server(options: R4ServerOptions): Promise<RunningSimServe
     const identifier = request.query.get('identifier');
     if (identifier === null)
       return fail(400, 'Search Patient by identifier=https://fhir.nhs.uk/Id/nhs-number|{nhs}');
+    const patient = patientByIdentifier(identifier);
+    const selfUrl = `${request.baseUrl}/Patient?${request.query.toString()}`;
+    return fhirResponse(
+      200,
+      searchset(request.baseUrl, patient ? [patient] : [], patient ? 1 : 0, [
+        { relation: 'self', url: selfUrl },
+      ]),
+    );
+  }
+
+  /** The Patient an identifier token (`system|value`, NHS number or this source's own) names here. */
+  function patientByIdentifier(identifier: string): fhir4.Patient | undefined {
     const bar = identifier.indexOf('|');
     const system = bar < 0 ? undefined : identifier.slice(0, bar);
     let value = identifier.slice(bar + 1);
@@ -169,19 +182,22 @@ export function startR4Server(options: R4ServerOptions): Promise<RunningSimServe
     if (nhsNumber !== undefined) value = nhsNumber;
     const patient = resources?.find((r): r is fhir4.Patient => r.resourceType === 'Patient');
     if (patient?.id !== undefined) remember(patient.id, value);
-    const selfUrl = `${request.baseUrl}/Patient?${request.query.toString()}`;
-    return fhirResponse(
-      200,
-      searchset(request.baseUrl, patient ? [patient] : [], patient ? 1 : 0, [
-        { relation: 'self', url: selfUrl },
-      ]),
-    );
+    return patient;
   }
 
   function searchByPatient(request: SimRequest, type: string): PreparedResponse {
+    // Chained search: the patient named by identifier, with no separate Patient lookup.
+    const chained = request.query.get('patient.identifier');
     const reference = request.query.get('patient') ?? request.query.get('subject');
-    if (reference === null) return fail(400, `Search ${type} by patient={id}`);
-    const patientId = reference.replace(/^(?:.*\/)?Patient\//, '');
+    if (reference === null && chained === null)
+      return fail(400, `Search ${type} by patient={id} or patient.identifier={system}|{value}`);
+    const patientId =
+      chained === null
+        ? (reference ?? '').replace(/^(?:.*\/)?Patient\//, '')
+        : (patientByIdentifier(chained)?.id ?? '');
+    const include = request.query.get('_include');
+    if (include !== null && include !== `${type}:patient`)
+      return fail(400, `_include=${type}:patient is the only include offered`);
     const countText = request.query.get('_count');
     const offsetText = request.query.get('_offset');
     const count = countText === null ? defaultPageSize : Number(countText);
@@ -191,14 +207,29 @@ export function startR4Server(options: R4ServerOptions): Promise<RunningSimServe
     }
     if (!Number.isInteger(offset) || offset < 0)
       return fail(400, '_offset must be a whole number ≥ 0');
-    const all = (recordOf(patientId) ?? []).filter((r) => r.resourceType === type);
+    const record = patientId === '' ? [] : (recordOf(patientId) ?? []);
+    const all = record.filter((r) => r.resourceType === type);
     const page = all.slice(offset, offset + count);
-    const pageUrl = (at: number): string =>
-      `${request.baseUrl}/${type}?patient=${encodeURIComponent(patientId)}&_count=${count}&_offset=${at}`;
+    const pageUrl = (at: number): string => {
+      const query = new URLSearchParams(request.query);
+      query.set('_count', String(count));
+      query.set('_offset', String(at));
+      return `${request.baseUrl}/${type}?${query.toString()}`;
+    };
     const links: fhir4.BundleLink[] = [{ relation: 'self', url: pageUrl(offset) }];
     if (offset + count < all.length) links.push({ relation: 'next', url: pageUrl(offset + count) });
     if (offset > 0) links.push({ relation: 'previous', url: pageUrl(Math.max(0, offset - count)) });
-    return fhirResponse(200, searchset(request.baseUrl, page, all.length, links));
+    const bundle = searchset(request.baseUrl, page, all.length, links);
+    // `_include={type}:patient`: the Patient the page's matches name, once, as an include.
+    const patient = record.find((r) => r.resourceType === 'Patient');
+    if (include !== null && page.length > 0 && patient !== undefined) {
+      bundle.entry?.push({
+        fullUrl: `${request.baseUrl}/Patient/${patient.id ?? ''}`,
+        resource: patient,
+        search: { mode: 'include' },
+      });
+    }
+    return fhirResponse(200, bundle);
   }
 
   return startSimServer(
@@ -241,6 +272,8 @@ function capabilityStatement(setting: SimR4Setting, baseUrl: string): fhir4.Capa
   const byPatient: fhir4.CapabilityStatementRestResourceSearchParam[] = [
     { name: 'patient', type: 'reference' },
     { name: 'subject', type: 'reference' },
+    // The chain named as a parameter of its own: the patient by identifier, no lookup first.
+    { name: 'patient.identifier', type: 'token' },
     { name: '_count', type: 'number' },
   ];
   return {
@@ -265,6 +298,7 @@ function capabilityStatement(setting: SimR4Setting, baseUrl: string): fhir4.Capa
             type: type as fhir4.CapabilityStatementRestResource['type'],
             interaction: [{ code: 'read' as const }, { code: 'search-type' as const }],
             searchParam: byPatient,
+            searchInclude: [`${type}:patient`],
           })),
         ],
       },

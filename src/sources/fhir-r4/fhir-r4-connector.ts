@@ -1,4 +1,9 @@
-/** @module The FHIR R4 REST connector: finds the patient by NHS number, then searches each resource type by patient, paging, under one deadline and one byte cap. */
+/**
+ * @module The FHIR R4 REST connector: finds the patient by NHS number, then searches each resource
+ * type by patient, paging, under one deadline and one byte cap. A source whose CapabilityStatement
+ * offers chained search (src/sources/fhir-r4/chained-search.ts) is searched by
+ * `patient.identifier` with its Patient included, every type at once, with no lookup first.
+ */
 import { performance } from 'node:perf_hooks';
 import type { SourceConfig } from '../../config/config-schema.ts';
 import { NHS_NUMBER_SYSTEM } from '../../identity/nhs-number.ts';
@@ -19,6 +24,7 @@ import { statusForFailure, statusForHttp, type StatusWithMessage } from './outco
 import { resourceTypesFor } from './resource-types.ts';
 import { issueCode, outcomeCode, readSearchPage, isResourceOfType } from './search-bundle.ts';
 import { neverThrowing } from '../never-throws.ts';
+import { createChainedSearchCapability } from './chained-search.ts';
 
 /** What the connector is built from. */
 export interface FhirR4ConnectorDeps {
@@ -26,6 +32,12 @@ export interface FhirR4ConnectorDeps {
   readonly fetchSource: typeof FetchSource;
   /** Reserved for time-based search parameters; the connector measures its own elapsed time. */
   readonly now?: () => Date;
+  /**
+   * Reads the source's CapabilityStatement in the background (at its first view, then hourly) and,
+   * where it offers chained search, searches by `patient.identifier` with no Patient lookup first.
+   * The server's connectors do; absent, the connector always looks the Patient up first.
+   */
+  readonly chainedSearch?: boolean | undefined;
 }
 
 const ACCEPT = ['application/fhir+json', 'application/json'] as const;
@@ -41,6 +53,8 @@ interface TypeSearch {
   readonly warnings: SourceWarning[];
   /** `fullUrl`s under which the matched Patient appeared in this search's pages. */
   readonly patientAliases: string[];
+  /** Chained search: the Patients the pages included (`_include={type}:patient`), with their fullUrls. */
+  readonly included: { readonly patient: fhir4.Patient; readonly fullUrl: string | undefined }[];
   pagesRead: number;
   unsupported: boolean;
   failure?: StatusWithMessage;
@@ -74,6 +88,16 @@ export function createFhirR4Connector(deps: FhirR4ConnectorDeps): Connector {
     throw new Error(`Source ${source.id}: ${(error as Error).message}`, { cause: error });
   }
   const headers: Record<string, string> = { accept: ACCEPT.join(', ') };
+  const capability = createChainedSearchCapability({
+    enabled: deps.chainedSearch === true,
+    base,
+    resourceTypes,
+    fetchSource: deps.fetchSource,
+    timeoutMs: source.timeoutMs,
+    maxResponseBytes: source.maxResponseBytes,
+    tls,
+    headers,
+  });
 
   async function fetchRecord(request: SourceRequest): Promise<SourceResult> {
     const started = performance.now();
@@ -116,7 +140,19 @@ export function createFhirR4Connector(deps: FhirR4ConnectorDeps): Connector {
       system: NHS_NUMBER_SYSTEM,
       value: request.patient.nhsNumber,
     };
-    const patientUrl = `${base}/Patient?identifier=${encodeURIComponent(`${identifier.system}|${identifier.value}`)}`;
+    const token = `${identifier.system}|${identifier.value}`;
+    const nhsNumber = request.patient.nhsNumber;
+
+    // A source that offers chained search is asked for every type at once, naming the patient by
+    // identifier: no Patient lookup first. Its answers are checked just as the others are.
+    if (capability.chained()) {
+      const chained = await chainedRecord(token, nhsNumber, get, request.signal);
+      if (chained !== undefined) return chained;
+    } else {
+      capability.learn(authHeader);
+    }
+
+    const patientUrl = `${base}/Patient?identifier=${encodeURIComponent(token)}`;
     const found = await get(patientUrl);
     if (found.kind !== 'response') return failed(statusForFailure(found, source.timeoutMs));
     if (found.status === 401 && authHeader !== undefined) authorization.refused(authHeader);
@@ -152,58 +188,130 @@ export function createFhirR4Connector(deps: FhirR4ConnectorDeps): Connector {
       });
     }
 
-    const owner = { id: patient.id, nhsNumber: request.patient.nhsNumber };
-    const searches = await Promise.all(resourceTypes.map((type) => searchType(type, owner, get)));
+    const owner = { id: patient.id, nhsNumber };
+    const searches = await Promise.all(
+      resourceTypes.map((type) => searchType(type, { owner }, get)),
+    );
+    return collected(patient, page.fullUrls.get(patient), searches, request.signal);
 
-    if (request.signal?.aborted) {
-      return failed({
-        status: 'error',
-        message: 'The view was closed before this source finished answering.',
-      });
-    }
-    const warnings: SourceWarning[] = [];
-    const resources: fhir4.FhirResource[] = [patient];
-    const patientAliases = new Set([`${base}/Patient/${patient.id}`]);
-    const patientFullUrl = page.fullUrls.get(patient);
-    if (patientFullUrl !== undefined) patientAliases.add(patientFullUrl);
-    const seen = new Set<string>();
-    const failures: TypeSearch[] = [];
-    for (const search of searches) {
-      warnings.push(...search.warnings);
-      for (const alias of search.patientAliases) patientAliases.add(alias);
-      for (const resource of search.resources) {
-        const key =
-          resource.id === undefined ? undefined : `${resource.resourceType}/${resource.id}`;
-        // Patients are never merged away: the record's assembly must see every one the source sent.
-        if (resource.resourceType !== 'Patient' && key !== undefined && seen.has(key)) continue;
-        if (key !== undefined) seen.add(key);
-        resources.push(resource);
+    /**
+     * Chained search for every type; undefined when the classic way must be taken instead (a search
+     * refused as unsupported, or no Patient included because nothing matched: the lookup tells a
+     * patient with nothing held from one not known here).
+     */
+    async function chainedRecord(
+      chain: string,
+      tracedNhsNumber: string,
+      getUrl: (url: string) => Promise<SourceHttpOutcome>,
+      signal: AbortSignal | undefined,
+    ): Promise<SourceResult | undefined> {
+      const chainedSearches = await Promise.all(
+        resourceTypes.map((type) => searchType(type, { chain }, getUrl)),
+      );
+      if (chainedSearches.some((search) => search.unsupported)) {
+        capability.forget();
+        return undefined;
       }
-      if (search.failure !== undefined) failures.push(search);
+      const byId = new Map<string, { patient: fhir4.Patient; fullUrl: string | undefined }>();
+      for (const search of chainedSearches) {
+        for (const entry of search.included) {
+          if (typeof entry.patient.id === 'string' && entry.patient.id !== '')
+            byId.set(entry.patient.id, byId.get(entry.patient.id) ?? entry);
+        }
+      }
+      if (byId.size === 0) {
+        const firstFailure = chainedSearches.find(
+          (search) => search.failure !== undefined,
+        )?.failure;
+        // Nothing read at all (the deadline, the byte cap, a failing source): no second try.
+        if (chainedSearches.every((search) => search.pagesRead === 0) && firstFailure !== undefined)
+          return {
+            ...failed({
+              ...firstFailure,
+              message: `None of this source's searches succeeded. ${firstFailure.message}`,
+            }),
+            warnings: chainedSearches.flatMap((search) => search.warnings),
+          };
+        return undefined;
+      }
+      if (byId.size > 1) {
+        return failed({
+          status: 'error',
+          message: `This source holds ${byId.size} patient records with this NHS number, so none is shown. The source's records need merging.`,
+        });
+      }
+      const [{ patient: matched, fullUrl }] = [...byId.values()] as [
+        { patient: fhir4.Patient; fullUrl: string | undefined },
+      ];
+      const chainedOwner = { id: matched.id ?? '', nhsNumber: tracedNhsNumber };
+      for (const search of chainedSearches) {
+        for (const entry of search.included) {
+          if (
+            entry.fullUrl !== undefined &&
+            otherPatientKind(entry.patient, chainedOwner) === 'same'
+          )
+            search.patientAliases.push(entry.fullUrl);
+        }
+      }
+      return collected(matched, fullUrl, chainedSearches, signal);
     }
-    const anyRead = searches.some((s) => s.pagesRead > 0 || s.unsupported);
-    const firstFailure = failures[0]?.failure;
-    if (!anyRead && firstFailure !== undefined) {
+
+    /** One source's answer from its matched Patient and its searches (partial data flagged). */
+    function collected(
+      patient: fhir4.Patient,
+      patientFullUrl: string | undefined,
+      searches: readonly TypeSearch[],
+      signal: AbortSignal | undefined,
+    ): SourceResult {
+      if (signal?.aborted) {
+        return failed({
+          status: 'error',
+          message: 'The view was closed before this source finished answering.',
+        });
+      }
+      const warnings: SourceWarning[] = [];
+      const resources: fhir4.FhirResource[] = [patient];
+      const patientAliases = new Set([`${base}/Patient/${patient.id ?? ''}`]);
+      if (patientFullUrl !== undefined) patientAliases.add(patientFullUrl);
+      const seen = new Set<string>();
+      const failures: TypeSearch[] = [];
+      for (const search of searches) {
+        warnings.push(...search.warnings);
+        for (const alias of search.patientAliases) patientAliases.add(alias);
+        for (const resource of search.resources) {
+          const key =
+            resource.id === undefined ? undefined : `${resource.resourceType}/${resource.id}`;
+          // Patients are never merged away: the record's assembly must see every one the source sent.
+          if (resource.resourceType !== 'Patient' && key !== undefined && seen.has(key)) continue;
+          if (key !== undefined) seen.add(key);
+          resources.push(resource);
+        }
+        if (search.failure !== undefined) failures.push(search);
+      }
+      const anyRead = searches.some((s) => s.pagesRead > 0 || s.unsupported);
+      const firstFailure = failures[0]?.failure;
+      if (!anyRead && firstFailure !== undefined) {
+        return {
+          ...failed({
+            ...firstFailure,
+            message: `None of this source's searches succeeded. ${firstFailure.message}`,
+          }),
+          warnings,
+        };
+      }
       return {
-        ...failed({
-          ...firstFailure,
-          message: `None of this source's searches succeeded. ${firstFailure.message}`,
-        }),
+        sourceId: source.id,
+        status: 'answered',
+        elapsedMs: elapsedMs(),
+        ...(failures.length === 0
+          ? {}
+          : {
+              message: `Part of this source's record is missing: ${failures.length} of ${resourceTypes.length} searches did not complete (${failures.map((f) => f.type).join(', ')}).`,
+            }),
         warnings,
+        payload: { format: 'fhir-r4', resources, patientAliases: [...patientAliases] },
       };
     }
-    return {
-      sourceId: source.id,
-      status: 'answered',
-      elapsedMs: elapsedMs(),
-      ...(failures.length === 0
-        ? {}
-        : {
-            message: `Part of this source's record is missing: ${failures.length} of ${resourceTypes.length} searches did not complete (${failures.map((f) => f.type).join(', ')}).`,
-          }),
-      warnings,
-      payload: { format: 'fhir-r4', resources, patientAliases: [...patientAliases] },
-    };
   }
 
   async function getWithOneRetry(
@@ -239,23 +347,33 @@ export function createFhirR4Connector(deps: FhirR4ConnectorDeps): Connector {
     return once(true);
   }
 
+  /**
+   * Searches one type, every page: by the matched Patient's id (`owner`), or chained by the
+   * patient's identifier token (`chain`, with the Patient included in the answer).
+   */
   async function searchType(
     type: string,
-    owner: { readonly id: string; readonly nhsNumber: string },
+    by:
+      | { readonly owner: { readonly id: string; readonly nhsNumber: string } }
+      | { readonly chain: string },
     get: (url: string) => Promise<SourceHttpOutcome>,
   ): Promise<TypeSearch> {
-    const patientId = owner.id;
+    const owner = 'owner' in by ? by.owner : undefined;
     const search: TypeSearch = {
       type,
       resources: [],
       warnings: [],
       patientAliases: [],
+      included: [],
       pagesRead: 0,
       unsupported: false,
     };
     const visited = new Set<string>();
     let dropped = 0;
-    let url = `${base}/${type}?patient=${encodeURIComponent(patientId)}&_count=${source.pageSize}`;
+    let url =
+      owner === undefined
+        ? `${base}/${type}?patient.identifier=${encodeURIComponent('chain' in by ? by.chain : '')}&_include=${encodeURIComponent(`${type}:patient`)}&_count=${source.pageSize}`
+        : `${base}/${type}?patient=${encodeURIComponent(owner.id)}&_count=${source.pageSize}`;
     for (;;) {
       visited.add(url);
       const outcome = await get(url);
@@ -293,11 +411,9 @@ export function createFhirR4Connector(deps: FhirR4ConnectorDeps): Connector {
       for (const resource of page.resources) {
         const fullUrl = page.fullUrls.get(resource);
         // An included copy of the matched Patient names it under its fullUrl within this answer.
-        if (
-          fullUrl !== undefined &&
-          isResourceOfType(resource, 'Patient') &&
-          otherPatientKind(resource, owner) === 'same'
-        )
+        if (!isResourceOfType(resource, 'Patient')) continue;
+        if (owner === undefined) search.included.push({ patient: resource, fullUrl });
+        else if (fullUrl !== undefined && otherPatientKind(resource, owner) === 'same')
           search.patientAliases.push(fullUrl);
       }
       dropped += page.dropped;
