@@ -208,6 +208,12 @@ export function createFhirR4Connector(deps: FhirR4ConnectorDeps): Connector {
       const chainedSearches = await Promise.all(
         resourceTypes.map((type) => searchType(type, { chain }, getUrl)),
       );
+      // A refused token is replaced on the next view, as after a refused lookup.
+      if (
+        authHeader !== undefined &&
+        chainedSearches.some((search) => search.failure?.httpStatus === 401)
+      )
+        authorization.refused(authHeader);
       if (chainedSearches.some((search) => search.unsupported)) {
         capability.forget();
         return undefined;
