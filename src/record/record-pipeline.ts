@@ -190,8 +190,8 @@ export async function* recordEvents(
    */
   const appendWithHeld = async (end: AuditEvent): Promise<void> => {
     const sources = held.splice(0);
-    const { appendWith } = deps.audit;
-    if (appendWith === undefined) {
+    const { audit } = deps;
+    if (audit.appendWith === undefined) {
       await Promise.all(sources.map(append));
       await append(end);
       return;
@@ -199,7 +199,7 @@ export async function* recordEvents(
     const events: [AuditEvent, ...AuditEvent[]] = [end];
     events.unshift(...sources);
     try {
-      await appendWith(() => Promise.resolve({ result: undefined, events }));
+      await audit.appendWith(() => Promise.resolve({ result: undefined, events }));
     } catch (error) {
       auditFailed = true;
       throw error;
