@@ -15,8 +15,14 @@ import {
   type AuditOutcome,
 } from './audit-event.ts';
 import { canonicalJson } from './canonical-json.ts';
-import { GENESIS_PREV_HASH, chainHash, entryEnvelopeJson } from './chain-hash.ts';
-import { createTileAppender } from './audit-tiles.ts';
+import { chainHash, entryEnvelopeJson } from './chain-hash.ts';
+import { createTileAppender, type TileExtension } from './audit-tiles.ts';
+import {
+  readChainEnd,
+  writeAuditGroup,
+  type ChainEnd,
+  type GroupWrite,
+} from './audit-group-write.ts';
 
 /** Why an append or read failed. */
 export type AuditUnavailableReason = 'invalid-event' | 'store-failed' | 'corrupt-entry';
@@ -145,6 +151,8 @@ interface Checked {
 }
 
 const MAX_LIST = 1000;
+/** The tiles of an append made without tiles. */
+const NO_TILES: TileExtension = { tiles: [], committed: () => undefined };
 /** The most entries committed together in one group. */
 const MAX_GROUP = 256;
 
@@ -298,61 +306,128 @@ export function createAuditLog(deps: AuditLogDeps): AuditLog {
   }
 
   /**
+   * Where the trail ended at this log's last commit, so the next group need not read it: each
+   * write checks it under the audit lock (src/audit/audit-group-write.ts), and when another
+   * writer has appended since, the group is made again from the stored end. Unknown until the
+   * first commit, and after any failure.
+   */
+  let chainEnd: ChainEnd | undefined;
+
+  /**
    * Runs each member's change and appends its events as the next links of the chain, in one
    * transaction under the audit lock, with the Merkle tiles they complete. A change that throws
    * is rolled back to its savepoint and reported as that member's outcome; the others go on.
    */
   async function commit(group: readonly Pending[]): Promise<Outcome[]> {
-    let tilesCommitted: (() => void) | undefined;
+    const remembered = chainEnd;
+    chainEnd = undefined;
+    if (remembered === undefined) return attempt(group, undefined);
+    try {
+      return await attempt(group, remembered);
+    } catch {
+      // Most likely another writer appended since (or the store refused): from the stored end.
+      return attempt(group, undefined);
+    }
+  }
+
+  /** One try at committing the group, after `known` (read under the lock when undefined). */
+  async function attempt(
+    group: readonly Pending[],
+    known: ChainEnd | undefined,
+  ): Promise<Outcome[]> {
+    // A group of plain appends with nothing else to commit is one call on PostgreSQL: no
+    // transaction of ours around it (the call takes the lock and checks the head itself).
+    if (
+      known !== undefined &&
+      store.dialect === 'postgres' &&
+      deps.inCommit === undefined &&
+      group.every((pending) => typeof pending.prepare !== 'function')
+    ) {
+      const linked = link(known);
+      const outcomes = group.map((pending) => linked.add(pending.prepare as Prepared));
+      const extension = tiles === undefined ? NO_TILES : tiles.remembered(linked.appended());
+      if (extension !== undefined) {
+        await writeAuditGroup(store.db, store.dialect, linked.write(extension));
+        committed(linked, extension);
+        return outcomes;
+      }
+    }
+    let extension: TileExtension = NO_TILES;
+    let linked: Linked | undefined;
     const outcomes = await store.withAuditLock(async (trx) => {
-      const last = await trx
-        .selectFrom('audit_entries')
-        .select(['seq', 'hash'])
-        .orderBy('seq', 'desc')
-        .limit(1)
-        .executeTakeFirst();
-      let seq = last === undefined ? 0 : last.seq;
-      let prevHash = last === undefined ? GENESIS_PREV_HASH : last.hash;
-      const rows: AuditEntriesTable[] = [];
-      const appendedEvents: { seq: number; event: AuditEvent }[] = [];
+      linked = link(known ?? (await readChainEnd(trx)));
       const outcomes: Outcome[] = [];
       for (const pending of group) {
-        let prepared: Prepared;
         if (typeof pending.prepare !== 'function') {
-          prepared = pending.prepare;
-        } else {
-          await sql`savepoint audited_change`.execute(trx);
-          try {
-            prepared = await pending.prepare(trx);
-            await sql`release savepoint audited_change`.execute(trx);
-          } catch (error) {
-            await sql`rollback to savepoint audited_change`.execute(trx);
-            await sql`release savepoint audited_change`.execute(trx);
-            outcomes.push({ ok: false, error });
-            continue;
-          }
+          outcomes.push(linked.add(pending.prepare));
+          continue;
         }
+        await sql`savepoint audited_change`.execute(trx);
+        try {
+          const prepared = await pending.prepare(trx);
+          await sql`release savepoint audited_change`.execute(trx);
+          outcomes.push(linked.add(prepared));
+        } catch (error) {
+          await sql`rollback to savepoint audited_change`.execute(trx);
+          await sql`release savepoint audited_change`.execute(trx);
+          outcomes.push({ ok: false, error });
+        }
+      }
+      const appended = linked.appended();
+      if (appended.rows.length > 0) {
+        extension = tiles === undefined ? NO_TILES : await tiles.extend(trx, appended);
+        await writeAuditGroup(trx, store.dialect, linked.write(extension));
+      }
+      if (deps.inCommit !== undefined && linked.events.length > 0) {
+        await deps.inCommit(trx, linked.events);
+      }
+      return outcomes;
+    });
+    if (linked !== undefined) committed(linked, extension);
+    return outcomes;
+  }
+
+  /** After a commit: the tiles' edge and the trail's end are what it wrote. */
+  function committed(linked: Linked, extension: TileExtension): void {
+    extension.committed();
+    chainEnd = linked.end();
+  }
+
+  /** The next links of the chain after `after`, as a group's members add their events. */
+  interface Linked {
+    add(prepared: Prepared): Outcome;
+    /** The entry the group follows and the rows made so far. */
+    appended(): { readonly after: ChainEnd; readonly rows: readonly AuditEntriesTable[] };
+    readonly events: readonly { readonly seq: number; readonly event: AuditEvent }[];
+    write(extension: TileExtension): GroupWrite;
+    /** Where the trail ends once the rows are in. */
+    end(): ChainEnd;
+  }
+
+  function link(after: ChainEnd): Linked {
+    let seq = after.seq;
+    let prevHash = after.hash;
+    const rows: AuditEntriesTable[] = [];
+    const events: { seq: number; event: AuditEvent }[] = [];
+    return {
+      add(prepared) {
         const entries = prepared.events.map(({ event, json }) => {
           seq += 1;
           const recordedAt = now().toISOString();
           const entryJson = entryEnvelopeJson(seq, recordedAt, json);
           const hash = chainHash(prevHash, entryJson);
           rows.push({ seq, recorded_at: recordedAt, entry: entryJson, hash, prev_hash: prevHash });
-          appendedEvents.push({ seq, event });
+          events.push({ seq, event });
           prevHash = hash;
           return { seq, hash };
         });
-        outcomes.push({ ok: true, entries, result: prepared.result });
-      }
-      if (rows.length > 0) await trx.insertInto('audit_entries').values(rows).execute();
-      tilesCommitted = await tiles?.extend(trx, { after: last, rows });
-      if (deps.inCommit !== undefined && appendedEvents.length > 0) {
-        await deps.inCommit(trx, appendedEvents);
-      }
-      return outcomes;
-    });
-    tilesCommitted?.();
-    return outcomes;
+        return { ok: true, entries, result: prepared.result };
+      },
+      appended: () => ({ after, rows }),
+      events,
+      write: (extension) => ({ after, rows, tiles: extension.tiles }),
+      end: () => ({ seq, hash: prevHash }),
+    };
   }
 
   /** The entries a query's filters select (not its limit, order or cursor). */

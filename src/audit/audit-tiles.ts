@@ -136,48 +136,72 @@ export async function writeTiles(db: Db, tiles: readonly Tile[]): Promise<void> 
     .execute();
 }
 
-/** The entry an append follows (undefined for the first), and the entries it inserted. */
+/** The entry an append follows (seq 0 for the first), and the entries it inserts. */
 interface AppendedRows {
-  readonly after: { readonly seq: number; readonly hash: string } | undefined;
+  readonly after: { readonly seq: number; readonly hash: string };
   readonly rows: readonly { readonly seq: number; readonly hash: string; readonly entry: string }[];
+}
+
+/** The tiles an append changes, to be written in its transaction. */
+export interface TileExtension {
+  /** The tiles to write (none when the stored tiles are behind, or there are no rows). */
+  readonly tiles: readonly Tile[];
+  /** To call once the transaction that wrote them has committed (the edge is remembered only then). */
+  committed(): void;
 }
 
 /** Extends the stored tiles with the entries of each append, keeping the right edge between them. */
 export interface TileAppender {
   /**
-   * Inside the appending transaction, after the rows are inserted: extends the tiles by their
-   * leaves. Returns what to call once the transaction has committed (the edge is remembered
-   * only then). Writes nothing when the stored tiles are not at the entry the rows follow
-   * (behind: {@link catchUpAuditTiles} brings them up to date).
+   * The tiles the rows change, from the edge remembered at this appender's last commit, when
+   * that edge ends at the entry the rows follow; undefined when it does not (read the stored
+   * edge with {@link TileAppender.extend}).
    */
-  extend(trx: Transaction<DatabaseSchema>, appended: AppendedRows): Promise<() => void>;
+  remembered(appended: AppendedRows): TileExtension | undefined;
+  /**
+   * Inside the appending transaction, under the audit lock: the tiles the rows change, from the
+   * remembered edge or else the stored one. None when the stored tiles are not at the entry the
+   * rows follow (behind: {@link catchUpAuditTiles} brings them up to date).
+   */
+  extend(trx: Transaction<DatabaseSchema>, appended: AppendedRows): Promise<TileExtension>;
 }
 
 /** An appender for one audit log. */
 export function createTileAppender(): TileAppender {
   /** The edge as last committed, and the entry it ends at. */
   let known: { edge: TileEdge; lastHash: string } | undefined;
-  const nothing = (): void => undefined;
-  return {
-    async extend(trx, { after, rows }) {
-      const last = rows.at(-1);
-      if (last === undefined) return nothing;
-      const size = after?.seq ?? 0;
-      let base: TileEdge | undefined;
-      if (known !== undefined && known.edge.size === size && known.lastHash === after?.hash) {
-        base = known.edge;
-      } else {
-        // Another writer (process) appended since, or this is the first append: read the edge.
-        known = undefined;
-        base = await loadTileEdge(trx, size);
-      }
-      if (base === undefined) return nothing;
-      const edge = base.clone();
-      for (const row of rows) edge.append(entryLeafHash(row.entry));
-      await writeTiles(trx, edge.takeChanged());
-      return () => {
+  const nothing: TileExtension = { tiles: [], committed: () => undefined };
+
+  function extended(base: TileEdge, rows: AppendedRows['rows']): TileExtension {
+    const last = rows.at(-1);
+    if (last === undefined) return nothing;
+    const edge = base.clone();
+    for (const row of rows) edge.append(entryLeafHash(row.entry));
+    return {
+      tiles: edge.takeChanged(),
+      committed: () => {
         known = { edge, lastHash: last.hash };
-      };
+      },
+    };
+  }
+
+  function remembered({ after, rows }: AppendedRows): TileExtension | undefined {
+    if (rows.length === 0) return nothing;
+    if (known === undefined || known.edge.size !== after.seq || known.lastHash !== after.hash) {
+      return undefined;
+    }
+    return extended(known.edge, rows);
+  }
+
+  return {
+    remembered,
+    async extend(trx, appended) {
+      const fromMemory = remembered(appended);
+      if (fromMemory !== undefined) return fromMemory;
+      // Another writer (process) appended since, or this is the first append: read the edge.
+      known = undefined;
+      const base = await loadTileEdge(trx, appended.after.seq);
+      return base === undefined ? nothing : extended(base, appended.rows);
     },
   };
 }

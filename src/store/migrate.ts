@@ -12,6 +12,7 @@ import { patientPortalMigration } from './migrations/0008-patient-portal.ts';
 import { rateLimitsMigration } from './migrations/0009-rate-limits.ts';
 import { auditTilesMigration } from './migrations/0010-audit-tiles.ts';
 import { auditSearchByUsernameMigration } from './migrations/0011-audit-search-by-username.ts';
+import { auditAppendFunctionMigration } from './migrations/0012-audit-append-function.ts';
 import type { DatabaseSchema } from './schema.ts';
 import type { StoreDialect } from './store.ts';
 
@@ -29,6 +30,7 @@ export function storeMigrations(dialect: StoreDialect): Record<string, Migration
     '0009-rate-limits': rateLimitsMigration(dialect),
     '0010-audit-tiles': auditTilesMigration(dialect),
     '0011-audit-search-by-username': auditSearchByUsernameMigration(dialect),
+    '0012-audit-append-function': auditAppendFunctionMigration(dialect),
   };
 }
 

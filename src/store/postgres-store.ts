@@ -5,12 +5,11 @@ import { migrateToLatest } from './migrate.ts';
 import type { DatabaseSchema } from './schema.ts';
 import type { Store } from './store.ts';
 import { isUniqueViolation, StoreNotFound } from './store-errors.ts';
+import { AUDIT_LOCK_CLASS } from './audit-lock.ts';
 
 type TypeId = Parameters<typeof pg.types.getTypeParser>[0];
 type TypeFormat = Parameters<typeof pg.types.getTypeParser>[1];
 
-/** First key of the audit advisory lock ("mcr" + "A"); the second key is the schema's hash. */
-const AUDIT_LOCK_CLASS = 0x6d637241;
 const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
 /**
  * Session advisory lock ("mcr" + "S") held while a schema is created, migrated or dropped:
