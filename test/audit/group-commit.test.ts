@@ -46,7 +46,7 @@ async function dissentRows(store: { db: Kysely<DatabaseSchema> }): Promise<strin
   return rows.map((row) => row.nhs_number).sort();
 }
 
-forEachStore((name, open) => {
+forEachStore((name, open, factory) => {
   test(`${name}: 60 appends at once each get their own place in one gapless, verifiable chain`, async () => {
     const store = await open();
     try {
@@ -159,6 +159,33 @@ forEachStore((name, open) => {
       assert.equal(verdict.entries, 2);
     } finally {
       await store.close();
+    }
+  });
+
+  test(`${name}: two servers appending at the same time to one database still make one gapless, verifiable chain`, async () => {
+    const database = await factory.createDatabase();
+    try {
+      const [a, b] = [await database.open(), await database.open()];
+      // Each log remembers where the trail ended at its own last commit; the other's appends
+      // make that memory wrong, and the write under the lock must notice and link again.
+      const [logA, logB] = [createAuditLog({ store: a }), createAuditLog({ store: b })];
+      const appended = await Promise.all(
+        Array.from({ length: 8 }, async (_, writer) => {
+          const log = writer % 2 === 0 ? logA : logB;
+          const seqs: number[] = [];
+          for (let i = 0; i < 15; i += 1) seqs.push((await log.append(recordViewStarted())).seq);
+          return seqs;
+        }),
+      );
+      assert.deepEqual(
+        appended.flat().sort((x, y) => x - y),
+        Array.from({ length: 120 }, (_, i) => i + 1),
+      );
+      const verdict = await verifyAuditChain(a);
+      assert.ok(verdict.ok);
+      assert.equal(verdict.entries, 120);
+    } finally {
+      await database.dispose();
     }
   });
 });
