@@ -9,7 +9,7 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, connect } from 'node:net';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -25,6 +25,7 @@ import { PERSONAS } from '../../sim/population/personas.ts';
 import { startSims, type RunningSims } from '../../sim/start-sims.ts';
 import { ApiClient, outcomeCode } from '../support/running-system.ts';
 import { testDatabaseUrl } from '../support/test-database.ts';
+import { releasedPort } from '../sources/loopback.ts';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
 const CLI = join(ROOT, 'src/cli/main.ts');
@@ -55,20 +56,6 @@ async function unavailable(): Promise<string | undefined> {
   } finally {
     await client.end().catch(() => undefined);
   }
-}
-
-/** A free loopback port (asked of the kernel, then released for the process that will bind it). */
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise<void>((resolve) =>
-    server.close(() => {
-      resolve();
-    }),
-  );
-  if (address === null || typeof address === 'string') throw new Error('no port');
-  return address.port;
 }
 
 /**
@@ -230,8 +217,8 @@ describe('three instances on one PostgreSQL behind HAProxy', () => {
     }
 
     // Three instances, each on a port of its own.
-    const ports = [await freePort(), await freePort(), await freePort()];
-    const lbPort = await freePort();
+    const ports = [await releasedPort(), await releasedPort(), await releasedPort()];
+    const lbPort = await releasedPort();
     const adminSocket = join(dir, 'haproxy.sock');
 
     /** Starts `mcr serve` on the instance's port and resolves once it listens. */

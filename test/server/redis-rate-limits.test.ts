@@ -4,7 +4,6 @@
  * Redis out of reach refuses sign-ins (503 SIGN_IN_UNAVAILABLE) and stops `mcr serve` starting.
  */
 import { mkdtempSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -25,6 +24,7 @@ import {
   uniqueKeyPrefix,
   withRedis,
 } from '../support/test-redis.ts';
+import { releasedPort } from '../sources/loopback.ts';
 
 const password = 'the right password, long enough';
 
@@ -222,27 +222,13 @@ withRedis('Redis out of reach while the server runs', () => {
   });
 });
 
-/** A loopback port nothing listens on. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise<void>((resolve) =>
-    server.close(() => {
-      resolve();
-    }),
-  );
-  if (address === null || typeof address === 'string') throw new Error('no port');
-  return address.port;
-}
-
 void describe('Redis out of reach at start', () => {
   void test('buildApp refuses, naming Redis and redis.url', async () => {
     const config = loadConfig({
       base: {
         demographics: { url: 'http://127.0.0.1:1' },
         logging: { level: 'silent' },
-        redis: { url: `redis://127.0.0.1:${await closedPort()}`, timeoutMs: 500 },
+        redis: { url: `redis://127.0.0.1:${await releasedPort()}`, timeoutMs: 500 },
       },
       env: {},
     });
@@ -263,7 +249,7 @@ void describe('Redis out of reach at start', () => {
     const folder = mkdtempSync(join(tmpdir(), 'mcr-redis-'));
     const file = join(folder, 'mcr.yaml');
     writeFileSync(file, 'demographics:\n  url: http://127.0.0.1:1\nserver:\n  port: 0\n');
-    const port = await closedPort();
+    const port = await releasedPort();
     const run = await runMcr(['serve', '--config', file], {
       env: { MCR_DATA_DIR: folder, MCR_REDIS_URL: `redis://:s3cret-pass@127.0.0.1:${port}` },
     });

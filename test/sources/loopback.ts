@@ -40,8 +40,8 @@ export async function startLoopback(
   };
 }
 
-/** A loopback address where nothing listens (a port taken and released). */
-export async function closedPortUrl(): Promise<string> {
+/** A loopback port where nothing listens (taken from the kernel and released), for a process to bind or a call to fail on. */
+export async function releasedPort(): Promise<number> {
   const server = createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
@@ -50,7 +50,12 @@ export async function closedPortUrl(): Promise<string> {
       resolve();
     }),
   );
-  return `http://127.0.0.1:${port}`;
+  return port;
+}
+
+/** A loopback address where nothing listens (a port taken and released). */
+export async function closedPortUrl(): Promise<string> {
+  return `http://127.0.0.1:${await releasedPort()}`;
 }
 
 /** Sends `body` as FHIR JSON with `status`. */
