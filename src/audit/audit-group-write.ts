@@ -30,8 +30,12 @@ export interface GroupWrite {
 
 /** Thrown when the trail no longer ends at `after` (another process appended): read it again. */
 export class ChainEndMoved extends Error {
-  constructor(expected: ChainEnd, found: ChainEnd) {
-    super(`The audit trail ends at entry ${found.seq}, not at entry ${expected.seq} as expected`);
+  constructor(expected: ChainEnd, found?: ChainEnd) {
+    super(
+      found === undefined
+        ? `The audit trail no longer ends at entry ${expected.seq} as expected`
+        : `The audit trail ends at entry ${found.seq}, not at entry ${expected.seq} as expected`,
+    );
     this.name = 'ChainEndMoved';
   }
 }
@@ -78,7 +82,15 @@ export async function writeAuditGroup(
   write: GroupWrite,
 ): Promise<void> {
   if (dialect === 'postgres') {
-    await db.executeQuery(CompiledQuery.raw(POSTGRES_APPEND_SQL, postgresParameters(write)));
+    try {
+      await db.executeQuery(CompiledQuery.raw(POSTGRES_APPEND_SQL, postgresParameters(write)));
+    } catch (error) {
+      // `mcr_audit_append` raises serialization_failure when the head check fails.
+      if (sqlState(error) === PG_SERIALIZATION_FAILURE) {
+        throw new ChainEndMoved(write.after);
+      }
+      throw error;
+    }
     return;
   }
   const found = await readChainEnd(db);
@@ -104,6 +116,15 @@ export async function writeAuditGroup(
       ]),
     );
   }
+}
+
+/** The SQLSTATE `mcr_audit_append` raises when the trail no longer ends where the writer thought. */
+const PG_SERIALIZATION_FAILURE = '40001';
+
+function sqlState(error: unknown): unknown {
+  return typeof error === 'object' && error !== null
+    ? (error as Record<string, unknown>)['code']
+    : undefined;
 }
 
 /** The arguments of `mcr_audit_append`: the head to check, then the entries and tiles as arrays. */

@@ -18,6 +18,7 @@ import { canonicalJson } from './canonical-json.ts';
 import { chainHash, entryEnvelopeJson } from './chain-hash.ts';
 import { createTileAppender, type TileExtension } from './audit-tiles.ts';
 import {
+  ChainEndMoved,
   readChainEnd,
   writeAuditGroup,
   type ChainEnd,
@@ -324,8 +325,10 @@ export function createAuditLog(deps: AuditLogDeps): AuditLog {
     if (remembered === undefined) return attempt(group, undefined);
     try {
       return await attempt(group, remembered);
-    } catch {
-      // Most likely another writer appended since (or the store refused): from the stored end.
+    } catch (error) {
+      // Another writer appended since: nothing was written, so again from the stored end. Any
+      // other failure is the group's (a retry could repeat a commit whose answer was lost).
+      if (!(error instanceof ChainEndMoved)) throw error;
       return attempt(group, undefined);
     }
   }
