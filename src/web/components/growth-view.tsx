@@ -2,11 +2,16 @@
  * @module Growth: a child's weight, length and head circumference from every source, each charted
  * against the UK-WHO centiles (WHO Child Growth Standards, src/web/growth/who-lms.ts) with a table.
  */
-import { useMemo } from 'react';
+import { lazy, Suspense, useMemo } from 'react';
 import type { RecordItem } from '../../api/record.ts';
 import type { PatientSummary } from '../../api/patients.ts';
 import { growthData } from '../growth/growth-measurements.ts';
-import { GrowthChart } from './growth-chart.tsx';
+import { ChartsLoading } from './charts-loading.tsx';
+
+// The charts are a chunk of their own (as in Trends), fetched when Growth first opens.
+const GrowthChart = lazy(() =>
+  import('./growth-chart.tsx').then((module) => ({ default: module.GrowthChart })),
+);
 
 export interface GrowthViewProps {
   /** The investigations section's items (every source's). */
@@ -48,9 +53,11 @@ export function GrowthView({ items, patient }: GrowthViewProps) {
           {data.series.length === 0 ? (
             <Empty>No weight, length or head circumference was returned.</Empty>
           ) : (
-            data.series.map((series) => (
-              <GrowthChart key={series.measure} series={series} sex={data.sex} />
-            ))
+            <Suspense fallback={<ChartsLoading />}>
+              {data.series.map((series) => (
+                <GrowthChart key={series.measure} series={series} sex={data.sex} />
+              ))}
+            </Suspense>
           )}
         </>
       )}

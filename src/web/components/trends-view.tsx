@@ -2,12 +2,18 @@
  * @module Trends: every test with repeated numeric results, across every source, as a chart with
  * its table; a clinician narrows the list by the test's name.
  */
-import { useMemo, useState } from 'react';
+import { lazy, Suspense, useMemo, useState } from 'react';
 import type { RecordItem } from '../../api/record.ts';
 import { trendSeries } from '../trends.ts';
 import { ShowMore } from './show-more.tsx';
-import { TrendChart } from './trend-chart.tsx';
 import { usePaging } from './use-paging.ts';
+import { ChartsLoading } from './charts-loading.tsx';
+
+// The charts (visx and d3's scales) are a chunk of their own, fetched when Trends first opens:
+// the record a clinician opens first does not wait for them.
+const TrendChart = lazy(() =>
+  import('./trend-chart.tsx').then((module) => ({ default: module.TrendChart })),
+);
 
 /** Charts drawn at first; a record of twenty years has many tests, each with hundreds of results. */
 const CHARTS = 6;
@@ -50,9 +56,11 @@ export function TrendsView({ items }: TrendsViewProps) {
           <p className="visually-hidden" role="status">
             {shown.length} of {series.length} tests shown.
           </p>
-          {shown.slice(0, paging.shown).map((one) => (
-            <TrendChart key={one.key} series={one} />
-          ))}
+          <Suspense fallback={<ChartsLoading />}>
+            {shown.slice(0, paging.shown).map((one) => (
+              <TrendChart key={one.key} series={one} />
+            ))}
+          </Suspense>
           <ShowMore paging={paging} total={shown.length} noun="tests" />
         </>
       )}
