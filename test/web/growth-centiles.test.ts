@@ -259,6 +259,9 @@ describe('a child’s measurements from every source', () => {
       'too-old',
     );
     assert.equal(growthCount(items, { birthDate: '1950-01-01', gender: 'male' }), 0);
+    // The tab's count is remembered per list, never across demographics: a child's is counted anew.
+    assert.equal(growthCount(items, lily), 1);
+    assert.equal(growthCount(items, { birthDate: '1950-01-01', gender: 'male' }), 0);
   });
 
   test('age in months counts days over 30.4375', () => {

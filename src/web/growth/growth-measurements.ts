@@ -164,11 +164,35 @@ export function growthData(
   return { kind: 'charts', sex: gender, series };
 }
 
+/**
+ * The counts already worked out, by the investigations list they were counted in (a record's lists
+ * are replaced, never changed, as sources answer): the tabs ask on every render, a child's record
+ * is scanned once per list.
+ */
+const countedLists = new WeakMap<
+  readonly RecordItem[],
+  {
+    readonly birthDate: string | undefined;
+    readonly gender: string | undefined;
+    readonly count: number;
+  }
+>();
+
 /** How many growth measurements the record holds (the tab's count); 0 when it cannot chart them. */
 export function growthCount(
   items: readonly RecordItem[],
   patient: { readonly birthDate?: string; readonly gender?: string },
 ): number {
+  const known = countedLists.get(items);
+  if (
+    known !== undefined &&
+    known.birthDate === patient.birthDate &&
+    known.gender === patient.gender
+  )
+    return known.count;
   const data = growthData(items, patient);
-  return data.kind === 'charts' ? data.series.reduce((sum, one) => sum + one.points.length, 0) : 0;
+  const count =
+    data.kind === 'charts' ? data.series.reduce((sum, one) => sum + one.points.length, 0) : 0;
+  countedLists.set(items, { birthDate: patient.birthDate, gender: patient.gender, count });
+  return count;
 }
