@@ -8,7 +8,7 @@ import type { RecordItem, RecordView, SectionName, SourceSummary } from '../api/
 import { activeAlerts } from './record-alerts.ts';
 import { formatDate } from './fhir-display.ts';
 import {
-  compareNewestFirst,
+  newestFirst,
   summariseResource,
   triageResource,
   type ResolveReference,
@@ -194,10 +194,8 @@ function block(
 
 /** Current (not ended, stopped or in error) items of a section, newest first, each once. */
 function current(context: Context, section: SectionName): RecordItem[] {
-  return shownOnce(context.record.sections[section])
-    .map((entry) => ({ entry, ...triageResource(entry.resource) }))
+  return newestFirst(shownOnce(context.record.sections[section]))
     .filter((triaged) => !triaged.inactive)
-    .sort(compareNewestFirst)
     .map((triaged) => triaged.entry);
 }
 

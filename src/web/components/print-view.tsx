@@ -13,7 +13,7 @@ import { formatDate, formatDateTime } from '../fhir-display.ts';
 import { formatPatientName } from '../patient-display.ts';
 import { activeAlerts } from '../record-alerts.ts';
 import { indexRecord } from '../record-index.ts';
-import { compareNewestFirst, triageResource } from '../resource-summary.ts';
+import { newestFirst } from '../resource-summary.ts';
 import { SECTION_LABELS } from '../source-status.ts';
 import { ReconciliationTable } from './reconciliation-table.tsx';
 import { itemFinder, RecordContext } from './record-context.ts';
@@ -115,11 +115,9 @@ function PrintedSection({
   readonly currentOnly: boolean;
   readonly resolve: ReturnType<typeof indexRecord>;
 }) {
-  const shown = entries
-    .filter((entry) => entry.duplicateOf === undefined)
-    .map((entry) => ({ entry, ...triageResource(entry.resource) }))
-    .filter((triaged) => !currentOnly || !triaged.inactive)
-    .sort(compareNewestFirst);
+  const shown = newestFirst(entries.filter((entry) => entry.duplicateOf === undefined)).filter(
+    (triaged) => !currentOnly || !triaged.inactive,
+  );
   const label = SECTION_LABELS[name];
   return (
     <section className="print-view__section">

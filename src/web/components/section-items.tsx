@@ -5,12 +5,7 @@
  */
 import { useDeferredValue, useId, useMemo, useState } from 'react';
 import type { RecordItem as RecordEntry, SourceSummary } from '../../api/record.ts';
-import {
-  compareNewestFirst,
-  triageResource,
-  type ResolveReference,
-  type Triage,
-} from '../resource-summary.ts';
+import { newestFirst, type ResolveReference, type Triage } from '../resource-summary.ts';
 import { countItems, describeFound, filterEntries } from '../section-filter.ts';
 import { warningsForSection } from '../section-warnings.ts';
 import type { SectionName } from '../../api/record.ts';
@@ -179,10 +174,7 @@ function TriagedItems({
 }: Pick<SectionItemsProps, 'name' | 'entries' | 'resolve'>) {
   const groups = useMemo(() => {
     // A duplicate of another source's entry is shown within that entry's line, not again.
-    const all: Triaged[] = entries
-      .filter((entry) => entry.duplicateOf === undefined)
-      .map((entry) => ({ entry, ...triageResource(entry.resource) }));
-    all.sort(compareNewestFirst);
+    const all: Triaged[] = newestFirst(entries.filter((entry) => entry.duplicateOf === undefined));
     if (name === 'socialCare') {
       // Alerts (safeguarding) first, whatever their date.
       const isFlag = (t: Triaged) => t.entry.resource.resourceType === 'Flag';
