@@ -75,6 +75,8 @@ export const signInRoutes: FastifyPluginAsyncTypebox<{
         address: limits.clientKey(request),
         requestId: request.id,
         client: auditClient(request),
+        // A session this browser already had ends with the new sign-in, as with OIDC and SMART.
+        previousToken: request.cookies[cookie.name],
       });
       if (!result.ok) {
         const { reason } = result.failure;
