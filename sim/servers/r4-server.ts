@@ -2,11 +2,13 @@
  * @module A FHIR R4 REST source (hospital EPR, community and mental health service, or social
  * care), UK Core shaped: patient lookup by NHS number, search by patient (or chained, by
  * `patient.identifier`, with `_include={type}:patient`) with `_count` paging through stateless
- * `_offset` cursors, read by id, and a CapabilityStatement that says so.
+ * `_offset` cursors, read by id, a `batch` of those reads (`POST {base}`, GET entries only), and a
+ * CapabilityStatement that says so.
  */
 import { NHS_NUMBER_SYSTEM } from '../../src/identity/nhs-number.ts';
 import type { SimPopulation, SimR4Setting } from '../population/population.ts';
 import type { Fault, PreparedResponse } from './faults.ts';
+import { countBundleEntry } from './request-stats.ts';
 import { issueCodeForStatus, r4Outcome } from './operation-outcome.ts';
 import {
   createRequestStats,
@@ -59,6 +61,11 @@ export interface R4ServerOptions {
   readonly defaultPageSize?: number | undefined;
   /** This source's own patient identifier domain (as a patient index knows it), and whom it knows. */
   readonly domain?: R4SourceDomain | undefined;
+  /**
+   * Offers and serves a `batch` of reads at `POST {base}` (true by default); false: the
+   * CapabilityStatement does not declare it and the POST is refused as a write (405).
+   */
+  readonly batch?: boolean | undefined;
 }
 
 /** A source's identifier domain: its system, its local ids, and which patients it holds. */
@@ -72,6 +79,8 @@ export interface R4SourceDomain {
 }
 
 const MAX_PAGE_SIZE = 1000;
+/** The most entries one batch may hold. */
+const MAX_BATCH_ENTRIES = 100;
 /** How many patient ids the server remembers from lookups, to resolve `?patient=` and reads. */
 const REMEMBERED_PATIENTS = 10_000;
 /** How many recently found patients a read by id looks through. */
@@ -82,6 +91,8 @@ export function startR4Server(options: R4ServerOptions): Promise<RunningSimServe
   const { population, setting } = options;
   const types = new Set(R4_RESOURCE_TYPES[setting]);
   const defaultPageSize = options.defaultPageSize ?? 50;
+  const batch = options.batch !== false;
+  const stats = createRequestStats();
   // Local patient id → NHS number, learnt from identifier searches: the population is keyed by NHS number.
   const known = new Map<string, string>();
 
@@ -113,8 +124,9 @@ export function startR4Server(options: R4ServerOptions): Promise<RunningSimServe
   }
 
   function handle(request: SimRequest): PreparedResponse {
+    if (request.method === 'POST') return batchOfReads(request);
     if (request.path === '/metadata')
-      return fhirResponse(200, capabilityStatement(setting, request.baseUrl));
+      return fhirResponse(200, capabilityStatement(setting, request.baseUrl, batch));
     const match = /^\/([A-Z][A-Za-z]+)(?:\/([A-Za-z0-9\-.]{1,64}))?$/.exec(request.path);
     const type = match?.[1];
     if (match === null || type === undefined) return fail(404, `Unknown path ${request.path}`);
@@ -124,6 +136,52 @@ export function startR4Server(options: R4ServerOptions): Promise<RunningSimServe
     if (id !== undefined) return read(type, id);
     if (type === 'Patient') return searchPatients(request);
     return searchByPatient(request, type);
+  }
+
+  /**
+   * A FHIR `batch` (never a `transaction`): each entry is answered as its GET would be on its own,
+   * in order, in one `batch-response`; an entry with any other method is refused (405) and never
+   * carried out. Faults apply to the batch's answer as a whole, as to any other answer.
+   */
+  function batchOfReads(request: SimRequest): PreparedResponse {
+    let bundle: unknown;
+    try {
+      bundle = JSON.parse(request.body) as unknown;
+    } catch {
+      return fail(400, 'The body is not JSON');
+    }
+    if (!isObject(bundle) || bundle['resourceType'] !== 'Bundle')
+      return fail(400, 'POST {base} takes a Bundle of type batch');
+    if (bundle['type'] !== 'batch')
+      return fail(
+        400,
+        'This source is read-only: only a batch of reads is accepted, never a transaction',
+      );
+    const entries = bundle['entry'] ?? [];
+    if (!Array.isArray(entries) || entries.length > MAX_BATCH_ENTRIES)
+      return fail(400, `A batch holds at most ${MAX_BATCH_ENTRIES} entries`);
+    const answers = (entries as unknown[]).map((entry): fhir4.BundleEntry => {
+      const entryRequest = isObject(entry) ? entry['request'] : undefined;
+      const method = isObject(entryRequest) ? entryRequest['method'] : undefined;
+      const url = isObject(entryRequest) ? entryRequest['url'] : undefined;
+      countBundleEntry(stats, typeof method === 'string' ? method : '(none)');
+      if (method !== 'GET')
+        return entryAnswer(fail(405, 'This source is read-only: only GET entries are carried out'));
+      if (typeof url !== 'string') return entryAnswer(fail(400, 'The entry has no request.url'));
+      const target = new URL(url, `${request.baseUrl}/`);
+      if (target.origin !== new URL(request.baseUrl).origin)
+        return entryAnswer(fail(400, 'The entry names another server'));
+      return entryAnswer(
+        handle({
+          ...request,
+          method: 'GET',
+          path: decodeURIComponent(target.pathname),
+          query: target.searchParams,
+          body: '',
+        }),
+      );
+    });
+    return fhirResponse(200, { resourceType: 'Bundle', type: 'batch-response', entry: answers });
   }
 
   function read(type: string, id: string): PreparedResponse {
@@ -234,8 +292,10 @@ export function startR4Server(options: R4ServerOptions): Promise<RunningSimServe
 
   return startSimServer(
     {
-      stats: createRequestStats(),
+      stats,
       handle,
+      // The base is the only POST: a batch of reads.
+      postAllowed: (path) => batch && (path === '/' || path === ''),
       errorBody: (status, message) =>
         JSON.stringify(r4Outcome(issueCodeForStatus(status), message)),
     },
@@ -268,7 +328,32 @@ const SETTING_NAMES: Record<SimR4Setting, string> = {
   'social-care': 'Simulated social care system',
 };
 
-function capabilityStatement(setting: SimR4Setting, baseUrl: string): fhir4.CapabilityStatement {
+/** One batch-response entry from what the entry's GET would have answered on its own. */
+function entryAnswer(prepared: PreparedResponse): fhir4.BundleEntry {
+  const resource = JSON.parse(prepared.body) as fhir4.FhirResource;
+  const status = `${prepared.status} ${STATUS_TEXT[prepared.status] ?? ''}`.trim();
+  // Errors carry their OperationOutcome in `response.outcome`, as FHIR servers commonly do.
+  return prepared.status >= 200 && prepared.status <= 299
+    ? { resource, response: { status } }
+    : { response: { status, outcome: resource } };
+}
+
+const STATUS_TEXT: Readonly<Record<number, string>> = {
+  200: 'OK',
+  400: 'Bad Request',
+  404: 'Not Found',
+  405: 'Method Not Allowed',
+};
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function capabilityStatement(
+  setting: SimR4Setting,
+  baseUrl: string,
+  batch: boolean,
+): fhir4.CapabilityStatement {
   const byPatient: fhir4.CapabilityStatementRestResourceSearchParam[] = [
     { name: 'patient', type: 'reference' },
     { name: 'subject', type: 'reference' },
@@ -287,6 +372,8 @@ function capabilityStatement(setting: SimR4Setting, baseUrl: string): fhir4.Capa
     rest: [
       {
         mode: 'server',
+        // A batch of reads (GET entries only): the Patient and every type's search in one request.
+        ...(batch ? { interaction: [{ code: 'batch' as const }] } : {}),
         resource: [
           {
             type: 'Patient',

@@ -77,6 +77,11 @@ export const SourceConfigSchema = Type.Object(
     resourceTypes: Type.Optional(Type.Array(Type.String({ pattern: '^[A-Z][A-Za-z]+$' }))),
     pageSize: Type.Integer({ minimum: 1, maximum: 1000, default: 100 }),
     maxPages: Type.Integer({ minimum: 1, maximum: 1000, default: 20 }),
+    /**
+     * FHIR R4: where the source's CapabilityStatement offers a `batch` of searches, ask a view's
+     * searches in one batch (absent: true). False: never send this source a batch.
+     */
+    batch: Type.Optional(Type.Boolean()),
     auth: Type.Optional(SourceAuth),
     tls: Type.Optional(SourceTls),
     /** Circuit breaker (defaults in src/sources/resilience/resilience-options.ts): opens after this many failures in a row, tries again after the cool-down. */

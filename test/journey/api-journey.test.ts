@@ -274,18 +274,32 @@ describe('the clinician’s journey through the API', () => {
     assert.deepEqual(last.sources.map((source) => source.id).sort(), [...CLINICAL_SOURCES].sort());
   });
 
-  test('read only: every call any source received was a read (the GP Connect operation is a POST that reads)', async () => {
+  test('read only: every call any source received was a read (the GP Connect operation, and a FHIR batch of GET searches, are POSTs that read)', async () => {
     for (const id of ['pds', ...CLINICAL_SOURCES]) {
       const stats = system.sims.stats[id];
       assert.ok(stats !== undefined && stats.total > 0, `${id} was asked`);
       for (const [method, count] of Object.entries(stats.byMethod)) {
         if (method === 'GET') continue;
-        assert.ok(method === 'POST' && id.startsWith('gp-'), `${id} received ${count} ${method}`);
-        const operations: number = Object.entries(stats.byPath)
-          .filter(([path]) => path.endsWith('/Patient/$gpc.getstructuredrecord'))
-          .reduce((sum, [, n]) => sum + n, 0);
-        assert.equal(count, operations, `${id}: every POST was $gpc.getstructuredrecord`);
+        assert.equal(method, 'POST', `${id} received ${count} ${method}`);
+        if (id.startsWith('gp-')) {
+          const operations: number = Object.entries(stats.byPath)
+            .filter(([path]) => path.endsWith('/Patient/$gpc.getstructuredrecord'))
+            .reduce((sum, [, n]) => sum + n, 0);
+          assert.equal(count, operations, `${id}: every POST was $gpc.getstructuredrecord`);
+        } else {
+          // An R4 source: every POST was a batch at its base, and every entry of every batch a GET.
+          assert.equal(stats.byPath['/'], count, `${id}: every POST was to the base`);
+          const batchEntries: [string, number][] = Object.entries(stats.bundleEntriesByMethod);
+          assert.ok(batchEntries.length > 0, `${id}: the POSTs were batches`);
+          for (const [entryMethod, n] of batchEntries)
+            assert.equal(entryMethod, 'GET', `${id}: ${n} batch entries were ${entryMethod}`);
+        }
       }
+      assert.deepEqual(
+        Object.keys(stats.bundleEntriesByMethod).filter((m) => m !== 'GET'),
+        [],
+        `${id}: no write inside a batch`,
+      );
     }
   });
 

@@ -123,6 +123,88 @@ void describe('simulated hospital FHIR R4 source', () => {
     assert.ok(types.includes('ServiceRequest'));
   });
 
+  /** POSTs `bundle` to the hospital's base. */
+  async function postBatch(bundle: unknown): Promise<{ status: number; body: fhir4.Bundle }> {
+    const response = await fetch(`${hospital.url}/`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/fhir+json' },
+      body: JSON.stringify(bundle),
+    });
+    return { status: response.status, body: (await response.json()) as fhir4.Bundle };
+  }
+
+  void test('the capability statement offers a batch, and a batch of reads is answered entry by entry, in order, as each GET alone would be', async () => {
+    assert.ok(alice);
+    const { body: statement } = await getJson<fhir4.CapabilityStatement>(
+      `${hospital.url}/metadata`,
+    );
+    assert.deepEqual(statement.rest?.[0]?.interaction, [{ code: 'batch' }]);
+    const token = encodeURIComponent(`${NHS_SYSTEM}|${alice.nhsNumber}`);
+    const urls = [
+      `Patient?identifier=${token}`,
+      `Condition?patient.identifier=${token}&_count=2`,
+      'EpisodeOfCare?patient=x',
+    ];
+    const { status, body } = await postBatch({
+      resourceType: 'Bundle',
+      type: 'batch',
+      entry: urls.map((url) => ({ request: { method: 'GET', url } })),
+    });
+    assert.equal(status, 200);
+    assert.equal(body.type, 'batch-response');
+    assert.deepEqual(
+      body.entry?.map((entry) => entry.response?.status),
+      ['200 OK', '200 OK', '404 Not Found'],
+    );
+    for (const [i, url] of urls.slice(0, 2).entries()) {
+      const alone = await getJson<fhir4.Bundle>(`${hospital.url}/${url}`);
+      assert.deepEqual(body.entry?.[i]?.resource, alone.body, url);
+    }
+    assert.equal(body.entry?.[2]?.response?.outcome?.resourceType, 'OperationOutcome');
+  });
+
+  void test('a transaction, or a batch entry that is not a GET, is refused and never carried out', async () => {
+    const { status } = await postBatch({
+      resourceType: 'Bundle',
+      type: 'transaction',
+      entry: [{ request: { method: 'GET', url: 'metadata' } }],
+    });
+    assert.equal(status, 400);
+    const before = { ...hospital.stats.bundleEntriesByMethod };
+    const { body } = await postBatch({
+      resourceType: 'Bundle',
+      type: 'batch',
+      entry: [
+        { request: { method: 'DELETE', url: 'Condition/x' } },
+        { request: { method: 'POST', url: 'Condition' }, resource: { resourceType: 'Condition' } },
+      ],
+    });
+    assert.deepEqual(
+      body.entry?.map((entry) => entry.response?.status),
+      ['405 Method Not Allowed', '405 Method Not Allowed'],
+    );
+    assert.equal(
+      hospital.stats.bundleEntriesByMethod['DELETE'],
+      (before['DELETE'] ?? 0) + 1,
+      'entries are counted by method',
+    );
+  });
+
+  void test('a source started without batch does not offer it and refuses the POST as a write', async () => {
+    const plain = await startR4Server({ population, setting: 'hospital', batch: false });
+    try {
+      const { body } = await getJson<fhir4.CapabilityStatement>(`${plain.url}/metadata`);
+      assert.equal(body.rest?.[0]?.interaction, undefined);
+      const response = await fetch(`${plain.url}/`, {
+        method: 'POST',
+        body: JSON.stringify({ resourceType: 'Bundle', type: 'batch', entry: [] }),
+      });
+      assert.equal(response.status, 405);
+    } finally {
+      await plain.close();
+    }
+  });
+
   void test('the hospital refuses every write with 405 and an OperationOutcome', async () => {
     for (const method of ['PUT', 'POST', 'PATCH', 'DELETE']) {
       const response = await fetch(`${hospital.url}/Condition`, { method, body: '{}' });

@@ -96,25 +96,94 @@ after(async () => {
 
 type Entry = { resource: unknown; fullUrl?: string };
 
-/** A FHIR R4 server on loopback: the patient search finds `found`; each type's search answers with its page (built knowing the base URL). */
+/**
+ * A FHIR R4 server on loopback: the patient search finds `found`; each type's search answers with
+ * its page (built knowing the base URL). With `batch`, its CapabilityStatement offers a batch of
+ * searches and `POST {base}` answers one with the same pages, in a batch-response.
+ */
 async function r4Server(
   found: Entry[],
   pages: (base: string) => Record<string, Entry[]>,
+  batch = false,
 ): Promise<SourceConfig> {
   let base = '';
+  const answerFor = (type: string): unknown =>
+    searchset(type === 'Patient' ? found : (pages(base)[type] ?? []));
   const server = await startLoopback((req, res) => {
     const url = new URL(req.url ?? '/', 'http://loopback');
-    const type = url.pathname.replace(/^\/fhir\//, '');
-    sendJson(res, 200, searchset(type === 'Patient' ? found : (pages(base)[type] ?? [])));
+    const type = url.pathname.replace(/^\/fhir\/?/, '');
+    if (batch && type === 'metadata') {
+      sendJson(res, 200, batchStatement(['Condition', 'Observation']));
+      return;
+    }
+    if (batch && req.method === 'POST') {
+      const chunks: Buffer[] = [];
+      req.on('data', (chunk: Buffer) => chunks.push(chunk));
+      req.on('end', () => {
+        const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as {
+          entry: { request: { url: string } }[];
+        };
+        sendJson(res, 200, {
+          resourceType: 'Bundle',
+          type: 'batch-response',
+          entry: body.entry.map((entry) => ({
+            resource: answerFor(entry.request.url.split('?')[0] ?? ''),
+            response: { status: '200 OK' },
+          })),
+        });
+      });
+      return;
+    }
+    sendJson(res, 200, answerFor(type));
   });
   servers.push(server);
   base = `${server.url}/fhir`;
+  if (batch) batchServers.set(base, server);
   return r4Source(base);
 }
 
+/** A CapabilityStatement offering a batch of searches by patient identifier for `types`. */
+function batchStatement(types: readonly string[]): unknown {
+  return {
+    resourceType: 'CapabilityStatement',
+    rest: [
+      {
+        mode: 'server',
+        interaction: [{ code: 'batch' }],
+        resource: [
+          { type: 'Patient', searchParam: [{ name: 'identifier' }] },
+          ...types.map((type) => ({ type, searchParam: [{ name: 'patient.identifier' }] })),
+        ],
+      },
+    ],
+  };
+}
+
+const batchServers = new Map<string, Loopback>();
+
 async function viewOf(source: SourceConfig): Promise<AssembledRecord> {
-  const connector = createFhirR4Connector({ source, fetchSource });
+  const batchServer = batchServers.get(source.url);
+  const connector = createFhirR4Connector({
+    source,
+    fetchSource,
+    chainedSearch: batchServer !== undefined,
+  });
+  if (batchServer !== undefined) {
+    // The first view reads the CapabilityStatement in the background; the second is the batch.
+    await connector.fetchRecord({ patient: TRACED, user, requestId: 'req-0' });
+    const read = () => batchServer.requests.some((req) => req.url === '/fhir/metadata');
+    for (let i = 0; i < 200 && !read(); i++) await new Promise((r) => setTimeout(r, 10));
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  const posts = batchServer?.requests.filter((req) => req.method === 'POST').length ?? 0;
   const result = await connector.fetchRecord({ patient: TRACED, user, requestId: 'req-1' });
+  if (batchServer !== undefined) {
+    assert.equal(
+      batchServer.requests.filter((req) => req.method === 'POST').length,
+      posts + 1,
+      'the view was one batch',
+    );
+  }
   return assemble(result, source);
 }
 
@@ -135,121 +204,128 @@ const observation = (id: string, subject: unknown): unknown => ({
 });
 
 void describe('a FHIR R4 source’s results, through the real connector', () => {
-  void test('only items naming the matched patient are shown; the rest are counted and the source says why', async () => {
-    const source = await r4Server(
-      [{ resource: patient('pat-1'), fullUrl: 'urn:uuid:aaaa-1' }],
-      (base) => ({
-        Condition: [
-          { resource: condition('own-relative', { reference: 'Patient/pat-1' }) },
-          { resource: condition('own-history', { reference: 'Patient/pat-1/_history/3' }) },
-          { resource: condition('own-uuid', { reference: 'urn:uuid:aaaa-1' }) },
-          {
-            resource: condition('own-identifier', {
-              identifier: { system: NHS_SYSTEM, value: TRACED.nhsNumber },
-            }),
-          },
-          {
-            resource: condition(
-              'own-contained',
-              { reference: '#p' },
-              { contained: [patient('p')] },
-            ),
-          },
-          { resource: condition('foreign-relative', { reference: 'Patient/pat-2' }) },
-          { resource: condition('foreign-uuid', { reference: 'urn:uuid:bbbb-2' }) },
-          {
-            resource: condition('foreign-host', {
-              reference: 'https://elsewhere.example/fhir/Patient/pat-1',
-            }),
-          },
-          {
-            resource: condition('foreign-identifier', {
-              identifier: { system: NHS_SYSTEM, value: OTHER_NHS },
-            }),
-          },
-          {
-            resource: condition(
-              'foreign-contained',
-              { reference: '#p' },
-              { contained: [patient('p', OTHER_NHS)] },
-            ),
-          },
-          {
-            resource: condition('foreign-disagreeing', {
-              reference: 'Patient/pat-1',
-              identifier: { system: NHS_SYSTEM, value: OTHER_NHS },
-            }),
-          },
-          { resource: condition('foreign-group', { reference: 'Group/g1', type: 'Group' }) },
-          { resource: condition('foreign-odd', 'Patient/pat-1') },
-          { resource: condition('unnamed', undefined) },
-          { resource: condition('unnamed-empty', {}) },
-        ],
-        Observation: [
-          // A Procedure was not asked for, even though it names the patient.
-          {
-            resource: {
-              resourceType: 'Procedure',
-              id: 'unasked',
-              subject: { reference: 'Patient/pat-1' },
+  for (const batch of [false, true])
+    void test(`only items naming the matched patient are shown; the rest are counted and the source says why${batch ? ' (the whole view asked in one batch)' : ''}`, async () => {
+      const source = await r4Server(
+        [{ resource: patient('pat-1'), fullUrl: 'urn:uuid:aaaa-1' }],
+        (base) => ({
+          Condition: [
+            { resource: condition('own-relative', { reference: 'Patient/pat-1' }) },
+            { resource: condition('own-history', { reference: 'Patient/pat-1/_history/3' }) },
+            { resource: condition('own-uuid', { reference: 'urn:uuid:aaaa-1' }) },
+            {
+              resource: condition('own-identifier', {
+                identifier: { system: NHS_SYSTEM, value: TRACED.nhsNumber },
+              }),
             },
-          },
-          // The matched patient again (an _include), under a fullUrl of its own in this page.
-          { resource: patient('pat-1'), fullUrl: 'urn:uuid:aaaa-3' },
-          { resource: observation('own-included-uuid', { reference: 'urn:uuid:aaaa-3' }) },
-          { resource: observation('own-absolute', { reference: `${base}/Patient/pat-1` }) },
-          // A second record for the same NHS number: left out, with what names it.
-          { resource: patient('pat-9'), fullUrl: 'urn:uuid:cccc-9' },
-          { resource: observation('foreign-second', { reference: 'urn:uuid:cccc-9' }) },
-        ],
-      }),
-    );
-    const record = await viewOf(source);
-    const [summary] = record.sources;
-    assert.equal(summary?.status, 'answered');
-    assert.deepEqual(shownIds(record), [
-      'own-absolute',
-      'own-contained',
-      'own-history',
-      'own-identifier',
-      'own-included-uuid',
-      'own-relative',
-      'own-uuid',
-    ]);
-    // 9 name someone else, 2 name nobody, 1 was not asked for, 1 is a second patient record.
-    assert.equal(summary.dropped, 13);
-    assert.deepEqual(summary.warnings.map((warning) => warning.code).sort(), [
-      'no-patient-reference',
-      'other-patient-items',
-      'second-patient-record',
-      'unrequested-items',
-    ]);
-    const words = summary.warnings.map((warning) => warning.message).join(' ');
-    assert.match(words, /9 items from this source named a different patient/);
-    assert.match(words, /2 items from this source did not say which patient/);
-    assert.doesNotMatch(words, /a problem|a reading/, 'counts only, no clinical content');
-    assert.equal(summary.counts.problems, 5);
-    assert.equal(summary.counts.investigations, 2);
-  });
+            {
+              resource: condition(
+                'own-contained',
+                { reference: '#p' },
+                { contained: [patient('p')] },
+              ),
+            },
+            { resource: condition('foreign-relative', { reference: 'Patient/pat-2' }) },
+            { resource: condition('foreign-uuid', { reference: 'urn:uuid:bbbb-2' }) },
+            {
+              resource: condition('foreign-host', {
+                reference: 'https://elsewhere.example/fhir/Patient/pat-1',
+              }),
+            },
+            {
+              resource: condition('foreign-identifier', {
+                identifier: { system: NHS_SYSTEM, value: OTHER_NHS },
+              }),
+            },
+            {
+              resource: condition(
+                'foreign-contained',
+                { reference: '#p' },
+                { contained: [patient('p', OTHER_NHS)] },
+              ),
+            },
+            {
+              resource: condition('foreign-disagreeing', {
+                reference: 'Patient/pat-1',
+                identifier: { system: NHS_SYSTEM, value: OTHER_NHS },
+              }),
+            },
+            { resource: condition('foreign-group', { reference: 'Group/g1', type: 'Group' }) },
+            { resource: condition('foreign-odd', 'Patient/pat-1') },
+            { resource: condition('unnamed', undefined) },
+            { resource: condition('unnamed-empty', {}) },
+          ],
+          Observation: [
+            // A Procedure was not asked for, even though it names the patient.
+            {
+              resource: {
+                resourceType: 'Procedure',
+                id: 'unasked',
+                subject: { reference: 'Patient/pat-1' },
+              },
+            },
+            // The matched patient again (an _include), under a fullUrl of its own in this page.
+            { resource: patient('pat-1'), fullUrl: 'urn:uuid:aaaa-3' },
+            { resource: observation('own-included-uuid', { reference: 'urn:uuid:aaaa-3' }) },
+            { resource: observation('own-absolute', { reference: `${base}/Patient/pat-1` }) },
+            // A second record for the same NHS number: left out, with what names it.
+            { resource: patient('pat-9'), fullUrl: 'urn:uuid:cccc-9' },
+            { resource: observation('foreign-second', { reference: 'urn:uuid:cccc-9' }) },
+          ],
+        }),
+        batch,
+      );
+      const record = await viewOf(source);
+      const [summary] = record.sources;
+      assert.equal(summary?.status, 'answered');
+      assert.deepEqual(shownIds(record), [
+        'own-absolute',
+        'own-contained',
+        'own-history',
+        'own-identifier',
+        'own-included-uuid',
+        'own-relative',
+        'own-uuid',
+      ]);
+      // 9 name someone else, 2 name nobody, 1 was not asked for, 1 is a second patient record.
+      assert.equal(summary.dropped, 13);
+      assert.deepEqual(summary.warnings.map((warning) => warning.code).sort(), [
+        'no-patient-reference',
+        'other-patient-items',
+        'second-patient-record',
+        'unrequested-items',
+      ]);
+      const words = summary.warnings.map((warning) => warning.message).join(' ');
+      assert.match(words, /9 items from this source named a different patient/);
+      assert.match(words, /2 items from this source did not say which patient/);
+      assert.doesNotMatch(words, /a problem|a reading/, 'counts only, no clinical content');
+      assert.equal(summary.counts.problems, 5);
+      assert.equal(summary.counts.investigations, 2);
+    });
 
-  void test('a second patient with another NHS number in the answer withholds the whole source', async () => {
-    const source = await r4Server([{ resource: patient('pat-1') }], () => ({
-      Condition: [
-        { resource: condition('own', { reference: 'Patient/pat-1' }) },
-        { resource: patient('pat-2', OTHER_NHS) },
-        { resource: condition('theirs', { reference: 'Patient/pat-2' }) },
-      ],
-    }));
-    const record = await viewOf(source);
-    const [summary] = record.sources;
-    assert.equal(summary?.status, 'demographics-mismatch');
-    assert.deepEqual(shownIds(record), []);
-    assert.match(
-      summary.message,
-      /a patient with a different NHS number, so nothing from it is shown/,
-    );
-    assert.ok(summary.warnings.some((warning) => warning.code === 'other-nhs-number'));
-  });
+  for (const batch of [false, true])
+    void test(`a second patient with another NHS number in the answer withholds the whole source${batch ? ' (the whole view asked in one batch)' : ''}`, async () => {
+      const source = await r4Server(
+        [{ resource: patient('pat-1') }],
+        () => ({
+          Condition: [
+            { resource: condition('own', { reference: 'Patient/pat-1' }) },
+            { resource: patient('pat-2', OTHER_NHS) },
+            { resource: condition('theirs', { reference: 'Patient/pat-2' }) },
+          ],
+        }),
+        batch,
+      );
+      const record = await viewOf(source);
+      const [summary] = record.sources;
+      assert.equal(summary?.status, 'demographics-mismatch');
+      assert.deepEqual(shownIds(record), []);
+      assert.match(
+        summary.message,
+        /a patient with a different NHS number, so nothing from it is shown/,
+      );
+      assert.ok(summary.warnings.some((warning) => warning.code === 'other-nhs-number'));
+    });
 
   void test('an answer that names no patient at all is malformed, not answered', () => {
     const source = r4Source('http://127.0.0.1:1/fhir');

@@ -1,8 +1,11 @@
 /**
  * @module The FHIR R4 REST connector: finds the patient by NHS number, then searches each resource
  * type by patient, paging, under one deadline and one byte cap. A source whose CapabilityStatement
- * offers chained search (src/sources/fhir-r4/chained-search.ts) is searched by
- * `patient.identifier` with its Patient included, every type at once, with no lookup first.
+ * (src/sources/fhir-r4/chained-search.ts) offers a `batch` is asked the Patient search and every
+ * type's search in one POST of a batch of GET searches (batch-search.ts: a read, nothing at the
+ * source changes), then each entry's further pages by GET; one that offers chained search is
+ * searched by `patient.identifier` with its Patient included, every type at once, with no lookup
+ * first.
  */
 import { performance } from 'node:perf_hooks';
 import type { SourceConfig } from '../../config/config-schema.ts';
@@ -13,7 +16,12 @@ import {
   type fetchSource as FetchSource,
 } from '../../http/fetch-source.ts';
 import { startDeadline } from '../../http/deadline.ts';
-import type { ByteBudget, SourceHttpOutcome, SourceTlsMaterial } from '../../http/http-outcome.ts';
+import type {
+  ByteBudget,
+  SourceHttpOutcome,
+  SourceHttpResponse,
+  SourceTlsMaterial,
+} from '../../http/http-outcome.ts';
 import type { Connector, SourceRequest, SourceResult, SourceWarning } from '../source-result.ts';
 import {
   createSourceAuthorization,
@@ -25,6 +33,7 @@ import { resourceTypesFor } from './resource-types.ts';
 import { issueCode, outcomeCode, readSearchPage, isResourceOfType } from './search-bundle.ts';
 import { neverThrowing } from '../never-throws.ts';
 import { createChainedSearchCapability } from './chained-search.ts';
+import { batchOfSearches, readBatchResponse, type BatchEntryAnswer } from './batch-search.ts';
 
 /** What the connector is built from. */
 export interface FhirR4ConnectorDeps {
@@ -34,8 +43,10 @@ export interface FhirR4ConnectorDeps {
   readonly now?: () => Date;
   /**
    * Reads the source's CapabilityStatement in the background (at its first view, then hourly) and,
-   * where it offers chained search, searches by `patient.identifier` with no Patient lookup first.
-   * The server's connectors do; absent, the connector always looks the Patient up first.
+   * where it offers a batch of searches (unless the source's `batch` is false), asks the whole view
+   * in one batch; else, where it offers chained search, searches by `patient.identifier` with no
+   * Patient lookup first. The server's connectors do; absent, the connector always looks the
+   * Patient up first.
    */
   readonly chainedSearch?: boolean | undefined;
 }
@@ -45,6 +56,12 @@ const ACCEPT = ['application/fhir+json', 'application/json'] as const;
 const MIN_RETRY_MS = 50;
 /** HTTP statuses that, with an OperationOutcome, mean "this server does not offer that search". */
 const UNSUPPORTED_STATUSES = new Set([400, 404, 405, 501]);
+/** Added to the result when a batch was refused and the searches were asked one by one. */
+const BATCH_REFUSED_WARNING: SourceWarning = {
+  code: 'batch-refused',
+  message:
+    'This source did not answer its searches asked together in one request, so they were asked one by one.',
+};
 
 /** The outcome of searching one resource type, across its pages. */
 interface TypeSearch {
@@ -90,6 +107,7 @@ export function createFhirR4Connector(deps: FhirR4ConnectorDeps): Connector {
   const headers: Record<string, string> = { accept: ACCEPT.join(', ') };
   const capability = createChainedSearchCapability({
     enabled: deps.chainedSearch === true,
+    batchEnabled: source.batch !== false,
     base,
     resourceTypes,
     fetchSource: deps.fetchSource,
@@ -122,8 +140,8 @@ export function createFhirR4Connector(deps: FhirR4ConnectorDeps): Connector {
       };
     }
     const authHeader = auth.header;
-    const get = (url: string): Promise<SourceHttpOutcome> =>
-      getWithOneRetry(url, { deadlineAt, budget, request, authHeader });
+    const call = { deadlineAt, budget, request, authHeader };
+    const get = (url: string): Promise<SourceHttpOutcome> => callWithOneRetry(url, call);
 
     const failed = (outcome: StatusWithMessage, errorCode?: string): SourceResult => ({
       sourceId: source.id,
@@ -143,56 +161,150 @@ export function createFhirR4Connector(deps: FhirR4ConnectorDeps): Connector {
     const token = `${identifier.system}|${identifier.value}`;
     const nhsNumber = request.patient.nhsNumber;
 
-    // A source that offers chained search is asked for every type at once, naming the patient by
-    // identifier: no Patient lookup first. Its answers are checked just as the others are.
-    if (capability.chained()) {
-      const chained = await chainedRecord(token, nhsNumber, get, request.signal);
-      if (chained !== undefined) return chained;
-    } else {
-      capability.learn(authHeader);
+    // A source that offers a batch of searches is asked the whole view in one request. One that
+    // refuses it, or answers it badly, is asked the ways below, now and for the next hour.
+    if (capability.batch()) {
+      const batched = await batchRecord();
+      if (batched !== undefined) return batched;
+      capability.forgetBatch();
+      const answer = await withoutBatch();
+      return { ...answer, warnings: [...answer.warnings, BATCH_REFUSED_WARNING] };
+    }
+    return withoutBatch();
+
+    async function withoutBatch(): Promise<SourceResult> {
+      // A source that offers chained search is asked for every type at once, naming the patient by
+      // identifier: no Patient lookup first. Its answers are checked just as the others are.
+      if (capability.chained()) {
+        const chained = await chainedRecord(token, nhsNumber, get, request.signal);
+        if (chained !== undefined) return chained;
+      } else {
+        capability.learn(authHeader);
+      }
+
+      const patientUrl = `${base}/Patient?identifier=${encodeURIComponent(token)}`;
+      const found = await get(patientUrl);
+      if (found.kind !== 'response') return failed(statusForFailure(found, source.timeoutMs));
+      const matched = matchedPatient(found);
+      if ('failure' in matched) return failed(matched.failure, matched.errorCode);
+      const owner = { id: matched.patient.id ?? '', nhsNumber };
+      const searches = await Promise.all(
+        resourceTypes.map((type) => searchType(type, { owner }, get)),
+      );
+      return collected(matched.patient, matched.fullUrl, searches, request.signal);
     }
 
-    const patientUrl = `${base}/Patient?identifier=${encodeURIComponent(token)}`;
-    const found = await get(patientUrl);
-    if (found.kind !== 'response') return failed(statusForFailure(found, source.timeoutMs));
-    if (found.status === 401 && authHeader !== undefined) authorization.refused(authHeader);
-    if (found.status < 200 || found.status > 299)
-      return failed(statusForHttp(found.status), outcomeCode(found.json));
-    const page = readSearchPage(found.json);
-    if (page === undefined) {
-      return failed({
-        status: 'malformed',
-        message: "The source's answer to the patient search was not a FHIR search result.",
-      });
-    }
-    const patients = page.resources.filter((r): r is fhir4.Patient =>
-      isResourceOfType(r, 'Patient'),
-    );
-    if (patients.length === 0) {
-      return failed({
-        status: 'patient-not-found',
-        message: 'This source holds no record for this NHS number.',
-      });
-    }
-    if (patients.length > 1) {
-      return failed({
-        status: 'error',
-        message: `This source holds ${patients.length} patient records with this NHS number, so none is shown. The source's records need merging.`,
-      });
-    }
-    const patient = patients[0] as fhir4.Patient;
-    if (typeof patient.id !== 'string' || patient.id === '') {
-      return failed({
-        status: 'malformed',
-        message: "The source's patient record has no id to search by.",
-      });
+    /**
+     * The single Patient a patient search's answer (an HTTP answer, or a batch entry as one) found,
+     * or why there is none to show. A 401 has the token replaced on the next view.
+     */
+    function matchedPatient(
+      found: SourceHttpResponse,
+    ):
+      | { readonly patient: fhir4.Patient; readonly fullUrl: string | undefined }
+      | { readonly failure: StatusWithMessage; readonly errorCode?: string | undefined } {
+      if (found.status === 401 && authHeader !== undefined) authorization.refused(authHeader);
+      if (found.status < 200 || found.status > 299)
+        return { failure: statusForHttp(found.status), errorCode: outcomeCode(found.json) };
+      const page = readSearchPage(found.json);
+      if (page === undefined) {
+        return {
+          failure: {
+            status: 'malformed',
+            message: "The source's answer to the patient search was not a FHIR search result.",
+          },
+        };
+      }
+      const patients = page.resources.filter((r): r is fhir4.Patient =>
+        isResourceOfType(r, 'Patient'),
+      );
+      if (patients.length === 0) {
+        return {
+          failure: {
+            status: 'patient-not-found',
+            message: 'This source holds no record for this NHS number.',
+          },
+        };
+      }
+      if (patients.length > 1) {
+        return {
+          failure: {
+            status: 'error',
+            message: `This source holds ${patients.length} patient records with this NHS number, so none is shown. The source's records need merging.`,
+          },
+        };
+      }
+      const patient = patients[0] as fhir4.Patient;
+      if (typeof patient.id !== 'string' || patient.id === '') {
+        return {
+          failure: {
+            status: 'malformed',
+            message: "The source's patient record has no id to search by.",
+          },
+        };
+      }
+      return { patient, fullUrl: page.fullUrls.get(patient) };
     }
 
-    const owner = { id: patient.id, nhsNumber };
-    const searches = await Promise.all(
-      resourceTypes.map((type) => searchType(type, { owner }, get)),
-    );
-    return collected(patient, page.fullUrls.get(patient), searches, request.signal);
+    /**
+     * The whole view in one batch: the Patient by identifier, and every type by
+     * `patient.identifier`, each entry's further pages then read by GET. Undefined when the source
+     * refused the batch or answered it with something other than a well-formed batch-response (the
+     * caller then asks the classic way); a failure to answer at all (deadline, byte cap, a dropped
+     * or refused connection, a 401, a 429) is the source's result, as the classic lookup's would be.
+     */
+    async function batchRecord(): Promise<SourceResult | undefined> {
+      const identifierQuery = encodeURIComponent(token);
+      const searches = [
+        `Patient?identifier=${identifierQuery}`,
+        ...resourceTypes.map(
+          (type) => `${type}?patient.identifier=${identifierQuery}&_count=${source.pageSize}`,
+        ),
+      ];
+      const answered = await callWithOneRetry(base, call, batchOfSearches(searches));
+      if (answered.kind !== 'response') {
+        if (answered.kind === 'malformed' || answered.kind === 'wrong-content-type')
+          return undefined;
+        return failed(statusForFailure(answered, source.timeoutMs));
+      }
+      if (answered.status === 401 || answered.status === 429) {
+        if (answered.status === 401 && authHeader !== undefined) authorization.refused(authHeader);
+        return failed(statusForHttp(answered.status), outcomeCode(answered.json));
+      }
+      if (answered.status < 200 || answered.status > 299) return undefined;
+      const entries = readBatchResponse(answered.json, searches.length);
+      if (entries === undefined) return undefined;
+      const entryOutcome = (at: number): SourceHttpResponse => {
+        const entry = entries[at] as BatchEntryAnswer;
+        return { ...answered, status: entry.status, json: entry.resource };
+      };
+      // A search the source says it does not offer in a batch: the classic way, which names it.
+      if (
+        entries.some(
+          (entry) =>
+            UNSUPPORTED_STATUSES.has(entry.status) &&
+            isResourceOfType(entry.resource, 'OperationOutcome'),
+        )
+      )
+        return undefined;
+      const matched = matchedPatient(entryOutcome(0));
+      if ('failure' in matched) return failed(matched.failure, matched.errorCode);
+      const owner = { id: matched.patient.id ?? '', nhsNumber };
+      const typeSearches = await Promise.all(
+        resourceTypes.map((type, i) =>
+          searchType(type, { owner }, get, {
+            url: `${base}/${searches[i + 1] ?? ''}`,
+            outcome: entryOutcome(i + 1),
+          }),
+        ),
+      );
+      if (
+        authHeader !== undefined &&
+        typeSearches.some((search) => search.failure?.httpStatus === 401)
+      )
+        authorization.refused(authHeader);
+      return collected(matched.patient, matched.fullUrl, typeSearches, request.signal);
+    }
 
     /**
      * Chained search for every type; undefined when the classic way must be taken instead (a search
@@ -320,7 +432,11 @@ export function createFhirR4Connector(deps: FhirR4ConnectorDeps): Connector {
     }
   }
 
-  async function getWithOneRetry(
+  /**
+   * A GET of `url`, or with `batch` a POST of that batch of GET searches (a read: see
+   * batch-search.ts), retried once on a dropped connection; under the view's deadline and byte cap.
+   */
+  async function callWithOneRetry(
     url: string,
     call: {
       deadlineAt: number;
@@ -328,16 +444,19 @@ export function createFhirR4Connector(deps: FhirR4ConnectorDeps): Connector {
       request: SourceRequest;
       authHeader: string | undefined;
     },
+    batch?: string,
   ): Promise<SourceHttpOutcome> {
     const once = (freshConnection: boolean): Promise<SourceHttpOutcome> =>
       deps.fetchSource({
-        method: 'GET',
+        method: batch === undefined ? 'GET' : 'POST',
         url,
         headers: {
           ...headers,
+          ...(batch === undefined ? {} : { 'content-type': 'application/fhir+json' }),
           ...(call.authHeader === undefined ? {} : { authorization: call.authHeader }),
           'x-request-id': call.request.requestId,
         },
+        ...(batch === undefined ? {} : { body: batch }),
         timeoutMs: Math.max(0, Math.floor(call.deadlineAt - performance.now())),
         maxResponseBytes: source.maxResponseBytes,
         acceptContentTypes: ACCEPT,
@@ -355,7 +474,9 @@ export function createFhirR4Connector(deps: FhirR4ConnectorDeps): Connector {
 
   /**
    * Searches one type, every page: by the matched Patient's id (`owner`), or chained by the
-   * patient's identifier token (`chain`, with the Patient included in the answer).
+   * patient's identifier token (`chain`, with the Patient included in the answer). With `first`,
+   * the first page is already had (a batch entry, asked by `owner`'s identifier): only the next
+   * pages are fetched.
    */
   async function searchType(
     type: string,
@@ -363,6 +484,7 @@ export function createFhirR4Connector(deps: FhirR4ConnectorDeps): Connector {
       | { readonly owner: { readonly id: string; readonly nhsNumber: string } }
       | { readonly chain: string },
     get: (url: string) => Promise<SourceHttpOutcome>,
+    first?: { readonly url: string; readonly outcome: SourceHttpOutcome },
   ): Promise<TypeSearch> {
     const owner = 'owner' in by ? by.owner : undefined;
     const search: TypeSearch = {
@@ -377,12 +499,17 @@ export function createFhirR4Connector(deps: FhirR4ConnectorDeps): Connector {
     const visited = new Set<string>();
     let dropped = 0;
     let url =
-      owner === undefined
-        ? `${base}/${type}?patient.identifier=${encodeURIComponent('chain' in by ? by.chain : '')}&_include=${encodeURIComponent(`${type}:patient`)}&_count=${source.pageSize}`
-        : `${base}/${type}?patient=${encodeURIComponent(owner.id)}&_count=${source.pageSize}`;
+      first !== undefined
+        ? first.url
+        : owner === undefined
+          ? `${base}/${type}?patient.identifier=${encodeURIComponent('chain' in by ? by.chain : '')}&_include=${encodeURIComponent(`${type}:patient`)}&_count=${source.pageSize}`
+          : `${base}/${type}?patient=${encodeURIComponent(owner.id)}&_count=${source.pageSize}`;
     for (;;) {
       visited.add(url);
-      const outcome = await get(url);
+      const outcome =
+        search.pagesRead === 0 && first !== undefined && url === first.url
+          ? first.outcome
+          : await get(url);
       if (outcome.kind !== 'response') {
         search.failure = statusForFailure(outcome, source.timeoutMs);
         break;

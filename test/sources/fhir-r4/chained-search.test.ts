@@ -67,7 +67,8 @@ void describe('chained search by patient identifier', () => {
   const population = buildSimPopulation();
   const alice = BUILT_PATIENTS.find((p) => p.hospitalConditions >= 5);
   before(async () => {
-    hospital = await startR4Server({ population, setting: 'hospital' });
+    // No batch offered: this suite is about the chained searches themselves (batch-search.test.ts has the batch).
+    hospital = await startR4Server({ population, setting: 'hospital', batch: false });
   });
   after(() => hospital.close());
 
