@@ -96,8 +96,10 @@ export function startR4Server(options: R4ServerOptions): Promise<RunningSimServe
   // Local patient id → NHS number, learnt from identifier searches: the population is keyed by NHS number.
   const known = new Map<string, string>();
 
-  const fail = (status: number, diagnostics: string): PreparedResponse =>
-    fhirResponse(status, r4Outcome(issueCodeForStatus(status), diagnostics));
+  const fail = (status: number, diagnostics: string): Answer => ({
+    status,
+    resource: r4Outcome(issueCodeForStatus(status), diagnostics),
+  });
 
   function remember(patientId: string, nhsNumber: string): void {
     known.delete(patientId);
@@ -123,10 +125,16 @@ export function startR4Server(options: R4ServerOptions): Promise<RunningSimServe
     return undefined;
   }
 
+  /** One answer, serialised once (a batch's entries are answered as resources, never re-parsed). */
   function handle(request: SimRequest): PreparedResponse {
+    const { status, resource } = answer(request);
+    return fhirResponse(status, resource);
+  }
+
+  function answer(request: SimRequest): Answer {
     if (request.method === 'POST') return batchOfReads(request);
     if (request.path === '/metadata')
-      return fhirResponse(200, capabilityStatement(setting, request.baseUrl, batch));
+      return ok(capabilityStatement(setting, request.baseUrl, batch));
     const match = /^\/([A-Z][A-Za-z]+)(?:\/([A-Za-z0-9\-.]{1,64}))?$/.exec(request.path);
     const type = match?.[1];
     if (match === null || type === undefined) return fail(404, `Unknown path ${request.path}`);
@@ -143,7 +151,7 @@ export function startR4Server(options: R4ServerOptions): Promise<RunningSimServe
    * in order, in one `batch-response`; an entry with any other method is refused (405) and never
    * carried out. Faults apply to the batch's answer as a whole, as to any other answer.
    */
-  function batchOfReads(request: SimRequest): PreparedResponse {
+  function batchOfReads(request: SimRequest): Answer {
     let bundle: unknown;
     try {
       bundle = JSON.parse(request.body) as unknown;
@@ -172,7 +180,7 @@ export function startR4Server(options: R4ServerOptions): Promise<RunningSimServe
       if (target.origin !== new URL(request.baseUrl).origin)
         return entryAnswer(fail(400, 'The entry names another server'));
       return entryAnswer(
-        handle({
+        answer({
           ...request,
           method: 'GET',
           path: decodeURIComponent(target.pathname),
@@ -181,13 +189,13 @@ export function startR4Server(options: R4ServerOptions): Promise<RunningSimServe
         }),
       );
     });
-    return fhirResponse(200, { resourceType: 'Bundle', type: 'batch-response', entry: answers });
+    return ok({ resourceType: 'Bundle', type: 'batch-response', entry: answers });
   }
 
-  function read(type: string, id: string): PreparedResponse {
+  function read(type: string, id: string): Answer {
     if (type === 'Patient') {
       const patient = recordOf(id)?.find((r) => r.resourceType === 'Patient');
-      return patient ? fhirResponse(200, patient) : fail(404, `Patient/${id} is not known`);
+      return patient ? ok(patient) : fail(404, `Patient/${id} is not known`);
     }
     // Ids that carry the NHS number resolve directly; otherwise look through recently found patients.
     const fromId = (id.match(/\d{10}/g) ?? []).filter((n) => population.has(n));
@@ -196,23 +204,22 @@ export function startR4Server(options: R4ServerOptions): Promise<RunningSimServe
       const found = population
         .r4Record(setting, nhsNumber)
         ?.find((r) => r.resourceType === type && r.id === id);
-      if (found) return fhirResponse(200, found);
+      if (found) return ok(found);
     }
     for (const patientId of recent.reverse()) {
       const found = recordOf(patientId)?.find((r) => r.resourceType === type && r.id === id);
-      if (found) return fhirResponse(200, found);
+      if (found) return ok(found);
     }
     return fail(404, `${type}/${id} is not known`);
   }
 
-  function searchPatients(request: SimRequest): PreparedResponse {
+  function searchPatients(request: SimRequest): Answer {
     const identifier = request.query.get('identifier');
     if (identifier === null)
       return fail(400, 'Search Patient by identifier=https://fhir.nhs.uk/Id/nhs-number|{nhs}');
     const patient = patientByIdentifier(identifier);
     const selfUrl = `${request.baseUrl}/Patient?${request.query.toString()}`;
-    return fhirResponse(
-      200,
+    return ok(
       searchset(request.baseUrl, patient ? [patient] : [], patient ? 1 : 0, [
         { relation: 'self', url: selfUrl },
       ]),
@@ -243,7 +250,7 @@ export function startR4Server(options: R4ServerOptions): Promise<RunningSimServe
     return patient;
   }
 
-  function searchByPatient(request: SimRequest, type: string): PreparedResponse {
+  function searchByPatient(request: SimRequest, type: string): Answer {
     // Chained search: the patient named by identifier, with no separate Patient lookup.
     const chained = request.query.get('patient.identifier');
     const reference = request.query.get('patient') ?? request.query.get('subject');
@@ -287,7 +294,7 @@ export function startR4Server(options: R4ServerOptions): Promise<RunningSimServe
         search: { mode: 'include' },
       });
     }
-    return fhirResponse(200, bundle);
+    return ok(bundle);
   }
 
   return startSimServer(
@@ -328,14 +335,24 @@ const SETTING_NAMES: Record<SimR4Setting, string> = {
   'social-care': 'Simulated social care system',
 };
 
+/** What a request is answered with, before it is serialised. */
+interface Answer {
+  readonly status: number;
+  readonly resource: unknown;
+}
+
+function ok(resource: unknown): Answer {
+  return { status: 200, resource };
+}
+
 /** One batch-response entry from what the entry's GET would have answered on its own. */
-function entryAnswer(prepared: PreparedResponse): fhir4.BundleEntry {
-  const resource = JSON.parse(prepared.body) as fhir4.FhirResource;
-  const status = `${prepared.status} ${STATUS_TEXT[prepared.status] ?? ''}`.trim();
+function entryAnswer({ status: code, resource }: Answer): fhir4.BundleEntry {
+  const status = `${code} ${STATUS_TEXT[code] ?? ''}`.trim();
+  const fhir = resource as fhir4.FhirResource;
   // Errors carry their OperationOutcome in `response.outcome`, as FHIR servers commonly do.
-  return prepared.status >= 200 && prepared.status <= 299
-    ? { resource, response: { status } }
-    : { response: { status, outcome: resource } };
+  return code >= 200 && code <= 299
+    ? { resource: fhir, response: { status } }
+    : { response: { status, outcome: fhir } };
 }
 
 const STATUS_TEXT: Readonly<Record<number, string>> = {

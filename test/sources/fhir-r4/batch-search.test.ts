@@ -5,7 +5,10 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { SourceConfig } from '../../../src/config/config-schema.ts';
 import { fetchSource } from '../../../src/http/fetch-source.ts';
 import { createFhirR4Connector } from '../../../src/sources/fhir-r4/fhir-r4-connector.ts';
-import { offersBatchSearch } from '../../../src/sources/fhir-r4/chained-search.ts';
+import {
+  createChainedSearchCapability,
+  offersBatchSearch,
+} from '../../../src/sources/fhir-r4/chained-search.ts';
 import { readBatchResponse } from '../../../src/sources/fhir-r4/batch-search.ts';
 import { assembleRecord } from '../../../src/record/assemble-record.ts';
 import { SECTION_NAMES } from '../../../src/shared/sections.ts';
@@ -526,6 +529,39 @@ void describe('a batch of searches, strictly read', () => {
       false,
     );
     assert.equal(offersBatchSearch({ resourceType: 'Bundle' }, TYPES), false);
+  });
+
+  void test('a refused batch is not tried again for an hour, then is, once the statement is read again', async () => {
+    const { server, source } = await loopbackSource();
+    let clock = 0;
+    const capability = createChainedSearchCapability({
+      enabled: true,
+      batchEnabled: true,
+      base: source.url,
+      resourceTypes: TYPES,
+      fetchSource,
+      timeoutMs: 2000,
+      maxResponseBytes: 1024 * 1024,
+      tls: undefined,
+      headers: {},
+      now: () => clock,
+    });
+    const read = async (): Promise<void> => {
+      const before = metadataReadsOf(server)();
+      capability.learn(undefined);
+      for (let i = 0; i < 200 && metadataReadsOf(server)() === before; i++) await tick(10);
+      await tick(50);
+    };
+    await read();
+    assert.equal(capability.batch(), true);
+    clock = 1000;
+    capability.forgetBatch();
+    assert.equal(capability.batch(), false);
+    clock = 1000 + 59 * 60 * 1000;
+    assert.equal(capability.batch(), false, 'still refused within the hour');
+    clock = 1000 + 61 * 60 * 1000;
+    await read();
+    assert.equal(capability.batch(), true, 'offered again after the hour');
   });
 
   void test('a batch-response is read only when every entry is in place, with a status, and the right kind of resource', () => {
