@@ -168,14 +168,25 @@ export const MEDICINE_CLASSES: readonly MedicineClass[] = [
   },
 ];
 
+/** Regular-expression characters, escaped where an ingredient's name holds one. */
+function escaped(word: string): string {
+  return word.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/** Each class's ingredients as one whole-word pattern, compiled once (not per medicine). */
+const INGREDIENT_PATTERNS = new Map<MedicineClass, RegExp>(
+  MEDICINE_CLASSES.map((medicineClass) => [
+    medicineClass,
+    new RegExp(`(^|[^a-z-])(?:${medicineClass.ingredients.map(escaped).join('|')})($|[^a-z-])`),
+  ]),
+);
+
 /** The classes a medicine falls in, by its dm+d code or a whole-word ingredient in its name. */
 export function classesOf(code: string | undefined, name: string): MedicineClass[] {
   const words = name.toLowerCase();
   return MEDICINE_CLASSES.filter(
     (medicineClass) =>
       (code !== undefined && medicineClass.codes.includes(code)) ||
-      medicineClass.ingredients.some((ingredient) =>
-        new RegExp(`(^|[^a-z-])${ingredient}($|[^a-z-])`).test(words),
-      ),
+      (INGREDIENT_PATTERNS.get(medicineClass)?.test(words) ?? false),
   );
 }

@@ -6,6 +6,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mapStructuredRecord } from '../../src/record/gp-connect/map-to-r4.ts';
 import { reconcileMedicines } from '../../src/record/reconcile-medicines.ts';
+import { classesOf } from '../../src/record/medicine-classes.ts';
 import type { RecordItem } from '../../src/shared/sections.ts';
 import { listFixtures, readFixtureJson } from '../support/fixtures.ts';
 
@@ -281,4 +282,27 @@ describe('medicines reconciliation', () => {
       for (const line of lines) assert.ok(line.note.length > 0 && line.items.length > 0);
     });
   }
+});
+
+void describe('the class a medicine is named in', () => {
+  const ids = (code: string | undefined, name: string): string[] =>
+    classesOf(code, name).map((medicineClass) => medicineClass.id);
+
+  void test('an ingredient or brand counts as a whole word, wherever it sits in the name', () => {
+    assert.deepEqual(ids(undefined, 'Atorvastatin 20mg tablets'), ['statins']);
+    assert.deepEqual(ids(undefined, 'Lipitor 10mg tablets'), ['statins']);
+    assert.deepEqual(ids(undefined, 'Insulin glargine 100units/ml (Lantus SoloStar)'), [
+      'insulins',
+    ]);
+    assert.deepEqual(ids(undefined, 'Simvastatin/ezetimibe'), ['statins']);
+  });
+
+  void test('part of a longer word names no class', () => {
+    assert.deepEqual(ids(undefined, 'Preatorvastatinol 5mg'), []);
+    assert.deepEqual(ids(undefined, 'Non-insulin injectable'), []);
+  });
+
+  void test('a known dm+d code names its class whatever the name says', () => {
+    assert.deepEqual(ids('320030001', 'Unnamed product'), ['statins']);
+  });
 });
