@@ -44,27 +44,49 @@ export function inspectResource(resource: unknown, rules: InspectionRules): Insp
   }
 }
 
+/** Stands in a stack for a value that cannot be inspected, so it is reported in walk order. */
+const CANNOT_INSPECT: unique symbol = Symbol('cannot inspect');
+
+/**
+ * The stacks of a walk (value, depth), kept between walks so that a large record makes no garbage
+ * here, and emptied when each walk ends: nothing of a record outlives its inspection.
+ */
+const stackValues: unknown[] = [];
+const stackDepths: number[] = [];
+
 function walk(root: Record<string, unknown>, rules: InspectionRules): Inspection {
-  // Two parallel stacks (value, depth): no object per node, so a large record makes little garbage.
-  const values: unknown[] = [root];
-  const depths: number[] = [0];
-  let nodes = 0;
+  try {
+    return walkFrom(root, rules);
+  } finally {
+    stackValues.length = 0;
+    stackDepths.length = 0;
+  }
+}
+
+/**
+ * Depth first, each object's members from last to first (as popped from a stack). Only objects and
+ * arrays go on the stack: a string, boolean or null member is counted and passed over where it is
+ * met, and a member that is no JSON value (a number that is not finite, undefined, a function…),
+ * or one too deep, goes on as CANNOT_INSPECT, so what is reported first is what the walk meets first.
+ */
+function walkFrom(root: Record<string, unknown>, rules: InspectionRules): Inspection {
+  const values = stackValues;
+  const depths = stackDepths;
+  values.push(root);
+  depths.push(0);
+  let nodes = 1;
   while (values.length > 0) {
     const value = values.pop();
     const depth = depths.pop() as number;
-    nodes += 1;
-    if (nodes > MAX_NODES || depth > MAX_DEPTH) {
+    if (value === CANNOT_INSPECT || depth > MAX_DEPTH || nodes > MAX_NODES) {
       return { restricted: true, category: UNINSPECTABLE_CATEGORY };
     }
-    if (value === null || typeof value === 'string' || typeof value === 'boolean') continue;
-    if (typeof value === 'number') {
-      if (!Number.isFinite(value)) return { restricted: true, category: UNINSPECTABLE_CATEGORY };
-      continue;
-    }
+    const childDepth = depth + 1;
     if (Array.isArray(value)) {
-      for (const element of value as unknown[]) {
-        values.push(element);
-        depths.push(depth + 1);
+      const list = value as unknown[];
+      for (let index = 0; index < list.length; index++) {
+        nodes += 1;
+        push(values, depths, list[index], childDepth);
       }
       continue;
     }
@@ -72,11 +94,28 @@ function walk(root: Record<string, unknown>, rules: InspectionRules): Inspection
     const found = inspectCoding(value, rules);
     if (found !== undefined) return found;
     for (const key in value) {
-      values.push(value[key]);
-      depths.push(depth + 1);
+      nodes += 1;
+      push(values, depths, value[key], childDepth);
     }
   }
-  return CLEAR;
+  return nodes > MAX_NODES ? { restricted: true, category: UNINSPECTABLE_CATEGORY } : CLEAR;
+}
+
+/** Puts an object or array on the stack; passes over a plain JSON leaf; marks anything else. */
+function push(values: unknown[], depths: number[], member: unknown, depth: number): void {
+  if (typeof member === 'object' && member !== null) {
+    values.push(member);
+    depths.push(depth);
+    return;
+  }
+  const leaf =
+    member === null ||
+    typeof member === 'string' ||
+    typeof member === 'boolean' ||
+    (typeof member === 'number' && Number.isFinite(member));
+  if (leaf && depth <= MAX_DEPTH) return;
+  values.push(CANNOT_INSPECT);
+  depths.push(depth);
 }
 
 /** Treats any object with a `code` as a Coding (Coding, Quantity, …): over-matching is the safe side. */

@@ -61,7 +61,7 @@ export function mapConsultation(
     class: stu3Class === undefined ? absent() : (stu3Class as fhir4.Coding),
     type:
       types.length > 0
-        ? (types as fhir4.CodeableConcept[])
+        ? (types as unknown as fhir4.CodeableConcept[])
         : title === undefined
           ? undefined
           : [{ text: title }],
@@ -78,7 +78,7 @@ export function mapConsultation(
     ),
     period: obj(encounter, 'period'),
     length: obj(encounter, 'length'),
-    reasonCode: nonEmpty(objs(encounter, 'reason') as fhir4.CodeableConcept[]),
+    reasonCode: nonEmpty(objs(encounter, 'reason') as unknown as fhir4.CodeableConcept[]),
     location: nonEmpty(
       objs(encounter, 'location')
         .map((location) => r4Reference(ctx, obj(location, 'location')))

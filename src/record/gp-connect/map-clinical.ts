@@ -174,7 +174,7 @@ export function mapObservation(
 /** A test report: its results stay references to the Observations mapped beside it. */
 export function mapDiagnosticReport(ctx: MapContext, item: Stu3Resource): fhir4.DiagnosticReport {
   // STU3 allows one category; some suppliers (TPP) send a list anyway, as R4 does.
-  const category = objs(item, 'category') as fhir4.CodeableConcept[];
+  const category = objs(item, 'category') as unknown as fhir4.CodeableConcept[];
   return compact({
     resourceType: 'DiagnosticReport',
     id: str(item, 'id'),

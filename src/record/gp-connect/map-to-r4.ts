@@ -133,6 +133,7 @@ export function mapReadRecord(
     provenance,
     patientReference,
     carriedBy: carriedBy(record, issuesByPlan),
+    references: new Map(),
   };
   const done = new Set<Stu3Resource>();
   const items: MappedItem[] = [];

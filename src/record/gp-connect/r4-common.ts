@@ -56,6 +56,13 @@ export interface MapContext {
    * to one of them points at the item that carries it, so links from consultations and problems still land.
    */
   readonly carriedBy?: ReadonlyMap<Stu3Resource, Stu3Resource> | undefined;
+  /**
+   * References already carried across in this record, by reference string (those without a
+   * display of their own and not to a contained resource: their R4 form depends on the string
+   * alone). A large record names the same practitioners and places thousands of times; the items
+   * share one reference object each, never changed (see r4-terminology's copy on write).
+   */
+  readonly references?: Map<string, fhir4.Reference | undefined> | undefined;
 }
 
 const RENAMED_TYPES: Readonly<Record<string, string>> = {
@@ -89,15 +96,29 @@ export function r4Reference(
   if (!isJsonObject(reference)) return undefined;
   const text = str(reference, 'reference');
   const display = str(reference, 'display');
+  const memo =
+    ctx.references !== undefined &&
+    text !== undefined &&
+    display === undefined &&
+    !text.trim().startsWith('#')
+      ? ctx.references
+      : undefined;
+  if (memo !== undefined && text !== undefined) {
+    const known = memo.get(text);
+    if (known !== undefined || memo.has(text)) return known;
+  }
   const resolved = text === undefined ? undefined : ctx.index.resolve(text, container);
   const target = (resolved === undefined ? undefined : ctx.carriedBy?.get(resolved)) ?? resolved;
   const mappedText = target !== undefined && !text?.startsWith('#') ? referenceTo(target) : text;
   const name = display ?? (target === undefined ? undefined : displayName(target));
-  if (mappedText === undefined && name === undefined) return undefined;
-  return {
-    ...(mappedText === undefined ? {} : { reference: mappedText }),
-    ...(name === undefined ? {} : { display: name }),
-  };
+  let carried: fhir4.Reference | undefined;
+  if (mappedText !== undefined || name !== undefined) {
+    carried = {};
+    if (mappedText !== undefined) carried.reference = mappedText;
+    if (name !== undefined) carried.display = name;
+  }
+  if (memo !== undefined && text !== undefined) memo.set(text, carried);
+  return carried;
 }
 
 /** References carried into R4 (unreadable ones left out). */
@@ -190,7 +211,7 @@ export function cc(resource: unknown, key: string): fhir4.CodeableConcept | unde
 
 /** Copied identifiers (original ones kept so an item can be traced back at the practice). */
 export function identifiers(resource: Stu3Resource): fhir4.Identifier[] | undefined {
-  const list = objs(resource, 'identifier') as fhir4.Identifier[];
+  const list = objs(resource, 'identifier') as unknown as fhir4.Identifier[];
   return list.length === 0 ? undefined : list;
 }
 
@@ -247,14 +268,30 @@ export function choice(
 ): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   if (!isJsonObject(resource)) return out;
+  let names = CHOICE_NAMES.get(key);
+  if (names === undefined) {
+    names = new Map();
+    CHOICE_NAMES.set(key, names);
+  }
   for (const type of types) {
-    const raw = resource[`${key}${type}`];
+    let name = names.get(type);
+    if (name === undefined) {
+      name = `${key}${type}`;
+      names.set(type, name);
+    }
+    const raw = resource[name];
     // A choice is one value; a supplier that sent a list of one (Medicus effectivePeriod) gives its first.
     const value: unknown = Array.isArray(raw) ? raw[0] : raw;
-    if (value !== undefined && value !== null) out[`${key}${type}`] = value;
+    if (value !== undefined && value !== null) out[name] = value;
   }
   return out;
 }
+
+/**
+ * The field names of each choice (`value` + `Quantity` → `valueQuantity`), made once: the keys and
+ * types are the mappers' own constants, never a source's, so this stays a few dozen names.
+ */
+const CHOICE_NAMES = new Map<string, Map<string, string>>();
 
 /** A Coding with only a data-absent-reason, for R4 elements that are required but were not sent. */
 export function absent(): { extension: fhir4.Extension[] } {

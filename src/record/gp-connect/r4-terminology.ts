@@ -9,6 +9,7 @@ import { type JsonObject } from '../../sources/gp-connect/json-access.ts';
 import { isJsonObject, setJsonField } from '../../shared/json-guards.ts';
 
 const THO = 'http://terminology.hl7.org/CodeSystem/';
+const HL7_FHIR = 'http://hl7.org/fhir/';
 const UK_CORE_EXTENSION = 'https://fhir.hl7.org.uk/StructureDefinition/Extension-UKCore-';
 
 /**
@@ -53,11 +54,19 @@ const NHS_STU3_TO_UK_CORE: Readonly<Record<string, string>> = {
     'https://fhir.hl7.org.uk/CodeSystem/UKCore-NHSNumberVerificationStatusEngland',
 };
 
+const KNOWN_SYSTEMS: ReadonlyMap<string, string> = new Map([
+  ...Object.entries(MISSPELLED),
+  ...Object.entries(NHS_STU3_TO_UK_CORE),
+]);
+
 /** The R4 address of a code system, given the address an STU3 source wrote (unchanged when none). */
 export function r4CodeSystem(system: string): string {
   const trimmed = system.trim();
-  const known = MISSPELLED[trimmed] ?? NHS_STU3_TO_UK_CORE[trimmed];
+  // Maps, not the literals: a system named `constructor` or `__proto__` is not a known one.
+  const known = KNOWN_SYSTEMS.get(trimmed);
   if (known !== undefined) return known;
+  // Most systems (SNOMED CT, dm+d, NHS identifiers) are not HL7's: no pattern to try.
+  if (!trimmed.startsWith(HL7_FHIR)) return trimmed;
   const match =
     /^http:\/\/hl7\.org\/fhir\/(v2\/(\d{4})|v3\/([A-Za-z][A-Za-z0-9-]*)|([a-z][a-z0-9-]*))$/.exec(
       trimmed,
@@ -125,26 +134,32 @@ export function withR4Terminology<T extends fhir4.FhirResource>(resource: T): T 
 }
 
 function rewrite(value: unknown): unknown {
+  // Strings, numbers and booleans (most of a record) are returned at once.
+  if (typeof value !== 'object' || value === null) return value;
   if (Array.isArray(value)) return rewriteEach(value as readonly unknown[], rewrite);
-  if (!isJsonObject(value)) return value;
+  const object = value as JsonObject;
   let out: Record<string, unknown> | undefined;
-  for (const [key, field] of Object.entries(value)) {
+  // `for…in` with an own-key check reads the same fields as Object.entries, in the same order,
+  // without an array per field.
+  for (const key in object) {
+    if (!Object.hasOwn(object, key)) continue;
+    const field = object[key];
     let next: unknown;
     if (key === 'system' && typeof field === 'string') next = r4CodeSystem(field);
     // A code with stray spaces (" 86290005") is not a valid R4 code, nor the code the practice meant.
-    else if (key === 'code' && typeof field === 'string' && 'system' in value) next = field.trim();
+    else if (key === 'code' && typeof field === 'string' && 'system' in object) next = field.trim();
     else if (key === 'extension' && Array.isArray(field))
       next = rewriteEach(field as readonly unknown[], rewriteExtension);
     else next = rewrite(field);
     if (next === field) continue;
-    out ??= copyOf(value);
+    out ??= copyOf(object);
     setJsonField(out, key, next);
   }
-  if (value['resourceType'] === 'MedicationRequest' && carriesRepeatsAllowed(out ?? value)) {
-    out ??= copyOf(value);
+  if (object['resourceType'] === 'MedicationRequest' && carriesRepeatsAllowed(out ?? object)) {
+    out ??= copyOf(object);
     moveRepeatsAllowed(out);
   }
-  return out ?? value;
+  return out ?? object;
 }
 
 /** The array itself when `each` changes none of its members, else a copy with the changed ones. */
@@ -162,7 +177,7 @@ function rewriteEach(values: readonly unknown[], each: (value: unknown) => unkno
 /** A shallow copy in the same key order (a `__proto__` key stays a field). */
 function copyOf(value: JsonObject): Record<string, unknown> {
   const copy: Record<string, unknown> = {};
-  for (const [key, field] of Object.entries(value)) setJsonField(copy, key, field);
+  for (const key in value) if (Object.hasOwn(value, key)) setJsonField(copy, key, value[key]);
   return copy;
 }
 

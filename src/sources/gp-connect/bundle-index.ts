@@ -55,6 +55,8 @@ export function indexBundle(bundle: unknown): BundleIndex {
 
   /** A reference to a top-level resource: `Type/id`, an absolute URL, or a bare id. */
   function resolveTopLevel(ref: string): Stu3Resource | undefined {
+    // The usual form, `Type/id`, is a key as it stands (what the general reading below makes of it).
+    if (TYPE_SLASH_ID.test(ref)) return byKey.get(ref);
     const path = ref
       .replace(/\/_history\/[^/]*$/, '')
       .split('/')
@@ -70,6 +72,9 @@ export function indexBundle(bundle: unknown): BundleIndex {
 
   return { resources, resolve };
 }
+
+/** `Type/id` and nothing else: one slash, a resource type before it. */
+const TYPE_SLASH_ID = /^[A-Z][A-Za-z]+\/[^/]+$/;
 
 /** True when `value` looks like a FHIR Reference with a reference string. */
 export function isReference(value: unknown): boolean {

@@ -26,12 +26,22 @@ export function obj(value: unknown, key: string): JsonObject | undefined {
   return isJsonObject(field) ? field : undefined;
 }
 
-/** The field as an array of objects (non-objects left out); a single object is read as a one-item array. */
-export function objs(value: unknown, key: string): JsonObject[] {
-  if (!isJsonObject(value)) return [];
+const NONE: readonly JsonObject[] = Object.freeze([]);
+
+/**
+ * The field as an array of objects (non-objects left out); a single object is read as a one-item
+ * array. The source's own array when every member is an object (the usual case: no copy), so the
+ * answer is read only, like everything a source sent.
+ */
+export function objs(value: unknown, key: string): readonly JsonObject[] {
+  if (!isJsonObject(value)) return NONE;
   const field = value[key];
-  if (Array.isArray(field)) return (field as unknown[]).filter(isJsonObject);
-  return isJsonObject(field) ? [field] : [];
+  if (Array.isArray(field)) {
+    const list = field as readonly unknown[];
+    for (const member of list) if (!isJsonObject(member)) return list.filter(isJsonObject);
+    return list as readonly JsonObject[];
+  }
+  return isJsonObject(field) ? [field] : NONE;
 }
 
 /** The field as an array of strings (non-strings left out). */
