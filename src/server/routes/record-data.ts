@@ -16,7 +16,6 @@ import {
   type ItemRef,
   type RecordItem,
   type SectionName,
-  type Sections,
 } from '../../shared/sections.ts';
 import type { SourceStatus } from '../../sources/source-result.ts';
 
@@ -73,13 +72,6 @@ export function itemData(item: RecordItem): Api.RecordItem {
     ...(item.alsoFrom === undefined ? {} : { alsoFrom: item.alsoFrom.map(refData) }),
     ...(item.duplicateOf === undefined ? {} : { duplicateOf: refData(item.duplicateOf) }),
   };
-}
-
-/** Every section, each a list of items (empty when nothing). */
-export function sectionsData(sections: Sections): Api.Sections {
-  return Object.fromEntries(
-    SECTION_NAMES.map((name) => [name, sections[name].map(itemData)]),
-  ) as Api.Sections;
 }
 
 export function reconciliationData(lines: readonly ReconciliationLine[]): Api.ReconciliationLine[] {

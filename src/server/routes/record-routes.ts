@@ -5,7 +5,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { FastifyReply } from 'fastify';
-import { RecordView } from '../../api/record.ts';
+import { RecordItem, RecordView } from '../../api/record.ts';
 import type { OpenedDocument } from '../../sources/nrl-document.ts';
 import { RecordPrinted, RecordPrintRequest } from '../../api/record-print.ts';
 import { abandonSignal, actionRequest } from '../request-context.ts';
@@ -15,9 +15,9 @@ import {
   hiddenSectionsData,
   patientData,
   reconciliationData,
-  sectionsData,
   sourceSummaryData,
 } from './record-data.ts';
+import { recordViewJson, RecordViewEnvelope } from './record-json.ts';
 import { NhsNumberParams, OutcomeSchema } from './schemas.ts';
 
 /** A document as its source sent it, shown in the browser and never kept. */
@@ -54,15 +54,22 @@ export const recordRoutes: FastifyPluginAsyncTypebox<{ services: ServerServices 
         nhsNumber,
         signal: abandonSignal(reply),
       });
-      return {
+      const envelope = {
         patient: patientData(view.patient),
         permission: view.permission,
         informationWithheld: view.informationWithheld,
         hiddenSections: hiddenSectionsData(services.policy.sectionsFor(action.user.role)),
         reconciliation: reconciliationData(view.reconciliation),
         sources: view.sources.map(sourceSummaryData),
-        sections: sectionsData(view.sections),
       };
+      // Written item by item through the contract's serialisers (record-json.ts): the same bytes
+      // as the 200 schema would give, without one string of the whole record in the heap.
+      const body = recordViewJson(envelope, view.sections, {
+        envelope: reply.compileSerializationSchema(RecordViewEnvelope),
+        item: reply.compileSerializationSchema(RecordItem),
+      });
+      // The Buffer is the view already serialised by its schema's parts: Fastify sends it as it is.
+      return reply.type('application/json; charset=utf-8').send(body as unknown as RecordView);
     },
   );
 
