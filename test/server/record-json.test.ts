@@ -7,7 +7,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import Fastify, { type FastifyReply } from 'fastify';
-import { RecordItem, RecordView } from '../../src/api/record.ts';
+import { ItemRef, Provenance, RecordItem, RecordView } from '../../src/api/record.ts';
 import { mapStructuredRecord } from '../../src/record/gp-connect/map-to-r4.ts';
 import { recordViewJson, RecordViewEnvelope } from '../../src/server/routes/record-json.ts';
 import { itemData } from '../../src/server/routes/record-data.ts';
@@ -79,6 +79,16 @@ function largeRecord(): unknown {
   throw new Error('the large persona has no GP record');
 }
 
+/** The contract's compiled serialisers, as the record route asks its reply for them. */
+function serialisers(reply: FastifyReply) {
+  return {
+    envelope: reply.compileSerializationSchema(RecordViewEnvelope),
+    item: reply.compileSerializationSchema(RecordItem),
+    provenance: reply.compileSerializationSchema(Provenance),
+    ref: reply.compileSerializationSchema(ItemRef),
+  };
+}
+
 /** Both bodies through a real Fastify reply: the schema's serialiser of the whole view, and ours. */
 async function bothBodies(sections: Sections): Promise<{ whole: string; itemByItem: Buffer }> {
   const app = Fastify();
@@ -88,11 +98,8 @@ async function bothBodies(sections: Sections): Promise<{ whole: string; itemByIt
     whole = reply.serializeInput(
       { ...envelope, sections: sectionsData(sections) },
       RecordView,
-    ) as string;
-    itemByItem = recordViewJson(envelope, sections, {
-      envelope: reply.compileSerializationSchema(RecordViewEnvelope),
-      item: reply.compileSerializationSchema(RecordItem),
-    });
+    );
+    itemByItem = recordViewJson(envelope, sections, serialisers(reply));
     return reply.type('application/json; charset=utf-8').send(itemByItem);
   });
   try {
@@ -139,6 +146,34 @@ describe('the record view body, written item by item', () => {
     assert.equal(Buffer.byteLength(whole, 'utf8'), itemByItem.length);
   });
 
+  test('is the same bytes for resources in any field order and items marked as duplicates', async () => {
+    const other = { ...provenance, sourceId: 'hospital', system: 'City Hospital' };
+    const odd = (resource: unknown): Item => ({
+      source: provenance,
+      resource: resource as fhir4.FhirResource,
+    });
+    const items: Item[] = [
+      // id before resourceType, no id, id late, id not a string, undefined and odd field names.
+      odd({ id: 'a', resourceType: 'Condition' }),
+      odd({ resourceType: 'Condition', code: { text: 'x' } }),
+      odd({ resourceType: 'Condition', meta: {}, id: 'late' }),
+      odd({ resourceType: 'Condition', id: 7 }),
+      odd({ resourceType: 'Condition', id: 'u', x: undefined, '"}': 1 }),
+      {
+        source: provenance,
+        resource: { resourceType: 'AllergyIntolerance', id: 'w1', patient: {} },
+        alsoFrom: [{ sourceId: 'hospital', id: 'w2' }],
+      },
+      {
+        source: other,
+        resource: { resourceType: 'AllergyIntolerance', id: 'w2', patient: {} },
+        duplicateOf: { sourceId: 'gp', id: 'w1' },
+      },
+    ];
+    const { whole, itemByItem } = await bothBodies({ ...sectionsOf([]), allergies: items });
+    assert.equal(itemByItem.toString('utf8'), whole);
+  });
+
   test('sends nothing the contract does not declare', async () => {
     const sections = sectionsOf([
       {
@@ -155,10 +190,7 @@ describe('the record view body, written item by item', () => {
     const app = Fastify();
     let body = '';
     app.get('/', (_request, reply) => {
-      body = recordViewJson(leaky, sections, {
-        envelope: reply.compileSerializationSchema(RecordViewEnvelope),
-        item: reply.compileSerializationSchema(RecordItem),
-      }).toString('utf8');
+      body = recordViewJson(leaky, sections, serialisers(reply)).toString('utf8');
       return reply.send('');
     });
     await app.inject({ method: 'GET', url: '/' });
@@ -177,10 +209,7 @@ describe('the record view body, written item by item', () => {
       const body = recordViewJson(
         envelope,
         { ...sections, problems: [broken] },
-        {
-          envelope: reply.compileSerializationSchema(RecordViewEnvelope),
-          item: reply.compileSerializationSchema(RecordItem),
-        },
+        serialisers(reply),
       );
       return reply.send(body);
     });

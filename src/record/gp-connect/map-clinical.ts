@@ -20,6 +20,8 @@ import {
   gpcExtensions,
   identifiers,
   notes,
+  put,
+  putChoice,
   r4Meta,
   r4Reference,
   r4References,
@@ -131,44 +133,55 @@ export function mapObservation(
     .map((link) => obj(link, 'target'));
   const comment = str(item, 'comment');
   const interpretation = cc(item, 'interpretation');
-  return compact({
-    resourceType: 'Observation',
-    id: str(item, 'id'),
-    meta: r4Meta(ctx, item, tags),
-    identifier: identifiers(item),
-    basedOn: nonEmpty(r4References(ctx, objs(item, 'basedOn'))),
-    status: str(item, 'status') ?? 'unknown',
-    category: copy<fhir4.CodeableConcept[]>(item, 'category'),
-    code: cc(item, 'code'),
-    subject: r4Reference(ctx, obj(item, 'subject')) ?? ctx.patientReference,
-    encounter: r4Reference(ctx, obj(item, 'context')),
-    ...choice(item, 'effective', ['DateTime', 'Period']),
-    issued: str(item, 'issued'),
-    performer: nonEmpty(r4References(ctx, objs(item, 'performer'))),
-    ...choice(item, 'value', OBSERVATION_VALUES),
-    dataAbsentReason: cc(item, 'dataAbsentReason'),
-    interpretation: interpretation === undefined ? undefined : [interpretation],
-    note: comment === undefined ? undefined : [{ text: comment }],
-    bodySite: cc(item, 'bodySite'),
-    method: cc(item, 'method'),
-    specimen: r4Reference(ctx, obj(item, 'specimen')),
-    referenceRange: copy<fhir4.ObservationReferenceRange[]>(item, 'referenceRange'),
-    hasMember: nonEmpty(r4References(ctx, hasMember)),
-    derivedFrom: nonEmpty(r4References(ctx, derivedFrom)),
-    component: nonEmpty(
+  // Built field by field (undefined ones left out, as `compact` would): the commonest item of a
+  // large record, made without a literal to copy again.
+  const out: Record<string, unknown> = { resourceType: 'Observation' };
+  put(out, 'id', str(item, 'id'));
+  put(out, 'meta', r4Meta(ctx, item, tags));
+  put(out, 'identifier', identifiers(item));
+  put(out, 'basedOn', nonEmpty(r4References(ctx, objs(item, 'basedOn'))));
+  put(out, 'status', str(item, 'status') ?? 'unknown');
+  put(out, 'category', copy<fhir4.CodeableConcept[]>(item, 'category'));
+  put(out, 'code', cc(item, 'code'));
+  put(out, 'subject', r4Reference(ctx, obj(item, 'subject')) ?? ctx.patientReference);
+  put(out, 'encounter', r4Reference(ctx, obj(item, 'context')));
+  putChoice(out, item, 'effective', ['DateTime', 'Period']);
+  put(out, 'issued', str(item, 'issued'));
+  put(out, 'performer', nonEmpty(r4References(ctx, objs(item, 'performer'))));
+  putChoice(out, item, 'value', OBSERVATION_VALUES);
+  put(out, 'dataAbsentReason', cc(item, 'dataAbsentReason'));
+  put(out, 'interpretation', interpretation === undefined ? undefined : [interpretation]);
+  put(out, 'note', comment === undefined ? undefined : [{ text: comment }]);
+  put(out, 'bodySite', cc(item, 'bodySite'));
+  put(out, 'method', cc(item, 'method'));
+  put(out, 'specimen', r4Reference(ctx, obj(item, 'specimen')));
+  put(out, 'referenceRange', copy<fhir4.ObservationReferenceRange[]>(item, 'referenceRange'));
+  put(out, 'hasMember', nonEmpty(r4References(ctx, hasMember)));
+  put(out, 'derivedFrom', nonEmpty(r4References(ctx, derivedFrom)));
+  put(
+    out,
+    'component',
+    nonEmpty(
       objs(item, 'component').map((component) => {
         const componentInterpretation = cc(component, 'interpretation');
-        return compact({
-          code: cc(component, 'code') ?? {},
-          ...choice(component, 'value', OBSERVATION_VALUES),
-          dataAbsentReason: cc(component, 'dataAbsentReason'),
-          interpretation:
-            componentInterpretation === undefined ? undefined : [componentInterpretation],
-          referenceRange: copy<fhir4.ObservationReferenceRange[]>(component, 'referenceRange'),
-        });
+        const mapped: Record<string, unknown> = { code: cc(component, 'code') ?? {} };
+        putChoice(mapped, component, 'value', OBSERVATION_VALUES);
+        put(mapped, 'dataAbsentReason', cc(component, 'dataAbsentReason'));
+        put(
+          mapped,
+          'interpretation',
+          componentInterpretation === undefined ? undefined : [componentInterpretation],
+        );
+        put(
+          mapped,
+          'referenceRange',
+          copy<fhir4.ObservationReferenceRange[]>(component, 'referenceRange'),
+        );
+        return mapped;
       }),
     ),
-  } as fhir4.Observation);
+  );
+  return out as unknown as fhir4.Observation;
 }
 
 /** A test report: its results stay references to the Observations mapped beside it. */
@@ -419,5 +432,6 @@ export function mapPatient(ctx: MapContext, item: Stu3Resource): fhir4.Patient {
 
 /** Undefined for an empty list, so mapped resources carry no empty arrays. */
 export function nonEmpty<T>(list: readonly T[] | undefined): T[] | undefined {
-  return list === undefined || list.length === 0 ? undefined : [...list];
+  // The list itself, not a copy: mapped items are never changed (see r4-terminology).
+  return list === undefined || list.length === 0 ? undefined : (list as T[]);
 }

@@ -293,6 +293,22 @@ export function choice(
  */
 const CHOICE_NAMES = new Map<string, Map<string, string>>();
 
+/** Sets a field of a mapped item being built, unless it is undefined (what `compact` leaves out). */
+export function put(out: Record<string, unknown>, key: string, value: unknown): void {
+  if (value !== undefined) out[key] = value;
+}
+
+/** Sets the `key[x]` choice fields `choice` would give, in the same order, on an item being built. */
+export function putChoice(
+  out: Record<string, unknown>,
+  resource: unknown,
+  key: string,
+  types: readonly string[],
+): void {
+  const chosen = choice(resource, key, types);
+  for (const name in chosen) out[name] = chosen[name];
+}
+
 /** A Coding with only a data-absent-reason, for R4 elements that are required but were not sent. */
 export function absent(): { extension: fhir4.Extension[] } {
   return { extension: [{ url: DATA_ABSENT_REASON, valueCode: 'unknown' }] };
@@ -302,7 +318,8 @@ export function absent(): { extension: fhir4.Extension[] } {
 export function compact<T extends object>(value: T): T {
   const fields = value as Record<string, unknown>;
   const out: Record<string, unknown> = {};
-  for (const key of Object.keys(fields)) {
+  for (const key in fields) {
+    if (!Object.hasOwn(fields, key)) continue;
     const field = fields[key];
     if (field === undefined) continue;
     setJsonField(out, key, field);

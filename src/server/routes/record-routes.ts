@@ -5,7 +5,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { FastifyReply } from 'fastify';
-import { RecordItem, RecordView } from '../../api/record.ts';
+import { ItemRef, Provenance, RecordItem, RecordView } from '../../api/record.ts';
 import type { OpenedDocument } from '../../sources/nrl-document.ts';
 import { RecordPrinted, RecordPrintRequest } from '../../api/record-print.ts';
 import { abandonSignal, actionRequest } from '../request-context.ts';
@@ -67,6 +67,8 @@ export const recordRoutes: FastifyPluginAsyncTypebox<{ services: ServerServices 
       const body = recordViewJson(envelope, view.sections, {
         envelope: reply.compileSerializationSchema(RecordViewEnvelope),
         item: reply.compileSerializationSchema(RecordItem),
+        provenance: reply.compileSerializationSchema(Provenance),
+        ref: reply.compileSerializationSchema(ItemRef),
       });
       // The Buffer is the view already serialised by its schema's parts: Fastify sends it as it is.
       return reply.type('application/json; charset=utf-8').send(body as unknown as RecordView);
