@@ -53,6 +53,51 @@ void describe('GP items in R4 terms', () => {
     assert.match(JSON.stringify(mapped), /"__proto__":\{"polluted":true/);
   });
 
+  void test('a system or extension a source names like a built-in of JavaScript is nobody’s R4 address', () => {
+    for (const name of ['constructor', 'toString', '__proto__', 'hasOwnProperty']) {
+      assert.equal(r4CodeSystem(name), name);
+      const sent = {
+        resourceType: 'Condition',
+        id: 'c1',
+        extension: [
+          { url: `https://fhir.nhs.uk/STU3/StructureDefinition/${name}`, valueString: 'x' },
+        ],
+        code: { coding: [{ system: name, code: '44054006' }] },
+      } as unknown as fhir4.Condition;
+      assert.deepEqual(withR4Terminology(sent), sent);
+      const bundle = {
+        resourceType: 'Bundle',
+        type: 'collection',
+        entry: [
+          {
+            resource: {
+              resourceType: 'Patient',
+              id: 'p1',
+              identifier: [{ system: 'https://fhir.nhs.uk/Id/nhs-number', value: '9990000107' }],
+            },
+          },
+          {
+            resource: {
+              resourceType: 'Condition',
+              id: 'c1',
+              subject: { reference: 'Patient/p1' },
+              code: { coding: [{ system: 'http://snomed.info/sct', code: '44054006' }] },
+              extension: [
+                { url: `https://fhir.nhs.uk/STU3/StructureDefinition/${name}`, valueString: 'x' },
+              ],
+            },
+          },
+        ],
+      };
+      const mapped = mapStructuredRecord(bundle, provenance, '9990000107');
+      assert.ok(mapped.items.length > 0);
+      for (const { resource } of mapped.items) {
+        for (const url of addresses(resource).urls) assert.ok(!url.endsWith('UKCore-Object'), url);
+        assert.equal((resource as { extension?: unknown[] }).extension, undefined);
+      }
+    }
+  });
+
   void test('the STU3 code system addresses become their R4 ones, and others stay as they are', () => {
     assert.equal(
       r4CodeSystem('http://hl7.org/fhir/observation-category'),

@@ -269,6 +269,53 @@ describe('legally restricted information', () => {
     assert.deepEqual(patient.withheldCategories, ['not-for-patient']);
   });
 
+  test('a restricted code in a part two items share, deep in lists of lists or beside a value that is no JSON, is found in each', () => {
+    const source = {
+      sourceId: 'gp',
+      system: 'G',
+      organisation: 'A81001',
+      retrievedAt: '2025-01-01T00:00:00.000Z',
+    };
+    // One object shared by two items (as a GP record's mapped items share a carried reference).
+    const shared = { coding: [{ system: SNOMED, code: '93461009' }] };
+    const deep: unknown = [[[[{ extension: [{ valueCodeableConcept: shared }] }]]]];
+    const items = [
+      { resourceType: 'Observation', id: 'o1', code: { text: 'a' }, component: deep },
+      { resourceType: 'Condition', id: 'c1', code: { text: 'b' }, evidence: [{ code: [shared] }] },
+      // A non-finite number beside the code (the code is met first): withheld either way.
+      // The other way round: the number is met first, and reported.
+      {
+        resourceType: 'Observation',
+        id: 'o3',
+        code: shared,
+        valueQuantity: { value: Number.NaN },
+      },
+      {
+        resourceType: 'Observation',
+        id: 'o2',
+        valueQuantity: { value: Number.POSITIVE_INFINITY },
+        code: shared,
+      },
+      {
+        resourceType: 'Observation',
+        id: 'plain',
+        code: { coding: [{ system: SNOMED, code: PLAIN_CODES[0] }] },
+      },
+    ].map((resource) => ({ source, resource: resource as fhir4.FhirResource }));
+    const sections = { ...toSections([]), investigations: items } as Sections;
+    for (const role of ['gp', 'hospital-clinician'] as const) {
+      const result = filterRecordForRole({
+        role,
+        sections,
+        policy,
+        restrictedCodes: policy.restrictedCodes,
+      });
+      assert.deepEqual(shownIds(result.sections), ['plain']);
+      assert.deepEqual(result.withheld, { investigations: 4 });
+      assert.deepEqual(result.withheldCategories, ['gender-identity', 'uninspectable']);
+    }
+  });
+
   test('an item the filter cannot inspect is withheld', () => {
     const source = {
       sourceId: 'hospital',

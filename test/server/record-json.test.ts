@@ -95,10 +95,7 @@ async function bothBodies(sections: Sections): Promise<{ whole: string; itemByIt
   let itemByItem: Buffer | undefined;
   let whole: string | undefined;
   app.get('/', { schema: { response: { 200: RecordView } } }, (_request, reply: FastifyReply) => {
-    whole = reply.serializeInput(
-      { ...envelope, sections: sectionsData(sections) },
-      RecordView,
-    );
+    whole = reply.serializeInput({ ...envelope, sections: sectionsData(sections) }, RecordView);
     itemByItem = recordViewJson(envelope, sections, serialisers(reply));
     return reply.type('application/json; charset=utf-8').send(itemByItem);
   });

@@ -233,7 +233,12 @@ export function gpcExtensions(
   const out: fhir4.Extension[] = [];
   for (const extension of objs(element, 'extension')) {
     const url = str(extension, 'url');
-    const canonical = url === undefined ? undefined : GPC_EXTENSION_URL[extensionKey(url)];
+    const key = url === undefined ? undefined : extensionKey(url);
+    // Own entries only: an extension whose URL ends `/constructor` is not one of ours.
+    const canonical =
+      key !== undefined && Object.hasOwn(GPC_EXTENSION_URL, key)
+        ? GPC_EXTENSION_URL[key]
+        : undefined;
     if (canonical === undefined) continue;
     out.push({ ...carryExtension(ctx, extension, container), url: canonical });
   }

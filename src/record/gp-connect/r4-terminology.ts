@@ -115,9 +115,14 @@ const UK_CORE_EXTENSIONS: Readonly<
   },
 };
 
+/** The UK Core successor of an extension key: own entries only (a key `constructor` is none). */
+function ukCoreExtension(key: string): (typeof UK_CORE_EXTENSIONS)[string] | undefined {
+  return Object.hasOwn(UK_CORE_EXTENSIONS, key) ? UK_CORE_EXTENSIONS[key] : undefined;
+}
+
 /** The UK Core R4 URL for a GP Connect STU3 extension URL, or undefined when R4 has none. */
 export function ukCoreExtensionUrl(stu3Url: string): string | undefined {
-  const known = UK_CORE_EXTENSIONS[extensionKey(stu3Url)];
+  const known = ukCoreExtension(extensionKey(stu3Url));
   return known === undefined ? undefined : `${UK_CORE_EXTENSION}${known.name}`;
 }
 
@@ -183,7 +188,7 @@ function copyOf(value: JsonObject): Record<string, unknown> {
 
 function rewriteExtension(extension: unknown): unknown {
   if (!isJsonObject(extension) || typeof extension['url'] !== 'string') return rewrite(extension);
-  const known = UK_CORE_EXTENSIONS[extensionKey(extension['url'])];
+  const known = ukCoreExtension(extensionKey(extension['url']));
   const inner = rewrite(extension) as JsonObject;
   if (known === undefined) return inner;
   const rewritten = inner === extension ? copyOf(extension) : (inner as Record<string, unknown>);
