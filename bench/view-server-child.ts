@@ -27,17 +27,26 @@ export type ChildCommand =
   | { readonly cmd: 'raw'; readonly nhsNumber: string; readonly count: number }
   | { readonly cmd: 'close' };
 
+/**
+ * The peak and start of the V8 heap with the memory of Buffers outside it (`heapUsed +
+ * arrayBuffers`): what a view holds wherever it is, the body's Buffers and the sources' bytes too.
+ */
+export interface HeldPeak {
+  readonly heldPeak: number;
+  readonly heldBase: number;
+}
+
 /** What the child answers. */
 export type ChildAnswer =
   | { readonly kind: 'ready'; readonly url: string; readonly cookie: string }
   | { readonly kind: 'live'; readonly heapUsed: number; readonly rss: number }
-  | { readonly kind: 'peak'; readonly heapUsed: number; readonly base: number }
-  | {
+  | ({ readonly kind: 'peak'; readonly heapUsed: number; readonly base: number } & HeldPeak)
+  | ({
       readonly kind: 'raw';
       readonly bytesPerView: number;
       readonly peak: number;
       readonly base: number;
-    }
+    } & HeldPeak)
   | { readonly kind: 'closed' };
 
 /** How the parent configures the child (JSON in `MCR_BENCH_CHILD`). */
@@ -97,18 +106,27 @@ async function main(): Promise<void> {
 
   let peak = 0;
   let base = 0;
+  let heldPeak = 0;
+  let heldBase = 0;
   let sampler: NodeJS.Timeout | undefined;
+  const sample = (): void => {
+    const usage = process.memoryUsage();
+    peak = Math.max(peak, usage.heapUsed);
+    heldPeak = Math.max(heldPeak, usage.heapUsed + usage.arrayBuffers);
+  };
   const startPeak = (): void => {
     fullGc();
-    base = process.memoryUsage().heapUsed;
+    const usage = process.memoryUsage();
+    base = usage.heapUsed;
     peak = base;
-    sampler = setInterval(() => {
-      peak = Math.max(peak, process.memoryUsage().heapUsed);
-    }, 2);
+    heldBase = usage.heapUsed + usage.arrayBuffers;
+    heldPeak = heldBase;
+    sampler = setInterval(sample, 2);
   };
   const stopPeak = (): number => {
     clearInterval(sampler);
-    return Math.max(peak, process.memoryUsage().heapUsed);
+    sample();
+    return peak;
   };
   const send = (answer: ChildAnswer): void => {
     process.send?.(answer);
@@ -125,10 +143,10 @@ async function main(): Promise<void> {
         }
         case 'peak-start':
           startPeak();
-          send({ kind: 'peak', heapUsed: base, base });
+          send({ kind: 'peak', heapUsed: base, base, heldPeak: heldBase, heldBase });
           return;
         case 'peak-stop':
-          send({ kind: 'peak', heapUsed: stopPeak(), base });
+          send({ kind: 'peak', heapUsed: stopPeak(), base, heldPeak, heldBase });
           return;
         case 'raw': {
           received = 0;
@@ -155,7 +173,14 @@ async function main(): Promise<void> {
             }),
           );
           const rawPeak = stopPeak();
-          send({ kind: 'raw', bytesPerView: received / message.count, peak: rawPeak, base });
+          send({
+            kind: 'raw',
+            bytesPerView: received / message.count,
+            peak: rawPeak,
+            base,
+            heldPeak,
+            heldBase,
+          });
           return;
         }
         case 'close':
