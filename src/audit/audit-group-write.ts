@@ -2,12 +2,17 @@
  * @module Writes one group of audit entries and the Merkle tiles they change, after checking that
  * the trail still ends where the writer thinks it does: the append's hot path, as prepared SQL
  * (no query builder), in as few statements as each dialect allows. SQLite: a head check, the
- * entries, the tiles, each a statement prepared once (no round trips; the caller's transaction
- * holds the write lock). PostgreSQL: one call of `mcr_audit_append` (migration 0012), which takes
+ * entries (with their search columns, migration 0013), the tiles, each a statement prepared once (no round trips; the caller's transaction
+ * holds the write lock). PostgreSQL: one call of `mcr_audit_append` (migrations 0012, 0013), which takes
  * the audit lock, checks the head and writes both; alone it is its own transaction.
  */
 import { CompiledQuery, type Kysely } from 'kysely';
 import type { AuditEntriesTable, DatabaseSchema } from '../store/schema.ts';
+import {
+  AUDIT_FILTER_COLUMNS,
+  AUDIT_FILTER_FIELDS,
+  type AuditEntryColumns,
+} from '../store/audit-entry-fields.ts';
 import type { StoreDialect } from '../store/store.ts';
 import { GENESIS_PREV_HASH } from './chain-hash.ts';
 import type { Tile } from './merkle-tiles.ts';
@@ -21,10 +26,15 @@ export interface ChainEnd {
 /** The end of an empty trail. */
 export const EMPTY_CHAIN: ChainEnd = { seq: 0, hash: GENESIS_PREV_HASH };
 
+/** One entry to write: its row and its search columns (migration 0013), read from its event. */
+export interface EntryWrite extends AuditEntriesTable {
+  readonly columns: AuditEntryColumns;
+}
+
 /** One group's writes: the entries, which follow `after`, and the tiles they change. */
 export interface GroupWrite {
   readonly after: ChainEnd;
-  readonly rows: readonly AuditEntriesTable[];
+  readonly rows: readonly EntryWrite[];
   readonly tiles: readonly Tile[];
 }
 
@@ -47,7 +57,11 @@ const SQLITE_TILE_SQL =
   'where audit_tiles.width < 256 and audit_tiles.width < excluded.width';
 const POSTGRES_APPEND_SQL =
   'select mcr_audit_append($1, $2, $3::bigint[], $4::text[], $5::text[], $6::text[], $7::text[], ' +
-  '$8::integer[], $9::bigint[], $10::integer[], $11::bytea[])';
+  '$8::text[], $9::text[], $10::text[], $11::text[], $12::text[], $13::text[], ' +
+  '$14::integer[], $15::bigint[], $16::integer[], $17::bytea[])';
+
+/** The search columns, in the order the statements name them. */
+const SEARCH_COLUMNS = AUDIT_FILTER_FIELDS.map((field) => AUDIT_FILTER_COLUMNS[field]);
 
 /**
  * The multi-row entry INSERT for `rows` rows. Groups are cut into runs of power-of-two sizes
@@ -57,8 +71,9 @@ const sqliteInsertSql = new Map<number, string>();
 function sqliteInsert(rows: number): string {
   let text = sqliteInsertSql.get(rows);
   if (text === undefined) {
-    const values = Array.from({ length: rows }, () => '(?, ?, ?, ?, ?)').join(', ');
-    text = `insert into audit_entries (seq, recorded_at, entry, hash, prev_hash) values ${values}`;
+    const row = `(${Array.from({ length: 5 + SEARCH_COLUMNS.length }, () => '?').join(', ')})`;
+    const values = Array.from({ length: rows }, () => row).join(', ');
+    text = `insert into audit_entries (seq, recorded_at, entry, hash, prev_hash, ${SEARCH_COLUMNS.join(', ')}) values ${values}`;
     sqliteInsertSql.set(rows, text);
   }
   return text;
@@ -102,7 +117,14 @@ export async function writeAuditGroup(
     const run = 2 ** Math.floor(Math.log2(write.rows.length - start));
     const parameters = write.rows
       .slice(start, start + run)
-      .flatMap((row) => [row.seq, row.recorded_at, row.entry, row.hash, row.prev_hash]);
+      .flatMap((row) => [
+        row.seq,
+        row.recorded_at,
+        row.entry,
+        row.hash,
+        row.prev_hash,
+        ...SEARCH_COLUMNS.map((column) => row.columns[column]),
+      ]);
     await db.executeQuery(CompiledQuery.raw(sqliteInsert(run), parameters));
     start += run;
   }
@@ -137,6 +159,7 @@ function postgresParameters({ after, rows, tiles }: GroupWrite): unknown[] {
     rows.map((row) => row.entry),
     rows.map((row) => row.hash),
     rows.map((row) => row.prev_hash),
+    ...SEARCH_COLUMNS.map((column) => rows.map((row) => row.columns[column])),
     tiles.map((tile) => tile.level),
     tiles.map((tile) => tile.index),
     tiles.map((tile) => tile.hashes.length),

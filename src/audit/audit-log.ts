@@ -2,10 +2,10 @@
  * @module The append-only, hash-chained audit log: appends under the store's audit lock,
  * and reads entries back for search. Nothing but validated audit events is ever written.
  */
-import { sql, type RawBuilder, type SelectQueryBuilder, type Transaction } from 'kysely';
+import { sql, type SelectQueryBuilder, type Transaction } from 'kysely';
 import type { AuditEntriesTable, DatabaseSchema } from '../store/schema.ts';
 import type { Store } from '../store/store.ts';
-import { auditFilterExpression, type AuditFilterField } from '../store/audit-entry-fields.ts';
+import { AUDIT_FILTER_COLUMNS, auditEntryColumns } from '../store/audit-entry-fields.ts';
 import { normaliseUsername } from '../access/user-accounts.ts';
 import {
   checkAuditEvent,
@@ -22,6 +22,7 @@ import {
   readChainEnd,
   writeAuditGroup,
   type ChainEnd,
+  type EntryWrite,
   type GroupWrite,
 } from './audit-group-write.ts';
 
@@ -162,10 +163,6 @@ export function createAuditLog(deps: AuditLogDeps): AuditLog {
   const { store } = deps;
   const now = deps.now ?? (() => new Date());
   const tiles = deps.tiles === false ? undefined : createTileAppender();
-
-  function jsonField(field: AuditFilterField): RawBuilder<string> {
-    return sql<string>`${sql.raw(auditFilterExpression(store.dialect, field))}`;
-  }
 
   /**
    * The event exactly as the schema admits it, with its canonical JSON (serialised once, here,
@@ -400,7 +397,7 @@ export function createAuditLog(deps: AuditLogDeps): AuditLog {
   interface Linked {
     add(prepared: Prepared): Outcome;
     /** The entry the group follows and the rows made so far. */
-    appended(): { readonly after: ChainEnd; readonly rows: readonly AuditEntriesTable[] };
+    appended(): { readonly after: ChainEnd; readonly rows: readonly EntryWrite[] };
     readonly events: readonly { readonly seq: number; readonly event: AuditEvent }[];
     write(extension: TileExtension): GroupWrite;
     /** Where the trail ends once the rows are in. */
@@ -410,7 +407,7 @@ export function createAuditLog(deps: AuditLogDeps): AuditLog {
   function link(after: ChainEnd): Linked {
     let seq = after.seq;
     let prevHash = after.hash;
-    const rows: AuditEntriesTable[] = [];
+    const rows: EntryWrite[] = [];
     const events: { seq: number; event: AuditEvent }[] = [];
     return {
       add(prepared) {
@@ -419,7 +416,15 @@ export function createAuditLog(deps: AuditLogDeps): AuditLog {
           const recordedAt = now().toISOString();
           const entryJson = entryEnvelopeJson(seq, recordedAt, json);
           const hash = chainHash(prevHash, entryJson);
-          rows.push({ seq, recorded_at: recordedAt, entry: entryJson, hash, prev_hash: prevHash });
+          rows.push({
+            seq,
+            recorded_at: recordedAt,
+            entry: entryJson,
+            hash,
+            prev_hash: prevHash,
+            // The search columns hold what the entry's JSON holds (checked by verify).
+            columns: auditEntryColumns(event),
+          });
           events.push({ seq, event });
           prevHash = hash;
           return { seq, hash };
@@ -433,28 +438,24 @@ export function createAuditLog(deps: AuditLogDeps): AuditLog {
     };
   }
 
-  /** The entries a query's filters select (not its limit, order or cursor). */
+  /** The entries a query's filters select (not its limit, order or cursor), on indexed columns. */
   function filtered(
     query: AuditFilter,
   ): SelectQueryBuilder<DatabaseSchema, 'audit_entries', object> {
+    const c = AUDIT_FILTER_COLUMNS;
     let q: SelectQueryBuilder<DatabaseSchema, 'audit_entries', object> =
       store.db.selectFrom('audit_entries');
-    if (query.nhsNumber !== undefined) q = q.where(jsonField('nhsNumber'), '=', query.nhsNumber);
-    if (query.userId !== undefined) q = q.where(jsonField('userId'), '=', query.userId);
+    if (query.nhsNumber !== undefined) q = q.where(c.nhsNumber, '=', query.nhsNumber);
+    if (query.userId !== undefined) q = q.where(c.userId, '=', query.userId);
     const user = query.user;
     if (user !== undefined) {
       q = q.where((eb) =>
-        eb.or([
-          eb(jsonField('username'), '=', normaliseUsername(user)),
-          eb(jsonField('userId'), '=', user.trim()),
-        ]),
+        eb.or([eb(c.username, '=', normaliseUsername(user)), eb(c.userId, '=', user.trim())]),
       );
     }
-    if (query.action !== undefined) q = q.where(jsonField('action'), '=', query.action);
-    if (query.organisation !== undefined) {
-      q = q.where(jsonField('organisation'), '=', query.organisation);
-    }
-    if (query.outcome !== undefined) q = q.where(jsonField('outcome'), '=', query.outcome);
+    if (query.action !== undefined) q = q.where(c.action, '=', query.action);
+    if (query.organisation !== undefined) q = q.where(c.organisation, '=', query.organisation);
+    if (query.outcome !== undefined) q = q.where(c.outcome, '=', query.outcome);
     if (query.from !== undefined) q = q.where('recorded_at', '>=', query.from);
     if (query.to !== undefined) q = q.where('recorded_at', '<', query.to);
     return q;
@@ -463,7 +464,7 @@ export function createAuditLog(deps: AuditLogDeps): AuditLog {
   async function list(query: AuditListQuery): Promise<AuditRecord[]> {
     const limit = Math.max(0, Math.min(Math.trunc(query.limit), MAX_LIST));
     if (limit === 0) return [];
-    let q = filtered(query).selectAll();
+    let q = filtered(query).select(['seq', 'recorded_at', 'entry', 'hash', 'prev_hash']);
     if (query.afterSeq !== undefined) q = q.where('seq', '>', query.afterSeq);
     if (query.beforeSeq !== undefined) q = q.where('seq', '<', query.beforeSeq);
     let rows: AuditEntriesTable[];

@@ -3,6 +3,11 @@
  * batches, and names the first entry that breaks it.
  */
 import type { Store } from '../store/store.ts';
+import {
+  AUDIT_FILTER_COLUMNS,
+  AUDIT_FILTER_FIELDS,
+  auditEntryColumns,
+} from '../store/audit-entry-fields.ts';
 import { canonicalJson } from './canonical-json.ts';
 import { AUDIT_ENTRY_FORMAT, GENESIS_PREV_HASH, chainHash } from './chain-hash.ts';
 
@@ -45,7 +50,15 @@ interface Row {
   readonly prev_hash: string;
 }
 
-type Problem = { problem: ChainProblem; message: string } | null;
+/** Why a row fails. */
+interface Failed {
+  readonly ok: false;
+  readonly problem: ChainProblem;
+  readonly message: string;
+}
+
+/** What a row passing every check holds: its envelope, parsed. */
+type Checked = { readonly ok: true; readonly envelope: Record<string, unknown> };
 
 /** One step of {@link walkAuditChain}: a verified entry, or the first bad one (the last step). */
 export type ChainStep =
@@ -55,6 +68,11 @@ export type ChainStep =
       readonly hash: string;
       /** The stored canonical JSON: the Merkle leaf data. */
       readonly entry: string;
+      /**
+       * With {@link WalkOptions.columns}: why the row's search columns (migration 0013) disagree
+       * with its JSON, when they do. The columns are outside the chain, so this is no break in it.
+       */
+      readonly columnMismatch?: string;
     }
   | {
       readonly ok: false;
@@ -73,7 +91,12 @@ export interface WalkOptions {
   readonly throughSeq?: number;
   /** Rows read per query; defaults to 2000. */
   readonly batchSize?: number;
+  /** Also read each row's search columns and compare them with its JSON. */
+  readonly columns?: boolean;
 }
+
+const CHAIN_COLUMNS = ['seq', 'recorded_at', 'entry', 'hash', 'prev_hash'] as const;
+const SEARCH_COLUMNS = AUDIT_FILTER_FIELDS.map((field) => AUDIT_FILTER_COLUMNS[field]);
 
 /**
  * Yields each entry after `afterSeq` in sequence order once it has passed every check of
@@ -87,10 +110,11 @@ export async function* walkAuditChain(
   let lastSeq = options.afterSeq ?? 0;
   let lastHash = options.afterHash ?? GENESIS_PREV_HASH;
   const through = options.throughSeq ?? Number.MAX_SAFE_INTEGER;
+  const columns = options.columns === true ? [...CHAIN_COLUMNS, ...SEARCH_COLUMNS] : CHAIN_COLUMNS;
   for (;;) {
     const rows: Row[] = await store.db
       .selectFrom('audit_entries')
-      .select(['seq', 'recorded_at', 'entry', 'hash', 'prev_hash'])
+      .select(columns)
       .where('seq', '>', lastSeq)
       .where('seq', '<=', through)
       .orderBy('seq', 'asc')
@@ -99,11 +123,19 @@ export async function* walkAuditChain(
     for (const row of rows) {
       const seq = Number(row.seq);
       const found = checkRow(row, seq, lastSeq + 1, lastHash);
-      if (found !== null) {
-        yield { ok: false, seq, ...found };
+      if (!found.ok) {
+        yield { ok: false, seq, problem: found.problem, message: found.message };
         return;
       }
-      yield { ok: true, seq, hash: row.hash, entry: row.entry };
+      const columnMismatch =
+        options.columns === true ? checkColumns(row, seq, found.envelope['event']) : undefined;
+      yield {
+        ok: true,
+        seq,
+        hash: row.hash,
+        entry: row.entry,
+        ...(columnMismatch === undefined ? {} : { columnMismatch }),
+      };
       lastSeq = seq;
       lastHash = row.hash;
     }
@@ -148,29 +180,51 @@ export async function verifyAuditChain(
   return { ok: true, entries: verified, lastHash };
 }
 
-function checkRow(row: Row, seq: number, expectedSeq: number, expectedPrevHash: string): Problem {
+/** Why a row's search columns are not what its entry's event holds, or undefined when they are. */
+function checkColumns(row: Row, seq: number, event: unknown): string | undefined {
+  const expected = auditEntryColumns(event);
+  const stored = row as unknown as Record<string, unknown>;
+  for (const column of SEARCH_COLUMNS) {
+    const value = stored[column] ?? null;
+    if (value !== expected[column]) {
+      return `Entry ${seq}'s ${column} column holds ${JSON.stringify(value)} but its entry says ${JSON.stringify(expected[column])}: the search columns were altered (they are outside the hash chain, so audit search would find it wrongly)`;
+    }
+  }
+  return undefined;
+}
+
+function checkRow(
+  row: Row,
+  seq: number,
+  expectedSeq: number,
+  expectedPrevHash: string,
+): Failed | Checked {
   if (seq > expectedSeq) {
     const missing =
       seq - 1 === expectedSeq ? `entry ${expectedSeq} is` : `entries ${expectedSeq}–${seq - 1} are`;
     return {
+      ok: false,
       problem: 'gap',
       message: `Entry ${seq} follows entry ${expectedSeq - 1}: ${missing} missing`,
     };
   }
   if (seq !== expectedSeq) {
     return {
+      ok: false,
       problem: 'seq-mismatch',
       message: `Entry numbered ${String(row.seq)} where ${expectedSeq} was expected`,
     };
   }
   if (row.prev_hash !== expectedPrevHash) {
     return {
+      ok: false,
       problem: 'broken-link',
       message: `Entry ${seq} does not link to the entry before it (prev_hash ${row.prev_hash}, expected ${expectedPrevHash})`,
     };
   }
   if (chainHash(row.prev_hash, row.entry) !== row.hash) {
     return {
+      ok: false,
       problem: 'hash-mismatch',
       message: `Entry ${seq} was altered: its content does not match its hash`,
     };
@@ -186,18 +240,22 @@ function isCanonical(parsed: unknown, text: string): boolean {
   }
 }
 
-function checkEnvelope(row: Row, seq: number): Problem {
+function checkEnvelope(row: Row, seq: number): Failed | Checked {
   let parsed: unknown;
   try {
     parsed = JSON.parse(row.entry);
   } catch {
-    return { problem: 'bad-json', message: `Entry ${seq} is not JSON` };
+    return { ok: false, problem: 'bad-json', message: `Entry ${seq} is not JSON` };
   }
   if (!isCanonical(parsed, row.entry)) {
-    return { problem: 'bad-json', message: `Entry ${seq} is not in canonical JSON form` };
+    return {
+      ok: false,
+      problem: 'bad-json',
+      message: `Entry ${seq} is not in canonical JSON form`,
+    };
   }
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-    return { problem: 'bad-json', message: `Entry ${seq} is not a JSON object` };
+    return { ok: false, problem: 'bad-json', message: `Entry ${seq} is not a JSON object` };
   }
   const envelope = parsed as Record<string, unknown>;
   if (
@@ -206,15 +264,17 @@ function checkEnvelope(row: Row, seq: number): Problem {
     envelope.event === null
   ) {
     return {
+      ok: false,
       problem: 'bad-json',
       message: `Entry ${seq} is not a version ${AUDIT_ENTRY_FORMAT} audit entry`,
     };
   }
   if (envelope.seq !== seq || envelope.recordedAt !== row.recorded_at) {
     return {
+      ok: false,
       problem: 'seq-mismatch',
       message: `Entry ${seq} says it is entry ${JSON.stringify(envelope.seq)} recorded at ${JSON.stringify(envelope.recordedAt)}, but is stored as entry ${seq} recorded at ${row.recorded_at}`,
     };
   }
-  return null;
+  return { ok: true, envelope };
 }

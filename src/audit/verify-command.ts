@@ -92,7 +92,7 @@ export async function runAuditVerify(
         ? `Merkle tiles match (${verdict.tileHashesChecked} hashes)`
         : `Merkle tiles match as far as stored (${verdict.tileHashesChecked} hashes) but are behind the entries: a server catches them up when it starts`;
       out(
-        `audit trail intact: ${verdict.entries} entries verified, last hash ${verdict.lastHash}; ${signed}; ${tiles}; ` +
+        `audit trail intact: ${verdict.entries} entries verified, last hash ${verdict.lastHash}; ${signed}; ${tiles}; search columns match the entries; ` +
           `verified in ${seconds.toFixed(1)} s (${rate(verdict.entries, seconds)} entries/s)`,
       );
       return AUDIT_VERIFY_EXIT.intact;

@@ -4,8 +4,9 @@
  * hash chain with no gaps, the Merkle tree head at every signed checkpoint, each checkpoint's
  * signature, the external witness file (every checkpoint it holds, its alarms, and
  * that it holds the newest checkpoint), and that no entry has stayed unsigned for longer than the
- * checkpoint timer allows, and the stored Merkle tiles (every stored hash against the tree
- * recomputed from the entries) — and names the first thing wrong.
+ * checkpoint timer allows, the stored Merkle tiles (every stored hash against the tree
+ * recomputed from the entries), and every row's search columns against its entry's JSON — and
+ * names the first thing wrong.
  */
 import type { KeyObject } from 'node:crypto';
 import type { Store } from '../store/store.ts';
@@ -30,7 +31,8 @@ export type TrailProblem =
   | 'tamper-alarm'
   | 'unwitnessed'
   | 'unsigned-tail'
-  | 'tile-mismatch';
+  | 'tile-mismatch'
+  | 'column-mismatch';
 
 /** Where the first problem is. */
 export type TrailPlace =
@@ -177,6 +179,11 @@ export async function verifyAuditTrail(
     if (have < tile.hashes.length) tilesComplete = false;
     return undefined;
   };
+  /**
+   * The first row whose search columns disagree with its JSON: like the tiles, derived data outside
+   * the chain, so reported only if nothing in the trail itself fails.
+   */
+  let columnProblem: Failure | undefined;
   let lastHash = GENESIS_PREV_HASH;
   let previous: Checkpoint | undefined;
 
@@ -198,9 +205,17 @@ export async function verifyAuditTrail(
   };
 
   const batchSize = options.batchSize ?? 2000;
-  for await (const step of walkAuditChain(store, { batchSize })) {
+  for await (const step of walkAuditChain(store, { batchSize, columns: true })) {
     if (!step.ok) {
       return fail(tree.size, { kind: 'entry', seq: step.seq }, step.problem, step.message);
+    }
+    if (step.columnMismatch !== undefined && columnProblem === undefined) {
+      columnProblem = fail(
+        tree.size,
+        { kind: 'entry', seq: step.seq },
+        'column-mismatch',
+        step.columnMismatch,
+      );
     }
     tree.append(entryLeafHash(step.entry));
     lastHash = step.hash;
@@ -277,6 +292,7 @@ export async function verifyAuditTrail(
     if (tile.hashes.length === 0 || tileProblem !== undefined) continue;
     tileProblem = await compareTile(tile);
   }
+  if (columnProblem !== undefined) return columnProblem;
   if (tileProblem !== undefined) return tileProblem;
   return {
     ok: true,

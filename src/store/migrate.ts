@@ -13,6 +13,7 @@ import { rateLimitsMigration } from './migrations/0009-rate-limits.ts';
 import { auditTilesMigration } from './migrations/0010-audit-tiles.ts';
 import { auditSearchByUsernameMigration } from './migrations/0011-audit-search-by-username.ts';
 import { auditAppendFunctionMigration } from './migrations/0012-audit-append-function.ts';
+import { auditSearchColumnsMigration } from './migrations/0013-audit-search-columns.ts';
 import type { DatabaseSchema } from './schema.ts';
 import type { StoreDialect } from './store.ts';
 
@@ -31,6 +32,7 @@ export function storeMigrations(dialect: StoreDialect): Record<string, Migration
     '0010-audit-tiles': auditTilesMigration(dialect),
     '0011-audit-search-by-username': auditSearchByUsernameMigration(dialect),
     '0012-audit-append-function': auditAppendFunctionMigration(dialect),
+    '0013-audit-search-columns': auditSearchColumnsMigration(dialect),
   };
 }
 

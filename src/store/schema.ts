@@ -109,6 +109,22 @@ export interface AuditEntriesTable {
   prev_hash: string;
 }
 
+/**
+ * The audit entry's search columns (migration 0013): the event's NHS number, the actor's user id,
+ * username and organisation, the action and the outcome, each as the entry's JSON holds it (null
+ * where it holds none; src/store/audit-entry-fields.ts). Outside the hash chain: `mcr audit
+ * verify` checks them against the JSON. Optional on insert (a row written without them is a
+ * `column-mismatch`), apart from `AuditEntriesTable` so that its row shape is unchanged.
+ */
+export interface AuditSearchColumns {
+  nhs_number: ColumnType<string | null, string | null | undefined, string | null>;
+  user_id: ColumnType<string | null, string | null | undefined, string | null>;
+  username: ColumnType<string | null, string | null | undefined, string | null>;
+  action: ColumnType<string | null, string | null | undefined, string | null>;
+  organisation: ColumnType<string | null, string | null | undefined, string | null>;
+  outcome: ColumnType<string | null, string | null | undefined, string | null>;
+}
+
 export interface AuditCheckpointsTable {
   /** How many entries the signed tree head covers (entries 1..tree_size). */
   tree_size: number;
@@ -283,7 +299,7 @@ export interface DatabaseSchema {
   permissions: PermissionsTable;
   dissents: DissentsTable;
   emergency_reviews: EmergencyReviewsTable;
-  audit_entries: AuditEntriesTable;
+  audit_entries: AuditEntriesTable & AuditSearchColumns;
   audit_checkpoints: AuditCheckpointsTable;
   audit_tiles: AuditTilesTable;
   oidc_logins: OidcLoginsTable;

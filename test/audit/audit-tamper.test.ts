@@ -23,6 +23,7 @@ import { catchUpAuditTiles } from '../../src/audit/audit-tiles.ts';
 import { treeHead } from '../../src/audit/merkle.ts';
 import { runAuditVerify } from '../../src/audit/verify-command.ts';
 import { verifyAuditTrail, type TrailVerdict } from '../../src/audit/verify-trail.ts';
+import { auditEntryColumnsOfJson } from '../../src/store/audit-entry-fields.ts';
 import type { Store } from '../../src/store/store.ts';
 import { dropAppendOnlyGuards } from '../support/database-owner.ts';
 import { forEachStore } from '../support/test-database.ts';
@@ -97,6 +98,8 @@ forEachStore((_name, open) => {
           entry: entryJson,
           hash,
           prev_hash: prevHash,
+          // Knowing the rules, they fill the search columns as the server would.
+          ...auditEntryColumnsOfJson(entryJson),
         })
         .execute();
       prevHash = hash;

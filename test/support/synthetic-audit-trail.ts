@@ -14,6 +14,7 @@ import type { CheckpointSigner } from '../../src/audit/checkpoint-signer.ts';
 import { writeTiles } from '../../src/audit/audit-tiles.ts';
 import { MerkleFrontier } from '../../src/audit/merkle.ts';
 import { TileEdge } from '../../src/audit/merkle-tiles.ts';
+import { auditEntryColumns, type AuditEntryColumns } from '../../src/store/audit-entry-fields.ts';
 import type { AuditEntriesTable } from '../../src/store/schema.ts';
 import type { Store } from '../../src/store/store.ts';
 
@@ -73,6 +74,8 @@ export async function writeSyntheticTrail(
   const rowsPerInsert = options.rowsPerInsert ?? 400;
   const rowsPerTransaction = options.rowsPerTransaction ?? 50_000;
   const [before, after] = canonicalJson(templateEvent()).split(PLACEHOLDER) as [string, string];
+  // Every entry differs from the template in its request id alone: the same search columns.
+  const columns = auditEntryColumns(templateEvent());
   const frontier = new MerkleFrontier();
   const edge = options.tiles === true ? new TileEdge() : undefined;
   let prevHash = GENESIS_PREV_HASH;
@@ -82,7 +85,7 @@ export async function writeSyntheticTrail(
     const end = Math.min(options.entries, seq + rowsPerTransaction);
     await store.withAuditLock(async (trx) => {
       while (seq < end) {
-        const rows: AuditEntriesTable[] = [];
+        const rows: (AuditEntriesTable & AuditEntryColumns)[] = [];
         const checkpoints = [];
         const stop = Math.min(end, seq + rowsPerInsert);
         while (seq < stop) {
@@ -90,7 +93,7 @@ export async function writeSyntheticTrail(
           const recordedAt = new Date(start + seq).toISOString();
           const entry = entryEnvelopeJson(seq, recordedAt, `${before}synthetic-${seq}${after}`);
           const hash = chainHash(prevHash, entry);
-          rows.push({ seq, recorded_at: recordedAt, entry, hash, prev_hash: prevHash });
+          rows.push({ seq, recorded_at: recordedAt, entry, hash, prev_hash: prevHash, ...columns });
           prevHash = hash;
           const leaf = entryLeafHash(entry);
           frontier.append(leaf);

@@ -1,10 +1,11 @@
 /** @module Migration 0005: expression indexes for audit search (patient, user, action, organisation, outcome), for SQLite and PostgreSQL. */
 import { sql, type Kysely, type Migration } from 'kysely';
-import { auditFilterExpression, type AuditFilterField } from '../audit-entry-fields.ts';
+import { auditFilterJsonExpression, type AuditFilterField } from '../audit-entry-fields.ts';
 import type { StoreDialect } from '../store.ts';
 
 /**
- * Indexes each field audit search filters on, as the very expression the audit log queries with,
+ * Indexes each field audit search filters on, as the very expression the audit log queried with
+ * (until migration 0013 moved search to plain columns and dropped these indexes),
  * followed by `seq` so the newest matching entries come straight off the index. Nothing is
  * rewritten or back-filled: the stored entries (and their hashes) stay exactly as they were.
  */
@@ -20,7 +21,7 @@ export function auditFilterIndexes(
   return {
     async up(db: Kysely<unknown>): Promise<void> {
       for (const field of fields) {
-        await sql`create index if not exists ${sql.id(indexName(field))} on audit_entries (${sql.raw(auditFilterExpression(dialect, field))}, seq)`.execute(
+        await sql`create index if not exists ${sql.id(indexName(field))} on audit_entries (${sql.raw(auditFilterJsonExpression(dialect, field))}, seq)`.execute(
           db,
         );
       }

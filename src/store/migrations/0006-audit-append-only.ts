@@ -14,6 +14,15 @@ export function appendOnlyTriggers(dialect: StoreDialect): readonly string[] {
   );
 }
 
+/** The SQLite trigger refusing `action` on `table` (migration 0013 lifts and re-creates one). */
+export function sqliteAppendOnlyTrigger(
+  table: (typeof APPEND_ONLY_TABLES)[number],
+  action: 'update' | 'delete',
+): string {
+  return `create trigger ${table}_no_${action} before ${action} on ${table}
+                 begin select raise(abort, '${table} is append-only: ${action} refused'); end`;
+}
+
 /**
  * Refuses every UPDATE and DELETE (and, on PostgreSQL, TRUNCATE) on the audit tables, whoever
  * runs it: nothing in the application updates or deletes an audit row, so any attempt is
@@ -26,12 +35,7 @@ export function auditAppendOnlyMigration(dialect: StoreDialect): Migration {
       if (dialect === 'sqlite') {
         for (const table of APPEND_ONLY_TABLES) {
           for (const action of ['update', 'delete'] as const) {
-            await sql
-              .raw(
-                `create trigger ${table}_no_${action} before ${action} on ${table}
-                 begin select raise(abort, '${table} is append-only: ${action} refused'); end`,
-              )
-              .execute(db);
+            await sql.raw(sqliteAppendOnlyTrigger(table, action)).execute(db);
           }
         }
         return;
