@@ -22,6 +22,7 @@ import {
 import { auditSearchIndexesMigration } from '../../src/store/migrations/0005-audit-search-indexes.ts';
 import { auditSearchByUsernameMigration } from '../../src/store/migrations/0011-audit-search-by-username.ts';
 import { auditAppendFunctionMigration } from '../../src/store/migrations/0012-audit-append-function.ts';
+import { SCHEMA_CHANGE_LOCK } from '../../src/store/postgres-store.ts';
 import type { Store } from '../../src/store/store.ts';
 import { dropAppendOnlyGuards } from '../support/database-owner.ts';
 import { forEachStore } from '../support/test-database.ts';
@@ -39,19 +40,25 @@ function events(): AuditEvent[] {
  * expression indexes of 0005 and 0011, 0012's append function, 0013 not applied.
  */
 async function undoMigration0013(store: Store): Promise<void> {
-  const db = store.db as unknown as Kysely<unknown>;
-  for (const field of AUDIT_FILTER_FIELDS) {
-    const column = AUDIT_FILTER_COLUMNS[field];
-    await sql.raw(`drop index if exists audit_entries_by_${column}`).execute(db);
-    await sql.raw(`alter table audit_entries drop column ${column}`).execute(db);
-  }
-  await auditSearchIndexesMigration(store.dialect).up(db);
-  await auditSearchByUsernameMigration(store.dialect).up(db);
-  if (store.dialect === 'postgres') {
-    await sql`drop function mcr_audit_append`.execute(db);
-    await auditAppendFunctionMigration(store.dialect).up(db);
-  }
-  await sql`delete from kysely_migration where name >= '0013'`.execute(db);
+  await store.db.transaction().execute(async (trx) => {
+    const db = trx as unknown as Kysely<unknown>;
+    // Other tests' stores read the catalogue as they migrate: hold the lock they migrate under.
+    if (store.dialect === 'postgres') {
+      await sql`select pg_advisory_xact_lock(${SCHEMA_CHANGE_LOCK})`.execute(db);
+    }
+    for (const field of AUDIT_FILTER_FIELDS) {
+      const column = AUDIT_FILTER_COLUMNS[field];
+      await sql.raw(`drop index if exists audit_entries_by_${column}`).execute(db);
+      await sql.raw(`alter table audit_entries drop column ${column}`).execute(db);
+    }
+    await auditSearchIndexesMigration(store.dialect).up(db);
+    await auditSearchByUsernameMigration(store.dialect).up(db);
+    if (store.dialect === 'postgres') {
+      await sql`drop function mcr_audit_append`.execute(db);
+      await auditAppendFunctionMigration(store.dialect).up(db);
+    }
+    await sql`delete from kysely_migration where name >= '0013'`.execute(db);
+  });
 }
 
 /** Appends the events as the previous version did: the five chain columns, nothing else. */
