@@ -20,6 +20,7 @@ import { canonicalJson } from '../src/audit/canonical-json.ts';
 import { chainHash } from '../src/audit/chain-hash.ts';
 import { createCheckpointSigner } from '../src/audit/checkpoint-signer.ts';
 import { generateKeyPairSync } from 'node:crypto';
+import { auditEntryColumns } from '../src/store/audit-entry-fields.ts';
 import { openStore } from '../src/store/open-store.ts';
 import type { Store } from '../src/store/store.ts';
 import { benchResult, withTarget, type BenchResult } from './bench-result.ts';
@@ -95,11 +96,13 @@ async function measure(writers: number, op: () => Promise<unknown>): Promise<num
 const TARGET_8_WRITERS: Record<Store['dialect'], number> = { sqlite: 10_000, postgres: 5_000 };
 
 async function benchStore(name: string, store: Store): Promise<BenchResult[]> {
-  await sql`create table bench_plain (seq bigint primary key, recorded_at text not null, entry text not null, hash text not null, prev_hash text not null)`.execute(
+  // The same row as an audit entry: the chain columns and the six search columns (migration 0013).
+  await sql`create table bench_plain (seq bigint primary key, recorded_at text not null, entry text not null, hash text not null, prev_hash text not null, nhs_number text, user_id text, username text, action text, organisation text, outcome text)`.execute(
     store.db,
   );
   const signer = createCheckpointSigner(generateKeyPairSync('ed25519').privateKey);
-  // As deployed: the default checkpoint schedule runs beside the appends.
+  // As deployed (src/audit/audit-signing.ts): the default checkpoint schedule runs beside the
+  // appends, told of each entry as the log wrote it.
   const checkpoints = createAuditCheckpoints({
     store,
     signer,
@@ -108,16 +111,18 @@ async function benchStore(name: string, store: Store): Promise<BenchResult[]> {
   const log = createAuditLog({
     store,
     onAppended: (a) => {
-      checkpoints.noteAppended(a.seq);
+      checkpoints.noteAppended(a.seq, a.hash, a);
     },
   });
   let plainSeq = 0;
   const plainInsert = async (): Promise<void> => {
     plainSeq += 1;
     const recordedAt = new Date().toISOString();
-    const entry = canonicalJson({ v: 1, seq: plainSeq, recordedAt, event: viewCompleted() });
+    const event = viewCompleted();
+    const entry = canonicalJson({ v: 1, seq: plainSeq, recordedAt, event });
     const prev = '0'.repeat(64);
-    await sql`insert into bench_plain (seq, recorded_at, entry, hash, prev_hash) values (${plainSeq}, ${recordedAt}, ${entry}, ${chainHash(prev, entry)}, ${prev})`.execute(
+    const c = auditEntryColumns(event);
+    await sql`insert into bench_plain (seq, recorded_at, entry, hash, prev_hash, nhs_number, user_id, username, action, organisation, outcome) values (${plainSeq}, ${recordedAt}, ${entry}, ${chainHash(prev, entry)}, ${prev}, ${c.nhs_number}, ${c.user_id}, ${c.username}, ${c.action}, ${c.organisation}, ${c.outcome})`.execute(
       store.db,
     );
   };
@@ -146,7 +151,7 @@ async function benchStore(name: string, store: Store): Promise<BenchResult[]> {
     store,
     tiles: false,
     onAppended: (a) => {
-      checkpoints.noteAppended(a.seq);
+      checkpoints.noteAppended(a.seq, a.hash, a);
     },
   });
   const without = await measure(WRITERS, () => untiled.append(viewCompleted()));

@@ -12,7 +12,7 @@ import type { AuditCheckpointsTable, DatabaseSchema } from '../store/schema.ts';
 import type { Checkpoint, CheckpointSigner } from './checkpoint-signer.ts';
 import { sendToWitness, type WitnessAlarm, type WitnessTarget } from './checkpoint-witness.ts';
 import { GENESIS_PREV_HASH } from './chain-hash.ts';
-import { MerkleFrontier, leafHash } from './merkle.ts';
+import { MerkleFrontier, leafHashOfText } from './merkle.ts';
 import { walkAuditChain } from './verify-chain.ts';
 
 /** When checkpoints are made. */
@@ -34,14 +34,25 @@ export interface AuditCheckpointsDeps {
   readonly onError?: (error: unknown, what: 'checkpoint' | 'witness') => void;
 }
 
+/** An entry as this process wrote it: enough to sign it without reading it back. */
+export interface WrittenEntry {
+  /** The hash of the entry before it. */
+  readonly prevHash: string;
+  /** Its Merkle leaf hash ({@link entryLeafHash} of its stored JSON). */
+  readonly leaf: Buffer;
+}
+
 /** The trail's signed checkpoints. */
 export interface AuditCheckpoints {
   /**
    * Tells the checkpointer an entry was appended; starts a checkpoint when one is due. With the
    * entry's hash, the next checkpoint also checks that this entry is still in the trail as it
-   * was appended (so an unsigned tail cut or rewritten behind the server's back is caught).
+   * was appended (so an unsigned tail cut or rewritten behind the server's back is caught). With
+   * `written` too (this process wrote it, and made its hash, leaf and link itself), the next
+   * checkpoint takes its leaf from memory instead of reading the entry back and checking it
+   * again; entries it was not told of this way (another process's) are read and checked.
    */
-  noteAppended(seq: number, hash?: string): void;
+  noteAppended(seq: number, hash?: string, written?: WrittenEntry): void;
   /**
    * Signs the head of the whole trail now if it has grown since the last checkpoint, and
    * returns the newest checkpoint (null for an empty trail). Refuses (throws) to sign over an
@@ -71,7 +82,7 @@ export function checkpointFromRow(row: AuditCheckpointsTable): Checkpoint {
 
 /** The Merkle leaf hash of an entry: SHA-256(0x00 || its stored canonical JSON bytes). */
 export function entryLeafHash(entryJson: string): Buffer {
-  return leafHash(Buffer.from(entryJson, 'utf8'));
+  return leafHashOfText(entryJson);
 }
 
 /** The seq of the trail's last entry, 0 when it is empty: how many entries it holds. */
@@ -84,6 +95,12 @@ export async function auditHeadSeq(db: Kysely<DatabaseSchema>): Promise<number> 
     .executeTakeFirst();
   return head === undefined ? 0 : head.seq;
 }
+
+/**
+ * The most entries written by this process kept in memory for the next checkpoint (a few
+ * checkpoint intervals' worth); past it they are forgotten and that checkpoint reads them back.
+ */
+const MAX_WRITTEN = 65_536;
 
 /** Creates the checkpointer. Nothing runs until an append is noted or {@link AuditCheckpoints.start}. */
 export function createAuditCheckpoints(deps: AuditCheckpointsDeps): AuditCheckpoints {
@@ -99,6 +116,16 @@ export function createAuditCheckpoints(deps: AuditCheckpointsDeps): AuditCheckpo
   /** A checkpoint the witness has not yet taken: sent again on the next run. */
   let unwitnessed: Checkpoint | undefined;
   const alarmsRaised = new Set<string>();
+  /** Entries this process wrote and no checkpoint it knows of covers yet, by seq, in order. */
+  const written = new Map<number, WrittenEntry & { readonly hash: string }>();
+
+  /** Forgets the written entries a checkpoint of `size` covers. */
+  function forgetThrough(size: number): void {
+    for (const seq of written.keys()) {
+      if (seq > size) break;
+      written.delete(seq);
+    }
+  }
 
   async function latestRow(): Promise<AuditCheckpointsTable | undefined> {
     return store.db
@@ -203,22 +230,49 @@ export function createAuditCheckpoints(deps: AuditCheckpointsDeps): AuditCheckpo
       }
       return last === undefined ? null : checkpointFromRow(last);
     }
-    const { frontier, lastHash } = await resumeFrom(last);
-    for await (const step of walkAuditChain(store, {
-      afterSeq: frontier.size,
-      afterHash: lastHash,
-      throughSeq: headSeq,
-    })) {
-      if (!step.ok) {
-        return await tampered(
-          step.seq,
-          `Not signing a checkpoint over entry ${step.seq}: ${step.message}`,
+    const resumed = await resumeFrom(last);
+    const { frontier } = resumed;
+    let lastHash = resumed.lastHash;
+    forgetThrough(frontier.size);
+    while (frontier.size < headSeq) {
+      const next = frontier.size + 1;
+      const mine = written.get(next);
+      if (mine !== undefined) {
+        // Written by this process after the entry before it, under the audit lock: if that entry
+        // is not the one it followed, the trail was rewritten beneath it.
+        if (mine.prevHash !== lastHash) {
+          return await tampered(
+            next,
+            `Not signing a checkpoint over entry ${next}: this server appended it after an entry with hash ${mine.prevHash}, but the trail's entry before it has hash ${lastHash}`,
+          );
+        }
+        frontier.append(mine.leaf);
+        lastHash = mine.hash;
+        continue;
+      }
+      // Not written here (another process), or forgotten: read back and checked, up to the next
+      // entry this process wrote.
+      let through = next;
+      while (through < headSeq && !written.has(through + 1)) through += 1;
+      for await (const step of walkAuditChain(store, {
+        afterSeq: frontier.size,
+        afterHash: lastHash,
+        throughSeq: through,
+      })) {
+        if (!step.ok) {
+          return await tampered(
+            step.seq,
+            `Not signing a checkpoint over entry ${step.seq}: ${step.message}`,
+          );
+        }
+        frontier.append(entryLeafHash(step.entry));
+        lastHash = step.hash;
+      }
+      if (frontier.size !== through) {
+        throw new Error(
+          `Entries ${frontier.size + 1}–${headSeq} could not be read for a checkpoint`,
         );
       }
-      frontier.append(entryLeafHash(step.entry));
-    }
-    if (frontier.size !== headSeq) {
-      throw new Error(`Entries ${frontier.size + 1}–${headSeq} could not be read for a checkpoint`);
     }
     const checkpoint = signer.sign({
       treeSize: headSeq,
@@ -246,6 +300,7 @@ export function createAuditCheckpoints(deps: AuditCheckpointsDeps): AuditCheckpo
       throw error;
     }
     lastSignedSize = Math.max(lastSignedSize, headSeq);
+    forgetThrough(headSeq);
     await witness(checkpoint);
     return checkpoint;
   }
@@ -282,8 +337,12 @@ export function createAuditCheckpoints(deps: AuditCheckpointsDeps): AuditCheckpo
   }
 
   return {
-    noteAppended(seq, hash) {
+    noteAppended(seq, hash, entry) {
       if (hash !== undefined && (known === undefined || seq > known.seq)) known = { seq, hash };
+      if (hash !== undefined && entry !== undefined && seq > lastSignedSize) {
+        if (written.size >= MAX_WRITTEN) written.clear();
+        written.set(seq, { hash, prevHash: entry.prevHash, leaf: entry.leaf });
+      }
       if (lastSignedSize < 0) {
         // First append since start: learn where the last checkpoint is, once.
         lastSignedSize = 0;

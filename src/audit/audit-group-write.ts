@@ -29,6 +29,8 @@ export const EMPTY_CHAIN: ChainEnd = { seq: 0, hash: GENESIS_PREV_HASH };
 /** One entry to write: its row and its search columns (migration 0013), read from its event. */
 export interface EntryWrite extends AuditEntriesTable {
   readonly columns: AuditEntryColumns;
+  /** Its Merkle leaf hash (not stored: the tiles and the checkpointer use it). */
+  readonly leaf: Buffer;
 }
 
 /** One group's writes: the entries, which follow `after`, and the tiles they change. */

@@ -17,6 +17,7 @@ import {
 import { canonicalJson } from './canonical-json.ts';
 import { chainHash, entryEnvelopeJson } from './chain-hash.ts';
 import { createTileAppender, type TileExtension } from './audit-tiles.ts';
+import { entryLeafHash } from './audit-checkpoints.ts';
 import {
   ChainEndMoved,
   readChainEnd,
@@ -48,6 +49,17 @@ export class AuditUnavailable extends Error {
 export interface AppendedEntry {
   readonly seq: number;
   readonly hash: string;
+}
+
+/**
+ * An entry this log has just committed, as it wrote it: what the checkpointer needs to sign it
+ * without reading it back (src/audit/audit-checkpoints.ts).
+ */
+export interface CommittedEntry extends AppendedEntry {
+  /** The hash of the entry before it (64 zeros for the first). */
+  readonly prevHash: string;
+  /** Its Merkle leaf hash: SHA-256 of 0x00 and its stored canonical JSON. */
+  readonly leaf: Buffer;
 }
 
 /** One stored entry, parsed. */
@@ -129,8 +141,8 @@ export interface AuditLogDeps {
   readonly store: Store;
   /** The clock for `recordedAt`; defaults to the system clock. */
   readonly now?: () => Date;
-  /** Told of each committed append (e.g. the checkpointer); must not throw. */
-  readonly onAppended?: (appended: AppendedEntry) => void;
+  /** Told of each committed entry, in order (e.g. the checkpointer); must not throw. */
+  readonly onAppended?: (appended: CommittedEntry) => void;
   /**
    * Writes that must commit with the entries or not at all (e.g. the notification queue): run
    * inside the appending transaction, after the entries are inserted. A throw fails the append.
@@ -287,14 +299,15 @@ export function createAuditLog(deps: AuditLogDeps): AuditLog {
       if (outcome === undefined) pending.reject(unavailable(new Error('nothing appended')));
       else if (!outcome.ok) pending.reject(outcome.error);
       else {
-        for (const entry of outcome.entries) deps.onAppended?.(entry);
-        pending.resolve(outcome);
+        for (const entry of outcome.written) deps.onAppended?.(entry);
+        pending.resolve({ entries: outcome.entries, result: outcome.result });
       }
     });
   }
 
   type Outcome =
-    ({ readonly ok: true } & Committed) | { readonly ok: false; readonly error: unknown };
+    | ({ readonly ok: true; readonly written: readonly CommittedEntry[] } & Committed)
+    | { readonly ok: false; readonly error: unknown };
 
   function unavailable(error: unknown): AuditUnavailable {
     if (error instanceof AuditUnavailable) return error;
@@ -411,11 +424,13 @@ export function createAuditLog(deps: AuditLogDeps): AuditLog {
     const events: { seq: number; event: AuditEvent }[] = [];
     return {
       add(prepared) {
+        const written: CommittedEntry[] = [];
         const entries = prepared.events.map(({ event, json }) => {
           seq += 1;
           const recordedAt = now().toISOString();
           const entryJson = entryEnvelopeJson(seq, recordedAt, json);
           const hash = chainHash(prevHash, entryJson);
+          const leaf = entryLeafHash(entryJson);
           rows.push({
             seq,
             recorded_at: recordedAt,
@@ -424,12 +439,14 @@ export function createAuditLog(deps: AuditLogDeps): AuditLog {
             prev_hash: prevHash,
             // The search columns hold what the entry's JSON holds (checked by verify).
             columns: auditEntryColumns(event),
+            leaf,
           });
           events.push({ seq, event });
+          written.push({ seq, hash, prevHash, leaf });
           prevHash = hash;
           return { seq, hash };
         });
-        return { ok: true, entries, result: prepared.result };
+        return { ok: true, entries, written, result: prepared.result };
       },
       appended: () => ({ after, rows }),
       events,

@@ -7,7 +7,7 @@ import type { Config } from '../config/config-schema.ts';
 import { ConfigError } from '../config/load-config.ts';
 import type { Store } from '../store/store.ts';
 import { createAuditCheckpoints, type AuditCheckpoints } from './audit-checkpoints.ts';
-import type { AppendedEntry } from './audit-log.ts';
+import type { CommittedEntry } from './audit-log.ts';
 import { createAuditProofs, type AuditProofs } from './audit-proofs.ts';
 import { createCheckpointSigner, loadSigningKey } from './checkpoint-signer.ts';
 import { parseWitness } from './checkpoint-witness.ts';
@@ -52,7 +52,7 @@ export interface AuditSigning {
   readonly checkpoints: AuditCheckpoints;
   readonly proofs: AuditProofs;
   /** Pass to `createAuditLog({ onAppended })`. */
-  readonly onAppended: (appended: AppendedEntry) => void;
+  readonly onAppended: (appended: CommittedEntry) => void;
   /** Stops the timer and signs a last checkpoint; call before closing the store. */
   stop(): Promise<void>;
 }
@@ -92,7 +92,8 @@ export function createAuditSigning(deps: AuditSigningDeps): AuditSigning {
     checkpoints,
     proofs,
     onAppended: (appended) => {
-      checkpoints.noteAppended(appended.seq, appended.hash);
+      // Written by this process: the checkpoint takes its leaf from memory, not from a re-read.
+      checkpoints.noteAppended(appended.seq, appended.hash, appended);
     },
     stop: async () => {
       stopping.abort();

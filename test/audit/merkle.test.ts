@@ -14,6 +14,7 @@ import {
   consistencyProof,
   inclusionProof,
   leafHash,
+  leafHashOfText,
   treeHead,
 } from '../../src/audit/merkle.ts';
 import { verifyConsistency, verifyInclusion } from '../../src/shared/merkle-proof.ts';
@@ -193,4 +194,13 @@ describe('Merkle tree kept in memory', () => {
     assert.deepEqual(hex(tree.inclusionProof(5, 8)), INCLUSION[6]?.proof);
     assert.deepEqual(hex(tree.consistencyProof(6, 8)), CONSISTENCY[3]?.proof);
   });
+});
+
+void test("an entry's leaf hash from its text is the RFC 6962 leaf hash of its UTF-8 bytes", () => {
+  fc.assert(
+    fc.property(fc.string({ unit: 'binary' }), (text) => {
+      assert.deepEqual(leafHashOfText(text), leafHash(Buffer.from(text, 'utf8')));
+    }),
+  );
+  assert.equal(leafHashOfText('').toString('hex'), leafHash(new Uint8Array()).toString('hex'));
 });
