@@ -74,17 +74,19 @@ export function auditFilterJsonExpression(dialect: StoreDialect, field: AuditFil
 }
 
 /**
- * The back-fill's value of a field for a stored row: the JSON's value when it is a string, else
- * null — as {@link auditEntryColumns} reads it.
+ * The back-fill's value of a field for a stored row (or any SQL text expression `source` holding an
+ * entry's JSON): the JSON's value when it is a string, else null — as {@link auditEntryColumns}
+ * reads it.
  */
 export function auditFilterBackfillExpression(
   dialect: StoreDialect,
   field: AuditFilterField,
+  source = 'entry',
 ): string {
   const path = AUDIT_FILTER_PATHS[field];
   return dialect === 'postgres'
-    ? `case when jsonb_typeof(entry::jsonb #> ${path.postgres}) = 'string' then entry::jsonb #>> ${path.postgres} end`
-    : `case when json_type(entry, ${path.sqlite}) = 'text' then json_extract(entry, ${path.sqlite}) end`;
+    ? `case when jsonb_typeof(${source}::jsonb #> ${path.postgres}) = 'string' then ${source}::jsonb #>> ${path.postgres} end`
+    : `case when json_type(${source}, ${path.sqlite}) = 'text' then json_extract(${source}, ${path.sqlite}) end`;
 }
 
 /** A row's search columns: each field's string value in its entry, or null where it has none. */

@@ -17,10 +17,6 @@ import { sqliteAppendOnlyTrigger } from './0006-audit-append-only.ts';
 /** The search columns, in the order the append writes them. */
 const COLUMNS = AUDIT_FILTER_FIELDS.map((field) => AUDIT_FILTER_COLUMNS[field]);
 
-/** The arguments of migration 0012's `mcr_audit_append`, dropped here (it wrote no columns). */
-const OLD_APPEND_SIGNATURE =
-  'bigint, text, bigint[], text[], text[], text[], text[], integer[], bigint[], integer[], bytea[]';
-
 /**
  * Adds the six columns (nullable text: an entry without a patient or an actor has none), fills
  * them for the rows already stored from their JSON (the value where it is a string, as the
@@ -82,12 +78,12 @@ async function existingColumns(db: Kysely<unknown>, dialect: StoreDialect): Prom
 
 /**
  * `mcr_audit_append` as in migration 0012 (the lock, the head check, the entries, the tiles), now
- * with each entry's search columns, passed as six more arrays. The old signature is dropped, not
- * left beside it: a server of the previous version then fails its appends (503, fail closed)
- * rather than writing rows that search cannot find.
+ * with each entry's search columns, passed as six more arrays. 0012's signature stays, for servers
+ * of the previous version still running during a rolling upgrade: it now reads the columns from
+ * each entry's JSON (as the back-fill does) and calls the new one, so their entries are found by
+ * search and verify like any other (one `jsonb` parse per field, as the expression indexes cost).
  */
 async function replaceAppendFunction(db: Kysely<unknown>): Promise<void> {
-  await sql.raw(`drop function if exists mcr_audit_append(${OLD_APPEND_SIGNATURE})`).execute(db);
   await sql
     .raw(
       `create or replace function mcr_audit_append(
@@ -119,6 +115,26 @@ async function replaceAppendFunction(db: Kysely<unknown>): Promise<void> {
              set width = excluded.width, hashes = excluded.hashes
              where audit_tiles.width < 256 and audit_tiles.width < excluded.width;
        end $$`,
+    )
+    .execute(db);
+  const fromJson = AUDIT_FILTER_FIELDS.map(
+    (field) =>
+      `array(select ${auditFilterBackfillExpression('postgres', field, 'e.entry')}
+         from unnest(entry_texts) with ordinality as e(entry, n) order by e.n)`,
+  ).join(',\n         ');
+  await sql
+    .raw(
+      `create or replace function mcr_audit_append(
+         after_seq bigint, after_hash text,
+         entry_seqs bigint[], entry_recorded_at text[], entry_texts text[],
+         entry_hashes text[], entry_prev_hashes text[],
+         tile_levels integer[], tile_indexes bigint[], tile_widths integer[], tile_hashes bytea[]
+       ) returns void language sql volatile as $$
+         select mcr_audit_append(after_seq, after_hash, entry_seqs, entry_recorded_at, entry_texts,
+           entry_hashes, entry_prev_hashes,
+           ${fromJson},
+           tile_levels, tile_indexes, tile_widths, tile_hashes)
+       $$`,
     )
     .execute(db);
 }
