@@ -1,5 +1,6 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
+import fc from 'fast-check';
 import { canonicalJson, NotCanonicalisable } from '../../src/audit/canonical-json.ts';
 import { entryEnvelopeJson } from '../../src/audit/chain-hash.ts';
 import { recordViewCompleted } from './sample-events.ts';
@@ -137,5 +138,45 @@ void describe('RFC 8785 canonical JSON', () => {
       );
     }
     assert.throws(() => entryEnvelopeJson(0, '2025-03-04T10:15:00.123Z', '{}'), RangeError);
+  });
+
+  void test('a value nested a hundred deep is serialised, and a cycle deep inside one is refused', () => {
+    let deep: unknown = { b: 1, a: [true, null, 'x'] };
+    let expected = '{"a":[true,null,"x"],"b":1}';
+    for (let i = 0; i < 100; i += 1) {
+      deep = i % 2 === 0 ? [deep] : { z: deep, y: i };
+      expected = i % 2 === 0 ? `[${expected}]` : `{"y":${i},"z":${expected}}`;
+    }
+    assert.equal(canonicalJson(deep), expected);
+    const cycle: Record<string, unknown> = { a: 1 };
+    let inner = cycle;
+    for (let i = 0; i < 80; i += 1) inner = inner['next'] = { i };
+    inner['back'] = cycle;
+    assert.throws(() => canonicalJson(cycle), /circular reference/);
+    assert.throws(
+      () => canonicalJson({ a: [1, { b: '\ud800' }] }),
+      /at \/a\/1\/b: .*lone surrogate/,
+    );
+  });
+
+  void test('any JSON value canonicalises to JSON.stringify with the keys of every object sorted', () => {
+    // Built as text: an object's integer-like keys would not keep a sorted order as properties.
+    const reference = (value: unknown): string =>
+      Array.isArray(value)
+        ? `[${value.map(reference).join(',')}]`
+        : typeof value === 'object' && value !== null
+          ? `{${Object.keys(value)
+              .sort()
+              .map(
+                (key) =>
+                  `${JSON.stringify(key)}:${reference((value as Record<string, unknown>)[key])}`,
+              )
+              .join(',')}}`
+          : JSON.stringify(value);
+    fc.assert(
+      fc.property(fc.jsonValue(), (value) => {
+        assert.equal(canonicalJson(value), reference(value));
+      }),
+    );
   });
 });
