@@ -1,8 +1,8 @@
 /** @module The guarded HTTP call to a source: one deadline, a streaming size cap, a content-type check, JSON parsing; never throws. */
 import { readFileSync } from 'node:fs';
-import { request as httpRequest, type IncomingMessage, type ClientRequest } from 'node:http';
-import { request as httpsRequest } from 'node:https';
+import type { IncomingHttpHeaders } from 'node:http';
 import { performance } from 'node:perf_hooks';
+import { Agent, Client, type Dispatcher } from 'undici';
 import type {
   ByteBudget,
   SourceHttpFailure,
@@ -16,6 +16,40 @@ import type { SourceTls } from './tls-options.ts';
 
 /** Strict UTF-8 (a malformed byte fails the answer); one decoder, since each decode is whole. */
 const UTF8 = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * Connection options shared by every pool. The call's own deadline is the only clock on a call:
+ * undici's header and body timeouts are off, and its connect timeout is the longest deadline the
+ * configuration allows (60 s), so it only bounds how long an abandoned connect attempt lingers.
+ */
+const CONNECT_TIMEOUT_MS = 60_000;
+const POOL_OPTIONS = {
+  keepAliveTimeout: 4_000,
+  headersTimeout: 0,
+  bodyTimeout: 0,
+} as const;
+
+/**
+ * Keep-alive pools (undici, HTTP/1.1): one for sources without client certificates, one per TLS
+ * material (a connector reads its files once, so the material is one object for its life).
+ * undici's dispatcher costs a third of `node:http`'s CPU per call (issue #15's profile).
+ */
+const plainAgent = new Agent({ ...POOL_OPTIONS, connect: { timeout: CONNECT_TIMEOUT_MS } });
+const tlsAgents = new WeakMap<SourceTlsMaterial, Agent>();
+
+function agentFor(tls: SourceTlsMaterial | undefined): Agent {
+  if (tls === undefined) return plainAgent;
+  let agent = tlsAgents.get(tls);
+  if (agent === undefined) {
+    agent = new Agent({ ...POOL_OPTIONS, connect: connectOptions(tls) });
+    tlsAgents.set(tls, agent);
+  }
+  return agent;
+}
+
+function connectOptions(tls: SourceTlsMaterial | undefined) {
+  return { timeout: CONNECT_TIMEOUT_MS, ...tlsOptions(tls) };
+}
 
 /**
  * Calls a source under one deadline covering connect, headers and the whole body, counting
@@ -59,10 +93,15 @@ export function fetchSource(request: SourceHttpRequest): Promise<SourceHttpOutco
   return new Promise<SourceHttpOutcome>((resolve) => {
     const deadline = startDeadline(request.timeoutMs, request.signal);
     const { signal } = deadline;
-    const accepted = new Set(request.acceptContentTypes.map((type) => type.toLowerCase()));
+    const accepted = request.acceptContentTypes;
+    // A fresh connection is a client of its own, closed when the call ends.
+    const fresh =
+      request.freshConnection === true
+        ? new Client(url.origin, { ...POOL_OPTIONS, connect: connectOptions(request.tls) })
+        : undefined;
     let settled = false;
-    let req: ClientRequest | undefined;
-    let res: IncomingMessage | undefined;
+    let controller: Dispatcher.DispatchController | undefined;
+    let status: number | undefined;
 
     const settle = (outcome: SourceHttpOutcome): void => {
       if (settled) return;
@@ -70,12 +109,15 @@ export function fetchSource(request: SourceHttpRequest): Promise<SourceHttpOutco
       signal.removeEventListener('abort', onAbort);
       deadline.dispose();
       if (outcome.kind !== 'response') {
-        res?.destroy();
-        req?.destroy();
+        // Stops the transfer and closes its connection (a half-read answer is never pooled).
+        controller?.abort(new Error(outcome.kind));
+        fresh?.destroy().catch(ignore);
+      } else {
+        fresh?.close().catch(ignore);
       }
       resolve(outcome);
     };
-    const tooLarge = (limit: number, status: number): void => {
+    const tooLarge = (limit: number): void => {
       settle(
         fail(
           'too-large',
@@ -90,7 +132,7 @@ export function fetchSource(request: SourceHttpRequest): Promise<SourceHttpOutco
           fail(
             'timed-out',
             `The source did not answer within ${formatSeconds(request.timeoutMs)}.`,
-            res?.statusCode,
+            status,
           ),
         );
       } else {
@@ -98,7 +140,7 @@ export function fetchSource(request: SourceHttpRequest): Promise<SourceHttpOutco
           fail(
             'aborted',
             'The request was cancelled before the source finished answering.',
-            res?.statusCode,
+            status,
           ),
         );
       }
@@ -109,142 +151,140 @@ export function fetchSource(request: SourceHttpRequest): Promise<SourceHttpOutco
     for (const [name, value] of Object.entries(request.headers))
       headers[name.toLowerCase()] = value;
     headers['accept'] ??= request.acceptContentTypes.join(', ');
-    if (request.body !== undefined) {
-      headers['content-type'] ??= 'application/json';
-      headers['content-length'] = String(Buffer.byteLength(request.body));
-    }
+    if (request.body !== undefined) headers['content-type'] ??= 'application/json';
 
-    try {
-      const options = {
-        method: request.method,
-        headers,
-        ...(request.freshConnection === true ? { agent: false } : {}),
-      };
-      req =
-        url.protocol === 'https:'
-          ? httpsRequest(url, { ...options, ...tlsOptions(request.tls) })
-          : httpRequest(url, options);
-    } catch {
-      settle(fail('network-error', 'The request to the source could not be made.'));
-      return;
-    }
-
-    req.on('error', (error: NodeJS.ErrnoException) => {
-      if (res !== undefined) {
-        settle(
-          fail(
-            'malformed',
-            "The source's answer was cut off before it was complete.",
-            res.statusCode,
-          ),
-        );
-      } else {
-        settle(connectionFailure(error, fail));
-      }
-    });
-
-    req.on('response', (response) => {
-      res = response;
-      const status = response.statusCode ?? 0;
-      const responseHeaders = lowerCaseHeaders(response.headers);
-      const mediaType =
-        (responseHeaders['content-type'] ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
-      if (!accepted.has(mediaType)) {
-        settle(
-          fail(
-            'wrong-content-type',
-            mediaType === ''
-              ? `The source answered (HTTP ${status}) without saying what kind of content it sent.`
-              : `The source answered (HTTP ${status}) with ${mediaType}, which is not a kind of content it should send.`,
-            status,
-          ),
-        );
-        return;
-      }
-      const declared = Number(responseHeaders['content-length']);
-      if (Number.isFinite(declared) && declared > request.maxResponseBytes) {
-        tooLarge(request.maxResponseBytes, status);
-        return;
-      }
-      const budget = request.byteBudget;
-      if (
-        budget !== undefined &&
-        Number.isFinite(declared) &&
-        declared > budget.limit - budget.used
-      ) {
-        tooLarge(budget.limit, status);
-        return;
-      }
-
-      const chunks: Buffer[] = [];
-      let bytes = 0;
-      response.on('data', (chunk: Buffer) => {
-        if (settled) return;
-        bytes += chunk.length;
-        if (bytes > request.maxResponseBytes) {
-          tooLarge(request.maxResponseBytes, status);
-          return;
-        }
-        if (budget !== undefined && !budget.take(chunk.length)) {
-          tooLarge(budget.limit, status);
-          return;
-        }
-        chunks.push(chunk);
-      });
-      response.on('error', () => {
-        settle(
-          fail('malformed', "The source's answer was cut off before it was complete.", status),
-        );
-      });
-      response.on('close', () => {
-        if (!response.complete) {
-          settle(
-            fail('malformed', "The source's answer was cut off before it was complete.", status),
-          );
-        }
-      });
-      response.on('end', () => {
-        if (settled) return;
-        if (request.raw === true) {
-          settle({
-            kind: 'response',
-            status,
-            headers: responseHeaders,
-            json: undefined,
-            body: Buffer.concat(chunks, bytes),
-            bytes,
-            elapsedMs: elapsed(),
-          });
-          return;
-        }
-        let json: unknown;
-        try {
-          json = JSON.parse(
-            UTF8.decode(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, bytes)),
-          );
-        } catch {
+    const budget = request.byteBudget;
+    const chunks: Buffer[] = [];
+    let bytes = 0;
+    let responseHeaders: Record<string, string> = {};
+    const handler: Dispatcher.DispatchHandler = {
+      onRequestStart(started) {
+        controller = started;
+        // The call ended (deadline, abort) while it waited for a connection.
+        if (settled) started.abort(new Error('settled'));
+      },
+      onResponseStart(_controller, statusCode, received) {
+        if (settled || statusCode < 200) return; // 1xx: the final answer follows
+        status = statusCode;
+        responseHeaders = lowerCaseHeaders(received);
+        const mediaType =
+          (responseHeaders['content-type'] ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
+        if (!accepted.some((type) => type.toLowerCase() === mediaType)) {
           settle(
             fail(
-              'malformed',
-              `The source's answer (HTTP ${status}) could not be read: it is not valid JSON.`,
-              status,
+              'wrong-content-type',
+              mediaType === ''
+                ? `The source answered (HTTP ${statusCode}) without saying what kind of content it sent.`
+                : `The source answered (HTTP ${statusCode}) with ${mediaType}, which is not a kind of content it should send.`,
+              statusCode,
             ),
           );
           return;
         }
+        const declared = Number(responseHeaders['content-length']);
+        if (Number.isFinite(declared) && declared > request.maxResponseBytes) {
+          tooLarge(request.maxResponseBytes);
+          return;
+        }
+        if (
+          budget !== undefined &&
+          Number.isFinite(declared) &&
+          declared > budget.limit - budget.used
+        ) {
+          tooLarge(budget.limit);
+        }
+      },
+      onResponseData(_controller, chunk) {
+        if (settled) return;
+        bytes += chunk.length;
+        if (bytes > request.maxResponseBytes) {
+          tooLarge(request.maxResponseBytes);
+          return;
+        }
+        if (budget !== undefined && !budget.take(chunk.length)) {
+          tooLarge(budget.limit);
+          return;
+        }
+        chunks.push(chunk);
+      },
+      onResponseEnd() {
+        if (settled || status === undefined) return;
+        // Answered in the check phase after undici's own `setImmediate` that frees the connection
+        // (it waits one turn of the event loop before reusing a socket), so that a caller asking
+        // again at once reuses this connection instead of opening another. Queued from a
+        // microtask because undici schedules its turn only after this handler returns.
+        queueMicrotask(() => setImmediate(answer));
+      },
+      onResponseError(_controller, error) {
+        if (settled) return;
+        if (status !== undefined) {
+          settle(
+            fail('malformed', "The source's answer was cut off before it was complete.", status),
+          );
+        } else {
+          settle(connectionFailure(error, fail));
+        }
+      },
+    };
+
+    /** The whole answer is in: the body as bytes, or its JSON. */
+    function answer(): void {
+      if (settled || status === undefined) return;
+      const body = chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, bytes);
+      if (request.raw === true) {
         settle({
           kind: 'response',
           status,
           headers: responseHeaders,
-          json,
+          json: undefined,
+          body,
           bytes,
           elapsedMs: elapsed(),
         });
+        return;
+      }
+      let json: unknown;
+      try {
+        json = JSON.parse(UTF8.decode(body));
+      } catch {
+        settle(
+          fail(
+            'malformed',
+            `The source's answer (HTTP ${status}) could not be read: it is not valid JSON.`,
+            status,
+          ),
+        );
+        return;
+      }
+      settle({
+        kind: 'response',
+        status,
+        headers: responseHeaders,
+        json,
+        bytes,
+        elapsedMs: elapsed(),
       });
-    });
+    }
 
-    req.end(request.body);
+    try {
+      (fresh ?? agentFor(request.tls)).dispatch(
+        {
+          origin: url.origin,
+          path: `${url.pathname}${url.search}`,
+          method: request.method,
+          headers,
+          body: request.body ?? null,
+        },
+        handler,
+      );
+    } catch {
+      settle(fail('network-error', 'The request to the source could not be made.'));
+    }
   });
+}
+
+function ignore(): void {
+  // A pool closing after its call ended has nothing left to report.
 }
 
 /** Reads a source's configured mutual-TLS files once, when its connector is built. Throws, naming the file, when one cannot be read. */
@@ -310,7 +350,7 @@ function tlsOptions(tls: SourceTlsMaterial | undefined): {
   };
 }
 
-function lowerCaseHeaders(headers: IncomingMessage['headers']): Record<string, string> {
+function lowerCaseHeaders(headers: IncomingHttpHeaders): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [name, value] of Object.entries(headers)) {
     if (value === undefined) continue;
@@ -320,16 +360,17 @@ function lowerCaseHeaders(headers: IncomingMessage['headers']): Record<string, s
 }
 
 function connectionFailure(
-  error: NodeJS.ErrnoException,
+  error: Error & { readonly code?: unknown },
   fail: (kind: SourceHttpFailureKind, message: string) => SourceHttpFailure,
 ): SourceHttpFailure {
-  const code = error.code ?? '';
+  const code = typeof error.code === 'string' ? error.code : '';
   if (code === 'ECONNREFUSED')
     return fail('refused', 'The source refused the connection: it may be down.');
   if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') {
     return fail('network-error', "The source's address could not be found.");
   }
-  if (code === 'ECONNRESET' || code === 'EPIPE' || error.message === 'socket hang up') {
+  // undici's SocketError (UND_ERR_SOCKET): the other side closed before answering.
+  if (code === 'ECONNRESET' || code === 'EPIPE' || code === 'UND_ERR_SOCKET') {
     return fail('network-error', 'The connection to the source was dropped before it answered.');
   }
   if (code.startsWith('HPE_')) return fail('malformed', "The source's answer was not valid HTTP.");
