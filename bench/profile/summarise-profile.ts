@@ -56,7 +56,9 @@ for (const node of profile.nodes)
   for (const child of node.children ?? []) parent.set(child, node.id);
 
 const shortUrl = (url: string): string =>
-  url.replace(/^file:\/\/\/work\/[^/]+\//, '').replace(/^.*node_modules\//, 'node_modules/');
+  url
+    .replace(/^file:\/\/\/(?:work|tmp)\/[^/]+\//, '')
+    .replace(/^.*node_modules\//, 'node_modules/');
 function area(frame: CallFrame): string {
   const url = shortUrl(frame.url);
   if (url === '') return `(${frame.functionName || 'native'})`;
@@ -66,6 +68,31 @@ function area(frame: CallFrame): string {
   const src = /^(src|bench|sim)\/([^/]+)/.exec(url);
   if (src) return `${src[1]}/${src[2]}`;
   return url;
+}
+
+/** Coarse groups for a before/after table (the source HTTP client includes Node's shared socket code). */
+const GROUPS: readonly (readonly [string, RegExp])[] = [
+  [
+    'source HTTP client (undici, node:http client, sockets, fetch-source)',
+    /^(undici|node:_http_(client|agent|outgoing|common)|node:net|node:internal\/(streams|stream_base_commons)|node:events|\(writeLatin1String\)|src\/http)/,
+  ],
+  ['SQLite and Kysely (src/store, kysely)', /^(src\/store|kysely)/],
+  ['GP Connect read and STU3→R4 mapping', /^(src\/record\/gp-connect|src\/sources\/gp-connect)/],
+  ['R4 connector and other sources code', /^src\/sources/],
+  ['record assembly, reconciliation', /^src\/record/],
+  ['policy filter, access, sessions', /^src\/access/],
+  ['audit (canonical JSON, chain, monitoring)', /^(src\/audit|node:internal\/crypto)/],
+  ['garbage collector', /^\(\(garbage collector\)\)/],
+  ['idle', /^\(\(idle\)\)/],
+  [
+    'Fastify, response serialisation',
+    /^(fastify|fast-json-stringify|find-my-way|@fastify|avvio|light-my-request|\(anonymous\d+\)|\(writeUtf8String\)|src\/server|node:_http_(server|incoming))/,
+  ],
+];
+function group(frame: CallFrame): string {
+  const name = area(frame);
+  const file = shortUrl(frame.url);
+  return GROUPS.find(([, pattern]) => pattern.test(file) || pattern.test(name))?.[0] ?? 'other';
 }
 
 const sum = (key: (frame: CallFrame) => string): Map<string, number> => {
@@ -90,6 +117,7 @@ process.stdout.write(
   `total ${(total / 1000).toFixed(0)} ms in ${profile.samples.length} samples\n`,
 );
 print('self time by area', sum(area));
+print('self time by group', sum(group));
 print(
   'self time by file',
   sum((f) => shortUrl(f.url) || `(${f.functionName})`),
