@@ -1,6 +1,13 @@
 import { test, describe, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import type { ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { TLSSocket } from 'node:tls';
 import { fetchSource, createByteBudget } from '../../src/http/fetch-source.ts';
 import type { SourceHttpRequest } from '../../src/http/http-outcome.ts';
 import { startLoopback, closedPortUrl, sendJson, type Loopback } from '../sources/loopback.ts';
@@ -260,5 +267,68 @@ void describe('fetchSource: the guarded call to a source', () => {
     assert.equal(outcome.kind, 'response');
     assert.equal(received, '{"a":1}');
     assert.equal(server.requests[0]?.headers['content-type'], 'application/json');
+  });
+
+  void test('an HTTPS source is trusted through its configured CA alone, and is shown the client certificate', async () => {
+    // One self-signed certificate for 127.0.0.1, made by openssl: the server's, the CA the client
+    // trusts, and the client's own certificate the server asks for.
+    const dir = mkdtempSync(join(tmpdir(), 'mcr-fetch-tls-'));
+    const keyFile = join(dir, 'key.pem');
+    const certFile = join(dir, 'cert.pem');
+    const made = spawnSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'ec',
+        '-pkeyopt',
+        'ec_paramgen_curve:P-256',
+        '-nodes',
+        '-days',
+        '1',
+        '-subj',
+        '/CN=127.0.0.1',
+        '-addext',
+        'subjectAltName=IP:127.0.0.1',
+        '-keyout',
+        keyFile,
+        '-out',
+        certFile,
+      ],
+      { encoding: 'utf8' },
+    );
+    assert.equal(made.status, 0, made.stderr);
+    const key = readFileSync(keyFile, 'utf8');
+    const cert = readFileSync(certFile, 'utf8');
+    const clientCertificates: string[] = [];
+    const server = createHttpsServer(
+      { key, cert, ca: cert, requestCert: true, rejectUnauthorized: false },
+      (req, res) => {
+        const socket = req.socket;
+        if (socket instanceof TLSSocket && socket.authorized)
+          clientCertificates.push(String(socket.getPeerCertificate().subject.CN));
+        sendJson(res, 200, { ok: true });
+      },
+    );
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const url = `https://127.0.0.1:${(server.address() as AddressInfo).port}/Patient`;
+      const trusted = await fetchSource(get(url, { tls: { ca: cert, cert, key } }));
+      assert.equal(trusted.kind, 'response');
+      assert.deepEqual(clientCertificates, ['127.0.0.1']);
+
+      const untrusted = await fetchSource(get(url));
+      assert.equal(untrusted.kind, 'network-error');
+      assert.match(untrusted.message, /security certificate could not be checked/);
+    } finally {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => {
+        server.close(() => {
+          resolve();
+        });
+      });
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
