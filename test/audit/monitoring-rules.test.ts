@@ -266,6 +266,35 @@ forEachStore((name, open) => {
       assert.match(alerts[0]?.detail ?? '', /31 different patients within 60 minutes/);
     });
 
+    test('patients viewed more than an hour ago no longer count towards a spike', async () => {
+      const { h, newAlerts } = await harness();
+      const doctor = user('Dr Eve Hale');
+      const start = Date.parse('2025-03-04T09:00:00.000Z');
+      const at = (minute: number) => new Date(start + minute * 60_000).toISOString();
+      for (let i = 0; i < 25; i += 1) await h.view(doctor, patient(nhsNumber(), 'Lane'), at(i));
+      for (let i = 70; i < 95; i += 1) await h.view(doctor, patient(nhsNumber(), 'Lane'), at(i));
+      assert.deepEqual(await newAlerts(), []);
+    });
+
+    test('a patient viewed again counts from the newest view', async () => {
+      const { h, newAlerts } = await harness();
+      const doctor = user('Dr Kit Shaw');
+      const start = Date.parse('2025-03-04T09:00:00.000Z');
+      const at = (minute: number) => new Date(start + minute * 60_000).toISOString();
+      const twenty = Array.from({ length: 20 }, () => patient(nhsNumber(), 'Moss'));
+      for (const who of twenty) await h.view(doctor, who, at(0));
+      for (const who of twenty) await h.view(doctor, who, at(50));
+      const seqs: number[] = [];
+      for (let i = 0; i < 11; i += 1) {
+        seqs.push(await h.view(doctor, patient(nhsNumber(), 'Moss'), at(65 + i)));
+      }
+      // At 10:15 the hour holds the twenty (seen again at 09:50) and the eleven new ones.
+      assert.deepEqual(
+        (await newAlerts()).map((a) => [a.rule, a.seq]),
+        [['view-spike', seqs[10]]],
+      );
+    });
+
     test('the spike window survives a restart: views before and after it are counted together', async () => {
       const { h, newAlerts } = await harness();
       const busy = user('Dr Joy Park');

@@ -67,12 +67,6 @@ export function workingHoursFor(settings: MonitoringSettings, organisation: stri
   };
 }
 
-/** One user's view as the spike rule remembers it. */
-interface RecentView {
-  readonly at: number;
-  readonly nhsNumber: string;
-}
-
 /** Evaluates audit entries in sequence order, remembering recent views for the spike rule. */
 export interface EntryRules {
   /** The alerts one entry raises. Entries must be given in sequence order. */
@@ -92,15 +86,29 @@ export function createEntryRules(
 ): EntryRules {
   const { rules } = settings;
   const windowMs = rules.viewSpike.minutes * 60_000;
-  const recent = new Map<string, RecentView[]>();
+  // Per user, each patient viewed within the window once, with the time of the newest view, oldest
+  // first (a Map keeps insertion order: a patient viewed again moves to the end). What is held is
+  // bounded by the different patients a user views in one window, not by the views: a clinician
+  // opening the same few records all day holds a few entries.
+  const recent = new Map<string, Map<string, number>>();
   const lastSpikeAlert = new Map<string, number>();
 
   /** Adds a view and returns how many different patients the user viewed within the window. */
   function addView(userId: string, nhsNumber: string, at: number): number {
-    const kept = (recent.get(userId) ?? []).filter((view) => view.at > at - windowMs);
-    kept.push({ at, nhsNumber });
-    recent.set(userId, kept);
-    return new Set(kept.map((view) => view.nhsNumber)).size;
+    let patients = recent.get(userId);
+    if (patients === undefined) {
+      patients = new Map();
+      recent.set(userId, patients);
+    }
+    const newest = Math.max(at, patients.get(nhsNumber) ?? -Infinity);
+    patients.delete(nhsNumber);
+    patients.set(nhsNumber, newest);
+    // Views come in time order (to within the instances' clocks), so the stale ones are in front.
+    for (const [patient, seen] of patients) {
+      if (seen > at - windowMs) break;
+      patients.delete(patient);
+    }
+    return patients.size;
   }
 
   return {
