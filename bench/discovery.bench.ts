@@ -13,7 +13,7 @@ import { loadConfig } from '../src/config/load-config.ts';
 import { PERSONAS } from '../sim/population/personas.ts';
 import { startSims, type RunningSims } from '../sim/start-sims.ts';
 import { benchResult, type BenchResult } from './bench-result.ts';
-import { benchClinician } from './bench-clinician.ts';
+import { benchClinician, BENCH_MONITORING } from './bench-clinician.ts';
 
 const VIEWS = 60;
 const PATIENTS = 30;
@@ -34,6 +34,7 @@ async function measure(region: boolean): Promise<Measured> {
   try {
     const config = loadConfig({
       base: {
+        monitoring: BENCH_MONITORING,
         demographics: { url: sims.demographicsUrl },
         sources: region ? tenR4Sources(sims) : sims.sourcesConfig(),
         ...sims.discoveryConfig(),

@@ -17,7 +17,7 @@ import { loadConfig } from '../src/config/load-config.ts';
 import { NHS_NUMBER_SYSTEM } from '../src/identity/nhs-number.ts';
 import { startSims } from '../sim/start-sims.ts';
 import { benchResult, withTarget, type BenchResult } from './bench-result.ts';
-import { benchClinician } from './bench-clinician.ts';
+import { benchClinician, BENCH_MONITORING } from './bench-clinician.ts';
 
 const SECONDS_PER_MEASURE = 4;
 const PATIENTS = 20;
@@ -98,6 +98,7 @@ export async function run(): Promise<BenchResult[]> {
   const dataDir = mkdtempSync(join(tmpdir(), 'mcr-bench-aggregator-'));
   const config = loadConfig({
     base: {
+      monitoring: BENCH_MONITORING,
       demographics: { url: sims.demographicsUrl },
       sources: r4,
       dataDir,

@@ -23,7 +23,7 @@ import type { TracedPatient } from '../src/identity/traced-patient.ts';
 import type { Connector, RequestingUser } from '../src/sources/source-result.ts';
 import { startSims, type RunningSims } from '../sim/start-sims.ts';
 import { benchResult, withTarget, type BenchResult } from './bench-result.ts';
-import { benchClinician } from './bench-clinician.ts';
+import { benchClinician, BENCH_MONITORING } from './bench-clinician.ts';
 
 const CALL_MS = 50;
 const TYPICAL = '9990000107';
@@ -49,6 +49,7 @@ async function startSystem(
   const dataDir = mkdtempSync(join(tmpdir(), 'mcr-bench-cost-'));
   const config = loadConfig({
     base: {
+      monitoring: BENCH_MONITORING,
       demographics: { url: sims.demographicsUrl },
       sources,
       dataDir,

@@ -18,7 +18,7 @@ import { PERSONAS } from '../sim/population/personas.ts';
 import { resetRequestStats } from '../sim/servers/request-stats.ts';
 import { startSims } from '../sim/start-sims.ts';
 import { benchResult, withTarget, type BenchResult } from './bench-result.ts';
-import { benchClinician } from './bench-clinician.ts';
+import { benchClinician, BENCH_MONITORING } from './bench-clinician.ts';
 
 const SECONDS_PER_MEASURE = 4;
 const PATIENTS = 40;
@@ -47,6 +47,7 @@ export async function run(): Promise<BenchResult[]> {
   const dataDir = mkdtempSync(join(tmpdir(), 'mcr-bench-'));
   const config = loadConfig({
     base: {
+      monitoring: BENCH_MONITORING,
       demographics: { url: sims.demographicsUrl },
       sources: sims.sourcesConfig(),
       dataDir,

@@ -17,7 +17,7 @@ import type { SourceHttpRequest } from '../src/http/http-outcome.ts';
 import { createDemographicsClient } from '../src/identity/demographics-client.ts';
 import { createFhirR4Connector } from '../src/sources/fhir-r4/fhir-r4-connector.ts';
 import { createGpConnectConnector } from '../src/sources/gp-connect/gp-connect-connector.ts';
-import { benchClinician } from './bench-clinician.ts';
+import { benchClinician, BENCH_MONITORING } from './bench-clinician.ts';
 
 /** What the parent sends (as JSON over IPC). */
 export type ChildCommand =
@@ -69,6 +69,7 @@ async function main(): Promise<void> {
   const dataDir = mkdtempSync(join(tmpdir(), 'mcr-bench-heap-'));
   const config = loadConfig({
     base: {
+      monitoring: BENCH_MONITORING,
       demographics: { url: setup.demographicsUrl },
       sources: setup.sources,
       dataDir,
