@@ -75,6 +75,8 @@ export interface EntryRules {
   rememberView(userId: string, nhsNumber: string, time: string): void;
   /** A spike alert raised before a restart: no second one for that user within the window. */
   rememberSpikeAlert(userId: string, occurredAt: string): void;
+  /** How many (user, patient) views the spike window holds now: bounded by patients, not views. */
+  rememberedViews(): number;
   /** Forgets every remembered view and alert. */
   reset(): void;
 }
@@ -180,6 +182,12 @@ export function createEntryRules(
     rememberSpikeAlert(userId, occurredAt) {
       const at = new Date(occurredAt).getTime();
       if (at > (lastSpikeAlert.get(userId) ?? -Infinity)) lastSpikeAlert.set(userId, at);
+    },
+
+    rememberedViews() {
+      let held = 0;
+      for (const patients of recent.values()) held += patients.size;
+      return held;
     },
 
     reset() {
