@@ -12,13 +12,14 @@ import { Agent } from 'undici';
 import { buildApp } from '../../src/app.ts';
 import { loadConfig } from '../../src/config/load-config.ts';
 import { startSims } from '../../sim/start-sims.ts';
-import { benchClinician } from '../bench-clinician.ts';
+import { BENCH_MONITORING, benchClinician } from '../bench-clinician.ts';
 
 const { values } = parseArgs({ options: { views: { type: 'string', default: '40' } } });
 const sims = await startSims({ size: 200 });
 const dataDir = mkdtempSync(join(tmpdir(), 'mcr-count-'));
 const config = loadConfig({
   base: {
+    monitoring: BENCH_MONITORING,
     demographics: { url: sims.demographicsUrl },
     sources: sims.sourcesConfig(),
     dataDir,
